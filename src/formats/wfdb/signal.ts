@@ -1,0 +1,198 @@
+/**
+ * WFDB signal-file decoders (`.dat`), chunked: bytes in, interleaved samples out.
+ *
+ * A WFDB signal file holds frames of `nSignals` samples, one per signal, stored one after
+ * another ("interleaved"). The decoder turns any slice of the byte stream into that flat
+ * sample sequence; a partial storage unit at the end of a slice is carried over to the next
+ * call, so slicing the file differently never changes the samples.
+ *
+ * Formats (PhysioNet "signal(5)"):
+ * - 212: two 12-bit two's-complement samples in 3 bytes:
+ *   s0 = b0 | (b1 & 0x0f) << 8,  s1 = b2 | (b1 & 0xf0) << 4, each sign-extended from 12 bits.
+ * - 16: 16-bit two's complement, little-endian.
+ * - 61: 16-bit two's complement, big-endian.
+ * - 80: 8-bit offset binary (value - 128).
+ */
+import { FormatError } from '../../core/errors.ts';
+
+/** Format codes this decoder reads. */
+export const SUPPORTED_WFDB_FORMATS: readonly number[] = [16, 61, 80, 212];
+
+/** Decoder state: the format and the bytes carried over from the previous chunk. */
+export interface WfdbSignalDecoder {
+  readonly format: number;
+  /** Bytes per storage unit: 3 for 212 (two samples), 2 for 16 and 61, 1 for 80. */
+  readonly unitBytes: number;
+  /** Samples per storage unit: 2 for 212, else 1. */
+  readonly unitSamples: number;
+  readonly carry: Uint8Array;
+  carryLength: number;
+}
+
+/**
+ * Create a decoder for one signal file.
+ * @param format WFDB format code (212, 16, 61 or 80)
+ * @throws FormatError naming the supported formats for any other code
+ */
+export function createWfdbSignalDecoder(format: number): WfdbSignalDecoder {
+  let unitBytes: number;
+  let unitSamples = 1;
+  switch (format) {
+    case 212:
+      unitBytes = 3;
+      unitSamples = 2;
+      break;
+    case 16:
+    case 61:
+      unitBytes = 2;
+      break;
+    case 80:
+      unitBytes = 1;
+      break;
+    default:
+      throw new FormatError(
+        `WFDB signal format ${format} is not supported; supported: ${SUPPORTED_WFDB_FORMATS.join(', ')}`,
+      );
+  }
+  return { format, unitBytes, unitSamples, carry: new Uint8Array(unitBytes), carryLength: 0 };
+}
+
+/** Most samples `decodeWfdbSignal` can write for a chunk of `byteLength` bytes. */
+export function maxDecodedSamples(decoder: WfdbSignalDecoder, byteLength: number): number {
+  return Math.floor((decoder.carryLength + byteLength) / decoder.unitBytes) * decoder.unitSamples;
+}
+
+/**
+ * Decode one chunk of a signal file into flat (interleaved) samples.
+ * @param decoder state from `createWfdbSignalDecoder`, updated in place
+ * @param bytes the next bytes of the file
+ * @param out caller-owned output, at least `maxDecodedSamples(decoder, bytes.length)` long
+ * @returns the number of samples written
+ * @example format 212, bytes [0x01, 0xf2, 0xff] → [0x201 - 4096 = -3583... ] see tests
+ * Cost: O(bytes), no allocation.
+ */
+export function decodeWfdbSignal(
+  decoder: WfdbSignalDecoder,
+  bytes: Uint8Array,
+  out: Int16Array | Int32Array,
+): number {
+  const needed = maxDecodedSamples(decoder, bytes.length);
+  if (out.length < needed) {
+    throw new RangeError(`output holds ${out.length} samples; this chunk needs ${needed}`);
+  }
+  const { unitBytes, carry } = decoder;
+  let written = 0;
+  let pos = 0;
+  // Complete a unit started in the previous chunk.
+  if (decoder.carryLength > 0) {
+    while (decoder.carryLength < unitBytes && pos < bytes.length) {
+      carry[decoder.carryLength++] = bytes[pos++] as number;
+    }
+    if (decoder.carryLength < unitBytes) return 0;
+    written = decodeUnits(decoder.format, carry, 0, unitBytes, out, 0);
+    decoder.carryLength = 0;
+  }
+  const whole = Math.floor((bytes.length - pos) / unitBytes) * unitBytes;
+  written += decodeUnits(decoder.format, bytes, pos, pos + whole, out, written);
+  pos += whole;
+  while (pos < bytes.length) carry[decoder.carryLength++] = bytes[pos++] as number;
+  return written;
+}
+
+function decodeUnits(
+  format: number,
+  b: Uint8Array,
+  start: number,
+  end: number,
+  out: Int16Array | Int32Array,
+  outStart: number,
+): number {
+  let o = outStart;
+  switch (format) {
+    case 212:
+      for (let i = start; i < end; i += 3) {
+        const b0 = b[i] as number;
+        const b1 = b[i + 1] as number;
+        const b2 = b[i + 2] as number;
+        // Shift the 12-bit value to the top of an int32 and back to sign-extend it.
+        out[o++] = ((b0 | ((b1 & 0x0f) << 8)) << 20) >> 20;
+        out[o++] = ((b2 | ((b1 & 0xf0) << 4)) << 20) >> 20;
+      }
+      break;
+    case 16:
+      for (let i = start; i < end; i += 2) {
+        out[o++] = (((b[i] as number) | ((b[i + 1] as number) << 8)) << 16) >> 16;
+      }
+      break;
+    case 61:
+      for (let i = start; i < end; i += 2) {
+        out[o++] = ((((b[i] as number) << 8) | (b[i + 1] as number)) << 16) >> 16;
+      }
+      break;
+    case 80:
+      for (let i = start; i < end; i++) out[o++] = (b[i] as number) - 128;
+      break;
+    default:
+      throw new FormatError(`WFDB signal format ${format} is not supported`);
+  }
+  return o - outStart;
+}
+
+/**
+ * Bytes a signal file must hold for `samplesPerSignal` frames of `nSignals` samples.
+ * @example wfdbSignalBytes(212, 2, 650000) → 1950000
+ */
+export function wfdbSignalBytes(format: number, nSignals: number, samplesPerSignal: number): number {
+  const samples = nSignals * samplesPerSignal;
+  switch (format) {
+    case 212:
+      return Math.ceil((samples * 3) / 2);
+    case 16:
+    case 61:
+      return samples * 2;
+    case 80:
+      return samples;
+    default:
+      throw new FormatError(
+        `WFDB signal format ${format} is not supported; supported: ${SUPPORTED_WFDB_FORMATS.join(', ')}`,
+      );
+  }
+}
+
+/**
+ * Running WFDB checksums: per signal, the sum of all samples taken as a 16-bit signed number.
+ * Feed it the same flat samples the decoder wrote, in order.
+ */
+export interface WfdbChecksumState {
+  readonly nSignals: number;
+  readonly sums: Float64Array;
+  /** Flat samples seen so far. */
+  flatCount: number;
+}
+
+export function createWfdbChecksum(nSignals: number): WfdbChecksumState {
+  return { nSignals, sums: new Float64Array(nSignals), flatCount: 0 };
+}
+
+/** Add `count` flat samples to the running checksums. O(count). */
+export function updateWfdbChecksum(
+  state: WfdbChecksumState,
+  flat: Int16Array | Int32Array,
+  count: number,
+): void {
+  const { nSignals, sums } = state;
+  let signal = state.flatCount % nSignals;
+  for (let i = 0; i < count; i++) {
+    sums[signal] = (sums[signal] as number) + (flat[i] as number);
+    if (++signal === nSignals) signal = 0;
+  }
+  state.flatCount += count;
+}
+
+/** The 16-bit signed checksum of signal `signal` so far. */
+export function wfdbChecksumOf(state: WfdbChecksumState, signal: number): number {
+  const sum = state.sums[signal] ?? 0;
+  // Reduce mod 2^16 exactly (the sum can exceed int32), then sign-extend.
+  const low = ((sum % 65536) + 65536) % 65536;
+  return low >= 32768 ? low - 65536 : low;
+}
