@@ -105,7 +105,8 @@ export function parseMitAnnotations(bytes: Uint8Array, source = 'annotations'): 
       chan = field;
       if (current !== undefined) current.chan = chan;
     } else if (a === AUX) {
-      if (i + field > bytes.length) {
+      // The text is padded to an even length; a missing pad byte is a truncated file too.
+      if (i + field + (field & 1) > bytes.length) {
         throw new FormatError(`${source}: truncated AUX text at byte ${i - 2}`);
       }
       let text = '';

@@ -4,7 +4,9 @@
  * A WFDB signal file holds frames of `nSignals` samples, one per signal, stored one after
  * another ("interleaved"). The decoder turns any slice of the byte stream into that flat
  * sample sequence; a partial storage unit at the end of a slice is carried over to the next
- * call, so slicing the file differently never changes the samples.
+ * call, so slicing the file differently never changes the samples. After the last chunk,
+ * `finishWfdbSignal` decodes a final half unit (format 212 with an odd number of samples) or
+ * reports a truncated file.
  *
  * Formats (PhysioNet "signal(5)"):
  * - 212: two 12-bit two's-complement samples in 3 bytes:
@@ -68,7 +70,8 @@ export function maxDecodedSamples(decoder: WfdbSignalDecoder, byteLength: number
  * @param bytes the next bytes of the file
  * @param out caller-owned output, at least `maxDecodedSamples(decoder, bytes.length)` long
  * @returns the number of samples written
- * @example format 212, bytes [0x01, 0xf2, 0xff] → [0x201 - 4096 = -3583... ] see tests
+ * @example format 212, bytes [0x01, 0xf2, 0xff] → [513, -1]
+ *   (s0 = 0x01 | 0x2 << 8 = 0x201; s1 = 0xff | 0xf << 8 = 0xfff, sign-extended to -1)
  * Cost: O(bytes), no allocation.
  */
 export function decodeWfdbSignal(
@@ -97,6 +100,42 @@ export function decodeWfdbSignal(
   pos += whole;
   while (pos < bytes.length) carry[decoder.carryLength++] = bytes[pos++] as number;
   return written;
+}
+
+/**
+ * Finish a signal file after its last chunk. Format 212 stores an odd total number of samples
+ * with a final 2-byte unit holding one sample (s0 = b0 | (b1 & 0x0f) << 8); `decodeWfdbSignal`
+ * keeps those 2 bytes waiting for a third, so without this call that last sample is lost.
+ * @param decoder state from `createWfdbSignalDecoder`; reset so it can start a new file
+ * @param out caller-owned output with room for 1 sample
+ * @param source a name for error messages, usually the signal file's path
+ * @returns the number of samples written (0 or 1)
+ * @throws FormatError when the file ends inside any other storage unit (a truncated file)
+ * @example format 212 after bytes [0x01, 0xf2, 0xff, 0x05, 0x0f]: decodeWfdbSignal writes
+ *   [513, -1], then finishWfdbSignal writes [-251] (0x05 | 0xf << 8 = 0xf05 → -251)
+ * Cost: O(1), no allocation.
+ */
+export function finishWfdbSignal(
+  decoder: WfdbSignalDecoder,
+  out: Int16Array | Int32Array,
+  source = 'signal file',
+): number {
+  const { carry, carryLength } = decoder;
+  if (decoder.format === 212 && carryLength === 2 && out.length < 1) {
+    throw new RangeError('output holds 0 samples; the last unit needs 1');
+  }
+  decoder.carryLength = 0;
+  if (carryLength === 0) return 0;
+  if (decoder.format === 212 && carryLength === 2) {
+    const b0 = carry[0] as number;
+    const b1 = carry[1] as number;
+    out[0] = ((b0 | ((b1 & 0x0f) << 8)) << 20) >> 20;
+    return 1;
+  }
+  throw new FormatError(
+    `${source}: ends inside a sample (${carryLength} of ${decoder.unitBytes} bytes of a ` +
+      `format ${decoder.format} unit); the file is truncated`,
+  );
 }
 
 function decodeUnits(
