@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../src/core/errors.ts';
+import { createFft, fftInPlace } from '../../src/synth/fft.ts';
+
+/** Direct O(N²) DFT, the independent reference. */
+function dft(re: Float64Array, im: Float64Array, sign: number): [Float64Array, Float64Array] {
+  const n = re.length;
+  const outRe = new Float64Array(n);
+  const outIm = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    for (let t = 0; t < n; t++) {
+      const angle = (sign * 2 * Math.PI * k * t) / n;
+      outRe[k] = (outRe[k] as number) + (re[t] as number) * Math.cos(angle) - (im[t] as number) * Math.sin(angle);
+      outIm[k] = (outIm[k] as number) + (re[t] as number) * Math.sin(angle) + (im[t] as number) * Math.cos(angle);
+    }
+  }
+  return [outRe, outIm];
+}
+
+describe('fftInPlace', () => {
+  it('transforms an impulse to a constant', () => {
+    const re = Float64Array.of(1, 0, 0, 0);
+    const im = new Float64Array(4);
+    fftInPlace(createFft(4), re, im, false);
+    expect(Array.from(re)).toEqual([1, 1, 1, 1]);
+    expect(Array.from(im)).toEqual([0, 0, 0, 0]);
+  });
+
+  it('matches a direct DFT, forward and inverse, for sizes 1..64', () => {
+    for (const n of [1, 2, 4, 8, 16, 64]) {
+      const re = Float64Array.from({ length: n }, (_, i) => Math.sin(i * 1.3) + 0.1 * i);
+      const im = Float64Array.from({ length: n }, (_, i) => Math.cos(i * 0.7));
+      const [refRe, refIm] = dft(re, im, -1);
+      const fRe = Float64Array.from(re);
+      const fIm = Float64Array.from(im);
+      const fft = createFft(n);
+      fftInPlace(fft, fRe, fIm, false);
+      for (let k = 0; k < n; k++) {
+        expect(fRe[k]).toBeCloseTo(refRe[k] as number, 9);
+        expect(fIm[k]).toBeCloseTo(refIm[k] as number, 9);
+      }
+      fftInPlace(fft, fRe, fIm, true);
+      for (let k = 0; k < n; k++) {
+        expect(fRe[k]).toBeCloseTo(re[k] as number, 12);
+        expect(fIm[k]).toBeCloseTo(im[k] as number, 12);
+      }
+    }
+  });
+
+  it('rejects sizes that are not powers of two', () => {
+    expect(() => createFft(12)).toThrow(ValidationError);
+    expect(() => createFft(12)).toThrow(/power of two/);
+    expect(() => fftInPlace(createFft(4), new Float64Array(4), new Float64Array(3), false)).toThrow(/length 4/);
+  });
+});
