@@ -26,6 +26,7 @@ export default tseslint.config(
       'src/formats/**/*.ts',
       'src/encode/**/*.ts',
       'src/condition/**/*.ts',
+      'src/synth/**/*.ts',
       'src/filterbank/**/*.ts',
       'src/snn/**/*.ts',
       'src/detect/**/*.ts',

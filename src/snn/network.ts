@@ -1,0 +1,276 @@
+/**
+ * The network file format (`edgespike-network`, version 1): a small fixed-point LIF network
+ * as JSON, validated on load with errors that name the field.
+ *
+ * ```json
+ * {
+ *   "format": "edgespike-network",
+ *   "version": 1,
+ *   "name": "ecg-beat",
+ *   "stateBits": 16,
+ *   "inputs": ["up", "down"],
+ *   "neurons": [
+ *     { "name": "E", "threshold": 4000, "memShift": 3, "excShift": 1, "inhShift": 7 },
+ *     { "name": "beat", "threshold": 1, "memShift": 0, "refractoryTicks": 72 }
+ *   ],
+ *   "synapses": [
+ *     { "from": "up", "to": "E", "weight": 100, "shift": 2 },
+ *     { "from": "E", "to": "beat", "weight": 1 }
+ *   ],
+ *   "outputs": ["beat"]
+ * }
+ * ```
+ *
+ * A synapse's `from` names an input channel or a neuron; `to` names a neuron. Positive
+ * weights are excitatory and feed the target's excitatory current, negative weights are
+ * inhibitory and feed its inhibitory current; each current has its own leak, so fast
+ * excitation and slow inhibition can meet in one neuron. See `lif.ts` for the equations.
+ */
+import { ValidationError } from '../core/errors.ts';
+import { INT8_MAX, INT8_MIN, isIntInRange } from '../core/fixedPoint.ts';
+
+/** The value of the `format` field. */
+export const NETWORK_FORMAT = 'edgespike-network';
+/** The newest network file version this code reads. */
+export const NETWORK_VERSION = 1;
+/** Default state width in bits (current and membrane), as on SynSense Xylo. */
+export const DEFAULT_STATE_BITS = 16;
+/** Longest synaptic delay, in ticks. */
+export const MAX_DELAY_TICKS = 1023;
+/** Largest leak shift: a time constant of 2^30 ticks is, in practice, no leak. */
+export const MAX_LEAK_SHIFT = 30;
+/** Largest per-synapse weight shift. */
+export const MAX_WEIGHT_SHIFT = 16;
+
+/** How the membrane is reset after a spike. */
+export type ResetMode = 'subtract' | 'zero';
+
+/** One neuron's parameters. All integers; thresholds and states in the network's state format. */
+export interface NeuronSpec {
+  readonly name: string;
+  /** Firing threshold θ (state units, > 0). */
+  readonly threshold: number;
+  /** Membrane leak shift: v -= v >> memShift each tick; time constant ≈ 2^memShift ticks. */
+  readonly memShift: number;
+  /** Excitatory current leak shift; 0 means the current lasts one tick. @default 0 */
+  readonly excShift: number;
+  /** Inhibitory current leak shift; 0 means the current lasts one tick. @default 0 */
+  readonly inhShift: number;
+  /** Constant input added to the membrane every tick (state units). @default 0 */
+  readonly bias: number;
+  /** After a spike: subtract θ from the membrane, or set it to zero. @default 'subtract' */
+  readonly reset: ResetMode;
+  /** Ticks after a spike during which the membrane is held at zero and cannot fire. @default 0 */
+  readonly refractoryTicks: number;
+  /** Lowest membrane value (state units); inhibition cannot push it further. @default state minimum */
+  readonly membraneMin: number | undefined;
+}
+
+/** One synapse. */
+export interface SynapseSpec {
+  /** An input channel name or a neuron name. */
+  readonly from: string;
+  /** A neuron name. */
+  readonly to: string;
+  /** Signed int8 weight; the synapse adds weight << shift per presynaptic spike. */
+  readonly weight: number;
+  /** Left shift of the weight (0..16). @default 0 */
+  readonly shift: number;
+  /**
+   * Ticks from the presynaptic spike to its arrival. Input synapses: >= 0, @default 0.
+   * Neuron-to-neuron synapses: >= 1 (a spike reaches other neurons on the next tick), @default 1.
+   */
+  readonly delayTicks: number;
+}
+
+/** A validated network. */
+export interface NetworkSpec {
+  readonly format: typeof NETWORK_FORMAT;
+  readonly version: number;
+  readonly name: string;
+  readonly description: string;
+  /** Width of current and membrane states; values saturate at ±2^(stateBits-1). */
+  readonly stateBits: number;
+  readonly inputs: readonly string[];
+  readonly neurons: readonly NeuronSpec[];
+  readonly synapses: readonly SynapseSpec[];
+  /** Names of the neurons whose spikes are the network's output, in output-index order. */
+  readonly outputs: readonly string[];
+  /** Free-form metadata (for example the encoder and detector settings the network expects). */
+  readonly meta: Readonly<Record<string, unknown>>;
+}
+
+function fail(path: string, message: string): never {
+  throw new ValidationError(`network ${path} ${message}`);
+}
+
+function requireObject(value: unknown, path: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    fail(path, `must be an object (got ${describe(value)})`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return typeof value;
+}
+
+function intField(
+  obj: Record<string, unknown>,
+  key: string,
+  path: string,
+  min: number,
+  max: number,
+  fallback?: number,
+): number {
+  const value = obj[key];
+  if (value === undefined && fallback !== undefined) return fallback;
+  if (!isIntInRange(value, min, max)) {
+    fail(`${path}.${key}`, `must be an integer in [${min}, ${max}] (got ${describe(value)})`);
+  }
+  return value;
+}
+
+function stringField(obj: Record<string, unknown>, key: string, path: string, fallback?: string): string {
+  const value = obj[key];
+  if (value === undefined && fallback !== undefined) return fallback;
+  if (typeof value !== 'string' || value === '') {
+    fail(`${path}.${key}`, `must be a non-empty string (got ${describe(value)})`);
+  }
+  return value;
+}
+
+function stringList(obj: Record<string, unknown>, key: string, path: string): string[] {
+  const value = obj[key];
+  if (!Array.isArray(value)) fail(`${path}.${key}`, `must be an array of names (got ${describe(value)})`);
+  return value.map((item, i) => {
+    if (typeof item !== 'string' || item === '') {
+      fail(`${path}.${key}[${i}]`, `must be a non-empty string (got ${describe(item)})`);
+    }
+    return item;
+  });
+}
+
+const KNOWN_TOP = new Set([
+  'format', 'version', 'name', 'description', 'stateBits', 'inputs', 'neurons', 'synapses', 'outputs', 'meta',
+]);
+const KNOWN_NEURON = new Set([
+  'name', 'threshold', 'memShift', 'excShift', 'inhShift', 'bias', 'reset', 'refractoryTicks', 'membraneMin', 'comment',
+]);
+const KNOWN_SYNAPSE = new Set(['from', 'to', 'weight', 'shift', 'delayTicks', 'comment']);
+
+function rejectUnknown(obj: Record<string, unknown>, known: Set<string>, path: string): void {
+  for (const key of Object.keys(obj)) {
+    if (!known.has(key)) fail(`${path}.${key}`, `is not a known field (known: ${[...known].join(', ')})`);
+  }
+}
+
+/**
+ * Validate a parsed JSON value as a network. Every error names the field, e.g.
+ * `network neurons[1].memShift must be an integer in [0, 30] (got -1)`.
+ * @throws ValidationError
+ */
+export function parseNetwork(json: unknown): NetworkSpec {
+  const root = requireObject(json, '(root)');
+  rejectUnknown(root, KNOWN_TOP, '');
+  if (root.format !== NETWORK_FORMAT) {
+    fail('format', `must be "${NETWORK_FORMAT}" (got ${describe(root.format)})`);
+  }
+  const version = intField(root, 'version', '', 1, Number.MAX_SAFE_INTEGER);
+  if (version > NETWORK_VERSION) {
+    fail('version', `${version} is newer than this edgespike reads (${NETWORK_VERSION}); upgrade edgespike`);
+  }
+  const stateBits = intField(root, 'stateBits', '', 8, 32, DEFAULT_STATE_BITS);
+  const stateMax = 2 ** (stateBits - 1) - 1;
+  const stateMin = -(2 ** (stateBits - 1));
+  const inputs = stringList(root, 'inputs', '');
+  if (!Array.isArray(root.neurons) || root.neurons.length === 0) {
+    fail('neurons', `must be a non-empty array (got ${describe(root.neurons)})`);
+  }
+  const names = new Map<string, string>();
+  for (const [i, name] of inputs.entries()) {
+    if (names.has(name)) fail(`inputs[${i}]`, `"${name}" is declared twice`);
+    names.set(name, 'input');
+  }
+  const neurons: NeuronSpec[] = (root.neurons as unknown[]).map((raw, i) => {
+    const path = `neurons[${i}]`;
+    const n = requireObject(raw, path);
+    rejectUnknown(n, KNOWN_NEURON, path);
+    const name = stringField(n, 'name', path);
+    if (names.has(name)) fail(`${path}.name`, `"${name}" is already used by an ${names.get(name)}`);
+    names.set(name, 'neuron');
+    const reset = n.reset ?? 'subtract';
+    if (reset !== 'subtract' && reset !== 'zero') {
+      fail(`${path}.reset`, `must be "subtract" or "zero" (got ${describe(reset)})`);
+    }
+    const membraneMin =
+      n.membraneMin === undefined ? undefined : intField(n, 'membraneMin', path, stateMin, 0);
+    return {
+      name,
+      threshold: intField(n, 'threshold', path, 1, stateMax),
+      memShift: intField(n, 'memShift', path, 0, MAX_LEAK_SHIFT),
+      excShift: intField(n, 'excShift', path, 0, MAX_LEAK_SHIFT, 0),
+      inhShift: intField(n, 'inhShift', path, 0, MAX_LEAK_SHIFT, 0),
+      bias: intField(n, 'bias', path, stateMin, stateMax, 0),
+      reset,
+      refractoryTicks: intField(n, 'refractoryTicks', path, 0, 65535, 0),
+      membraneMin,
+    };
+  });
+  const neuronNames = new Set(neurons.map((n) => n.name));
+  if (!Array.isArray(root.synapses)) fail('synapses', `must be an array (got ${describe(root.synapses)})`);
+  const synapses: SynapseSpec[] = (root.synapses as unknown[]).map((raw, i) => {
+    const path = `synapses[${i}]`;
+    const s = requireObject(raw, path);
+    rejectUnknown(s, KNOWN_SYNAPSE, path);
+    const from = stringField(s, 'from', path);
+    const to = stringField(s, 'to', path);
+    if (!names.has(from)) fail(`${path}.from`, `"${from}" is neither an input nor a neuron`);
+    if (!neuronNames.has(to)) fail(`${path}.to`, `"${to}" is not a neuron`);
+    const fromNeuron = neuronNames.has(from);
+    return {
+      from,
+      to,
+      weight: intField(s, 'weight', path, INT8_MIN, INT8_MAX),
+      shift: intField(s, 'shift', path, 0, MAX_WEIGHT_SHIFT, 0),
+      delayTicks: intField(s, 'delayTicks', path, fromNeuron ? 1 : 0, MAX_DELAY_TICKS, fromNeuron ? 1 : 0),
+    };
+  });
+  const outputs = stringList(root, 'outputs', '');
+  outputs.forEach((name, i) => {
+    if (!neuronNames.has(name)) fail(`outputs[${i}]`, `"${name}" is not a neuron`);
+  });
+  const meta = root.meta === undefined ? {} : requireObject(root.meta, 'meta');
+  return {
+    format: NETWORK_FORMAT,
+    version,
+    name: stringField(root, 'name', '', 'unnamed'),
+    description: typeof root.description === 'string' ? root.description : '',
+    stateBits,
+    inputs,
+    neurons,
+    synapses,
+    outputs,
+    meta,
+  };
+}
+
+/** Parse network JSON text; a syntax error becomes a ValidationError naming the source. */
+export function parseNetworkText(text: string, source = 'network'): NetworkSpec {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ValidationError(`${source}: not valid JSON (${(error as Error).message})`);
+  }
+  try {
+    return parseNetwork(json);
+  } catch (error) {
+    if (error instanceof ValidationError) throw new ValidationError(`${source}: ${error.message}`);
+    throw error;
+  }
+}
