@@ -53,10 +53,16 @@ export interface LifNetwork {
   readonly inh: Int32Array;
   readonly membrane: Int32Array;
   readonly refractoryLeft: Uint16Array;
-  /** Arrivals waiting to be added: ring of `ringSize` slots × neurons, excitatory and inhibitory. */
-  readonly pendingExc: Float64Array;
-  readonly pendingInh: Float64Array;
+  /**
+   * Arrivals waiting to be added: a ring of `ringSize` slots, each holding the excitatory
+   * (first N entries) then inhibitory (next N) input due on that tick. Sums saturate at int32.
+   */
+  readonly pending: Int32Array;
+  /** 1 where a ring slot holds any arrival, so idle ticks skip the reads. */
+  readonly slotActive: Uint8Array;
   readonly ringSize: number;
+  /** Ring slot of the next tick. */
+  slot: number;
   /** Output index of each neuron, or -1 when it is not an output. */
   readonly outputIndex: Int16Array;
   /** Ticks processed so far (the next tick's index). */
@@ -144,9 +150,10 @@ export function createLifNetwork(spec: NetworkSpec): LifNetwork {
     inh: new Int32Array(neuronCount),
     membrane: new Int32Array(neuronCount),
     refractoryLeft: new Uint16Array(neuronCount),
-    pendingExc: new Float64Array(ringSize * neuronCount),
-    pendingInh: new Float64Array(ringSize * neuronCount),
+    pending: new Int32Array(ringSize * 2 * neuronCount),
+    slotActive: new Uint8Array(ringSize),
     ringSize,
+    slot: 0,
     outputIndex,
     tick: 0,
     spikeCount: new Float64Array(neuronCount),
@@ -161,8 +168,9 @@ export function resetLifNetwork(net: LifNetwork): void {
   net.inh.fill(0);
   net.membrane.fill(0);
   net.refractoryLeft.fill(0);
-  net.pendingExc.fill(0);
-  net.pendingInh.fill(0);
+  net.pending.fill(0);
+  net.slotActive.fill(0);
+  net.slot = 0;
   net.spikeCount.fill(0);
   net.tick = 0;
   net.synapticOps = 0;
@@ -197,19 +205,19 @@ export function processLifChunk(
   const {
     neuronCount: N, inputCount, stateMin, stateMax, threshold, memShift, excShift, inhShift, bias,
     resetToZero, refractoryTicks, membraneMin, inputStart, neuronStart, synTarget, synWeight,
-    synDelay, exc, inh, membrane, refractoryLeft, pendingExc, pendingInh, ringSize, outputIndex,
+    synDelay, exc, inh, membrane, refractoryLeft, pending, slotActive, ringSize, outputIndex,
     spikeCount,
   } = net;
   if (input.length < ticks * inputCount) {
     throw new RangeError(`input holds ${input.length} counts; ${ticks} ticks need ${ticks * inputCount}`);
   }
+  const stride = 2 * N;
   let written = 0;
   let tick = net.tick;
+  let slot = net.slot;
   let synOps = 0;
   const traceMembrane = trace?.membrane;
   for (let t = 0; t < ticks; t++, tick++) {
-    const slot = tick % ringSize;
-    const slotBase = slot * N;
     // Deliver this tick's input spikes (input synapses may also be delayed).
     const inBase = t * inputCount;
     for (let i = 0; i < inputCount; i++) {
@@ -217,22 +225,32 @@ export function processLifChunk(
       if (count === 0) continue;
       const end = inputStart[i + 1] as number;
       for (let s = inputStart[i] as number; s < end; s++) {
+        let due = slot + (synDelay[s] as number);
+        if (due >= ringSize) due -= ringSize;
         const w = (synWeight[s] as number) * count;
-        const at = (((tick + (synDelay[s] as number)) % ringSize) * N) + (synTarget[s] as number);
-        if (w >= 0) pendingExc[at] = (pendingExc[at] as number) + w;
-        else pendingInh[at] = (pendingInh[at] as number) + w;
-        synOps += count;
+        const at = due * stride + (w >= 0 ? 0 : N) + (synTarget[s] as number);
+        const sum = (pending[at] as number) + w;
+        pending[at] = sum > 2147483647 ? 2147483647 : sum < -2147483648 ? -2147483648 : sum;
+        slotActive[due] = 1;
       }
+      synOps += count * (end - (inputStart[i] as number));
     }
+    const base = slot * stride;
+    const active = slotActive[slot] === 1;
+    slotActive[slot] = 0;
     for (let n = 0; n < N; n++) {
       let e = exc[n] as number;
-      e = e - (e >> (excShift[n] as number)) + (pendingExc[slotBase + n] as number);
-      e = e > stateMax ? stateMax : e;
+      e -= e >> (excShift[n] as number);
       let h = inh[n] as number;
-      h = h - (h >> (inhShift[n] as number)) + (pendingInh[slotBase + n] as number);
-      h = h < stateMin ? stateMin : h;
-      pendingExc[slotBase + n] = 0;
-      pendingInh[slotBase + n] = 0;
+      h -= h >> (inhShift[n] as number);
+      if (active) {
+        e += pending[base + n] as number;
+        h += pending[base + N + n] as number;
+        pending[base + n] = 0;
+        pending[base + N + n] = 0;
+        if (e > stateMax) e = stateMax;
+        if (h < stateMin) h = stateMin;
+      }
       exc[n] = e;
       inh[n] = h;
       let v: number;
@@ -242,9 +260,8 @@ export function processLifChunk(
       } else {
         v = membrane[n] as number;
         v = v - (v >> (memShift[n] as number)) + e + h + (bias[n] as number);
-        v = v > stateMax ? stateMax : v < stateMin ? stateMin : v;
-        const floor = membraneMin[n] as number;
-        if (v < floor) v = floor;
+        if (v > stateMax) v = stateMax;
+        else if (v < (membraneMin[n] as number)) v = membraneMin[n] as number;
         const theta = threshold[n] as number;
         if (v >= theta) {
           v = resetToZero[n] === 1 ? 0 : v - theta;
@@ -256,21 +273,27 @@ export function processLifChunk(
             events.output[written] = out;
             written++;
           }
+          const start = neuronStart[n] as number;
           const end = neuronStart[n + 1] as number;
-          for (let s = neuronStart[n] as number; s < end; s++) {
+          for (let s = start; s < end; s++) {
+            let due = slot + (synDelay[s] as number);
+            if (due >= ringSize) due -= ringSize;
             const w = synWeight[s] as number;
-            const at = (((tick + (synDelay[s] as number)) % ringSize) * N) + (synTarget[s] as number);
-            if (w >= 0) pendingExc[at] = (pendingExc[at] as number) + w;
-            else pendingInh[at] = (pendingInh[at] as number) + w;
+            const at = due * stride + (w >= 0 ? 0 : N) + (synTarget[s] as number);
+            const sum = (pending[at] as number) + w;
+            pending[at] = sum > 2147483647 ? 2147483647 : sum < -2147483648 ? -2147483648 : sum;
+            slotActive[due] = 1;
           }
-          synOps += end - (neuronStart[n] as number);
+          synOps += end - start;
         }
       }
       membrane[n] = v;
       if (traceMembrane !== undefined) traceMembrane[t * N + n] = v;
     }
+    slot = slot + 1 === ringSize ? 0 : slot + 1;
   }
   net.tick = tick;
+  net.slot = slot;
   net.synapticOps += synOps;
   net.neuronUpdates += ticks * N;
   return written;
