@@ -1,0 +1,230 @@
+import { readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Observable } from 'rxjs';
+import { firstValueFrom, map, take, toArray, VirtualTimeScheduler } from 'rxjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SampleChunk } from '../../src/core/chunks.ts';
+import { FormatError, InputNotFoundError, ValidationError } from '../../src/core/errors.ts';
+import type { ChunkReader } from '../../src/sources/recordSource.ts';
+import { recordSource } from '../../src/sources/recordSource.ts';
+import { openRecord } from '../../src/sources/openRecord.ts';
+import { PROJECT_ROOT } from '../helpers/datasets.ts';
+import {
+  collectChunks,
+  firstDifference,
+  lcgInts,
+  makeTempDir,
+  openDescriptorsOn,
+  writeWfdbRecord,
+} from '../helpers/records.ts';
+
+const FIXTURE = join(PROJECT_ROOT, 'fixtures', 'synthetic-ecg', 'ecgsyn_360hz');
+
+let dir: string;
+let remove: () => void;
+beforeAll(() => {
+  ({ dir, remove } = makeTempDir());
+});
+afterAll(() => remove());
+
+/**
+ * A real opened record, watched: counts the chunks read from the file and resolves `ended`
+ * once the file's iteration has finished (the file is closed by then).
+ */
+function watched(opened: ChunkReader): ChunkReader & { pulled: number; ended: Promise<void> } {
+  let markEnded: () => void = () => undefined;
+  const reader = {
+    pulled: 0,
+    ended: new Promise<void>((resolve) => {
+      markEnded = resolve;
+    }),
+    async *chunks(): AsyncGenerator<SampleChunk, void, undefined> {
+      try {
+        for await (const chunk of opened.chunks()) {
+          reader.pulled++;
+          yield chunk;
+        }
+      } finally {
+        markEnded();
+      }
+    },
+  };
+  return reader;
+}
+
+interface Timed {
+  readonly chunk: SampleChunk;
+  readonly atMs: number;
+  /** Chunks read from the file when this one was emitted. */
+  readonly pulled: number;
+}
+
+/**
+ * Subscribe and drive a virtual clock: let the file reads settle, then run the timers that
+ * are due, until the observable ends.
+ */
+async function runVirtual(
+  source: Observable<SampleChunk>,
+  scheduler: VirtualTimeScheduler,
+  reader: { pulled: number },
+): Promise<{ emitted: Timed[]; error: unknown; completed: boolean }> {
+  const emitted: Timed[] = [];
+  let error: unknown;
+  let completed = false;
+  let done = false;
+  source.subscribe({
+    next: (chunk) => emitted.push({ chunk, atMs: scheduler.now(), pulled: reader.pulled }),
+    error: (e: unknown) => {
+      error = e;
+      done = true;
+    },
+    complete: () => {
+      completed = true;
+      done = true;
+    },
+  });
+  for (let turns = 0; !done; turns++) {
+    if (turns > 100_000) throw new Error('the source never ended');
+    await new Promise((resolve) => setImmediate(resolve));
+    scheduler.flush();
+  }
+  return { emitted, error, completed };
+}
+
+describe('recordSource', () => {
+  it('emits the record\'s chunks in order, then completes', async () => {
+    const opened = await openRecord(FIXTURE);
+    const expected = await collectChunks(opened.chunks(), 512);
+    const chunks = await firstValueFrom(recordSource(opened).pipe(toArray()));
+    expect(chunks.length).toBe(expected.chunkCount);
+    expect(firstDifference(await collectChunks(toAsync(chunks), 512).then((r) => r.samples), expected.samples)).toBe(-1);
+  });
+
+  it('reads the next chunk only after the downstream has taken the previous one', async () => {
+    const reader = watched(await openRecord(`${FIXTURE}.csv`, { chunkSamples: 1000 }));
+    const pulledAtEmission = await firstValueFrom(
+      recordSource(reader).pipe(
+        map(() => reader.pulled),
+        toArray(),
+      ),
+    );
+    expect(pulledAtEmission).toEqual(Array.from({ length: 108 }, (_, i) => i + 1));
+  });
+
+  it('unsubscribing stops reading and closes the file', async () => {
+    const rec = writeWfdbRecord(dir, 'stop', [{ adc: lcgInts(50000, 900, 1200, 1) }]);
+    const before = openDescriptorsOn(rec.signalPath);
+    const reader = watched(await openRecord(rec.base, { chunkSamples: 100 }));
+    const firstThree = await firstValueFrom(recordSource(reader).pipe(take(3), toArray()));
+    expect(firstThree.map((c) => c.startSample)).toEqual([0, 100, 200]);
+    await reader.ended;
+    expect(reader.pulled).toBe(3);
+    if (before !== undefined) expect(openDescriptorsOn(rec.signalPath)).toBe(before);
+  });
+
+  it('an error downstream also stops reading and closes the file', async () => {
+    const rec = writeWfdbRecord(dir, 'downstream', [{ adc: lcgInts(5000, 900, 1200, 6) }]);
+    const before = openDescriptorsOn(rec.signalPath);
+    const reader = watched(await openRecord(rec.base, { chunkSamples: 100 }));
+    const failing = recordSource(reader).pipe(
+      map((c) => {
+        if (c.startSample === 200) throw new Error('sink failed');
+        return c;
+      }),
+    );
+    await expect(firstValueFrom(failing.pipe(toArray()))).rejects.toThrow('sink failed');
+    await reader.ended;
+    expect(reader.pulled).toBe(3);
+    if (before !== undefined) expect(openDescriptorsOn(rec.signalPath)).toBe(before);
+  });
+
+  it('read errors go to the error channel after the chunks before them', async () => {
+    const rec = writeWfdbRecord(dir, 'cut', [{ adc: lcgInts(1001, 900, 1200, 2) }]);
+    writeFileSync(rec.headerPath, readFileSync(rec.headerPath, 'utf8').replace('cut 1 360 1001', 'cut 1 360'));
+    truncateSync(rec.signalPath, 1501); // 1000 samples and one byte of the next unit
+    const seen: number[] = [];
+    const error = await new Promise((resolve) => {
+      recordSource(openRecordSync(rec.base, 300)).subscribe({
+        next: (c) => seen.push(c.startSample),
+        error: resolve,
+        complete: () => resolve(undefined),
+      });
+    });
+    expect(seen).toEqual([0, 300, 600, 900]);
+    expect(error).toEqual(
+      new FormatError(`${rec.signalPath}: ends inside a sample (1 of 3 bytes of a format 212 unit); the file is truncated`),
+    );
+  });
+
+  it('a signal file removed after opening: InputNotFoundError on the error channel', async () => {
+    const rec = writeWfdbRecord(dir, 'removed', [{ adc: lcgInts(10, 900, 1200, 3) }]);
+    const opened = await openRecord(rec.base);
+    rmSync(rec.signalPath);
+    await expect(firstValueFrom(recordSource(opened))).rejects.toThrow(
+      new InputNotFoundError(`${rec.signalPath}: signal file not found (it was there when the record was opened)`),
+    );
+  });
+
+  it.each([1, 10])('speed %i: each chunk is emitted when it is due, with one chunk read at a time', async (speed) => {
+    // 3500 samples at 360 Hz in chunks of 360 (1 s): 9 full chunks and one of 260.
+    const rec = writeWfdbRecord(dir, `paced${speed}`, [{ adc: lcgInts(3500, 900, 1200, 4) }]);
+    const reader = watched(await openRecord(rec.base, { chunkSamples: 360 }));
+    const scheduler = new VirtualTimeScheduler();
+    const run = await runVirtual(recordSource(reader, { speed, scheduler }), scheduler, reader);
+    expect(run.completed).toBe(true);
+    expect(run.emitted.map((e) => e.chunk.startSample)).toEqual([0, 360, 720, 1080, 1440, 1800, 2160, 2520, 2880, 3240]);
+    run.emitted.forEach((e, i) => {
+      const endSample = e.chunk.startSample + e.chunk.samples.length;
+      expect(e.atMs).toBeCloseTo((1000 * endSample) / (360 * speed), 6);
+      expect(e.pulled).toBe(i + 1); // nothing read ahead while waiting
+    });
+    expect(run.emitted.at(-1)?.atMs).toBeCloseTo((1000 * 3500) / (360 * speed), 6);
+  });
+
+  it('unsubscribing while waiting cancels the timer and closes the file', async () => {
+    const rec = writeWfdbRecord(dir, 'wait', [{ adc: lcgInts(3600, 900, 1200, 5) }]);
+    const before = openDescriptorsOn(rec.signalPath);
+    const reader = watched(await openRecord(rec.base, { chunkSamples: 360 }));
+    const scheduler = new VirtualTimeScheduler();
+    const seen: number[] = [];
+    const subscription = recordSource(reader, { speed: 1, scheduler }).subscribe((c) => seen.push(c.startSample));
+    while (scheduler.actions.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    subscription.unsubscribe();
+    expect(scheduler.actions.length).toBe(0);
+    await reader.ended;
+    scheduler.flush();
+    expect(seen).toEqual([]);
+    expect(reader.pulled).toBe(1);
+    if (before !== undefined) expect(openDescriptorsOn(rec.signalPath)).toBe(before);
+  });
+
+  it('each subscription reads the record from the start', async () => {
+    const source = recordSource(await openRecord(FIXTURE, { chunkSamples: 36000 }));
+    const first = await firstValueFrom(source.pipe(toArray()));
+    const second = await firstValueFrom(source.pipe(toArray()));
+    expect(second.map((c) => c.startSample)).toEqual([0, 36000, 72000]);
+    expect(second).toEqual(first);
+  });
+
+  it('rejects a speed that is not > 0 when called', async () => {
+    const opened = await openRecord(FIXTURE);
+    expect(() => recordSource(opened, { speed: 0 })).toThrow(
+      new ValidationError(
+        '"speed" must be a number > 0 (× real time; got 0); use Infinity to replay as fast as possible',
+      ),
+    );
+  });
+});
+
+async function* toAsync(chunks: readonly SampleChunk[]): AsyncGenerator<SampleChunk> {
+  for (const chunk of chunks) yield await Promise.resolve(chunk);
+}
+
+/** A reader that opens the record when it is first read (so open errors also reach `error`). */
+function openRecordSync(path: string, chunkSamples: number): ChunkReader {
+  return {
+    async *chunks() {
+      yield* (await openRecord(path, { chunkSamples })).chunks();
+    },
+  };
+}
