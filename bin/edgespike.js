@@ -1,7 +1,29 @@
 #!/usr/bin/env node
-// The `edgespike` command: runs src/cli.ts through tsx's loader, so an installed copy
-// (`npm install -g .`) behaves exactly like `npx tsx src/cli.ts`.
-import { register } from 'tsx/esm/api';
+// The `edgespike` command. Runs the compiled JavaScript in dist/ (built by `npm install`
+// through the "prepare" script: fast start-up, ~30 MB less memory, which matters on a
+// Raspberry Pi), unless dist/ is missing or older than any source file, in which case it runs
+// src/cli.ts through tsx, exactly like `npx tsx src/cli.ts`.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-register();
-await import('../src/cli.ts');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const built = join(root, 'dist', 'cli.js');
+
+function newestSourceMs(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    const ms = entry.isDirectory() ? newestSourceMs(path) : entry.name.endsWith('.ts') ? statSync(path).mtimeMs : 0;
+    if (ms > newest) newest = ms;
+  }
+  return newest;
+}
+
+if (existsSync(built) && statSync(built).mtimeMs >= newestSourceMs(join(root, 'src'))) {
+  await import(pathToFileURL(built).href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(pathToFileURL(join(root, 'src', 'cli.ts')).href);
+}

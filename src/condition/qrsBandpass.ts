@@ -10,12 +10,18 @@
  * (counts × L1 × L2). It removes baseline wander (below about fs/M) and high-frequency noise
  * (above about fs/L1) and keeps the QRS band. Delay: (L1 - 1)/2 + (L2 - 1)/2 + M/2 samples.
  * The filter starts as if the signal had always been at its first sample, so no start-up
- * transient reaches the encoder.
+ * transient reaches the encoder. Input samples saturate to int16 (±32767 counts, ±164 mV at
+ * 5 µV per count: far outside any ECG), and L1 · L2 · 2^m ≤ 65536, so every running sum fits
+ * in int32 and the filter is pure 32-bit integer arithmetic.
  *
  * @example L1 = 2, L2 = 1, m = 1: x = [10, 10, 14, 10] → s1 = [20, 20, 24, 24] → y = [0, 0, -2, 0]
  * Cost: O(n) per chunk, about 12 integer operations per sample, no allocation.
  */
 import { ValidationError } from '../core/errors.ts';
+import { INT16_MAX, INT16_MIN, saturateInt16 } from '../core/fixedPoint.ts';
+
+/** Largest L1 · L2 · 2^m: with int16 inputs, the running sums then fit in int32. */
+export const MAX_SUM_GAIN = 65536;
 
 /** Options of the QRS band-pass. */
 export interface QrsBandpassOptions {
@@ -54,6 +60,12 @@ export function createQrsBandpass(options: QrsBandpassOptions): QrsBandpass {
   checkLength(length1, 'smoothSamples[0]', 1, 64);
   checkLength(length2, 'smoothSamples[1]', 1, 64);
   checkLength(options.highpassShift, 'highpassShift', 1, 12);
+  if (length1 * length2 * 2 ** options.highpassShift > MAX_SUM_GAIN) {
+    throw new ValidationError(
+      `smoothSamples[0] × smoothSamples[1] × 2^highpassShift must be <= ${MAX_SUM_GAIN} so the sums fit in int32 ` +
+        `(got ${length1} × ${length2} × 2^${options.highpassShift})`,
+    );
+  }
   return {
     length1,
     length2,
@@ -90,9 +102,9 @@ export function processQrsBandpass(
   const { ring1, ring2, ring3, length1, length2 } = bp;
   const size3 = ring3.length;
   const half3 = size3 >> 1;
-  const invSize3 = 1 / size3; // a power of two: multiplying by it is exact
+  const shift3 = bp.highpassShift;
   if (!bp.started) {
-    const x0 = input[0] as number;
+    const x0 = saturateInt16(input[0] as number);
     ring1.fill(x0);
     bp.sum1 = x0 * length1;
     ring2.fill(bp.sum1);
@@ -103,7 +115,8 @@ export function processQrsBandpass(
   }
   let { sum1, sum2, sum3, pos1, pos2, pos3 } = bp;
   for (let i = 0; i < count; i++) {
-    const x = input[i] as number;
+    const raw = input[i] as number;
+    const x = raw > INT16_MAX ? INT16_MAX : raw < INT16_MIN ? INT16_MIN : raw;
     sum1 += x - (ring1[pos1] as number);
     ring1[pos1] = x;
     if (++pos1 === length1) pos1 = 0;
@@ -115,7 +128,7 @@ export function processQrsBandpass(
     // ring3[pos3] now holds s2[t]; s2[t - M/2] sits half the ring behind it.
     const centre = ring3[(pos3 - half3 + size3) & (size3 - 1)] as number;
     if (++pos3 === size3) pos3 = 0;
-    output[i] = centre - Math.floor(sum3 * invSize3);
+    output[i] = centre - (sum3 >> shift3);
   }
   bp.sum1 = sum1;
   bp.sum2 = sum2;

@@ -20,3 +20,38 @@ export interface SampleChunk {
 export function sampleTimeSeconds(sample: number, sampleRateHz: number): number {
   return sample / sampleRateHz;
 }
+
+/** Spike counts from an encoder: `ticks` rows of `inputCount` counts (for one delta-modulated signal: UP, DOWN). */
+export interface SpikeChunk {
+  /** Tick of the first row, counted from the start of the stream (one tick per encoded sample). */
+  readonly startTick: number;
+  readonly tickRateHz: number;
+  readonly ticks: number;
+  readonly inputCount: number;
+  /** ticks × inputCount spike counts, row-major. The chunk owns this array. */
+  readonly counts: Uint8Array;
+  /** Spikes in this chunk (sum of counts). */
+  readonly spikeCount: number;
+  /** The samples that were encoded (conditioned signal), one per tick. */
+  readonly samples: Int32Array;
+}
+
+/** What a spiking network did during one chunk of ticks. */
+export interface NetworkChunk {
+  readonly startTick: number;
+  readonly tickRateHz: number;
+  readonly ticks: number;
+  /** Output spikes: tick of each (from the stream start) and its output index. */
+  readonly outputTicks: Float64Array;
+  readonly outputIndex: Uint16Array;
+  /** Input spikes received in this chunk. */
+  readonly inputSpikes: number;
+  /** Spikes fired by all neurons in this chunk. */
+  readonly neuronSpikes: number;
+  /** Synaptic events in this chunk (one per presynaptic spike per outgoing synapse). */
+  readonly synapticOps: number;
+  /** Neuron state updates in this chunk (neurons × ticks). */
+  readonly neuronUpdates: number;
+  /** The conditioned signal that was encoded, one value per tick (for dating events). */
+  readonly signal: Int32Array;
+}

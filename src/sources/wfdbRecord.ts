@@ -15,6 +15,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { open, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { SampleChunk } from '../core/chunks.ts';
+import { createSlab } from '../core/slab.ts';
 import { FormatError, InputNotFoundError, ValidationError } from '../core/errors.ts';
 import { countsPerUnit, KNOWN_VOLTAGE_UNITS, roundCounts } from '../core/sampleScale.ts';
 import type { WfdbHeader, WfdbSignalSpec } from '../formats/wfdb/header.ts';
@@ -172,24 +173,35 @@ export async function openWfdbRecord(
       const { baselineAdu } = spec;
       let position = spec.byteOffset;
       let flatCount = 0; // flat (interleaved) samples decoded so far
-      let samples = new Int32Array(chunkSamples);
+      const slab = createSlab(Int32Array);
+      let samples = slab.take(chunkSamples);
       let filled = 0;
       let startSample = 0;
       // Take this channel's samples out of `count` flat samples, yielding each full chunk.
-      const take = function* (count: number): Generator<SampleChunk, void, undefined> {
-        const first = (((channel - (flatCount % nSignals)) % nSignals) + nSignals) % nSignals;
-        for (let i = first; i < count; i += nSignals) {
-          const adcMinusBaseline = (flat[i] as number) - baselineAdu;
-          samples[filled++] =
-            countsPerAdu === 1 ? adcMinusBaseline : roundCounts(adcMinusBaseline * countsPerAdu);
-          if (filled === chunkSamples) {
-            const chunk: SampleChunk = { startSample, sampleRateHz: info.sampleRateHz, samples };
-            startSample += filled;
-            samples = new Int32Array(chunkSamples);
-            filled = 0;
-            yield chunk;
+      // Completed chunks of the current block; a plain loop fills them (a generator loop per
+      // sample was the read stage's main cost), then they are yielded one by one.
+      const ready: SampleChunk[] = [];
+      const take = (count: number): void => {
+        // Work on locals: captured variables written in a hot loop live in a heap context.
+        let out = samples;
+        let n = filled;
+        let i = (((channel - (flatCount % nSignals)) % nSignals) + nSignals) % nSignals;
+        while (i < count) {
+          const end = Math.min(count, i + (chunkSamples - n) * nSignals);
+          if (countsPerAdu === 1) {
+            for (; i < end; i += nSignals) out[n++] = (flat[i] as number) - baselineAdu;
+          } else {
+            for (; i < end; i += nSignals) out[n++] = roundCounts(((flat[i] as number) - baselineAdu) * countsPerAdu);
+          }
+          if (n === chunkSamples) {
+            ready.push({ startSample, sampleRateHz: info.sampleRateHz, samples: out });
+            startSample += n;
+            out = slab.take(chunkSamples);
+            n = 0;
           }
         }
+        samples = out;
+        filled = n;
         flatCount += count;
       };
       let failure: FormatError | undefined;
@@ -203,7 +215,9 @@ export async function openWfdbRecord(
           break;
         }
         position += bytesRead;
-        yield* take(decodeWfdbSignal(decoder, block.subarray(0, bytesRead), flat));
+        take(decodeWfdbSignal(decoder, block.subarray(0, bytesRead), flat));
+        yield* ready;
+        ready.length = 0;
       }
       if (failure === undefined) {
         let tail = 0;
@@ -213,7 +227,9 @@ export async function openWfdbRecord(
           if (!(error instanceof FormatError)) throw error;
           failure = error;
         }
-        yield* take(tail);
+        take(tail);
+        yield* ready;
+        ready.length = 0;
       }
       if (failure === undefined && flatCount % nSignals !== 0) {
         failure = new FormatError(

@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+/**
+ * edgespike command line: `npx tsx src/cli.ts <command> ...` or the `edgespike` bin.
+ * User mistakes (bad flags, missing or malformed files) print one line and exit non-zero;
+ * a stack trace means a bug (set EDGESPIKE_DEBUG=1 to see traces for every error).
+ */
+import { EdgespikeError, UsageError } from './core/errors.ts';
+import { benchCommand, BENCH_HELP } from './cli/bench.ts';
+import { evalCommand, EVAL_HELP } from './cli/eval.ts';
+import { replayCommand, REPLAY_HELP } from './cli/replay.ts';
+import { tuneEcgCommand, TUNE_ECG_HELP } from './cli/tuneEcg.ts';
+
+interface Command {
+  readonly summary: string;
+  readonly help: string;
+  readonly run: (argv: readonly string[]) => Promise<number>;
+}
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  replay: { summary: 'replay a recorded ECG (WFDB or CSV) and report beats and heart rate', help: REPLAY_HELP, run: replayCommand },
+  eval: { summary: 'score beat detection against reference annotations (Se, +P, F1, heart-rate error)', help: EVAL_HELP, run: evalCommand },
+  bench: { summary: 'time each pipeline stage and the whole pipeline (x real time) and measure memory', help: BENCH_HELP, run: benchCommand },
+  'tune-ecg': { summary: '(developer) re-tune the ECG network on MIT-BIH with held-out records', help: TUNE_ECG_HELP, run: tuneEcgCommand },
+};
+
+export const MAIN_HELP = `Usage: edgespike <command> [options]
+
+edgespike turns biosignals into spikes and runs them through a small fixed-point spiking
+neural network: recorded or live ECG in, heart beats and heart rate out.
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`)
+  .join('\n')}
+
+Run "edgespike <command> --help" for a command's options.
+
+Examples:
+  edgespike replay fixtures/synthetic-ecg/ecgsyn_360hz --speed 10
+  edgespike eval ../shared/datasets/mitdb
+  edgespike bench
+`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? rest[0] : undefined;
+    const command = topic === undefined ? undefined : COMMANDS[topic];
+    process.stdout.write(command?.help ?? MAIN_HELP);
+    return name === undefined ? 1 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write('edgespike 0.1.0\n');
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    throw new UsageError(`unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')} (see edgespike --help)`);
+  }
+  return command.run(rest);
+}
+
+// EPIPE (e.g. `edgespike replay ... | head`) just means nobody is reading any more.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof EdgespikeError && process.env.EDGESPIKE_DEBUG === undefined) {
+      process.stderr.write(`edgespike: ${error.message}\n`);
+      process.exitCode = error instanceof UsageError ? 2 : 1;
+    } else {
+      process.stderr.write(`edgespike: internal error (a bug; please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 70;
+    }
+  },
+);

@@ -1,0 +1,61 @@
+/**
+ * Command-line parsing shared by the commands: `node:util` parseArgs in strict mode, with
+ * its errors turned into one-line usage errors that point at `--help`.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from '../core/errors.ts';
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+/** Parse `argv` for `command`; unknown flags and missing values become UsageErrors. */
+export function parseCommandArgs<O extends OptionSpec>(command: string, argv: readonly string[], options: O) {
+  try {
+    return parseArgs({ args: [...argv], options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (error) {
+    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+    throw new UsageError(`${command}: ${message} (see edgespike ${command} --help)`);
+  }
+}
+
+/** A `--speed` value: `max` (as fast as possible) or a number > 0 (× real time). */
+export function parseSpeed(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (value === 'max') return Infinity;
+  const speed = Number(value);
+  if (!(speed > 0) || !Number.isFinite(speed)) {
+    throw new UsageError(`--speed must be "max" or a number > 0 (× real time; got "${value}")`);
+  }
+  return speed;
+}
+
+/** A positive number flag. */
+export function parsePositive(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number > 0 (got "${value}")`);
+  return n;
+}
+
+/** A positive integer flag. */
+export function parsePositiveInt(name: string, value: string | undefined): number | undefined {
+  const n = parsePositive(name, value);
+  if (n !== undefined && !Number.isInteger(n)) throw new UsageError(`--${name} must be a whole number > 0 (got "${value}")`);
+  return n;
+}
+
+/** `--channel`: a 0-based index or a signal/column name. */
+export function parseChannel(value: string | undefined): number | string | undefined {
+  if (value === undefined) return undefined;
+  if (/^\d+$/.test(value)) return Number(value);
+  if (value === '') throw new UsageError('--channel must be a 0-based index or a signal name');
+  return value;
+}
+
+/** One of a fixed set of words. */
+export function parseChoice<T extends string>(name: string, value: string | undefined, choices: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(choices as readonly string[]).includes(value)) {
+    throw new UsageError(`--${name} must be one of ${choices.join(', ')} (got "${value}")`);
+  }
+  return value as T;
+}

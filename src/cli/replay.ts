@@ -1,0 +1,89 @@
+/**
+ * `edgespike replay <record>`: replay a recorded ECG (WFDB record or CSV file) through the
+ * pipeline and print beats and heart rate, as JSON lines or as a live text view.
+ */
+import { UsageError } from '../core/errors.ts';
+import type { EcgEvent } from '../detect/events.ts';
+import { ecgPipeline } from '../pipeline/ecgPipeline.ts';
+import { loadEcgModel } from '../pipeline/ecgModel.ts';
+import { addFrame, createSummaryTotals, summaryEvent } from '../pipeline/summary.ts';
+import { writeJsonLines } from '../sinks/jsonLines.ts';
+import { createTextView } from '../sinks/textView.ts';
+import { CSV_UNITS } from '../sources/csvFile.ts';
+import { openRecord } from '../sources/openRecord.ts';
+import { recordSource } from '../sources/recordSource.ts';
+import { parseChannel, parseChoice, parseCommandArgs, parsePositive, parsePositiveInt, parseSpeed } from './args.ts';
+import { untilStopped } from './signals.ts';
+
+export const REPLAY_HELP = `Usage: edgespike replay <record> [options]
+
+Replay a recorded ECG through the spiking pipeline and report heart beats and heart rate.
+
+<record> is a WFDB record (path with or without .hea; formats 212, 16, 61, 80) or a .csv
+file (one or more numeric columns; the sample rate from --rate or a "# sampleRateHz=360"
+line).
+
+Options:
+  --format jsonl|text  jsonl: one JSON object per line on stdout ({"type":"beat",...},
+                       {"type":"hr",...}, then {"type":"summary",...}); logs go to stderr.
+                       text: a live line of heart rate and progress.
+                       Default: text on a terminal, jsonl otherwise.
+  --speed max|N        max: as fast as possible; N: N x real time (1 = real time). Default: 1
+  --channel K          signal (WFDB) or column (CSV) to use: 0-based index or name. Default: 0
+  --rate HZ            sample rate of a CSV file (overrides its "# sampleRateHz=" line)
+  --units mV|uV|counts units of a CSV column (counts = 5 uV steps). Default: mV
+  --network FILE       ECG network file. Default: the bundled src/snn/networks/ecg-beat.json
+  --chunk N            samples per chunk. Default: 512
+  -h, --help           show this help
+
+Examples:
+  edgespike replay fixtures/synthetic-ecg/ecgsyn_360hz --speed 10
+  edgespike replay ../shared/datasets/mitdb/208 --speed max --format jsonl > 208.jsonl
+  edgespike replay recording.csv --rate 250 --channel ecg
+`;
+
+export async function replayCommand(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('replay', argv, {
+    format: { type: 'string' },
+    speed: { type: 'string' },
+    channel: { type: 'string' },
+    rate: { type: 'string' },
+    units: { type: 'string' },
+    network: { type: 'string' },
+    chunk: { type: 'string' },
+  });
+  if (values.help === true) {
+    process.stdout.write(REPLAY_HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    throw new UsageError(`replay takes one record (got ${positionals.length}); see edgespike replay --help`);
+  }
+  const path = positionals[0] as string;
+  const format = parseChoice('format', values.format, ['jsonl', 'text'] as const) ?? (process.stdout.isTTY ? 'text' : 'jsonl');
+  const speed = parseSpeed(values.speed, 1);
+  const model = loadEcgModel(values.network);
+  const record = await openRecord(path, {
+    channel: parseChannel(values.channel),
+    chunkSamples: parsePositiveInt('chunk', values.chunk),
+    sampleRateHz: parsePositive('rate', values.rate),
+    units: parseChoice('units', values.units, CSV_UNITS),
+  });
+  const { info } = record;
+  const out = process.stdout;
+  const view =
+    format === 'text'
+      ? createTextView(out, { record: info.recordName, totalSeconds: info.durationSeconds, live: out.isTTY === true })
+      : undefined;
+  const totals = createSummaryTotals(info.sampleRateHz);
+  const started = performance.now();
+  const interrupted = await untilStopped(recordSource(record, { speed }).pipe(ecgPipeline(model, info.sampleRateHz)), (frame) => {
+    addFrame(totals, frame);
+    if (view !== undefined) view.frame(frame);
+    else writeJsonLines(out, frame.events);
+  });
+  const summary = summaryEvent(totals, info.recordName, (performance.now() - started) / 1000);
+  if (view !== undefined) view.finish(summary, interrupted);
+  else writeJsonLines(out, [summary satisfies EcgEvent]);
+  return 0;
+}

@@ -1,0 +1,78 @@
+/**
+ * The ECG pipeline as plain kernel calls on a whole array, without RxJS: the same stages in the
+ * same order as `ecgPipeline`, for tuning, benchmarks and tests (which check that both give
+ * identical beats).
+ */
+import { createQrsBandpass, processQrsBandpass, qrsBandpassDelaySamples } from '../condition/qrsBandpass.ts';
+import { createResampler, maxResampledSamples, processResampler } from '../condition/resample.ts';
+import { createBeatDetector, flushBeatDetector, processBeatDetector } from '../detect/beatDetector.ts';
+import { createDeltaModulator, processDeltaModulator } from '../encode/deltaModulator.ts';
+import { createSpikeEvents } from '../snn/lif.ts';
+import { createLifRunner } from '../snn/lifCompiled.ts';
+import type { EcgModel } from './ecgModel.ts';
+
+/** Beats and counts from one run. */
+export interface EcgKernelRun {
+  /** Beat sample indices at the input's rate. */
+  readonly beats: number[];
+  readonly inputSpikes: number;
+  readonly neuronSpikes: number;
+  readonly synapticOps: number;
+  readonly neuronUpdates: number;
+}
+
+/**
+ * Band-pass and delta-modulate a whole signal already at the model's tick rate.
+ * @returns the band-passed signal and the UP/DOWN spike counts (2 per tick)
+ */
+export function encodeEcg(model: EcgModel, samples: Int32Array): { signal: Int32Array; spikes: Uint8Array; spikeCount: number } {
+  const signal = new Int32Array(samples.length);
+  processQrsBandpass(createQrsBandpass(model.bandpass), samples, samples.length, signal);
+  const spikes = new Uint8Array(2 * samples.length);
+  const spikeCount = processDeltaModulator(createDeltaModulator(model.deltaModulator), signal, samples.length, spikes);
+  return { signal, spikes, spikeCount };
+}
+
+/**
+ * Run the network and the beat detector on an encoded signal (`encodeEcg`), in chunks.
+ * @param sampleRateHz the rate beats are reported in (the original record's)
+ */
+export function detectEncodedEcg(
+  model: EcgModel,
+  encoded: { signal: Int32Array; spikes: Uint8Array; spikeCount: number },
+  sampleRateHz: number,
+  chunkTicks = 4096,
+): EcgKernelRun {
+  const { net, run } = createLifRunner(model.network);
+  const detector = createBeatDetector({
+    beatOutput: model.beatOutput,
+    tickRateHz: model.tickRateHz,
+    sampleRateHz,
+    lookBackTicks: model.lookBackTicks,
+    lookAheadTicks: model.lookAheadTicks,
+    signalDelayTicks: qrsBandpassDelaySamples(createQrsBandpass(model.bandpass)),
+  });
+  const events = createSpikeEvents(chunkTicks * model.network.outputs.length);
+  const beats: number[] = [];
+  const ticks = encoded.signal.length;
+  for (let t = 0; t < ticks; t += chunkTicks) {
+    const n = Math.min(chunkTicks, ticks - t);
+    const count = run(net, encoded.spikes.subarray(2 * t, 2 * (t + n)), n, events);
+    processBeatDetector(detector, encoded.signal.subarray(t, t + n), n, events.tick, events.output, count, beats);
+  }
+  flushBeatDetector(detector, beats);
+  let neuronSpikes = 0;
+  for (const c of net.spikeCount) neuronSpikes += c;
+  return { beats, inputSpikes: encoded.spikeCount, neuronSpikes, synapticOps: net.synapticOps, neuronUpdates: net.neuronUpdates };
+}
+
+/** The whole pipeline on a whole signal (resampled to the model's rate first if needed). */
+export function runEcgKernels(model: EcgModel, samples: Int32Array, sampleRateHz: number): EcgKernelRun {
+  let input = samples;
+  if (sampleRateHz !== model.tickRateHz) {
+    const rs = createResampler(sampleRateHz, model.tickRateHz);
+    const out = new Int32Array(maxResampledSamples(rs, samples.length));
+    input = out.subarray(0, processResampler(rs, samples, samples.length, out));
+  }
+  return detectEncodedEcg(model, encodeEcg(model, input), sampleRateHz);
+}

@@ -1,0 +1,30 @@
+/**
+ * JSON lines: one event per line, nothing else on the stream (logs go to stderr). Each
+ * frame's events are written in one `write` call.
+ */
+import type { EcgEvent } from '../detect/events.ts';
+
+/** Round for output: times to 0.1 ms, rates to 0.01 bpm. */
+export function formatEvent(event: EcgEvent): string {
+  switch (event.type) {
+    case 'beat':
+      return `{"type":"beat","t":${round(event.t, 4)},"sample":${event.sample}}`;
+    case 'hr':
+      return `{"type":"hr","t":${round(event.t, 4)},"bpm":${round(event.bpm, 2)}}`;
+    default:
+      return JSON.stringify(event);
+  }
+}
+
+/** Write events as JSON lines to `out`. */
+export function writeJsonLines(out: NodeJS.WritableStream, events: readonly EcgEvent[]): void {
+  if (events.length === 0) return;
+  let text = '';
+  for (const event of events) text += formatEvent(event) + '\n';
+  out.write(text);
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
