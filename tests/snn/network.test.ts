@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../src/core/errors.ts';
+import { parseNetwork, parseNetworkText } from '../../src/snn/network.ts';
+import { DEFAULT_ECG_MODEL_PATH, loadEcgModel, toEcgModel } from '../../src/pipeline/ecgModel.ts';
+import { buildEcgBeatNetworkJson, type EcgBeatDesign } from '../../src/snn/ecgBeatNetwork.ts';
+
+const minimal = () => ({
+  format: 'edgespike-network',
+  version: 1,
+  inputs: ['in'],
+  neurons: [{ name: 'n', threshold: 10, memShift: 2 }],
+  synapses: [{ from: 'in', to: 'n', weight: 5 }],
+  outputs: ['n'],
+});
+
+function errorOf(json: unknown): string {
+  try {
+    parseNetwork(json);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ValidationError);
+    return (error as Error).message;
+  }
+  throw new Error('no error');
+}
+
+describe('network file format: validation errors name the field', () => {
+  it('accepts a minimal network and fills the defaults', () => {
+    const spec = parseNetwork(minimal());
+    expect(spec.stateBits).toBe(16);
+    expect(spec.neurons[0]).toMatchObject({ excShift: 0, inhShift: 0, bias: 0, reset: 'subtract', refractoryTicks: 0 });
+    expect(spec.synapses[0]).toMatchObject({ shift: 0, delayTicks: 0 });
+  });
+
+  it.each([
+    [{ format: 'other' }, 'network format must be "edgespike-network" (got "other")'],
+    [{ version: 2 }, 'network version 2 is newer than this edgespike reads (1); upgrade edgespike'],
+    [{ stateBits: 40 }, 'network .stateBits must be an integer in [8, 32] (got 40)'],
+    [{ neurons: [] }, 'network neurons must be a non-empty array (got an array)'],
+    [{ neurons: [{ name: 'n', threshold: 10, memShift: -1 }] }, 'network neurons[0].memShift must be an integer in [0, 30] (got -1)'],
+    [{ neurons: [{ name: 'n', threshold: 0, memShift: 1 }] }, 'network neurons[0].threshold must be an integer in [1, 32767] (got 0)'],
+    [{ neurons: [{ name: 'n', threshold: 10, memShift: 1, reset: 'halve' }] }, 'network neurons[0].reset must be "subtract" or "zero" (got "halve")'],
+    [{ neurons: [{ name: 'in', threshold: 10, memShift: 1 }] }, 'network neurons[0].name "in" is already used by an input'],
+    [{ neurons: [{ name: 'n', threshold: 10, memShift: 1, tau: 3 }] }, 'network neurons[0].tau is not a known field'],
+    [{ synapses: [{ from: 'in', to: 'n', weight: 200 }] }, 'network synapses[0].weight must be an integer in [-128, 127] (got 200)'],
+    [{ synapses: [{ from: 'x', to: 'n', weight: 1 }] }, 'network synapses[0].from "x" is neither an input nor a neuron'],
+    [{ synapses: [{ from: 'in', to: 'in', weight: 1 }] }, 'network synapses[0].to "in" is not a neuron'],
+    [{ synapses: [{ from: 'n', to: 'n', weight: 1, delayTicks: 0 }] }, 'network synapses[0].delayTicks must be an integer in [1, 1023] (got 0)'],
+    [{ outputs: ['m'] }, 'network outputs[0] "m" is not a neuron'],
+  ])('rejects %j', (patch, message) => {
+    expect(errorOf({ ...minimal(), ...patch })).toContain(message);
+  });
+
+  it('reports bad JSON with the file name', () => {
+    expect(() => parseNetworkText('{ "format": ', 'net.json')).toThrow(/^net\.json: not valid JSON/);
+    expect(() => parseNetworkText(JSON.stringify({ ...minimal(), version: 0 }), 'net.json')).toThrow('net.json: network .version must be an integer');
+  });
+});
+
+describe('the bundled ECG network file', () => {
+  it('loads, validates as an ECG model and is what the design builder makes of its own design', () => {
+    const model = loadEcgModel();
+    expect(model.network.name).toBe('ecg-beat');
+    expect(model.tickRateHz).toBe(360);
+    expect(model.network.outputs).toEqual(['beat']);
+    const file = JSON.parse(readFileSync(DEFAULT_ECG_MODEL_PATH, 'utf8')) as { meta: { design: EcgBeatDesign } };
+    const rebuilt = buildEcgBeatNetworkJson(file.meta.design);
+    expect(parseNetwork(rebuilt).neurons).toEqual(model.network.neurons);
+    expect(parseNetwork(rebuilt).synapses).toEqual(model.network.synapses);
+  });
+
+  it('needs its meta to describe an ECG front end', () => {
+    expect(() => toEcgModel(parseNetwork(minimal()))).toThrow('network meta.task must be "ecg-beat"');
+  });
+});
