@@ -12,7 +12,8 @@ export function parseCommandArgs<O extends OptionSpec>(command: string, argv: re
   try {
     return parseArgs({ args: [...argv], options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
   } catch (error) {
-    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+    // Some node:util messages span lines (e.g. "argument is ambiguous"): the CLI prints one.
+    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '').replace(/\s*\n\s*/g, ' ');
     throw new UsageError(`${command}: ${message} (see edgespike ${command} --help)`);
   }
 }

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lastValueFrom, tap } from 'rxjs';
+import { ValidationError } from '../core/errors.ts';
 import { createQrsBandpass, processQrsBandpass, qrsBandpassDelaySamples } from '../condition/qrsBandpass.ts';
 import { createBeatDetector, flushBeatDetector, processBeatDetector } from '../detect/beatDetector.ts';
 import { createDeltaModulator, processDeltaModulator } from '../encode/deltaModulator.ts';
@@ -126,7 +127,9 @@ function replayProcess(recordPath: string, launcher: readonly string[]): Promise
 async function tripleRecord(path: string, dir: string): Promise<string> {
   const header = parseWfdbHeader(await readFile(`${path}.hea`, 'utf8'));
   const signal = header.signals[0];
-  if (signal === undefined || header.samplesPerSignal === undefined) throw new Error(`${path}: cannot triple`);
+  if (signal === undefined || header.samplesPerSignal === undefined) {
+    throw new ValidationError(`${path}: the header gives no sample count, which the memory check needs to copy the record; pass --no-memory`);
+  }
   const bytes = await readFile(join(dirname(path), signal.fileName));
   const name = `${header.recordName}x3`;
   await writeFile(join(dir, `${name}.dat`), Buffer.concat([bytes, bytes, bytes]));
@@ -173,7 +176,9 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
   const signalSeconds = records.reduce((s, r) => s + r.samples.length / r.sampleRateHz, 0);
   const totalSamples = records.reduce((s, r) => s + r.samples.length, 0);
   for (const r of records) {
-    if (r.sampleRateHz !== model.tickRateHz) throw new Error(`bench needs ${model.tickRateHz} Hz records (${r.name} is ${r.sampleRateHz} Hz)`);
+    if (r.sampleRateHz !== model.tickRateHz) {
+      throw new ValidationError(`bench needs ${model.tickRateHz} Hz records (${r.name} is ${r.sampleRateHz} Hz); give records at ${model.tickRateHz} Hz`);
+    }
   }
 
   // Precompute each stage's input so every stage can be timed alone.

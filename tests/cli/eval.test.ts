@@ -1,0 +1,67 @@
+/**
+ * `edgespike eval`, run as a real process: on the bundled synthetic fixture every beat must
+ * be found, and on the MIT-BIH records in ../shared/datasets the issue's acceptance target
+ * must hold (gross Se and +P >= 99.5 %, heart-rate error <= 1 bpm).
+ */
+import { describe, expect, it } from 'vitest';
+import { hasStackTrace, linesOf, runCli } from '../helpers/cli.ts';
+import { haveDataset, MITDB_RECORDS } from '../helpers/datasets.ts';
+
+const FIXTURE = 'fixtures/synthetic-ecg/ecgsyn_360hz';
+
+/** The fields of `eval --json` these tests read. */
+interface Score {
+  readonly tp: number;
+  readonly fp: number;
+  readonly fn: number;
+  readonly sensitivity: number;
+  readonly positivePredictivity: number;
+  readonly hrMaeBpm: number;
+}
+interface EvalReport {
+  readonly records: readonly (Score & { readonly record: string; readonly referenceBeats: number })[];
+  readonly gross: Score & { readonly referenceBeats: number };
+}
+
+async function evalJson(target: string): Promise<EvalReport> {
+  const result = await runCli(['eval', target, '--json'], { timeoutMs: 60_000 });
+  expect(hasStackTrace(result.stderr)).toBe(false);
+  expect(result.code).toBe(0);
+  return JSON.parse(result.stdout) as EvalReport;
+}
+
+describe('eval on the synthetic fixture', () => {
+  it('--json: all 370 true beats found, no false ones, heart-rate error < 1 bpm', async () => {
+    const report = await evalJson(FIXTURE);
+    expect(report.records.map((r) => r.record)).toEqual(['ecgsyn_360hz']);
+    expect(report.gross).toMatchObject({ referenceBeats: 370, tp: 370, fp: 0, fn: 0, sensitivity: 1, positivePredictivity: 1 });
+    expect(report.gross.hrMaeBpm).toBeLessThan(1);
+  });
+
+  it('prints a table with the record and the gross row', async () => {
+    const result = await runCli(['eval', FIXTURE]);
+    expect(result.code).toBe(0);
+    const lines = linesOf(result.stdout);
+    expect(lines[0]).toMatch(/^record +beats +TP +FP +FN +Se% +\+P% +F1% +HR MAE$/);
+    expect(lines[1]).toMatch(/^ecgsyn_360hz +370 +370 +0 +0 +100\.00 +100\.00 +100\.00 +\d+\.\d\d$/);
+    expect(lines[2]).toMatch(/^gross +370 +370 +0 +0 +100\.00 +100\.00 +100\.00 +\d+\.\d\d$/);
+  });
+});
+
+const haveMitdb = haveDataset(
+  'eval on MIT-BIH (CLI)',
+  MITDB_RECORDS.flatMap((r) => [`mitdb/${r}.hea`, `mitdb/${r}.dat`, `mitdb/${r}.atr`]),
+);
+
+describe.skipIf(!haveMitdb)('eval on the MIT-BIH records in ../shared/datasets/mitdb', () => {
+  it('--json: gross Se >= 0.995, +P >= 0.995, heart-rate error <= 1 bpm (the acceptance target)', async () => {
+    const report = await evalJson('../shared/datasets/mitdb');
+    const names = report.records.map((r) => r.record);
+    for (const record of MITDB_RECORDS) expect(names).toContain(record);
+    const { gross } = report;
+    expect(gross.referenceBeats).toBe(report.records.reduce((n, r) => n + r.referenceBeats, 0));
+    expect(gross.sensitivity).toBeGreaterThanOrEqual(0.995);
+    expect(gross.positivePredictivity).toBeGreaterThanOrEqual(0.995);
+    expect(gross.hrMaeBpm).toBeLessThanOrEqual(1);
+  });
+});

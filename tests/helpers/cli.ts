@@ -1,0 +1,90 @@
+/**
+ * Run the real `edgespike` command line as a child process (`node --import tsx src/cli.ts`,
+ * cwd = the project root), the way a user runs it: stdin closed, stdout and stderr pipes (so
+ * not a terminal), no mocks.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { PROJECT_ROOT } from './datasets.ts';
+
+/** What a finished run left behind. */
+export interface CliResult {
+  /** Exit code; null when the process was ended by a signal. */
+  readonly code: number | null;
+  /** The signal that ended the process, if any. */
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Wall-clock time from spawn to exit, ms. */
+  readonly wallMs: number;
+}
+
+/** Options of `runCli`. */
+export interface RunCliOptions {
+  /** Kill the process (SIGKILL) and fail when it runs longer than this, ms. @default 30000 */
+  readonly timeoutMs?: number;
+  /** Called once, when the first stdout bytes arrive (e.g. to send a signal later). */
+  readonly onFirstOutput?: (child: ChildProcess) => void;
+}
+
+/** Default longest run, ms: every command the tests run finishes in a few seconds. */
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * Run `edgespike <args>` to its end.
+ * @returns exit code or signal, all of stdout and stderr, wall time
+ * @throws when the process cannot start or does not finish within `timeoutMs` (a hang)
+ * @example await runCli(['--version']) → { code: 0, signal: null, stdout: 'edgespike 0.1.0\n', stderr: '', wallMs: 612 }
+ */
+export function runCli(args: readonly string[], options: RunCliOptions = {}): Promise<CliResult> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const env = { ...process.env };
+  delete env.EDGESPIKE_DEBUG; // it would print stack traces for user mistakes on purpose
+  return new Promise<CliResult>((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+      cwd: PROJECT_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let sawOutput = false;
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (text: string) => {
+      stdout += text;
+      if (!sawOutput) {
+        sawOutput = true;
+        options.onFirstOutput?.(child);
+      }
+    });
+    child.stderr.on('data', (text: string) => {
+      stderr += text;
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`edgespike ${args.join(' ')} did not finish within ${timeoutMs} ms (stderr: ${stderr})`));
+    }, timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, wallMs: performance.now() - started });
+    });
+  });
+}
+
+/** The lines of a stream's text, without the final newline's empty tail. */
+export function linesOf(text: string): string[] {
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  return lines;
+}
+
+/** True when `text` holds a JavaScript stack frame line ("    at f (file:1:2)"). */
+export function hasStackTrace(text: string): boolean {
+  return /^\s+at /m.test(text);
+}
