@@ -59,7 +59,7 @@ async function loadRecord(dir: string, name: string): Promise<Loaded> {
   return { name, samples, reference, sampleRateHz: record.info.sampleRateHz };
 }
 
-type Numeric = { [K in keyof EcgBeatDesign]: EcgBeatDesign[K] extends number ? K : never }[keyof EcgBeatDesign];
+type Numeric = { [K in keyof EcgBeatDesign]-?: NonNullable<EcgBeatDesign[K]> extends number ? K : never }[keyof EcgBeatDesign];
 
 interface Axis {
   readonly key: Numeric | 'smooth0' | 'smooth1';
@@ -91,10 +91,21 @@ const AXES: readonly Axis[] = [
   { key: 'lookAheadTicks', min: 0, max: 100 },
 ];
 
+/** Axes of the optional `level` and `guard` neurons, searched when the start design has them. */
+const OPTIONAL_AXES: readonly Axis[] = [
+  { key: 'levelInhibition64', min: 0.01, max: 4096, multiplicative: true },
+  { key: 'levelExcShift', min: 6, max: 12 },
+  { key: 'levelThreshold16', min: 16, max: 1 << 20, multiplicative: true },
+  { key: 'guardInhibition64', min: 0.01, max: 4096, multiplicative: true },
+  { key: 'guardExcShift', min: 3, max: 9 },
+  { key: 'guardThreshold16', min: 16, max: 1 << 20, multiplicative: true },
+  { key: 'guardDelayTicks', min: 1, max: 100 },
+];
+
 function get(design: EcgBeatDesign, key: Axis['key']): number {
   if (key === 'smooth0') return design.smoothSamples[0];
   if (key === 'smooth1') return design.smoothSamples[1];
-  return design[key];
+  return design[key] ?? 0;
 }
 
 function set(design: EcgBeatDesign, key: Axis['key'], value: number): EcgBeatDesign {
@@ -167,7 +178,8 @@ export async function tuneEcgCommand(argv: readonly string[]): Promise<number> {
   log(`start: FN ${best.falseNegatives} FP ${best.falsePositives}`);
   for (let sweep = 0; sweep < sweeps; sweep++) {
     let improved = false;
-    for (const axis of AXES) {
+    const axes = [...AXES, ...OPTIONAL_AXES.filter((a) => get(design, a.key.startsWith('level') ? 'levelInhibition64' : 'guardInhibition64') > 0)];
+    for (const axis of axes) {
       for (const value of candidates(axis, get(design, axis.key))) {
         const trial = set(design, axis.key, value);
         let result: BeatScore;

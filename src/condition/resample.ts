@@ -114,3 +114,16 @@ export function processResampler(
   }
   return written;
 }
+
+/**
+ * At the end of the stream: write the output sample that sits exactly on the last input
+ * sample, if there is one (it would otherwise wait for an input that never comes).
+ * @returns the number of samples written (0 or 1)
+ */
+export function flushResampler(rs: Resampler, output: Int32Array): number {
+  const last = rs.inputIndex - 1;
+  if (last < 0 || rs.outputIndex * rs.inScaled !== last * rs.outScaled) return 0;
+  output[0] = rs.previous;
+  rs.outputIndex++;
+  return 1;
+}

@@ -1,6 +1,6 @@
 import type { OperatorFunction } from 'rxjs';
 import type { SampleChunk } from '../core/chunks.ts';
-import { createResampler, maxResampledSamples, processResampler } from '../condition/resample.ts';
+import { createResampler, flushResampler, maxResampledSamples, processResampler } from '../condition/resample.ts';
 import { chunkOperator } from './chunkOperator.ts';
 
 /**
@@ -20,6 +20,13 @@ export function resample(outputRateHz: number): OperatorFunction<SampleChunk, Sa
       const out = new Int32Array(maxResampledSamples(rs, chunk.samples.length));
       const n = processResampler(rs, chunk.samples, chunk.samples.length, out);
       return n === 0 ? undefined : { startSample, sampleRateHz: outputRateHz, samples: out.subarray(0, n) };
+    },
+    (state): SampleChunk | undefined => {
+      const rs = state.resampler;
+      if (rs === undefined) return undefined;
+      const startSample = rs.outputIndex;
+      const out = new Int32Array(1);
+      return flushResampler(rs, out) === 0 ? undefined : { startSample, sampleRateHz: outputRateHz, samples: out };
     },
   );
 }

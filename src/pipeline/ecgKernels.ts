@@ -4,7 +4,7 @@
  * identical beats).
  */
 import { createQrsBandpass, processQrsBandpass, qrsBandpassDelaySamples } from '../condition/qrsBandpass.ts';
-import { createResampler, maxResampledSamples, processResampler } from '../condition/resample.ts';
+import { createResampler, flushResampler, maxResampledSamples, processResampler } from '../condition/resample.ts';
 import { createBeatDetector, flushBeatDetector, processBeatDetector } from '../detect/beatDetector.ts';
 import { createDeltaModulator, processDeltaModulator } from '../encode/deltaModulator.ts';
 import { createSpikeEvents } from '../snn/lif.ts';
@@ -71,8 +71,9 @@ export function runEcgKernels(model: EcgModel, samples: Int32Array, sampleRateHz
   let input = samples;
   if (sampleRateHz !== model.tickRateHz) {
     const rs = createResampler(sampleRateHz, model.tickRateHz);
-    const out = new Int32Array(maxResampledSamples(rs, samples.length));
-    input = out.subarray(0, processResampler(rs, samples, samples.length, out));
+    const out = new Int32Array(maxResampledSamples(rs, samples.length) + 1);
+    const n = processResampler(rs, samples, samples.length, out);
+    input = out.subarray(0, n + flushResampler(rs, out.subarray(n)));
   }
   return detectEncodedEcg(model, encodeEcg(model, input), sampleRateHz);
 }

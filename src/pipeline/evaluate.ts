@@ -5,7 +5,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { lastValueFrom, tap } from 'rxjs';
-import { InputNotFoundError } from '../core/errors.ts';
+import { InputNotFoundError, ValidationError } from '../core/errors.ts';
 import { beatSamples, parseMitAnnotations } from '../formats/wfdb/annotation.ts';
 import { heartRateError, matchBeats, DEFAULT_MATCH_TOLERANCE_SECONDS, type BeatMatch } from '../detect/beatMatching.ts';
 import { openWfdbRecord } from '../sources/wfdbRecord.ts';
@@ -54,6 +54,8 @@ export async function findAnnotatedRecords(paths: readonly string[]): Promise<st
         .sort();
       if (found.length === 0) throw new InputNotFoundError(`${path}: no records with reference annotations (NAME.hea with NAME.atr)`);
       records.push(...found);
+    } else if (/\.csv$/i.test(path)) {
+      throw new ValidationError(`${path}: eval needs WFDB records with reference annotations (NAME.hea and NAME.atr), not CSV files`);
     } else {
       records.push(path.replace(/\.hea$/, ''));
     }

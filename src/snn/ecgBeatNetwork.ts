@@ -66,6 +66,23 @@ export interface EcgBeatDesign {
   /** R-peak search window around a beat spike (see detect/beatDetector.ts), ticks. */
   readonly lookBackTicks: number;
   readonly lookAheadTicks: number;
+  /**
+   * Optional `level` neuron: a slow running level of the `size` spikes (excitatory current
+   * leaking over 2^levelExcShift ticks), rate-coded (integrate-and-fire without leak, one spike
+   * per `levelThreshold16`/16 spike weights), each spike inhibiting `qrs` by
+   * `levelInhibition64`/64 of the spike weight. 0 disables it.
+   */
+  readonly levelInhibition64?: number;
+  readonly levelExcShift?: number;
+  readonly levelThreshold16?: number;
+  /**
+   * Optional `guard` neuron: the same, with a short current (2^guardExcShift ticks) fed after
+   * `guardDelayTicks`: a T-wave guard proportional to the last beat's size. 0 disables it.
+   */
+  readonly guardInhibition64?: number;
+  readonly guardExcShift?: number;
+  readonly guardThreshold16?: number;
+  readonly guardDelayTicks?: number;
 }
 
 /** Split an effective weight into an int8 weight and a left shift (w << shift ≈ eff). */
@@ -103,6 +120,18 @@ export function buildEcgBeatNetworkJson(design: EcgBeatDesign, description = '')
     },
     { from: 'qrs', to: 'beat', weight: 1, delayTicks: 1 },
   ];
+  const neurons: Record<string, unknown>[] = [];
+  for (const [name, inhibition, excShift, threshold16, delay] of [
+    ['level', design.levelInhibition64 ?? 0, design.levelExcShift ?? 9, design.levelThreshold16 ?? 1024, 1],
+    ['guard', design.guardInhibition64 ?? 0, design.guardExcShift ?? 6, design.guardThreshold16 ?? 256, design.guardDelayTicks ?? 1],
+  ] as const) {
+    if (inhibition <= 0) continue;
+    neurons.push({ name, threshold: Math.min(2 ** 23 - 1, Math.round((threshold16 * W) / 16)), memShift: 30, excShift });
+    synapses.push(
+      { from: 'size', to: name, ...toWeightAndShift(W), delayTicks: delay },
+      { from: name, to: 'qrs', ...toWeightAndShift(-(inhibition * W) / 64), delayTicks: 1 },
+    );
+  }
   if (design.tWaveGuard16 > 0) {
     synapses.push({
       from: 'beat',
@@ -129,6 +158,7 @@ export function buildEcgBeatNetworkJson(design: EcgBeatDesign, description = '')
         membraneMin: -Math.round(design.qrsFloorThresholds * qrsThreshold),
       },
       { name: 'beat', threshold: 1, memShift: 0, refractoryTicks: design.refractoryTicks },
+      ...neurons,
     ],
     synapses,
     outputs: ['beat'],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createResampler, maxResampledSamples, processResampler } from '../../src/condition/resample.ts';
+import { createResampler, flushResampler, maxResampledSamples, processResampler } from '../../src/condition/resample.ts';
 
 function resample(x: number[], fsIn: number, fsOut: number, sizes: number[] = [x.length]): number[] {
   const rs = createResampler(fsIn, fsOut);
@@ -50,6 +50,16 @@ describe('integer resampler', () => {
     let total = 0;
     for (let at = 0; at < hour; at += block.length) total += processResampler(rs, block, block.length, out);
     expect(total).toBe(360 * 3600 - 1); // every output position k·250/360 < hour - 1 has been written
+  });
+
+  it('flushes the output that sits exactly on the last input sample', () => {
+    const rs = createResampler(250, 360);
+    const out = new Int32Array(400);
+    const n = processResampler(rs, Int32Array.from({ length: 251 }, (_, i) => i), 251, out);
+    expect(n).toBe(360); // outputs 0..359; output 360 sits exactly on input 250
+    expect(flushResampler(rs, out.subarray(n))).toBe(1);
+    expect(out[n]).toBe(250);
+    expect(flushResampler(rs, out.subarray(n + 1))).toBe(0);
   });
 
   it('rejects bad rates', () => {
