@@ -22,6 +22,7 @@ import { createLifRunner } from '../snn/lifCompiled.ts';
 import { ecgPipeline } from '../pipeline/ecgPipeline.ts';
 import { loadEcgModel, type EcgModel } from '../pipeline/ecgModel.ts';
 import { openWfdbRecord } from '../sources/wfdbRecord.ts';
+import { readWholeRecord } from '../sources/readWhole.ts';
 import { recordSource } from '../sources/recordSource.ts';
 import { parseWfdbHeader } from '../formats/wfdb/header.ts';
 import { parseCommandArgs, parsePositiveInt } from './args.ts';
@@ -80,16 +81,8 @@ async function timeBest(repeat: number, fn: () => unknown): Promise<number> {
 }
 
 async function loadSamples(path: string): Promise<Loaded> {
-  const record = await openWfdbRecord(path, { chunkSamples: 65536 });
-  const parts: Int32Array[] = [];
-  for await (const chunk of record.chunks()) parts.push(chunk.samples);
-  const samples = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    samples.set(p, at);
-    at += p.length;
-  }
-  return { name: record.info.recordName, path, samples, sampleRateHz: record.info.sampleRateHz };
+  const { info, samples } = await readWholeRecord(path);
+  return { name: info.recordName, path, samples, sampleRateHz: info.sampleRateHz };
 }
 
 function chunks(n: number, fn: (start: number, count: number) => void): void {

@@ -13,7 +13,7 @@ import { buildEcgBeatNetworkJson, type EcgBeatDesign } from '../snn/ecgBeatNetwo
 import { parseNetwork } from '../snn/network.ts';
 import { loadEcgModel, toEcgModel, DEFAULT_ECG_MODEL_PATH, type EcgModel } from '../pipeline/ecgModel.ts';
 import { detectEncodedEcg, encodeEcg } from '../pipeline/ecgKernels.ts';
-import { openWfdbRecord } from '../sources/wfdbRecord.ts';
+import { readWholeRecord } from '../sources/readWhole.ts';
 import { parseCommandArgs, parsePositiveInt } from './args.ts';
 
 export const TUNE_ECG_HELP = `Usage: edgespike tune-ecg <mitdb directory> [options]
@@ -46,17 +46,9 @@ interface Loaded {
 }
 
 async function loadRecord(dir: string, name: string): Promise<Loaded> {
-  const record = await openWfdbRecord(join(dir, name), { channel: 0, chunkSamples: 65536 });
-  const parts: Int32Array[] = [];
-  for await (const chunk of record.chunks()) parts.push(chunk.samples);
-  const samples = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    samples.set(p, at);
-    at += p.length;
-  }
+  const { info, samples } = await readWholeRecord(join(dir, name));
   const reference = beatSamples(parseMitAnnotations(await readFile(join(dir, `${name}.atr`))));
-  return { name, samples, reference, sampleRateHz: record.info.sampleRateHz };
+  return { name, samples, reference, sampleRateHz: info.sampleRateHz };
 }
 
 type Numeric = { [K in keyof EcgBeatDesign]-?: NonNullable<EcgBeatDesign[K]> extends number ? K : never }[keyof EcgBeatDesign];

@@ -3,13 +3,13 @@
  * same order as `ecgPipeline`, for tuning, benchmarks and tests (which check that both give
  * identical beats).
  */
-import { createQrsBandpass, processQrsBandpass, qrsBandpassDelaySamples } from '../condition/qrsBandpass.ts';
+import { createQrsBandpass, processQrsBandpass } from '../condition/qrsBandpass.ts';
 import { createResampler, flushResampler, maxResampledSamples, processResampler } from '../condition/resample.ts';
 import { createBeatDetector, flushBeatDetector, processBeatDetector } from '../detect/beatDetector.ts';
 import { createDeltaModulator, processDeltaModulator } from '../encode/deltaModulator.ts';
 import { createSpikeEvents } from '../snn/lif.ts';
 import { createLifRunner } from '../snn/lifCompiled.ts';
-import type { EcgModel } from './ecgModel.ts';
+import { beatDetectorOptions, type EcgModel } from './ecgModel.ts';
 
 /** Beats and counts from one run. */
 export interface EcgKernelRun {
@@ -44,14 +44,7 @@ export function detectEncodedEcg(
   chunkTicks = 4096,
 ): EcgKernelRun {
   const { net, run } = createLifRunner(model.network);
-  const detector = createBeatDetector({
-    beatOutput: model.beatOutput,
-    tickRateHz: model.tickRateHz,
-    sampleRateHz,
-    lookBackTicks: model.lookBackTicks,
-    lookAheadTicks: model.lookAheadTicks,
-    signalDelayTicks: qrsBandpassDelaySamples(createQrsBandpass(model.bandpass)),
-  });
+  const detector = createBeatDetector(beatDetectorOptions(model, sampleRateHz));
   const events = createSpikeEvents(chunkTicks * model.network.outputs.length);
   const beats: number[] = [];
   const ticks = encoded.signal.length;

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InputNotFoundError, ValidationError } from '../core/errors.ts';
 import { isIntInRange } from '../core/fixedPoint.ts';
-import type { QrsBandpassOptions } from '../condition/qrsBandpass.ts';
+import { createQrsBandpass, qrsBandpassDelaySamples, type QrsBandpassOptions } from '../condition/qrsBandpass.ts';
+import type { BeatDetectorOptions } from '../detect/beatDetector.ts';
 import type { DeltaModulatorOptions } from '../encode/deltaModulator.ts';
 import { parseNetworkText, type NetworkSpec } from '../snn/network.ts';
 
@@ -95,4 +96,16 @@ export function loadEcgModel(path: string = DEFAULT_ECG_MODEL_PATH): EcgModel {
     throw new InputNotFoundError(`cannot read the network file ${path}`);
   }
   return toEcgModel(parseNetworkText(text, path));
+}
+
+/** The beat detector's options for a model, reporting beats at `sampleRateHz`. */
+export function beatDetectorOptions(model: EcgModel, sampleRateHz: number): BeatDetectorOptions {
+  return {
+    beatOutput: model.beatOutput,
+    tickRateHz: model.tickRateHz,
+    sampleRateHz,
+    lookBackTicks: model.lookBackTicks,
+    lookAheadTicks: model.lookAheadTicks,
+    signalDelayTicks: qrsBandpassDelaySamples(createQrsBandpass(model.bandpass)),
+  };
 }

@@ -15,8 +15,7 @@ import { heartRate } from '../operators/heartRate.ts';
 import { lifNetwork } from '../operators/lifNetwork.ts';
 import { qrsBandpass } from '../operators/qrsBandpass.ts';
 import { resample } from '../operators/resample.ts';
-import type { EcgModel } from './ecgModel.ts';
-import { createQrsBandpass, qrsBandpassDelaySamples } from '../condition/qrsBandpass.ts';
+import { beatDetectorOptions, type EcgModel } from './ecgModel.ts';
 
 /**
  * @param model the ECG model (network and front end)
@@ -29,14 +28,7 @@ export function ecgPipeline(model: EcgModel, sampleRateHz: number): OperatorFunc
     qrsBandpass(model.bandpass),
     deltaModulate(model.deltaModulator),
     lifNetwork(model.network),
-    detectBeats({
-      beatOutput: model.beatOutput,
-      tickRateHz: model.tickRateHz,
-      sampleRateHz,
-      lookBackTicks: model.lookBackTicks,
-      lookAheadTicks: model.lookAheadTicks,
-      signalDelayTicks: qrsBandpassDelaySamples(createQrsBandpass(model.bandpass)),
-    }),
+    detectBeats(beatDetectorOptions(model, sampleRateHz)),
     heartRate({ sampleRateHz }),
   );
 }
