@@ -5,22 +5,35 @@
  * a stack trace means a bug (set EDGESPIKE_DEBUG=1 to see traces for every error).
  */
 import { EdgespikeError, UsageError } from './core/errors.ts';
-import { benchCommand, BENCH_HELP } from './cli/bench.ts';
-import { evalCommand, EVAL_HELP } from './cli/eval.ts';
-import { replayCommand, REPLAY_HELP } from './cli/replay.ts';
-import { tuneEcgCommand, TUNE_ECG_HELP } from './cli/tuneEcg.ts';
 
-interface Command {
-  readonly summary: string;
+interface CommandModule {
   readonly help: string;
   readonly run: (argv: readonly string[]) => Promise<number>;
 }
 
+interface Command {
+  readonly summary: string;
+  /** Loaded on demand, so a command pays start-up time and memory only for its own code. */
+  readonly load: () => Promise<CommandModule>;
+}
+
 const COMMANDS: Readonly<Record<string, Command>> = {
-  replay: { summary: 'replay a recorded ECG (WFDB or CSV) and report beats and heart rate', help: REPLAY_HELP, run: replayCommand },
-  eval: { summary: 'score beat detection against reference annotations (Se, +P, F1, heart-rate error)', help: EVAL_HELP, run: evalCommand },
-  bench: { summary: 'time each pipeline stage and the whole pipeline (x real time) and measure memory', help: BENCH_HELP, run: benchCommand },
-  'tune-ecg': { summary: '(developer) re-tune the ECG network on MIT-BIH with held-out records', help: TUNE_ECG_HELP, run: tuneEcgCommand },
+  replay: {
+    summary: 'replay a recorded ECG (WFDB or CSV) and report beats and heart rate',
+    load: async () => import('./cli/replay.ts').then((m) => ({ help: m.REPLAY_HELP, run: m.replayCommand })),
+  },
+  eval: {
+    summary: 'score beat detection against reference annotations (Se, +P, F1, heart-rate error)',
+    load: async () => import('./cli/eval.ts').then((m) => ({ help: m.EVAL_HELP, run: m.evalCommand })),
+  },
+  bench: {
+    summary: 'time each pipeline stage and the whole pipeline (x real time) and measure memory',
+    load: async () => import('./cli/bench.ts').then((m) => ({ help: m.BENCH_HELP, run: m.benchCommand })),
+  },
+  'tune-ecg': {
+    summary: '(developer) re-tune the ECG network on MIT-BIH with held-out records',
+    load: async () => import('./cli/tuneEcg.ts').then((m) => ({ help: m.TUNE_ECG_HELP, run: m.tuneEcgCommand })),
+  },
 };
 
 export const MAIN_HELP = `Usage: edgespike <command> [options]
@@ -46,7 +59,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? rest[0] : undefined;
     const command = topic === undefined ? undefined : COMMANDS[topic];
-    process.stdout.write(command?.help ?? MAIN_HELP);
+    process.stdout.write(command === undefined ? MAIN_HELP : (await command.load()).help);
     return name === undefined ? 1 : 0;
   }
   if (name === '--version' || name === '-v') {
@@ -57,7 +70,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === undefined) {
     throw new UsageError(`unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')} (see edgespike --help)`);
   }
-  return command.run(rest);
+  return (await command.load()).run(rest);
 }
 
 // EPIPE (e.g. `edgespike replay ... | head`) just means nobody is reading any more.
