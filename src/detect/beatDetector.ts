@@ -17,7 +17,8 @@
  *
  * @example lookBack 2, lookAhead 2, delay 1, equal rates; y = [0, 1, 5, -9, 2, 0, 0], spike
  *   at T = 2 → window ticks 0..4, |y| largest at tick 3 → beat at sample 2
- * Cost: O(ticks) per chunk plus O(lookBack + lookAhead) per spike; no allocation after creation.
+ * Cost: one copy of the chunk plus O(lookBack + lookAhead) per spike; allocates only when a
+ * chunk is longer than any before it (the ring grows to hold it).
  */
 import { ValidationError } from '../core/errors.ts';
 
@@ -44,13 +45,11 @@ export interface BeatDetector {
   readonly lookAheadTicks: number;
   readonly signalDelayTicks: number;
   readonly samplesPerTick: number;
-  /** Ring of the last `ring.length` signal values, indexed by tick & mask. */
-  readonly ring: Int32Array;
-  readonly mask: number;
-  /** Spike ticks waiting for their window to complete (a small FIFO). */
-  readonly pending: Float64Array;
-  pendingHead: number;
-  pendingCount: number;
+  /** Ring of the most recent signal values, indexed by tick & mask; grows to fit a chunk. */
+  ring: Int32Array;
+  mask: number;
+  /** Spike ticks waiting for their window to complete, oldest first. */
+  readonly pending: number[];
   /** Ticks of signal seen so far. */
   ticksSeen: number;
   /** Sample of the last reported beat, or -1. */
@@ -74,24 +73,32 @@ export function createBeatDetector(options: BeatDetectorOptions): BeatDetector {
   for (const key of ['tickRateHz', 'sampleRateHz'] as const) {
     if (!(options[key] > 0)) throw new ValidationError(`"${key}" must be > 0 (got ${options[key]})`);
   }
-  let size = 1;
-  while (size < lookBackTicks + lookAheadTicks + 2) size *= 2;
   return {
     beatOutput: options.beatOutput ?? 0,
     lookBackTicks,
     lookAheadTicks,
     signalDelayTicks,
     samplesPerTick: options.sampleRateHz / options.tickRateHz,
-    ring: new Int32Array(size),
-    mask: size - 1,
-    // Spikes closer than one tick apart cannot happen; a window holds at most this many.
-    pending: new Float64Array(lookAheadTicks + 2),
-    pendingHead: 0,
-    pendingCount: 0,
+    ring: new Int32Array(0),
+    mask: -1,
+    pending: [],
     ticksSeen: 0,
     lastSample: -1,
     beatCount: 0,
   };
+}
+
+/** Make the ring hold a chunk of `ticks` plus the window, keeping the samples it holds. */
+function fitRing(detector: BeatDetector, ticks: number): void {
+  const need = ticks + detector.lookBackTicks + detector.lookAheadTicks + 2;
+  if (detector.ring.length >= need) return;
+  let size = 1;
+  while (size < need) size *= 2;
+  const ring = new Int32Array(size);
+  const keep = Math.min(detector.ticksSeen, detector.ring.length);
+  for (let t = detector.ticksSeen - keep; t < detector.ticksSeen; t++) ring[t & (size - 1)] = detector.ring[t & detector.mask] as number;
+  detector.ring = ring;
+  detector.mask = size - 1;
 }
 
 function resolve(detector: BeatDetector, spikeTick: number, beats: number[]): number {
@@ -131,44 +138,33 @@ export function processBeatDetector(
   count: number,
   beats: number[],
 ): number {
-  const { ring, mask, pending, lookAheadTicks } = detector;
-  const capacity = pending.length;
-  let found = 0;
-  let next = 0; // next output spike of this chunk to queue
-  const start = detector.ticksSeen;
-  for (let i = 0; i < ticks; i++) {
-    const tick = start + i;
-    ring[tick & mask] = signal[i] as number;
-    detector.ticksSeen = tick + 1;
-    while (next < count && (outputTicks[next] as number) <= tick) {
-      if (outputIndex[next] === detector.beatOutput) {
-        if (detector.pendingCount === capacity) {
-          // Cannot happen for a refractory beat neuron; resolve early rather than lose one.
-          found += resolve(detector, pending[detector.pendingHead] as number, beats);
-          detector.pendingHead = (detector.pendingHead + 1) % capacity;
-          detector.pendingCount--;
-        }
-        pending[(detector.pendingHead + detector.pendingCount) % capacity] = outputTicks[next] as number;
-        detector.pendingCount++;
-      }
-      next++;
-    }
-    while (detector.pendingCount > 0 && (pending[detector.pendingHead] as number) + lookAheadTicks <= tick) {
-      found += resolve(detector, pending[detector.pendingHead] as number, beats);
-      detector.pendingHead = (detector.pendingHead + 1) % capacity;
-      detector.pendingCount--;
-    }
+  fitRing(detector, ticks);
+  const { ring, mask, pending } = detector;
+  // Copy the chunk into the ring (at most two pieces, around the wrap).
+  const start = detector.ticksSeen & mask;
+  const first = Math.min(ticks, ring.length - start);
+  ring.set(signal.subarray(0, first), start);
+  if (first < ticks) ring.set(signal.subarray(first, ticks), 0);
+  detector.ticksSeen += ticks;
+  for (let i = 0; i < count; i++) {
+    if (outputIndex[i] === detector.beatOutput) pending.push(outputTicks[i] as number);
   }
+  // Date every spike whose window is complete.
+  const last = detector.ticksSeen - 1;
+  let done = 0;
+  let found = 0;
+  while (done < pending.length && (pending[done] as number) + detector.lookAheadTicks <= last) {
+    found += resolve(detector, pending[done] as number, beats);
+    done++;
+  }
+  if (done > 0) pending.splice(0, done);
   return found;
 }
 
 /** At the end of the stream: date the spikes still waiting, with the signal there is. */
 export function flushBeatDetector(detector: BeatDetector, beats: number[]): number {
   let found = 0;
-  while (detector.pendingCount > 0) {
-    found += resolve(detector, detector.pending[detector.pendingHead] as number, beats);
-    detector.pendingHead = (detector.pendingHead + 1) % detector.pending.length;
-    detector.pendingCount--;
-  }
+  for (const tick of detector.pending) found += resolve(detector, tick, beats);
+  detector.pending.length = 0;
   return found;
 }
