@@ -5,6 +5,7 @@
 import { mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import type { SampleChunk } from '../../src/core/chunks.ts';
 import type { WritableWfdbFormat } from '../../src/formats/wfdb/writer.ts';
 import {
@@ -13,6 +14,22 @@ import {
   formatWfdbHeader,
   wfdbChecksum,
 } from '../../src/formats/wfdb/writer.ts';
+
+/**
+ * A temporary folder for the current test file: created before its tests, removed after.
+ * @returns a function giving the folder's path (valid inside tests and hooks)
+ */
+export function useTempDir(prefix?: string): () => string {
+  let made: { dir: string; remove: () => void } | undefined;
+  beforeAll(() => {
+    made = makeTempDir(prefix);
+  });
+  afterAll(() => made?.remove());
+  return () => {
+    if (made === undefined) throw new Error('useTempDir: the folder exists only inside tests');
+    return made.dir;
+  };
+}
 
 /** A fresh temporary folder and a function that removes it. */
 export function makeTempDir(prefix = 'edgespike-sources-'): { dir: string; remove: () => void } {

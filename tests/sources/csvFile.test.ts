@@ -1,25 +1,20 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FormatError, InputNotFoundError, ValidationError } from '../../src/core/errors.ts';
 import type { CsvFileOptions } from '../../src/sources/csvFile.ts';
 import { openCsvFile } from '../../src/sources/csvFile.ts';
 import { openWfdbRecord } from '../../src/sources/wfdbRecord.ts';
-import { PROJECT_ROOT } from '../helpers/datasets.ts';
-import { collectChunks, firstDifference, makeTempDir, openDescriptorsOn } from '../helpers/records.ts';
+import { FIXTURE_RECORD } from '../helpers/fixture.ts';
+import { collectChunks, firstDifference, useTempDir, openDescriptorsOn } from '../helpers/records.ts';
 
-const FIXTURE = join(PROJECT_ROOT, 'fixtures', 'synthetic-ecg', 'ecgsyn_360hz');
+const FIXTURE = FIXTURE_RECORD;
 
-let dir: string;
-let remove: () => void;
-beforeAll(() => {
-  ({ dir, remove } = makeTempDir());
-});
-afterAll(() => remove());
+const tempDir = useTempDir();
 
-/** Write `text` to `<dir>/<name>` and return its path. */
+/** Write `text` to `<tempDir()>/<name>` and return its path. */
 function csv(name: string, text: string): string {
-  const path = join(dir, name);
+  const path = join(tempDir(), name);
   writeFileSync(path, text);
   return path;
 }
@@ -132,7 +127,7 @@ describe('openCsvFile: errors say what and the fix', () => {
   });
 
   it('a missing file', async () => {
-    const path = join(dir, 'missing.csv');
+    const path = join(tempDir(), 'missing.csv');
     await expect(openCsvFile(path)).rejects.toThrow(new InputNotFoundError(`${path}: file not found`));
   });
 

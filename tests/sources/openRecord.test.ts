@@ -1,18 +1,13 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InputNotFoundError, ValidationError } from '../../src/core/errors.ts';
 import { openRecord } from '../../src/sources/openRecord.ts';
-import { PROJECT_ROOT } from '../helpers/datasets.ts';
-import { makeTempDir } from '../helpers/records.ts';
+import { FIXTURE_RECORD } from '../helpers/fixture.ts';
+import { useTempDir } from '../helpers/records.ts';
 
-const FIXTURE = join(PROJECT_ROOT, 'fixtures', 'synthetic-ecg', 'ecgsyn_360hz');
+const FIXTURE = FIXTURE_RECORD;
 
-let dir: string;
-let remove: () => void;
-beforeAll(() => {
-  ({ dir, remove } = makeTempDir());
-});
-afterAll(() => remove());
+const tempDir = useTempDir();
 
 describe('openRecord', () => {
   it('dispatches on the extension: .csv to CSV, anything else to WFDB', async () => {
@@ -34,9 +29,9 @@ describe('openRecord', () => {
   });
 
   it('a missing file: InputNotFoundError naming the path', async () => {
-    const csvPath = join(dir, 'gone.csv');
+    const csvPath = join(tempDir(), 'gone.csv');
     await expect(openRecord(csvPath)).rejects.toThrow(new InputNotFoundError(`${csvPath}: file not found`));
-    const record = join(dir, 'gone');
+    const record = join(tempDir(), 'gone');
     await expect(openRecord(record)).rejects.toThrow(
       new InputNotFoundError(
         `WFDB header not found for "${record}"; tried ${record}.hea (give a record path such as mitdb/100 or mitdb/100.hea)`,

@@ -1,31 +1,25 @@
 import { readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Observable } from 'rxjs';
 import { firstValueFrom, map, take, toArray, VirtualTimeScheduler } from 'rxjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SampleChunk } from '../../src/core/chunks.ts';
 import { FormatError, InputNotFoundError, ValidationError } from '../../src/core/errors.ts';
 import type { ChunkReader } from '../../src/sources/recordSource.ts';
 import { recordSource } from '../../src/sources/recordSource.ts';
 import { openRecord } from '../../src/sources/openRecord.ts';
-import { PROJECT_ROOT } from '../helpers/datasets.ts';
+import { FIXTURE_RECORD } from '../helpers/fixture.ts';
 import {
   collectChunks,
   firstDifference,
   lcgInts,
-  makeTempDir,
+  useTempDir,
   openDescriptorsOn,
   writeWfdbRecord,
 } from '../helpers/records.ts';
 
-const FIXTURE = join(PROJECT_ROOT, 'fixtures', 'synthetic-ecg', 'ecgsyn_360hz');
+const FIXTURE = FIXTURE_RECORD;
 
-let dir: string;
-let remove: () => void;
-beforeAll(() => {
-  ({ dir, remove } = makeTempDir());
-});
-afterAll(() => remove());
+const tempDir = useTempDir();
 
 /**
  * A real opened record, watched: counts the chunks read from the file and resolves `ended`
@@ -112,7 +106,7 @@ describe('recordSource', () => {
   });
 
   it('unsubscribing stops reading and closes the file', async () => {
-    const rec = writeWfdbRecord(dir, 'stop', [{ adc: lcgInts(50000, 900, 1200, 1) }]);
+    const rec = writeWfdbRecord(tempDir(), 'stop', [{ adc: lcgInts(50000, 900, 1200, 1) }]);
     const before = openDescriptorsOn(rec.signalPath);
     const reader = watched(await openRecord(rec.base, { chunkSamples: 100 }));
     const firstThree = await firstValueFrom(recordSource(reader).pipe(take(3), toArray()));
@@ -123,7 +117,7 @@ describe('recordSource', () => {
   });
 
   it('an error downstream also stops reading and closes the file', async () => {
-    const rec = writeWfdbRecord(dir, 'downstream', [{ adc: lcgInts(5000, 900, 1200, 6) }]);
+    const rec = writeWfdbRecord(tempDir(), 'downstream', [{ adc: lcgInts(5000, 900, 1200, 6) }]);
     const before = openDescriptorsOn(rec.signalPath);
     const reader = watched(await openRecord(rec.base, { chunkSamples: 100 }));
     const failing = recordSource(reader).pipe(
@@ -139,7 +133,7 @@ describe('recordSource', () => {
   });
 
   it('read errors go to the error channel after the chunks before them', async () => {
-    const rec = writeWfdbRecord(dir, 'cut', [{ adc: lcgInts(1001, 900, 1200, 2) }]);
+    const rec = writeWfdbRecord(tempDir(), 'cut', [{ adc: lcgInts(1001, 900, 1200, 2) }]);
     writeFileSync(rec.headerPath, readFileSync(rec.headerPath, 'utf8').replace('cut 1 360 1001', 'cut 1 360'));
     truncateSync(rec.signalPath, 1501); // 1000 samples and one byte of the next unit
     const seen: number[] = [];
@@ -157,7 +151,7 @@ describe('recordSource', () => {
   });
 
   it('a signal file removed after opening: InputNotFoundError on the error channel', async () => {
-    const rec = writeWfdbRecord(dir, 'removed', [{ adc: lcgInts(10, 900, 1200, 3) }]);
+    const rec = writeWfdbRecord(tempDir(), 'removed', [{ adc: lcgInts(10, 900, 1200, 3) }]);
     const opened = await openRecord(rec.base);
     rmSync(rec.signalPath);
     await expect(firstValueFrom(recordSource(opened))).rejects.toThrow(
@@ -167,7 +161,7 @@ describe('recordSource', () => {
 
   it.each([1, 10])('speed %i: each chunk is emitted when it is due, with one chunk read at a time', async (speed) => {
     // 3500 samples at 360 Hz in chunks of 360 (1 s): 9 full chunks and one of 260.
-    const rec = writeWfdbRecord(dir, `paced${speed}`, [{ adc: lcgInts(3500, 900, 1200, 4) }]);
+    const rec = writeWfdbRecord(tempDir(), `paced${speed}`, [{ adc: lcgInts(3500, 900, 1200, 4) }]);
     const reader = watched(await openRecord(rec.base, { chunkSamples: 360 }));
     const scheduler = new VirtualTimeScheduler();
     const run = await runVirtual(recordSource(reader, { speed, scheduler }), scheduler, reader);
@@ -182,7 +176,7 @@ describe('recordSource', () => {
   });
 
   it('unsubscribing while waiting cancels the timer and closes the file', async () => {
-    const rec = writeWfdbRecord(dir, 'wait', [{ adc: lcgInts(3600, 900, 1200, 5) }]);
+    const rec = writeWfdbRecord(tempDir(), 'wait', [{ adc: lcgInts(3600, 900, 1200, 5) }]);
     const before = openDescriptorsOn(rec.signalPath);
     const reader = watched(await openRecord(rec.base, { chunkSamples: 360 }));
     const scheduler = new VirtualTimeScheduler();

@@ -1,6 +1,6 @@
 import { readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FormatError, InputNotFoundError, ValidationError } from '../../src/core/errors.ts';
 import {
   createWfdbSignalDecoder,
@@ -9,24 +9,20 @@ import {
   maxDecodedSamples,
 } from '../../src/formats/wfdb/signal.ts';
 import { openWfdbRecord } from '../../src/sources/wfdbRecord.ts';
-import { datasetPath, haveDataset, PROJECT_ROOT, readDatasetBytes } from '../helpers/datasets.ts';
+import { datasetPath, haveDataset, readDatasetBytes } from '../helpers/datasets.ts';
+import { FIXTURE_RECORD } from '../helpers/fixture.ts';
 import {
   collectChunks,
   firstDifference,
   lcgInts,
-  makeTempDir,
+  useTempDir,
   openDescriptorsOn,
   writeWfdbRecord,
 } from '../helpers/records.ts';
 
-const FIXTURE = join(PROJECT_ROOT, 'fixtures', 'synthetic-ecg', 'ecgsyn_360hz');
+const FIXTURE = FIXTURE_RECORD;
 
-let dir: string;
-let remove: () => void;
-beforeAll(() => {
-  ({ dir, remove } = makeTempDir());
-});
-afterAll(() => remove());
+const tempDir = useTempDir();
 
 /** Read a whole channel through `openWfdbRecord`. */
 async function readChannel(path: string, channel: number | string, chunkSamples: number): Promise<Int32Array> {
@@ -47,7 +43,7 @@ describe('openWfdbRecord: samples', () => {
 
   it.each([212, 16] as const)('format %i: both channels, any chunk size, counts = adc − baseline', async (format) => {
     const rec = writeWfdbRecord(
-      dir,
+      tempDir(),
       `two${format}`,
       [
         { adc: ch0, description: 'MLII', baselineAdu: 1024 },
@@ -67,14 +63,14 @@ describe('openWfdbRecord: samples', () => {
 
   it('reads a record longer than one 64 KiB block (3 signals, format 16)', async () => {
     const signals = [0, 1, 2].map((s) => ({ adc: lcgInts(40000, -30000, 30000, 10 + s), baselineAdu: 0 }));
-    const rec = writeWfdbRecord(dir, 'three16', signals, { format: 16 });
+    const rec = writeWfdbRecord(tempDir(), 'three16', signals, { format: 16 });
     for (const s of [0, 1, 2]) {
       expect(await readChannel(rec.base, s, 333)).toEqual(signals[s]?.adc);
     }
   });
 
   it('picks a channel by its description, exactly or ignoring case, or by a string of digits', async () => {
-    const rec = writeWfdbRecord(dir, 'named', [
+    const rec = writeWfdbRecord(tempDir(), 'named', [
       { adc: Int32Array.of(1030, 1040), description: 'MLII' },
       { adc: Int32Array.of(1000, 990), description: 'V1' },
     ]);
@@ -89,7 +85,7 @@ describe('openWfdbRecord: samples', () => {
   it('scales other gains and units to counts of 5 µV, rounding half away from zero', async () => {
     const adc = Int32Array.of(0, 1, 2, 3, -1, -2, -3, 1000, -1000, 12);
     const rec = writeWfdbRecord(
-      dir,
+      tempDir(),
       'gains',
       [
         // 400 adu/mV: counts = adc / 2
@@ -111,7 +107,7 @@ describe('openWfdbRecord: samples', () => {
 
   it('reads to the end of the file when the header gives no length', async () => {
     const adc = lcgInts(1001, 900, 1200, 3);
-    const rec = writeWfdbRecord(dir, 'nolength', [{ adc }]);
+    const rec = writeWfdbRecord(tempDir(), 'nolength', [{ adc }]);
     const text = readFileSync(rec.headerPath, 'utf8').replace('nolength 1 360 1001', 'nolength 1 360');
     writeFileSync(rec.headerPath, text);
     const { info, chunks } = await openWfdbRecord(rec.base, { chunkSamples: 100 });
@@ -122,12 +118,12 @@ describe('openWfdbRecord: samples', () => {
 
   it('reads only the samples the header states when the file holds more', async () => {
     const adc = lcgInts(101, 900, 1200, 4);
-    const rec = writeWfdbRecord(dir, 'longer', [{ adc }], { headerSamples: 60 });
+    const rec = writeWfdbRecord(tempDir(), 'longer', [{ adc }], { headerSamples: 60 });
     expect(await readChannel(rec.base, 0, 512)).toEqual(minus(adc.subarray(0, 60), 1024));
   });
 
   it('can be read again, and closes the file when the reader stops early', async () => {
-    const rec = writeWfdbRecord(dir, 'again', [{ adc: lcgInts(3000, 900, 1200, 5) }]);
+    const rec = writeWfdbRecord(tempDir(), 'again', [{ adc: lcgInts(3000, 900, 1200, 5) }]);
     const { chunks } = await openWfdbRecord(rec.base, { chunkSamples: 100 });
     const first = await collectChunks(chunks(), 100);
     expect((await collectChunks(chunks(), 100)).samples).toEqual(first.samples);
@@ -167,7 +163,7 @@ describe('openWfdbRecord: info', () => {
   });
 
   it('has no annotation path when there is no .atr', async () => {
-    const rec = writeWfdbRecord(dir, 'noatr', [{ adc: Int32Array.of(1024) }]);
+    const rec = writeWfdbRecord(tempDir(), 'noatr', [{ adc: Int32Array.of(1024) }]);
     expect((await openWfdbRecord(rec.headerPath)).info.annotationPath).toBeUndefined();
   });
 
@@ -182,7 +178,7 @@ describe('openWfdbRecord: info', () => {
 
 describe('openWfdbRecord: errors say what and the fix', () => {
   it('header not found: names the paths tried', async () => {
-    const base = join(dir, 'nothere');
+    const base = join(tempDir(), 'nothere');
     await expect(openWfdbRecord(base)).rejects.toThrow(
       new InputNotFoundError(
         `WFDB header not found for "${base}"; tried ${base}.hea (give a record path such as mitdb/100 or mitdb/100.hea)`,
@@ -195,7 +191,7 @@ describe('openWfdbRecord: errors say what and the fix', () => {
   });
 
   it('signal file missing: names it', async () => {
-    const rec = writeWfdbRecord(dir, 'nodat', [{ adc: Int32Array.of(1024) }]);
+    const rec = writeWfdbRecord(tempDir(), 'nodat', [{ adc: Int32Array.of(1024) }]);
     rmSync(rec.signalPath);
     const error = new InputNotFoundError(
       `${rec.signalPath}: signal file not found (named by ${rec.headerPath}); put it beside the header`,
@@ -205,7 +201,7 @@ describe('openWfdbRecord: errors say what and the fix', () => {
   });
 
   it('channel out of range: says how many channels there are and their names', async () => {
-    const rec = writeWfdbRecord(dir, 'range', [
+    const rec = writeWfdbRecord(tempDir(), 'range', [
       { adc: Int32Array.of(1024), description: 'MLII' },
       { adc: Int32Array.of(1024), description: 'V1' },
     ]);
@@ -221,7 +217,7 @@ describe('openWfdbRecord: errors say what and the fix', () => {
   });
 
   it('unsupported storage format: the decoder\'s error, prefixed with the header', async () => {
-    const rec = writeWfdbRecord(dir, 'fmt311', [{ adc: Int32Array.of(1024) }]);
+    const rec = writeWfdbRecord(tempDir(), 'fmt311', [{ adc: Int32Array.of(1024) }]);
     writeFileSync(rec.headerPath, readFileSync(rec.headerPath, 'utf8').replace(' 212 ', ' 311 '));
     await expect(openWfdbRecord(rec.base)).rejects.toThrow(
       new FormatError(`${rec.headerPath}: WFDB signal format 311 is not supported; supported: 16, 61, 80, 212`),
@@ -229,7 +225,7 @@ describe('openWfdbRecord: errors say what and the fix', () => {
   });
 
   it('a channel that is not a voltage', async () => {
-    const rec = writeWfdbRecord(dir, 'bp', [
+    const rec = writeWfdbRecord(tempDir(), 'bp', [
       { adc: Int32Array.of(1024), description: 'MLII' },
       { adc: Int32Array.of(1024), description: 'ABP', units: 'mmHg' },
     ]);
@@ -244,7 +240,7 @@ describe('openWfdbRecord: errors say what and the fix', () => {
   it('a header that says more samples than the signal file holds: both numbers', async () => {
     // 100 samples × 2 signals in format 212 = 300 bytes; the header claims 150 (450 bytes).
     const adc = lcgInts(100, 900, 1200, 6);
-    const rec = writeWfdbRecord(dir, 'liar', [{ adc }, { adc }], { headerSamples: 150 });
+    const rec = writeWfdbRecord(tempDir(), 'liar', [{ adc }, { adc }], { headerSamples: 150 });
     await expect(openWfdbRecord(rec.base)).rejects.toThrow(
       new FormatError(
         `${rec.signalPath}: holds 300 bytes, but ${rec.headerPath} says 150 samples × 2 signals in format 212, ` +
@@ -254,7 +250,7 @@ describe('openWfdbRecord: errors say what and the fix', () => {
   });
 
   it('a file truncated after opening: the same message with the bytes actually there', async () => {
-    const rec = writeWfdbRecord(dir, 'shrinks', [{ adc: lcgInts(100000, 900, 1200, 7) }]);
+    const rec = writeWfdbRecord(tempDir(), 'shrinks', [{ adc: lcgInts(100000, 900, 1200, 7) }]);
     const { chunks } = await openWfdbRecord(rec.base);
     truncateSync(rec.signalPath, 70000);
     await expect(collectChunks(chunks(), 512)).rejects.toThrow(
@@ -266,7 +262,7 @@ describe('openWfdbRecord: errors say what and the fix', () => {
   });
 
   it('a truncated final sample (length read to the end of the file)', async () => {
-    const rec = writeWfdbRecord(dir, 'cut', [{ adc: Int32Array.of(1024, 1030, 1040, 1050) }]);
+    const rec = writeWfdbRecord(tempDir(), 'cut', [{ adc: Int32Array.of(1024, 1030, 1040, 1050) }]);
     writeFileSync(rec.headerPath, readFileSync(rec.headerPath, 'utf8').replace('cut 1 360 4', 'cut 1 360'));
     truncateSync(rec.signalPath, 4); // one 3-byte unit and 1 byte of the next
     const { chunks } = await openWfdbRecord(rec.base);
@@ -279,7 +275,7 @@ describe('openWfdbRecord: errors say what and the fix', () => {
 
   it('a truncated final frame (length read to the end of the file)', async () => {
     const adc = Int32Array.of(1, 2, 3);
-    const rec = writeWfdbRecord(dir, 'frame', [{ adc }, { adc }], { format: 16 });
+    const rec = writeWfdbRecord(tempDir(), 'frame', [{ adc }, { adc }], { format: 16 });
     writeFileSync(rec.headerPath, readFileSync(rec.headerPath, 'utf8').replace('frame 2 360 3', 'frame 2 360'));
     truncateSync(rec.signalPath, 10); // 5 of the 6 samples
     const { chunks } = await openWfdbRecord(rec.base);
