@@ -1,0 +1,108 @@
+/**
+ * Writes a device's raw byte stream to a file, with a sidecar `<file>.json` describing it
+ * (profile, baud rate, start time, host, device path). Bytes are appended as they arrive and
+ * the file is flushed to disk (fdatasync) at least once a second, so a crash, a power cut or an
+ * unplugged device loses at most the last second. The sidecar is written at the start and
+ * rewritten (atomically, via a temporary file and rename) with the totals at every flush.
+ */
+import { closeSync, fdatasyncSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import type { DeviceProfile } from '../sources/deviceProfile.ts';
+
+/** The sidecar of a recording. */
+export interface RecordingSidecar {
+  readonly format: 'edgespike-recording';
+  readonly version: 1;
+  /** The profile's name and the profile itself as used (so the recording replays without devices/). */
+  readonly profileName: string;
+  readonly profile: Omit<DeviceProfile, 'path'>;
+  readonly baudRate: number;
+  readonly devicePath: string;
+  readonly host: string;
+  /** ISO 8601 start time. */
+  readonly startedAt: string;
+  bytes: number;
+  /** Seconds from the start to the last flush. */
+  seconds: number;
+  /** Connection changes while recording: [seconds from start, state]. */
+  events: [number, string][];
+  /** Free text, e.g. what the recording holds. */
+  note?: string;
+}
+
+/** Flush at least this often, ms. */
+export const RECORDING_FLUSH_MS = 1000;
+
+export interface RecordingWriter {
+  write(bytes: Uint8Array, nowMs: number): void;
+  event(state: string, nowMs: number): void;
+  /** Write what is pending and sync; called by the writer itself at least every second. */
+  flush(nowMs: number): void;
+  close(nowMs: number): RecordingSidecar;
+}
+
+export function sidecarPath(recordingPath: string): string {
+  return `${recordingPath}.json`;
+}
+
+export function createRecordingWriter(
+  path: string,
+  options: { profile: DeviceProfile; baudRate: number; devicePath: string; startMs: number; note?: string },
+): RecordingWriter {
+  const fd = openSync(path, 'w');
+  const { path: _profilePath, ...profile } = options.profile;
+  void _profilePath;
+  const sidecar: RecordingSidecar = {
+    format: 'edgespike-recording',
+    version: 1,
+    profileName: options.profile.name,
+    profile,
+    baudRate: options.baudRate,
+    devicePath: options.devicePath,
+    host: hostname(),
+    startedAt: new Date().toISOString(),
+    bytes: 0,
+    seconds: 0,
+    events: [],
+    ...(options.note === undefined ? {} : { note: options.note }),
+  };
+  const writeSidecar = (): void => {
+    const tmp = `${sidecarPath(path)}.tmp`;
+    writeFileSync(tmp, JSON.stringify(sidecar, null, 2) + '\n');
+    renameSync(tmp, sidecarPath(path));
+  };
+  writeSidecar();
+  let pending: Uint8Array[] = [];
+  let lastFlushMs = options.startMs;
+  let closed = false;
+  const flush = (nowMs: number): void => {
+    for (const chunk of pending) writeSync(fd, chunk);
+    pending = [];
+    fdatasyncSync(fd);
+    sidecar.seconds = Math.max(0, (nowMs - options.startMs) / 1000);
+    writeSidecar();
+    lastFlushMs = nowMs;
+  };
+  return {
+    write(bytes, nowMs) {
+      if (closed) return;
+      pending.push(bytes.slice());
+      sidecar.bytes += bytes.length;
+      if (nowMs - lastFlushMs >= RECORDING_FLUSH_MS) flush(nowMs);
+    },
+    event(state, nowMs) {
+      sidecar.events.push([Math.round(nowMs - options.startMs) / 1000, state]);
+    },
+    flush(nowMs) {
+      if (!closed) flush(nowMs);
+    },
+    close(nowMs) {
+      if (!closed) {
+        flush(nowMs);
+        closeSync(fd);
+        closed = true;
+      }
+      return sidecar;
+    },
+  };
+}
