@@ -26,6 +26,18 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     summary: 'score beat detection against reference annotations (Se, +P, F1, heart-rate error)',
     load: async () => import('./cli/eval.ts').then((m) => ({ help: m.EVAL_HELP, run: m.evalCommand })),
   },
+  run: {
+    summary: 'the live pipeline on a serial sensor (AD8232, OpenBCI Cyton, ...), reconnecting on unplug',
+    load: async () => import('./cli/run.ts').then((m) => ({ help: m.RUN_HELP, run: (argv: readonly string[]) => m.runCommand(argv) })),
+  },
+  record: {
+    summary: "record a serial sensor's raw byte stream (replay it later with replay)",
+    load: async () => import('./cli/record.ts').then((m) => ({ help: m.RECORD_HELP, run: (argv: readonly string[]) => m.recordCommand(argv) })),
+  },
+  devices: {
+    summary: 'list the serial ports present and the known device profiles',
+    load: async () => import('./cli/devices.ts').then((m) => ({ help: m.DEVICES_HELP, run: m.devicesCommand })),
+  },
   bench: {
     summary: 'time each pipeline stage and the whole pipeline (x real time) and measure memory',
     load: async () => import('./cli/bench.ts').then((m) => ({ help: m.BENCH_HELP, run: m.benchCommand })),
@@ -39,7 +51,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
 export const MAIN_HELP = `Usage: edgespike <command> [options]
 
 edgespike turns biosignals into spikes and runs them through a small fixed-point spiking
-neural network: recorded or live ECG in, heart beats and heart rate out.
+neural network: recorded or live (serial) ECG in, heart beats and heart rate out.
 
 Commands:
 ${Object.entries(COMMANDS)
@@ -50,6 +62,7 @@ Run "edgespike <command> --help" for a command's options.
 
 Examples:
   edgespike replay fixtures/synthetic-ecg/ecgsyn_360hz --speed 10
+  edgespike run --device /dev/ttyACM0 --profile sparkfun-ad8232
   edgespike eval ../shared/datasets/mitdb
   edgespike bench
 `;

@@ -14,14 +14,21 @@ import { openRecord } from '../sources/openRecord.ts';
 import { recordSource } from '../sources/recordSource.ts';
 import { parseChannel, parseChoice, parseCommandArgs, parsePositive, parsePositiveInt, parseSpeed } from './args.ts';
 import { untilStopped } from './signals.ts';
+import { basename } from 'node:path';
+import type { DeviceItemizer } from '../pipeline/deviceItems.ts';
+import { liveEcg } from '../pipeline/liveEcg.ts';
+import { isRecording, openRecording, recordingItems } from '../pipeline/recordingItems.ts';
+import { writeLiveOutput } from './liveOutput.ts';
+import { profileChannel } from './run.ts';
 
 export const REPLAY_HELP = `Usage: edgespike replay <record> [options]
 
 Replay a recorded ECG through the spiking pipeline and report heart beats and heart rate.
 
-<record> is a WFDB record (path with or without .hea; formats 212, 16, 61, 80) or a .csv
+<record> is a WFDB record (path with or without .hea; formats 212, 16, 61, 80), a .csv
 file (one or more numeric columns; the sample rate from --rate or a "# sampleRateHz=360"
-line).
+line), or a device recording made by "edgespike record" (the file beside its .json sidecar),
+which goes through the same decoder as a live device and also reports status/gap events.
 
 Options:
   --format jsonl|text  jsonl: one JSON object per line on stdout ({"type":"beat",...},
@@ -63,6 +70,26 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
   const format = parseChoice('format', values.format, ['jsonl', 'text'] as const) ?? (process.stdout.isTTY ? 'text' : 'jsonl');
   const speed = parseSpeed(values.speed, 1);
   const model = loadEcgModel(values.network);
+  if (await isRecording(path)) {
+    // A device recording (edgespike record): through the same decoder as a live port.
+    const recording = await openRecording(path);
+    const sampleRateHz = parsePositive('rate', values.rate) ?? recording.profile.sampleRateHz;
+    let itemizer: DeviceItemizer | undefined;
+    const stream = recordingItems(recording, {
+      speed,
+      sampleRateHz,
+      channel: profileChannel(recording.profile, parseChannel(values.channel)),
+      onItemizer: (i) => (itemizer = i),
+    }).pipe(liveEcg(model, sampleRateHz));
+    await writeLiveOutput(stream, {
+      format,
+      header: `edgespike replay ${basename(path)} (recording of ${recording.profile.name}, ${sampleRateHz} Hz)`,
+      sampleRateHz,
+      record: basename(path),
+      itemizer: () => itemizer,
+    });
+    return 0;
+  }
   const record = await openRecord(path, {
     channel: parseChannel(values.channel),
     chunkSamples: parsePositiveInt('chunk', values.chunk),

@@ -43,9 +43,51 @@ export interface SummaryEvent {
   readonly processingSeconds: number;
   /** Peak resident memory of the process so far, MB. */
   readonly peakRssMb: number;
+  /** For a device stream (`run`, replay of a recording): what the decoder saw. */
+  readonly device?: DeviceSummary;
+}
+
+/** Decoder totals of a device stream. */
+export interface DeviceSummary {
+  readonly bytesIn: number;
+  /** Bytes skipped because they were not part of a valid line or frame. */
+  readonly bytesDropped: number;
+  /** Lines or frames rejected (bad checksum, bad footer, not a number, ...). */
+  readonly unitsBad: number;
+  /** Samples reported missing and filled in (counter gaps, outages, leads off). */
+  readonly samplesMissing: number;
+  readonly reconnects: number;
+  /** Bytes thrown away because the pipeline fell behind. */
+  readonly overflowBytes: number;
 }
 
 export type EcgEvent = BeatEvent | HrEvent | SummaryEvent;
+
+/** A connection or electrode change of a live device (`run`, or `replay` of a recording). */
+export interface StatusEvent {
+  readonly type: 'status';
+  readonly t: number;
+  readonly state: 'connected' | 'disconnected' | 'reconnecting' | 'leads-off' | 'leads-on';
+}
+
+/** Samples that never arrived (a counter jump, an unplugged device, leads off), filled in to keep time. */
+export interface GapEvent {
+  readonly type: 'gap';
+  readonly t: number;
+  readonly missing: number;
+}
+
+/** Bytes thrown away because the pipeline fell behind the device. */
+export interface DroppedEvent {
+  readonly type: 'dropped';
+  readonly t: number;
+  readonly bytes: number;
+}
+
+export type LiveEvent = StatusEvent | GapEvent | DroppedEvent;
+
+/** Everything that can be a line of output. */
+export type OutputEvent = EcgEvent | LiveEvent;
 
 /** What the ECG pipeline produced for one chunk of input. */
 export interface EcgFrame {

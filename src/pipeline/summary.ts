@@ -1,6 +1,6 @@
 /** Running totals over EcgFrames, turned into the final `summary` event. */
 import { readFileSync } from 'node:fs';
-import type { EcgFrame, SummaryEvent } from '../detect/events.ts';
+import type { DeviceSummary, EcgFrame, SummaryEvent } from '../detect/events.ts';
 
 export interface SummaryTotals {
   beats: number;
@@ -36,7 +36,7 @@ export function addFrame(totals: SummaryTotals, frame: EcgFrame): void {
   totals.sampleRateHz = frame.sampleRateHz;
 }
 
-export function summaryEvent(totals: SummaryTotals, record: string | undefined, processingSeconds: number): SummaryEvent {
+export function summaryEvent(totals: SummaryTotals, record: string | undefined, processingSeconds: number, device?: DeviceSummary): SummaryEvent {
   return {
     type: 'summary',
     record,
@@ -50,6 +50,7 @@ export function summaryEvent(totals: SummaryTotals, record: string | undefined, 
     signalSeconds: round(totals.endSample / totals.sampleRateHz, 3),
     processingSeconds: round(processingSeconds, 3),
     peakRssMb: round(peakRssMb(), 1),
+    ...(device === undefined ? {} : { device }),
   };
 }
 

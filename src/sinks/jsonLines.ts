@@ -2,22 +2,28 @@
  * JSON lines: one event per line, nothing else on the stream (logs go to stderr). Each
  * frame's events are written in one `write` call.
  */
-import type { EcgEvent } from '../detect/events.ts';
+import type { OutputEvent } from '../detect/events.ts';
 
 /** Round for output: times to 0.1 ms, rates to 0.01 bpm. */
-export function formatEvent(event: EcgEvent): string {
+export function formatEvent(event: OutputEvent): string {
   switch (event.type) {
     case 'beat':
       return `{"type":"beat","t":${round(event.t, 4)},"sample":${event.sample}}`;
     case 'hr':
       return `{"type":"hr","t":${round(event.t, 4)},"bpm":${round(event.bpm, 2)}}`;
+    case 'status':
+      return `{"type":"status","t":${round(event.t, 4)},"state":"${event.state}"}`;
+    case 'gap':
+      return `{"type":"gap","t":${round(event.t, 4)},"missing":${event.missing}}`;
+    case 'dropped':
+      return `{"type":"dropped","t":${round(event.t, 4)},"bytes":${event.bytes}}`;
     default:
       return JSON.stringify(event);
   }
 }
 
 /** Write events as JSON lines to `out`. */
-export function writeJsonLines(out: NodeJS.WritableStream, events: readonly EcgEvent[]): void {
+export function writeJsonLines(out: NodeJS.WritableStream, events: readonly OutputEvent[]): void {
   if (events.length === 0) return;
   let text = '';
   for (const event of events) text += formatEvent(event) + '\n';

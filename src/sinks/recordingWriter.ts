@@ -4,8 +4,11 @@
  * the file is flushed to disk (fdatasync) at least once a second, so a crash, a power cut or an
  * unplugged device loses at most the last second. The sidecar is written at the start and
  * rewritten (atomically, via a temporary file and rename) with the totals at every flush.
+ * A third file, `<file>.times`, gets a line `<byte offset> <seconds since start>` for the
+ * first chunk of every 100 ms (appended at each flush): when the bytes arrived, so a replay can
+ * restore the timing of outages and leads-off.
  */
-import { closeSync, fdatasyncSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, fdatasyncSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { DeviceProfile } from '../sources/deviceProfile.ts';
 
@@ -45,6 +48,11 @@ export function sidecarPath(recordingPath: string): string {
   return `${recordingPath}.json`;
 }
 
+/** The arrival-time index of a recording: lines of `<bytes so far> <seconds since start>`. */
+export function timesPath(recordingPath: string): string {
+  return `${recordingPath}.times`;
+}
+
 export function createRecordingWriter(
   path: string,
   options: { profile: DeviceProfile; baudRate: number; devicePath: string; startMs: number; note?: string },
@@ -72,7 +80,10 @@ export function createRecordingWriter(
     renameSync(tmp, sidecarPath(path));
   };
   writeSidecar();
+  writeFileSync(timesPath(path), '');
   let pending: Uint8Array[] = [];
+  let marks = '';
+  let lastMarkMs = -Infinity;
   let lastFlushMs = options.startMs;
   let closed = false;
   const flush = (nowMs: number): void => {
@@ -80,12 +91,18 @@ export function createRecordingWriter(
     pending = [];
     fdatasyncSync(fd);
     sidecar.seconds = Math.max(0, (nowMs - options.startMs) / 1000);
+    if (marks !== '') appendFileSync(timesPath(path), marks);
+    marks = '';
     writeSidecar();
     lastFlushMs = nowMs;
   };
   return {
     write(bytes, nowMs) {
       if (closed) return;
+      if (nowMs - lastMarkMs >= 100) {
+        marks += `${sidecar.bytes} ${((nowMs - options.startMs) / 1000).toFixed(3)}\n`;
+        lastMarkMs = nowMs;
+      }
       pending.push(bytes.slice());
       sidecar.bytes += bytes.length;
       if (nowMs - lastFlushMs >= RECORDING_FLUSH_MS) flush(nowMs);

@@ -1,0 +1,117 @@
+/**
+ * `edgespike run --device <path> --profile <name>`: the live pipeline on a serial sensor.
+ * Runs until Ctrl-C or SIGTERM (an unplugged device is waited for, not fatal), then prints the
+ * summary and exits 0.
+ */
+import { SerialPort } from 'serialport';
+import { UsageError } from '../core/errors.ts';
+import { boundedQueue } from '../operators/boundedQueue.ts';
+import { createDeviceItemizer, deviceItems } from '../pipeline/deviceItems.ts';
+import { loadEcgModel } from '../pipeline/ecgModel.ts';
+import { liveEcg } from '../pipeline/liveEcg.ts';
+import { loadDeviceProfile, type DeviceProfile } from '../sources/deviceProfile.ts';
+import { serialSource, type OpenPort } from '../sources/serialSource.ts';
+import { parseChannel, parseChoice, parseCommandArgs, parsePositive, parsePositiveInt } from './args.ts';
+import { writeLiveOutput } from './liveOutput.ts';
+
+export const RUN_HELP = `Usage: edgespike run --device <path> --profile <name> [options]
+
+Run the live ECG pipeline on a serial sensor: the same beats and heart rate as replay, with
+t in seconds since the stream started, plus live events:
+  {"type":"status","t":..,"state":"connected"|"disconnected"|"reconnecting"|"leads-off"|"leads-on"}
+  {"type":"gap","t":..,"missing":N}      samples that never arrived (filled in to keep time)
+  {"type":"dropped","t":..,"bytes":N}    bytes thrown away because the pipeline fell behind
+An unplugged device is waited for (retries with backoff up to 2 s) and picked up again.
+Runs until Ctrl-C or SIGTERM, then prints the summary and exits 0.
+
+Options:
+  --device PATH        serial port, e.g. /dev/ttyACM0 (see "edgespike devices")
+  --profile NAME       device profile: a folder of devices/ (e.g. sparkfun-ad8232,
+                       openbci-cyton) or a path to a profile.json
+  --baud N             baud rate. Default: the profile's
+  --rate HZ            the device's sample rate. Default: the profile's nominal rate
+                       (edgespike measures the real rate and warns when it is >5% off)
+  --channel K          channel of the device: 0-based index or name. Default: 0
+  --format jsonl|text  Default: text on a terminal, jsonl otherwise
+  --network FILE       ECG network file. Default: the bundled network
+  --queue-bytes N      most bytes waiting for the pipeline before the oldest are dropped.
+                       Default: 1048576
+  -h, --help           show this help
+
+Example:
+  edgespike run --device /dev/ttyACM0 --profile sparkfun-ad8232
+`;
+
+/** The real serial bindings. */
+export const openRealPort: OpenPort = (o) => new SerialPort({ ...o, autoOpen: false });
+
+/** The channel index of `channel` (index or name) in a profile. */
+export function profileChannel(profile: DeviceProfile, channel: number | string | undefined): number {
+  if (channel === undefined) return 0;
+  const names = profile.channels.map((c) => c.name);
+  const index = typeof channel === 'number' ? channel : names.indexOf(channel);
+  const count = profile.framing === 'openbci-cyton' ? 8 : profile.channels.length;
+  if (index < 0 || index >= count) {
+    throw new UsageError(`--channel ${channel}: profile ${profile.name} has ${count} channel(s): ${names.join(', ')}`);
+  }
+  return index;
+}
+
+export async function runCommand(argv: readonly string[], openPort: OpenPort = openRealPort): Promise<number> {
+  const { values, positionals } = parseCommandArgs('run', argv, {
+    device: { type: 'string' },
+    profile: { type: 'string' },
+    baud: { type: 'string' },
+    rate: { type: 'string' },
+    channel: { type: 'string' },
+    format: { type: 'string' },
+    network: { type: 'string' },
+    'queue-bytes': { type: 'string' },
+  });
+  if (values.help === true) {
+    process.stdout.write(RUN_HELP);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`run takes no positional arguments (got "${positionals[0]}"); see edgespike run --help`);
+  if (values.device === undefined) throw new UsageError('run needs --device <path>; see edgespike devices');
+  if (values.profile === undefined) throw new UsageError('run needs --profile <name>; see edgespike devices for the known profiles');
+  const profile = loadDeviceProfile(values.profile);
+  if (profile.signal !== 'ecg') {
+    throw new UsageError(`profile ${profile.name} carries ${profile.signal}; run drives the ECG pipeline (the audio pipeline is not built yet)`);
+  }
+  const format = parseChoice('format', values.format, ['jsonl', 'text'] as const) ?? (process.stdout.isTTY ? 'text' : 'jsonl');
+  const baudRate = parsePositiveInt('baud', values.baud) ?? profile.baudRate;
+  const sampleRateHz = parsePositive('rate', values.rate) ?? profile.sampleRateHz;
+  const channel = profileChannel(profile, parseChannel(values.channel));
+  const queueBytes = parsePositiveInt('queue-bytes', values['queue-bytes']) ?? 1 << 20;
+  const model = loadEcgModel(values.network);
+  const itemizer = createDeviceItemizer(profile, {
+    channel,
+    sampleRateHz,
+    onRateWarning: (measured, nominal) =>
+      process.stderr.write(
+        `edgespike: warning: ${values.device} sends ${measured.toFixed(1)} samples/s, not the nominal ${nominal} Hz ` +
+          `(${(100 * (measured / nominal - 1)).toFixed(1)}%); if the sketch has no fixed rate, pass --rate ${Math.round(measured)}\n`,
+      ),
+  });
+  const stream = serialSource({
+    path: values.device,
+    baudRate,
+    openPort,
+    startCommand: profile.startCommand,
+    stopCommand: profile.stopCommand,
+    openDelayMs: profile.openDelayMs,
+  }).pipe(
+    boundedQueue({ maxSize: queueBytes, sizeOf: (e) => (e.type === 'data' ? e.bytes.length : 0) }),
+    deviceItems(itemizer),
+    liveEcg(model, sampleRateHz),
+  );
+  await writeLiveOutput(stream, {
+    format,
+    header: `edgespike run ${values.device} (${profile.name}, ${sampleRateHz} Hz)`,
+    sampleRateHz,
+    record: undefined,
+    itemizer: () => itemizer,
+  });
+  return 0;
+}

@@ -1,0 +1,196 @@
+/**
+ * From a device's bytes and connection changes to the pipeline's input: sample chunks for the
+ * spiking pipeline and the live events (`status`, `gap`, `dropped`) that go straight to the
+ * output. Shared by `run` (a live serial port) and `replay` of a recording, so both decode
+ * alike.
+ *
+ * Time: a sample's index is its stream time × the nominal rate. Losses keep their place in
+ * time: counter gaps are filled by the decoder; an unplugged device or leads-off (which sends
+ * no samples) are filled, when the data comes back, with the wall-clock time they lasted, so
+ * `t` stays "seconds since the stream started" and heart rate never sees a false short RR
+ * interval across a loss.
+ */
+import { Observable, type OperatorFunction } from 'rxjs';
+import type { SampleChunk } from '../core/chunks.ts';
+import {
+  createDeviceStream,
+  decodeDeviceStream,
+  deviceStreamStats,
+  fillDeviceGap,
+  resetDeviceStream,
+  type DeviceStream,
+} from '../formats/devices/deviceStream.ts';
+import type { DecoderStats } from '../formats/devices/types.ts';
+import type { Dropped } from '../operators/boundedQueue.ts';
+import { pipelineCountsPerRaw, type DeviceProfile } from '../sources/deviceProfile.ts';
+import type { SerialEvent } from '../sources/serialSource.ts';
+import type { DeviceSummary, LiveEvent } from '../detect/events.ts';
+
+export type { LiveEvent } from '../detect/events.ts';
+
+export type DeviceItem = { readonly kind: 'samples'; readonly chunk: SampleChunk } | { readonly kind: 'event'; readonly event: LiveEvent };
+
+export interface DeviceItemsOptions {
+  /** Channel index in the device's frame. @default 0 */
+  readonly channel?: number;
+  /** Nominal sample rate, Hz. @default the profile's */
+  readonly sampleRateHz?: number;
+  /** Called once when the measured rate is more than 5 % off the nominal one. */
+  readonly onRateWarning?: (measuredHz: number, nominalHz: number) => void;
+  /** Longest filled outage, s (longer ones are reported whole but filled only this much). @default 60 */
+  readonly maxFillSeconds?: number;
+}
+
+/** Seconds of data before the measured rate is compared with the nominal one. */
+export const RATE_CHECK_SECONDS = 5;
+/** Tolerated difference between measured and nominal rate. */
+export const RATE_TOLERANCE = 0.05;
+
+/** The decoding state behind `deviceItems`, usable without RxJS. */
+export interface DeviceItemizer {
+  data(bytes: Uint8Array, atMs: number): DeviceItem[];
+  status(state: 'connected' | 'disconnected' | 'reconnecting', atMs: number): DeviceItem[];
+  dropped(bytes: number): DeviceItem[];
+  stats(): DecoderStats & { outageSamples: number; reconnects: number; droppedBytes: number };
+  /** The summary's `device` block. */
+  summary(): DeviceSummary;
+  readonly sampleRateHz: number;
+}
+
+export function createDeviceItemizer(profile: DeviceProfile, options: DeviceItemsOptions = {}): DeviceItemizer {
+  const channel = options.channel ?? 0;
+  const spec = profile.channels[Math.min(channel, profile.channels.length - 1)];
+  if (spec === undefined) throw new Error('profile has no channels');
+  const rate = options.sampleRateHz ?? profile.sampleRateHz;
+  const countsPerRaw = profile.signal === 'ecg' ? pipelineCountsPerRaw(spec) : 1;
+  const maxFill = Math.round((options.maxFillSeconds ?? 60) * rate);
+  const stream: DeviceStream = createDeviceStream({ framing: profile.framing, channel, zeroCounts: spec.zeroCounts, countsPerRaw, maxGapFillSamples: maxFill });
+  let lostAtMs: number | undefined; // wall time the data stopped (unplug or leads-off)
+  let leadsOff = false;
+  let reconnects = 0;
+  let outageSamples = 0;
+  let droppedBytes = 0;
+  let rateStartMs: number | undefined;
+  let rateSamples = 0;
+  let rateWarned = false;
+  const t = (): number => stream.samplesOut / rate;
+  const fill = (items: DeviceItem[], atMs: number): void => {
+    if (lostAtMs === undefined) return;
+    const missing = Math.round(((atMs - lostAtMs) / 1000) * rate);
+    lostAtMs = undefined;
+    if (missing <= 0) return;
+    items.push({ kind: 'event', event: { type: 'gap', t: t(), missing } });
+    const startSample = stream.samplesOut;
+    const samples = fillDeviceGap(stream, Math.min(missing, maxFill));
+    outageSamples += missing;
+    if (samples.length > 0) items.push({ kind: 'samples', chunk: { startSample, sampleRateHz: rate, samples } });
+  };
+  return {
+    sampleRateHz: rate,
+    data(bytes, atMs) {
+      const items: DeviceItem[] = [];
+      const before = stream.samplesOut;
+      const { samples, events } = decodeDeviceStream(stream, bytes);
+      stream.samplesOut = before; // placed below, after a fill if there is one
+      // Leads coming back in this chunk: fill the time they were off, before the chunk.
+      if (leadsOff && events.some((e) => e.kind === 'leads-on')) {
+        fill(items, atMs);
+        leadsOff = false;
+      }
+      const shift = stream.samplesOut - before;
+      const startSample = stream.samplesOut;
+      stream.samplesOut += samples.length;
+      for (const e of events) {
+        const at = (e.sample + shift) / rate;
+        if (e.kind === 'gap') items.push({ kind: 'event', event: { type: 'gap', t: at, missing: e.missing } });
+        else {
+          items.push({ kind: 'event', event: { type: 'status', t: at, state: e.kind } });
+          if (e.kind === 'leads-off') {
+            leadsOff = true;
+            lostAtMs = atMs;
+          }
+        }
+      }
+      if (samples.length > 0) {
+        items.push({ kind: 'samples', chunk: { startSample, sampleRateHz: rate, samples } });
+        rateStartMs ??= atMs;
+        rateSamples += samples.length;
+        const seconds = (atMs - rateStartMs) / 1000;
+        if (!rateWarned && seconds >= RATE_CHECK_SECONDS && options.onRateWarning !== undefined) {
+          const measured = rateSamples / seconds;
+          if (Math.abs(measured / rate - 1) > RATE_TOLERANCE) {
+            rateWarned = true;
+            options.onRateWarning(measured, rate);
+          }
+        }
+      }
+      return items;
+    },
+    status(state, atMs) {
+      const items: DeviceItem[] = [];
+      if (state === 'connected' && lostAtMs !== undefined && !leadsOff) {
+        // Back after an unplug: the device restarted, so restart the framing decoder too.
+        resetDeviceStream(stream);
+        reconnects++;
+        fill(items, atMs);
+      }
+      if (state === 'disconnected') {
+        lostAtMs ??= atMs;
+        leadsOff = false;
+        // The time to the reconnection is not the device's rate: restart the rate measurement.
+        rateStartMs = undefined;
+        rateSamples = 0;
+      }
+      items.push({ kind: 'event', event: { type: 'status', t: t(), state } });
+      return items;
+    },
+    dropped(bytes) {
+      droppedBytes += bytes;
+      return [{ kind: 'event', event: { type: 'dropped', t: t(), bytes } }];
+    },
+    summary() {
+      const st = deviceStreamStats(stream);
+      return {
+        bytesIn: st.bytesIn,
+        bytesDropped: st.bytesDropped,
+        unitsBad: st.unitsBad,
+        samplesMissing: st.framesMissing + outageSamples,
+        reconnects,
+        overflowBytes: droppedBytes,
+      };
+    },
+    stats() {
+      return { ...deviceStreamStats(stream), outageSamples, reconnects, droppedBytes };
+    },
+  };
+}
+
+/**
+ * The operator form: serial events (and `Dropped` markers from `boundedQueue`) in, device items
+ * out, through an itemizer the caller keeps (for its statistics).
+ * @example serial$.pipe(boundedQueue(...), deviceItems(createDeviceItemizer(profile)))
+ */
+export function deviceItems(itemizer: DeviceItemizer): OperatorFunction<SerialEvent | Dropped, DeviceItem> {
+  return (source) =>
+    new Observable<DeviceItem>((subscriber) =>
+      source.subscribe({
+        next(value) {
+          let items: DeviceItem[];
+          try {
+            items =
+              value.type === 'data'
+                ? itemizer.data(value.bytes, value.atMs)
+                : value.type === 'status'
+                  ? itemizer.status(value.state, value.atMs)
+                  : itemizer.dropped(value.size);
+          } catch (error) {
+            subscriber.error(error);
+            return;
+          }
+          for (const item of items) subscriber.next(item);
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      }),
+    );
+}
