@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+/**
+ * Lists the vitest files that `npm run test:arm64` runs under qemu: every tests/**\/*.test.ts
+ * except those that start child processes (an emulated `node` cannot start another arm64
+ * program without binfmt_misc, so the CLI tests that run `node bin/edgespike.js`, and anything
+ * like them, cannot pass there). A file is left out when it is under tests/cli/, or when it, or
+ * a tests/helpers/ module it imports, mentions child_process, spawn, exec, fork or socat.
+ *
+ * stdout: the files to run, one a line. stderr: the files left out and why.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SPAWNS = /\bchild_process\b|\bspawn(Sync)?\s*\(|\bexec(File|Sync|FileSync)?\s*\(|\bfork\s*\(|\bsocat\b|\bexeca\b/;
+
+function walk(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+/** Relative imports of a file, resolved to absolute paths. */
+function localImports(file) {
+  const text = readFileSync(file, 'utf8');
+  const specs = [...text.matchAll(/\bfrom\s+['"](\.{1,2}\/[^'"]+)['"]|\bimport\s*\(\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => m[1] ?? m[2]);
+  return specs.map((s) => resolve(dirname(file), s));
+}
+
+const memo = new Map();
+/** Why a test file or helper starts processes, or null; follows imports of tests/ modules. */
+function spawnReason(file, seen = new Set()) {
+  if (memo.has(file)) return memo.get(file);
+  if (seen.has(file)) return null;
+  seen.add(file);
+  let reason = null;
+  let text;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+  const hit = SPAWNS.exec(text);
+  if (hit) reason = `${relative(root, file)} uses ${hit[0].replace(/\s*\($/, '')}`;
+  else {
+    for (const dep of localImports(file)) {
+      if (!relative(join(root, 'tests'), dep).startsWith('..')) {
+        const r = spawnReason(dep, seen);
+        if (r) {
+          reason = r;
+          break;
+        }
+      }
+    }
+  }
+  memo.set(file, reason);
+  return reason;
+}
+
+const files = walk(join(root, 'tests'))
+  .filter((f) => f.endsWith('.test.ts'))
+  .map((f) => relative(root, f))
+  .sort();
+for (const f of files) {
+  if (f.startsWith('tests/cli/')) {
+    console.error(`  left out ${f}: CLI test (runs the CLI as a child process)`);
+    continue;
+  }
+  const reason = spawnReason(join(root, f));
+  if (reason) console.error(`  left out ${f}: starts child processes (${reason})`);
+  else console.log(f);
+}
