@@ -5,10 +5,10 @@
  * alike.
  *
  * Time: a sample's index is its stream time × the nominal rate. Losses keep their place in
- * time: counter gaps are filled by the decoder; an unplugged device or leads-off (which sends
- * no samples) are filled, when the data comes back, with the wall-clock time they lasted, so
- * `t` stays "seconds since the stream started" and heart rate never sees a false short RR
- * interval across a loss.
+ * time: counter gaps and leads-off periods (one `!` line per sample period) are filled by the
+ * decoder; an unplugged device is filled, when the data comes back, with the wall-clock time
+ * it was away, so `t` stays "seconds since the stream started" and heart rate never sees a
+ * false short RR interval across a loss.
  */
 import { Observable, type OperatorFunction } from 'rxjs';
 import type { SampleChunk } from '../core/chunks.ts';
@@ -19,6 +19,7 @@ import {
   fillDeviceGap,
   resetDeviceStream,
   type DeviceStream,
+  type StreamEvent,
 } from '../formats/devices/deviceStream.ts';
 import type { DecoderStats } from '../formats/devices/types.ts';
 import type { Dropped } from '../operators/boundedQueue.ts';
@@ -49,6 +50,8 @@ export const RATE_TOLERANCE = 0.05;
 /** The decoding state behind `deviceItems`, usable without RxJS. */
 export interface DeviceItemizer {
   data(bytes: Uint8Array, atMs: number): DeviceItem[];
+  /** The end of a recording: what the decoder still holds back. */
+  end(): DeviceItem[];
   status(state: 'connected' | 'disconnected' | 'reconnecting', atMs: number): DeviceItem[];
   dropped(bytes: number): DeviceItem[];
   stats(): DecoderStats & { outageSamples: number; reconnects: number; droppedBytes: number };
@@ -65,8 +68,7 @@ export function createDeviceItemizer(profile: DeviceProfile, options: DeviceItem
   const countsPerRaw = profile.signal === 'ecg' ? pipelineCountsPerRaw(spec) : 1;
   const maxFill = Math.round((options.maxFillSeconds ?? 60) * rate);
   const stream: DeviceStream = createDeviceStream({ framing: profile.framing, channel, zeroCounts: spec.zeroCounts, countsPerRaw, maxGapFillSamples: maxFill });
-  let lostAtMs: number | undefined; // wall time the data stopped (unplug or leads-off)
-  let leadsOff = false;
+  let lostAtMs: number | undefined; // wall time the device went away
   let reconnects = 0;
   let outageSamples = 0;
   let droppedBytes = 0;
@@ -85,34 +87,17 @@ export function createDeviceItemizer(profile: DeviceProfile, options: DeviceItem
     outageSamples += missing;
     if (samples.length > 0) items.push({ kind: 'samples', chunk: { startSample, sampleRateHz: rate, samples } });
   };
-  return {
-    sampleRateHz: rate,
-    data(bytes, atMs) {
-      const items: DeviceItem[] = [];
-      const before = stream.samplesOut;
-      const { samples, events } = decodeDeviceStream(stream, bytes);
-      stream.samplesOut = before; // placed below, after a fill if there is one
-      // Leads coming back in this chunk: fill the time they were off, before the chunk.
-      if (leadsOff && events.some((e) => e.kind === 'leads-on')) {
-        fill(items, atMs);
-        leadsOff = false;
-      }
-      const shift = stream.samplesOut - before;
-      const startSample = stream.samplesOut;
-      stream.samplesOut += samples.length;
-      for (const e of events) {
-        const at = (e.sample + shift) / rate;
-        if (e.kind === 'gap') items.push({ kind: 'event', event: { type: 'gap', t: at, missing: e.missing } });
-        else {
-          items.push({ kind: 'event', event: { type: 'status', t: at, state: e.kind } });
-          if (e.kind === 'leads-off') {
-            leadsOff = true;
-            lostAtMs = atMs;
-          }
-        }
-      }
-      if (samples.length > 0) {
-        items.push({ kind: 'samples', chunk: { startSample, sampleRateHz: rate, samples } });
+  const emitDecoded = ({ samples, events }: { samples: Int32Array; events: StreamEvent[] }, atMs: number | undefined): DeviceItem[] => {
+    const items: DeviceItem[] = [];
+    const startSample = stream.samplesOut - samples.length;
+    for (const e of events) {
+      const at = e.sample / rate;
+      if (e.kind === 'gap') items.push({ kind: 'event', event: { type: 'gap', t: at, missing: e.missing } });
+      else items.push({ kind: 'event', event: { type: 'status', t: at, state: e.kind } });
+    }
+    if (samples.length > 0) {
+      items.push({ kind: 'samples', chunk: { startSample, sampleRateHz: rate, samples } });
+      if (atMs !== undefined) {
         rateStartMs ??= atMs;
         rateSamples += samples.length;
         const seconds = (atMs - rateStartMs) / 1000;
@@ -124,11 +109,20 @@ export function createDeviceItemizer(profile: DeviceProfile, options: DeviceItem
           }
         }
       }
-      return items;
+    }
+    return items;
+  };
+  return {
+    sampleRateHz: rate,
+    data(bytes, atMs) {
+      return emitDecoded(decodeDeviceStream(stream, bytes), atMs);
+    },
+    end() {
+      return emitDecoded(decodeDeviceStream(stream, undefined), undefined);
     },
     status(state, atMs) {
       const items: DeviceItem[] = [];
-      if (state === 'connected' && lostAtMs !== undefined && !leadsOff) {
+      if (state === 'connected' && lostAtMs !== undefined) {
         // Back after an unplug: the device restarted, so restart the framing decoder too.
         resetDeviceStream(stream);
         reconnects++;
@@ -136,7 +130,6 @@ export function createDeviceItemizer(profile: DeviceProfile, options: DeviceItem
       }
       if (state === 'disconnected') {
         lostAtMs ??= atMs;
-        leadsOff = false;
         // The time to the reconnection is not the device's rate: restart the rate measurement.
         rateStartMs = undefined;
         rateSamples = 0;
@@ -154,7 +147,7 @@ export function createDeviceItemizer(profile: DeviceProfile, options: DeviceItem
         bytesIn: st.bytesIn,
         bytesDropped: st.bytesDropped,
         unitsBad: st.unitsBad,
-        samplesMissing: st.framesMissing + outageSamples,
+        samplesMissing: stream.missingSamples + outageSamples,
         reconnects,
         overflowBytes: droppedBytes,
       };

@@ -99,6 +99,7 @@ export function recordingItems(recording: OpenedRecording, options: RecordingIte
     const block = Buffer.allocUnsafe(READ_BLOCK_BYTES);
     const queue: DeviceItem[] = [];
     let offset = 0;
+    let ended = false;
     let handle: Awaited<ReturnType<typeof open>> | undefined;
 
     const close = (): void => {
@@ -127,7 +128,9 @@ export function recordingItems(recording: OpenedRecording, options: RecordingIte
         queue.shift();
         subscriber.next(item);
       }
-      if (!stopped) read();
+      if (stopped) return;
+      if (ended) subscriber.complete();
+      else read();
     };
     const read = (): void => {
       const h = handle;
@@ -136,7 +139,10 @@ export function recordingItems(recording: OpenedRecording, options: RecordingIte
         if (stopped) return;
         if (bytesRead === 0) {
           close();
-          subscriber.complete();
+          // The end: what the decoder still holds back, then complete.
+          for (const item of itemizer.end()) queue.push(item);
+          ended = true;
+          pump();
           return;
         }
         offset += bytesRead;

@@ -25,6 +25,8 @@ export interface RunCliOptions {
   readonly timeoutMs?: number;
   /** Called once, when the first stdout bytes arrive (e.g. to send a signal later). */
   readonly onFirstOutput?: (child: ChildProcess) => void;
+  /** Called once, right after the process is started. */
+  readonly onSpawn?: (child: ChildProcess) => void;
 }
 
 /** Default longest run, ms: every command the tests run finishes in a few seconds. */
@@ -47,6 +49,7 @@ export function runCli(args: readonly string[], options: RunCliOptions = {}): Pr
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    options.onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     let sawOutput = false;

@@ -18,7 +18,8 @@
  *
  * Leads-off events: the first `!` line at the start or after a sample emits
  * `{ kind: 'leads-off', frame }`; further `!` lines emit nothing; the next sample emits
- * `{ kind: 'leads-on', frame }` at that sample's frame. `frame` counts samples emitted since
+ * `{ kind: 'leads-on', frame, missing }` at that sample's frame, `missing` being the number of
+ * `!` lines in between (the sketch prints one per sample period). `frame` counts samples emitted since
  * the decoder was created.
  *
  * A last line without its line end is held (it might continue in the next chunk) and is never
@@ -31,7 +32,7 @@
  * const events: DeviceEvent[] = [];
  * decodeAsciiLines(ascii, encodeAsciiLines([512, '!', '!', 530]), out, events);
  * // → 2; out[0..2) = [512, 530];
- * // events = [{ kind: 'leads-off', frame: 1 }, { kind: 'leads-on', frame: 1 }]
+ * // events = [{ kind: 'leads-off', frame: 1 }, { kind: 'leads-on', frame: 1, missing: 2 }]
  * decodeAsciiLines(ascii, asciiBytes('5x1\n20'), out, events); // → 0 ("5x1" dropped, "20" held)
  * decodeAsciiLines(ascii, asciiBytes('\r\n'), out, events);    // → 1; out[0] = 20
  * Cost: O(bytes) per chunk, O(1) state, no allocation except one object per event.
@@ -73,6 +74,8 @@ export interface AsciiLineDecoder {
   readonly stats: DecoderStats;
   /** True between a leads-off event and the next sample. */
   leadsOff: boolean;
+  /** `!` lines since the leads came off: each stands for one sample period without a reading. */
+  offLines: number;
   /** Bytes of the unfinished line so far (line end not counted). */
   lineBytes: number;
   /** What the unfinished line is so far. */
@@ -103,6 +106,7 @@ export function createAsciiLineDecoder(options: AsciiLineDecoderOptions = {}): A
     maxLineBytes,
     stats: createDecoderStats(),
     leadsOff: false,
+    offLines: 0,
     lineBytes: 0,
     lineKind: LINE_EMPTY,
     lineValue: 0,
@@ -158,13 +162,15 @@ export function decodeAsciiLines(
       if (kind === LINE_DIGITS) {
         if (state.leadsOff) {
           state.leadsOff = false;
-          events.push({ kind: 'leads-on', frame: stats.framesOut });
+          events.push({ kind: 'leads-on', frame: stats.framesOut, missing: state.offLines });
+          state.offLines = 0;
         }
         out[written++] = value;
         stats.framesOut++;
         stats.unitsOk++;
       } else if (kind === LINE_BANG) {
         stats.unitsOk++;
+        state.offLines++;
         if (!state.leadsOff) {
           state.leadsOff = true;
           events.push({ kind: 'leads-off', frame: stats.framesOut });

@@ -11,16 +11,17 @@
  * Losses keep their place in time: a counter gap of N samples (Cyton, pcm16) is filled with N
  * copies of the last sample, so a sample's index stays its time × rate and the spiking network
  * sees a flat line (no spikes) where data is missing; fills are capped at `maxGapFillSamples`
- * per gap (the `gap` event still reports the whole loss). Leads-off lines (AD8232) carry no
- * samples; the caller fills the time they covered if it wants to (see `fillDeviceGap`).
+ * per gap (the `gap` event still reports the whole loss). Leads-off lines (AD8232 `!`) carry
+ * no samples but each stands for one sample period: they are filled the same way when the
+ * leads come back, with a `gap` event just before the `leads-on` one.
  *
  * @example framing 'ascii-lines', zeroCounts 512, countsPerRaw 0.889: bytes "512\r\n737\r\n"
  *   → samples [0, 200]
  * Cost: O(bytes + samples) per call; allocates the returned arrays.
  */
 import { createAsciiLineDecoder, decodeAsciiLines, maxAsciiFrames, type AsciiLineDecoder } from './ad8232Ascii.ts';
-import { createCytonDecoder, decodeCyton, maxCytonFrames, type CytonDecoder } from './cytonPacket.ts';
-import { createPcm16Decoder, decodePcm16, maxPcm16Frames, type Pcm16Decoder } from './pcm16Frame.ts';
+import { createCytonDecoder, decodeCyton, finishCyton, maxCytonFrames, type CytonDecoder } from './cytonPacket.ts';
+import { createPcm16Decoder, decodePcm16, finishPcm16, maxPcm16Frames, type Pcm16Decoder } from './pcm16Frame.ts';
 import type { DecoderStats, DeviceEvent } from './types.ts';
 
 export type Framing = 'ascii-lines' | 'openbci-cyton' | 'edgespike-pcm16';
@@ -55,6 +56,8 @@ export interface DeviceStream {
   samplesOut: number;
   /** The last sample output (held through gaps). */
   last: number;
+  /** Samples reported missing so far (counter gaps and leads-off periods). */
+  missingSamples: number;
   raw: Int32Array;
   readonly rawEvents: DeviceEvent[];
 }
@@ -71,7 +74,7 @@ function createFramer(options: DeviceStreamOptions): Framer {
 }
 
 export function createDeviceStream(options: DeviceStreamOptions): DeviceStream {
-  return { options, framer: createFramer(options), pastStats: [], samplesOut: 0, last: 0, raw: new Int32Array(1024), rawEvents: [] };
+  return { options, framer: createFramer(options), pastStats: [], samplesOut: 0, last: 0, missingSamples: 0, raw: new Int32Array(1024), rawEvents: [] };
 }
 
 /** Start a new framing decoder (after a reconnection: the device restarted its counters). */
@@ -101,7 +104,8 @@ export function fillDeviceGap(stream: DeviceStream, count: number): Int32Array {
   return fill;
 }
 
-function decodeRaw(stream: DeviceStream, bytes: Uint8Array): number {
+function decodeRaw(stream: DeviceStream, bytes: Uint8Array | undefined): number {
+  if (bytes === undefined) return finishRaw(stream);
   const f = stream.framer;
   const need =
     f.framing === 'ascii-lines'
@@ -121,18 +125,35 @@ function decodeRaw(stream: DeviceStream, bytes: Uint8Array): number {
   }
 }
 
+/** At the end of a stream (a recording): the units a decoder still holds back for confirmation. */
+function finishRaw(stream: DeviceStream): number {
+  const f = stream.framer;
+  stream.rawEvents.length = 0;
+  const need = f.framing === 'openbci-cyton' ? maxCytonFrames(f.state, 0) + 2 : f.framing === 'edgespike-pcm16' ? maxPcm16Frames(f.state, 0) + 1 : 0;
+  if (stream.raw.length < need) stream.raw = new Int32Array(need);
+  switch (f.framing) {
+    case 'ascii-lines':
+      return 0;
+    case 'openbci-cyton':
+      return finishCyton(f.state, stream.raw, stream.rawEvents);
+    case 'edgespike-pcm16':
+      return finishPcm16(f.state, stream.raw, stream.rawEvents);
+  }
+}
+
 /**
- * Decode a chunk of bytes.
+ * Decode a chunk of bytes; `undefined` at the end of the stream flushes what the framing
+ * decoder still holds (a recording's last packets).
  * @returns the chunk's samples (pipeline counts, gaps filled) and its events
  */
-export function decodeDeviceStream(stream: DeviceStream, bytes: Uint8Array): { samples: Int32Array; events: StreamEvent[] } {
+export function decodeDeviceStream(stream: DeviceStream, bytes: Uint8Array | undefined): { samples: Int32Array; events: StreamEvent[] } {
   const frames = decodeRaw(stream, bytes);
   const { zeroCounts, countsPerRaw } = stream.options;
   const maxFill = stream.options.maxGapFillSamples ?? 60000;
   const framerBase = stream.framer.state.stats.framesOut - frames; // framer frame index of raw[0]
   // Fill sizes first, to size the output.
   let filled = 0;
-  for (const e of stream.rawEvents) if (e.kind === 'gap') filled += Math.min(e.missing, maxFill);
+  for (const e of stream.rawEvents) if (e.kind !== 'leads-off') filled += Math.min(e.missing, maxFill);
   const samples = new Int32Array(frames + filled);
   const events: StreamEvent[] = [];
   let out = 0;
@@ -146,14 +167,14 @@ export function decodeDeviceStream(stream: DeviceStream, bytes: Uint8Array): { s
   };
   for (const e of stream.rawEvents) {
     emitUntil(e.frame);
-    if (e.kind === 'gap') {
+    if (e.kind !== 'leads-off' && e.missing > 0) {
       events.push({ kind: 'gap', sample: stream.samplesOut + out, missing: e.missing });
+      stream.missingSamples += e.missing;
       const n = Math.min(e.missing, maxFill);
       samples.fill(last, out, out + n);
       out += n;
-    } else {
-      events.push({ kind: e.kind, sample: stream.samplesOut + out });
     }
+    if (e.kind !== 'gap') events.push({ kind: e.kind, sample: stream.samplesOut + out });
   }
   emitUntil(framerBase + frames);
   stream.last = last;

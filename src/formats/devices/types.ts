@@ -9,8 +9,11 @@
 export type DeviceEvent =
   /** The electrodes came off (AD8232 `!` lines); no samples are emitted while off. */
   | { readonly kind: 'leads-off'; readonly frame: number }
-  /** The electrodes are back: the first valid sample after leads-off. */
-  | { readonly kind: 'leads-on'; readonly frame: number }
+  /**
+   * The electrodes are back: the first valid sample after leads-off. `missing`: the sample
+   * periods the device reported as off in between (one per `!` line), so the caller can keep time.
+   */
+  | { readonly kind: 'leads-on'; readonly frame: number; readonly missing: number }
   /** Samples the device sent that never arrived (a jump in a sample or sequence counter). */
   | { readonly kind: 'gap'; readonly frame: number; readonly missing: number };
 

@@ -46,7 +46,7 @@ describe('AD8232 ASCII lines: hand-built streams', () => {
     expect(samples).toEqual([512, 513, 514, 520]);
     expect(events).toEqual([
       { kind: 'leads-off', frame: 3 },
-      { kind: 'leads-on', frame: 3 },
+      { kind: 'leads-on', frame: 3, missing: 1 },
     ]);
     expect(stats).toEqual({ bytesIn: text.length, bytesDropped: 0, unitsOk: 5, unitsBad: 0, framesOut: 4, framesMissing: 0 });
   });
@@ -54,11 +54,12 @@ describe('AD8232 ASCII lines: hand-built streams', () => {
   it('emits leads-off once per run of "!" lines, also at the very start', () => {
     const { samples, events, stats } = decodeText('!\n!\n100\n!\r\n!\r\n!\r\n200\n0\n');
     expect(samples).toEqual([100, 200, 0]);
+    // Two "!" lines, then three: each stands for one sample period without a reading.
     expect(events).toEqual([
       { kind: 'leads-off', frame: 0 },
-      { kind: 'leads-on', frame: 0 },
+      { kind: 'leads-on', frame: 0, missing: 2 },
       { kind: 'leads-off', frame: 1 },
-      { kind: 'leads-on', frame: 1 },
+      { kind: 'leads-on', frame: 1, missing: 3 },
     ]);
     expect(stats.unitsOk).toBe(8);
   });
@@ -112,7 +113,7 @@ describe('AD8232 ASCII lines: hand-built streams', () => {
     expect([...out.subarray(0, 2)]).toEqual([512, 530]);
     expect(events).toEqual([
       { kind: 'leads-off', frame: 1 },
-      { kind: 'leads-on', frame: 1 },
+      { kind: 'leads-on', frame: 1, missing: 2 },
     ]);
     expect(decodeAsciiLines(state, asciiBytes('5x1\n20'), out, events)).toBe(0);
     expect(decodeAsciiLines(state, asciiBytes('\r\n'), out, events)).toBe(1);
@@ -171,9 +172,9 @@ describe('AD8232 ASCII lines: chunking never changes the result', () => {
     expect(whole.samples).toEqual([1, 22, 1023, 456, 789]);
     expect(whole.events).toEqual([
       { kind: 'leads-off', frame: 0 },
-      { kind: 'leads-on', frame: 0 },
+      { kind: 'leads-on', frame: 0, missing: 1 },
       { kind: 'leads-off', frame: 3 },
-      { kind: 'leads-on', frame: 3 },
+      { kind: 'leads-on', frame: 3, missing: 2 },
     ]);
     expect(whole.stats).toMatchObject({ unitsOk: 8, unitsBad: 3, bytesDropped: 4 + 5 + 21 });
   });

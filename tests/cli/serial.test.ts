@@ -1,0 +1,90 @@
+/**
+ * `run` and `record` as a user runs them, on a socat pseudo-terminal pair fed with the
+ * recorded AD8232 fixture.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../helpers/datasets.ts';
+import { runCli } from '../helpers/cli.ts';
+import { haveSocat, playBytes, startPtyPair, type PtyPair } from '../helpers/pty.ts';
+import { useTempDir } from '../helpers/records.ts';
+
+const tempDir = useTempDir('edgespike-cli-serial-');
+const AD8232 = new Uint8Array(readFileSync(join(PROJECT_ROOT, 'fixtures', 'devices', 'ad8232-ecg.bin')));
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+let pty: PtyPair | undefined;
+afterEach(async () => {
+  await pty?.unplug();
+  pty = undefined;
+});
+
+describe('run: errors at start', () => {
+  it('a missing port is one line that says what to do, exit 1', async () => {
+    const r = await runCli(['run', '--device', '/dev/ttyEDGESPIKE9', '--profile', 'sparkfun-ad8232']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe('edgespike: serial port /dev/ttyEDGESPIKE9 not found; plug the device in, or list the ports with "edgespike devices"');
+  });
+
+  it('an unknown profile lists the known ones', async () => {
+    const r = await runCli(['run', '--device', '/dev/null', '--profile', 'nope']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('unknown profile "nope"; known: edgespike-pcm16, openbci-cyton, sparkfun-ad8232');
+  });
+});
+
+describe.skipIf(!haveSocat())('run and record on a pseudo-terminal pair', () => {
+  it('run: JSON lines of status, beats and heart rate; SIGTERM prints the summary and exits 0', async () => {
+    pty = await startPtyPair(tempDir());
+    const device = pty.b;
+    const a = pty.a;
+    let child: ChildProcess | undefined;
+    const running = runCli(['run', '--device', device, '--profile', 'sparkfun-ad8232', '--format', 'jsonl'], {
+      timeoutMs: 40000,
+      onFirstOutput: (c) => (child = c),
+    });
+    await sleep(1500); // start-up and open; the port discards what was written before it opened
+    await playBytes(a, AD8232, AD8232.length / 7.5); // 30 s of signal in 7.5 s
+    await sleep(1000);
+    child?.kill('SIGTERM');
+    const r = await running;
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; state?: string; t: number });
+    expect(lines.find((l) => l.type === 'status')?.state).toBe('connected');
+    expect(lines.filter((l) => l.type === 'status').map((l) => l.state)).toEqual(expect.arrayContaining(['leads-off', 'leads-on']));
+    const beats = lines.filter((l) => l.type === 'beat');
+    expect(beats.length).toBeGreaterThanOrEqual(30); // 32 beats in the 30 s of the fixture
+    const summary = lines.at(-1) as unknown as { type: string; beats: number; device: { bytesIn: number } };
+    expect(summary.type).toBe('summary');
+    expect(summary.beats).toBe(beats.length);
+    expect(summary.device.bytesIn).toBe(AD8232.length);
+  });
+
+  it('record: the bytes, a sidecar and arrival times; replay of the recording gives the beats', async () => {
+    pty = await startPtyPair(tempDir());
+    const out = join(tempDir(), 'capture.bin');
+    let child: ChildProcess | undefined;
+    const recording = runCli(['record', '--device', pty.b, '--profile', 'sparkfun-ad8232', '--out', out, '--note', 'test'], {
+      timeoutMs: 30000,
+      onSpawn: (c) => (child = c),
+    });
+    await sleep(1500);
+    const part = AD8232.subarray(0, Math.floor(AD8232.length / 3)); // the first 10 s
+    await playBytes(pty.a, part, part.length / 3);
+    await sleep(1000);
+    child?.kill('SIGINT');
+    const r = await recording;
+    expect(r.code).toBe(0);
+    expect(r.stderr, r.stderr).toContain(`recorded ${part.length} bytes`);
+    expect(Buffer.compare(readFileSync(out), Buffer.from(part))).toBe(0);
+    const sidecar = JSON.parse(readFileSync(`${out}.json`, 'utf8')) as { format: string; profileName: string; baudRate: number; devicePath: string; host: string; bytes: number; note: string };
+    expect(sidecar).toMatchObject({ format: 'edgespike-recording', profileName: 'sparkfun-ad8232', baudRate: 115200, devicePath: pty.b, bytes: part.length, note: 'test' });
+    expect(typeof sidecar.host).toBe('string');
+    expect(readFileSync(`${out}.times`, 'utf8').trim().split('\n').length).toBeGreaterThan(5);
+    const replay = await runCli(['replay', out, '--speed', 'max', '--format', 'jsonl']);
+    expect(replay.code).toBe(0);
+    const beats = replay.stdout.split('\n').filter((l) => l.includes('"beat"'));
+    expect(beats.length).toBeGreaterThanOrEqual(9); // about 11 beats in the first 10 s
+  });
+});
