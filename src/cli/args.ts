@@ -60,3 +60,10 @@ export function parseChoice<T extends string>(name: string, value: string | unde
   }
   return value as T;
 }
+
+/** A whole number >= 0. */
+export function parseNonNegativeInt(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a whole number >= 0 (got "${value}")`);
+  return n;
+}

@@ -26,6 +26,7 @@ import { readWholeRecord } from '../sources/readWhole.ts';
 import { recordSource } from '../sources/recordSource.ts';
 import { parseWfdbHeader } from '../formats/wfdb/header.ts';
 import { parseCommandArgs, parsePositiveInt } from './args.ts';
+import { benchDecoders, benchLive, type DecoderBench, type LiveBench } from './benchDevices.ts';
 
 const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DEFAULT_MITDB = resolve(PROJECT_ROOT, '..', 'shared', 'datasets', 'mitdb');
@@ -45,6 +46,10 @@ on a record three times as long.
 Options:
   --repeat N    timed passes per stage (the best is kept). Default: 5
   --no-memory   skip the replay-process timing and memory check
+  --no-live     skip the live-stream cost (edgespike run, the compiled command, on a socat
+                pty fed with the AD8232 fixture at 360 lines/s for 40 s: CPU share of one
+                core over the last 30 s, after warm-up, and peak memory)
+  --no-devices  skip the device-decoder throughput (MB/s and x 1 Mbaud)
   --json        print a machine-readable report
   -h, --help    show this help
 `;
@@ -144,6 +149,8 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('bench', argv, {
     repeat: { type: 'string' },
     'no-memory': { type: 'boolean' },
+    'no-live': { type: 'boolean' },
+    'no-devices': { type: 'boolean' },
     json: { type: 'boolean' },
   });
   if (values.help === true) {
@@ -312,6 +319,19 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
     }
   }
 
+  let decoders: DecoderBench[] | undefined;
+  if (values['no-devices'] !== true) {
+    log('bench: device-stream decoders (fixtures/devices, 64-byte chunks)');
+    decoders = benchDecoders(join(PROJECT_ROOT, 'fixtures', 'devices'), repeat);
+  }
+  let live: LiveBench[] | undefined;
+  if (values['no-live'] !== true) {
+    log('bench: live AD8232 stream at 360 Hz through edgespike run on a pty (40 s)');
+    live = [];
+    const r = await benchLive(PROJECT_ROOT, [join(PROJECT_ROOT, 'bin', 'edgespike.js')], 'node bin/edgespike.js', 40, log);
+    if (r !== undefined) live.push(r);
+  }
+
   const report = {
     records: records.map((r) => r.name),
     signalSeconds,
@@ -321,6 +341,8 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
     stages: results.map((r) => ({ ...r, ratioToBaseline: r.cpuSeconds / baseline.cpuSeconds })),
     pipelineXRealTime: pipeline.xRealTime,
     memory,
+    decoders,
+    live,
   };
   if (values.json === true) {
     process.stdout.write(JSON.stringify(report, null, 2) + '\n');
@@ -342,6 +364,17 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
     for (const m of memory) {
       lines.push(`${m.launcher.padEnd(32)} ${m.record.padEnd(8)} ${m.signalSeconds.toFixed(0).padStart(9)} ${m.wallSeconds.toFixed(2).padStart(7)} ${m.peakRssMb.toFixed(1).padStart(12)}`);
     }
+  }
+  if (decoders !== undefined) {
+    lines.push('', `${'device stream (64-byte chunks)'.padEnd(32)} ${'MB/s'.padStart(8)} ${'x 1 Mbaud'.padStart(10)}`);
+    for (const d of decoders) {
+      lines.push(`${`${d.stream}${d.corrupted ? ', 1% corrupted' : ''}`.padEnd(32)} ${d.megabytesPerSecond.toFixed(1).padStart(8)} ${Math.round(d.timesOneMbaud).toLocaleString('en-US').padStart(10)}`);
+    }
+    lines.push(`slowest: ${Math.round(Math.min(...decoders.map((d) => d.timesOneMbaud))).toLocaleString('en-US')} x 1 Mbaud (target >= 10)`);
+  }
+  if (live !== undefined && live.length > 0) {
+    lines.push('', `${'live AD8232 stream, 360 Hz'.padEnd(32)} ${'CPU % of a core'.padStart(16)} ${'peak RSS MB'.padStart(12)}`);
+    for (const l of live) lines.push(`${l.launcher.padEnd(32)} ${l.cpuPercentOfOneCore.toFixed(2).padStart(16)} ${l.peakRssMb.toFixed(1).padStart(12)}`);
   }
   process.stdout.write(lines.join('\n') + '\n');
   return 0;

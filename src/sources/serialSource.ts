@@ -15,6 +15,7 @@
  * reconnection only mean the device is still away.
  */
 import { Observable, asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
+import { readSync } from 'node:fs';
 import { EdgespikeError } from '../core/errors.ts';
 
 /** What the source needs of a serial port (node-serialport's `SerialPort` and `SerialPortMock` fit). */
@@ -28,6 +29,8 @@ export interface SerialPortLike {
   on(event: 'end', listener: () => void): this;
   removeAllListeners(): this;
   readonly isOpen: boolean;
+  /** The binding's port; on Linux and macOS it has the open file descriptor `fd` (used by polled reading). */
+  readonly port?: unknown;
 }
 
 /** Makes a (closed) port object for a path and baud rate. */
@@ -59,6 +62,31 @@ export interface SerialSourceOptions {
   readonly reconnectMaxMs?: number;
   /** Scheduler for delays and time stamps. @default asyncScheduler */
   readonly scheduler?: SchedulerLike;
+  /**
+   * Poll the port, starting every `pollIntervalMs`, instead of reading on every arrival: a slow
+   * sensor that sends a few bytes at a time (an AD8232 line every 2.8 ms) otherwise wakes the
+   * process hundreds of times a second. The interval then adapts between 10 and 200 ms to what
+   * each read brings, so the kernel's 4 KiB buffer never fills. Only where the binding exposes
+   * a non-blocking file descriptor (Linux, macOS); elsewhere, and with 0, reads happen as bytes
+   * arrive. See `pollIntervalFor(baudRate)`. @default 0
+   */
+  readonly pollIntervalMs?: number;
+}
+
+/** Bytes the kernel's tty buffer holds for sure between two polls. */
+const TTY_BUFFER_BYTES = 4096;
+/** Polling interval bounds, ms: the longest is the most latency polling adds. */
+export const MIN_POLL_MS = 10;
+export const MAX_POLL_MS = 200;
+
+/**
+ * A safe polling interval for a baud rate: at most 50 ms, and no longer than it takes to fill
+ * a quarter of the kernel's tty buffer (10 bits a byte); 0 (read on arrival) above that.
+ * @example pollIntervalFor(115200) → 50; pollIntervalFor(921600) → 0
+ */
+export function pollIntervalFor(baudRate: number): number {
+  const ms = ((TTY_BUFFER_BYTES / 4) * 10 * 1000) / baudRate;
+  return ms >= 50 ? 50 : 0;
 }
 
 export const DEFAULT_RECONNECT_INITIAL_MS = 250;
@@ -111,6 +139,8 @@ export function serialSource(options: SerialSourceOptions): Observable<SerialEve
 
     const lost = (detail: string): void => {
       if (stopped) return;
+      poll?.unsubscribe();
+      poll = undefined;
       const old = port;
       port = undefined;
       if (old !== undefined) {
@@ -146,9 +176,16 @@ export function serialSource(options: SerialSourceOptions): Observable<SerialEve
         port = candidate;
         everConnected = true;
         delayMs = initialMs;
-        candidate.on('data', (data: Buffer) => {
-          if (!stopped) subscriber.next({ type: 'data', bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), atMs: now() });
-        });
+        const binding = candidate.port;
+        const fd = typeof binding === 'object' && binding !== null && 'fd' in binding ? (binding).fd : undefined;
+        const pollMs = options.pollIntervalMs ?? 0;
+        if (pollMs > 0 && typeof fd === 'number') {
+          startPolling(candidate, fd, pollMs);
+        } else {
+          candidate.on('data', (data: Buffer) => {
+            if (!stopped) subscriber.next({ type: 'data', bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), atMs: now() });
+          });
+        }
         candidate.on('close', (closeError) => {
           if (candidate === port) lost(closeError?.message ?? 'port closed');
         });
@@ -170,10 +207,42 @@ export function serialSource(options: SerialSourceOptions): Observable<SerialEve
       });
     };
 
+    let poll: Subscription | undefined;
+    const startPolling = (candidate: SerialPortLike, fd: number, firstPollMs: number): void => {
+      const buffer = Buffer.allocUnsafe(TTY_BUFFER_BYTES * 4);
+      let pollMs = firstPollMs;
+      poll = scheduler.schedule(function tick() {
+        if (stopped || candidate !== port) return;
+        let total = 0;
+        try {
+          for (;;) {
+            const n = readSync(fd, buffer, total, buffer.length - total, null);
+            if (n === 0) throw new Error('end of file');
+            total += n;
+            if (total === buffer.length) break;
+          }
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          if (code !== 'EAGAIN' && code !== 'EWOULDBLOCK') {
+            if (total > 0) subscriber.next({ type: 'data', bytes: Uint8Array.from(buffer.subarray(0, total)), atMs: now() });
+            lost((error as Error).message);
+            return;
+          }
+        }
+        if (total > 0) subscriber.next({ type: 'data', bytes: Uint8Array.from(buffer.subarray(0, total)), atMs: now() });
+        // Adapt: poll more often when a read brings a quarter of the kernel's buffer, less often
+        // (up to MAX_POLL_MS) while reads stay small: a slow sensor then wakes us ~5 times a second.
+        if (total > TTY_BUFFER_BYTES / 4) pollMs = Math.max(MIN_POLL_MS, pollMs / 2);
+        else if (total < TTY_BUFFER_BYTES / 16) pollMs = Math.min(MAX_POLL_MS, pollMs * 1.25);
+        this.schedule(undefined, pollMs);
+      }, pollMs);
+    };
+
     connect();
     return () => {
       stopped = true;
       timer?.unsubscribe();
+      poll?.unsubscribe();
       const open = port;
       port = undefined;
       if (open !== undefined) {
@@ -186,4 +255,13 @@ export function serialSource(options: SerialSourceOptions): Observable<SerialEve
       }
     };
   });
+}
+
+/** Join two neighbouring data events into one (for `boundedQueue`'s `merge`); status events stay apart. */
+export function mergeSerialData(earlier: SerialEvent, later: SerialEvent): SerialEvent | undefined {
+  if (earlier.type !== 'data' || later.type !== 'data') return undefined;
+  const bytes = new Uint8Array(earlier.bytes.length + later.bytes.length);
+  bytes.set(earlier.bytes);
+  bytes.set(later.bytes, earlier.bytes.length);
+  return { type: 'data', bytes, atMs: later.atMs };
 }

@@ -103,14 +103,17 @@ describe.skipIf(!haveSocat())('serial port on a socat pseudo-terminal pair (real
     }
   });
 
-  it('survives unplug and replug mid-stream: disconnected, reconnecting, connected, and the heart beats go on', async () => {
+  it.each([
+    ['reading on arrival', 0],
+    ['polled every 50 ms (adaptive)', 50],
+  ])('survives unplug and replug mid-stream (%s): disconnected, reconnecting, connected, and the heart beats go on', async (_mode, pollIntervalMs) => {
     pty = await startPtyPair(tempDir());
     const profile = loadDeviceProfile('sparkfun-ad8232');
     const itemizer = createDeviceItemizer(profile);
     const outputs: LiveOutput[] = [];
     const stop = new Subject<void>();
     const running = lastValueFrom(
-      serialSource({ path: pty.b, baudRate: 115200, openPort, reconnectInitialMs: 50, reconnectMaxMs: 400 }).pipe(
+      serialSource({ path: pty.b, baudRate: 115200, openPort, reconnectInitialMs: 50, reconnectMaxMs: 400, pollIntervalMs }).pipe(
         takeUntil(stop),
         boundedQueue({ maxSize: 1 << 20, sizeOf: (e) => (e.type === 'data' ? e.bytes.length : 0) }),
         deviceItems(itemizer),
