@@ -98,8 +98,9 @@ export function createDeviceItemizer(profile: DeviceProfile, options: DeviceItem
     if (samples.length > 0) {
       items.push({ kind: 'samples', chunk: { startSample, sampleRateHz: rate, samples } });
       if (atMs !== undefined) {
-        rateStartMs ??= atMs;
-        rateSamples += samples.length;
+        // The first chunk only starts the clock: its samples arrived before it, not over the interval.
+        if (rateStartMs === undefined) rateStartMs = atMs;
+        else rateSamples += samples.length;
         const seconds = (atMs - rateStartMs) / 1000;
         if (!rateWarned && seconds >= RATE_CHECK_SECONDS && options.onRateWarning !== undefined) {
           const measured = rateSamples / seconds;
