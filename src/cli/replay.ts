@@ -16,10 +16,8 @@ import { parseChannel, parseChoice, parseCommandArgs, parsePositive, parsePositi
 import { untilStopped } from './signals.ts';
 import { basename } from 'node:path';
 import type { DeviceItemizer } from '../pipeline/deviceItems.ts';
-import { liveEcg } from '../pipeline/liveEcg.ts';
-import { isRecording, openRecording, recordingItems } from '../pipeline/recordingItems.ts';
-import { writeLiveOutput } from './liveOutput.ts';
-import { profileChannel } from './run.ts';
+import { isRecording } from '../pipeline/recordingItems.ts';
+import { profileChannel } from '../sources/deviceProfile.ts';
 
 export const REPLAY_HELP = `Usage: edgespike replay <record> [options]
 
@@ -71,7 +69,11 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
   const speed = parseSpeed(values.speed, 1);
   const model = loadEcgModel(values.network);
   if (await isRecording(path)) {
-    // A device recording (edgespike record): through the same decoder as a live port.
+    // A device recording (edgespike record): through the same decoder as a live port. Loaded
+    // only here, so replaying a file pays nothing for the device code.
+    const { openRecording, recordingItems } = await import('../pipeline/recordingItems.ts');
+    const { liveEcg } = await import('../pipeline/liveEcg.ts');
+    const { writeLiveOutput } = await import('./liveOutput.ts');
     const recording = await openRecording(path);
     const sampleRateHz = parsePositive('rate', values.rate) ?? recording.profile.sampleRateHz;
     let itemizer: DeviceItemizer | undefined;

@@ -9,7 +9,7 @@ import { boundedQueue } from '../operators/boundedQueue.ts';
 import { createDeviceItemizer, deviceItems } from '../pipeline/deviceItems.ts';
 import { loadEcgModel } from '../pipeline/ecgModel.ts';
 import { liveEcg } from '../pipeline/liveEcg.ts';
-import { loadDeviceProfile, type DeviceProfile } from '../sources/deviceProfile.ts';
+import { loadDeviceProfile, profileChannel } from '../sources/deviceProfile.ts';
 import { mergeSerialData, pollIntervalFor, serialSource, type OpenPort } from '../sources/serialSource.ts';
 
 /** How often the live bytes go to the pipeline, ms (latency added: at most this). */
@@ -50,18 +50,6 @@ Example:
 
 /** The real serial bindings. */
 export const openRealPort: OpenPort = (o) => new SerialPort({ ...o, autoOpen: false });
-
-/** The channel index of `channel` (index or name) in a profile. */
-export function profileChannel(profile: DeviceProfile, channel: number | string | undefined): number {
-  if (channel === undefined) return 0;
-  const names = profile.channels.map((c) => c.name);
-  const index = typeof channel === 'number' ? channel : names.indexOf(channel);
-  const count = profile.framing === 'openbci-cyton' ? 8 : profile.channels.length;
-  if (index < 0 || index >= count) {
-    throw new UsageError(`--channel ${channel}: profile ${profile.name} has ${count} channel(s): ${names.join(', ')}`);
-  }
-  return index;
-}
 
 export async function runCommand(argv: readonly string[], openPort: OpenPort = openRealPort): Promise<number> {
   const { values, positionals } = parseCommandArgs('run', argv, {

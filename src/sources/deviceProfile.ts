@@ -145,3 +145,15 @@ export function pipelineCountsPerRaw(channel: DeviceChannel): number {
   // raw → units: (raw − zero) / countsPerUnit; units → mV: / unitsPerMv; mV → counts: × 200.
   return 200 / (channel.countsPerUnit * unitsPerMv);
 }
+
+/** The channel index of `channel` (index or name) in a profile. */
+export function profileChannel(profile: DeviceProfile, channel: number | string | undefined): number {
+  if (channel === undefined) return 0;
+  const names = profile.channels.map((c) => c.name);
+  const index = typeof channel === 'number' ? channel : names.indexOf(channel);
+  const count = profile.framing === 'openbci-cyton' ? 8 : profile.channels.length;
+  if (index < 0 || index >= count) {
+    throw new ValidationError(`--channel ${channel}: profile ${profile.name} has ${count} channel(s): ${names.join(', ')}`);
+  }
+  return index;
+}
