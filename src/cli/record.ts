@@ -5,7 +5,7 @@
 import { timer, takeUntil, EMPTY, type Observable } from 'rxjs';
 import { UsageError } from '../core/errors.ts';
 import { createRecordingWriter, sidecarPath, type RecordingWriter } from '../sinks/recordingWriter.ts';
-import { loadDeviceProfile } from '../sources/deviceProfile.ts';
+import { loadDeviceProfile, profileStreaming } from '../sources/deviceProfile.ts';
 import { serialSource, type OpenPort, type SerialEvent } from '../sources/serialSource.ts';
 import { parseCommandArgs, parsePositive, parsePositiveInt } from './args.ts';
 import { openRealPort } from './run.ts';
@@ -68,9 +68,7 @@ export async function recordCommand(argv: readonly string[], openPort: OpenPort 
     path: values.device,
     baudRate,
     openPort,
-    startCommand: profile.startCommand,
-    stopCommand: profile.stopCommand,
-    openDelayMs: profile.openDelayMs,
+    ...profileStreaming(profile),
   }).pipe(takeUntil(durationS === undefined ? EMPTY : timer(durationS * 1000)));
   try {
     await untilStopped(source, (event) => {

@@ -9,7 +9,7 @@ import { boundedQueue } from '../operators/boundedQueue.ts';
 import { createDeviceItemizer, deviceItems } from '../pipeline/deviceItems.ts';
 import { loadEcgModel } from '../pipeline/ecgModel.ts';
 import { liveEcg } from '../pipeline/liveEcg.ts';
-import { loadDeviceProfile, profileChannel } from '../sources/deviceProfile.ts';
+import { loadDeviceProfile, profileChannel, profileStreaming } from '../sources/deviceProfile.ts';
 import { mergeSerialData, pollIntervalFor, serialSource, type OpenPort } from '../sources/serialSource.ts';
 
 /** How often the live bytes go to the pipeline, ms (latency added: at most this). */
@@ -94,9 +94,7 @@ export async function runCommand(argv: readonly string[], openPort: OpenPort = o
     path: values.device,
     baudRate,
     openPort,
-    startCommand: profile.startCommand,
-    stopCommand: profile.stopCommand,
-    openDelayMs: profile.openDelayMs,
+    ...profileStreaming(profile),
     pollIntervalMs: pollMs,
   }).pipe(
     // Reading on arrival, a serial device delivers a few bytes at a time: hand them to the

@@ -157,3 +157,8 @@ export function profileChannel(profile: DeviceProfile, channel: number | string 
   }
   return index;
 }
+
+/** The serial-source options a profile decides: how to start and stop streaming. */
+export function profileStreaming(profile: DeviceProfile): { startCommand: string | null; stopCommand: string | null; openDelayMs: number } {
+  return { startCommand: profile.startCommand, stopCommand: profile.stopCommand, openDelayMs: profile.openDelayMs };
+}

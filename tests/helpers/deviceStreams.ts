@@ -1,5 +1,5 @@
-// Shared by the device-decoder tests: a seeded PRNG, byte corruption, and ways to cut a
-// stream into chunks.
+// Shared by the tests: a seeded PRNG (also used by the random networks and the pty player),
+// byte corruption, and ways to cut a stream into chunks.
 
 /** mulberry32: a small seeded PRNG returning floats in [0, 1). */
 export function mulberry32(seed: number): () => number {

@@ -7,6 +7,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { mulberry32 as rng } from './deviceStreams.ts';
 
 /** True when socat is installed (CI installs it; elsewhere the pty tests skip with a note). */
 export function haveSocat(): boolean {
@@ -70,17 +71,6 @@ export interface PlayOptions {
   readonly onProgress?: (offset: number) => void;
 }
 
-/** mulberry32: a small seeded generator for corruption. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Write `bytes` into the pty end `path` at `bytesPerSecond`, in 20 ms slices, optionally

@@ -1,17 +1,7 @@
 /** Random networks and inputs for engine tests: every feature in use, deterministic by seed. */
 import { parseNetwork, type NetworkSpec } from '../../src/snn/network.ts';
+import { mulberry32 as rng } from './deviceStreams.ts';
 
-/** A deterministic pseudo-random generator for test inputs (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A random recurrent network with every feature in use. */
 export function randomNetwork(seed: number): NetworkSpec {
