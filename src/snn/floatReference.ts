@@ -70,7 +70,7 @@ export function createFloatLifNetwork(spec: NetworkSpec): FloatLifNetwork {
     inputCount,
     stateMin,
     stateMax: 2 ** (spec.stateBits - 1) - 1,
-    threshold: Float64Array.from(spec.neurons, (n) => n.threshold),
+    threshold: Float64Array.from(spec.neurons, (n) => (n.nonSpiking ? Infinity : n.threshold)),
     memDecay: Float64Array.from(spec.neurons, (n) => decay(n.memShift)),
     excDecay: Float64Array.from(spec.neurons, (n) => decay(n.excShift)),
     inhDecay: Float64Array.from(spec.neurons, (n) => decay(n.inhShift)),

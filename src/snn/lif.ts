@@ -34,7 +34,8 @@ export interface LifNetwork {
   readonly stateMin: number;
   readonly stateMax: number;
   // Parameters, one entry per neuron.
-  readonly threshold: Int32Array;
+  /** Firing threshold per neuron; Infinity for a non-spiking (readout) neuron. */
+  readonly threshold: Float64Array;
   readonly memShift: Uint8Array;
   readonly excShift: Uint8Array;
   readonly inhShift: Uint8Array;
@@ -133,7 +134,7 @@ export function createLifNetwork(spec: NetworkSpec): LifNetwork {
     inputCount,
     stateMin,
     stateMax,
-    threshold: Int32Array.from(spec.neurons, (n) => n.threshold),
+    threshold: Float64Array.from(spec.neurons, (n) => (n.nonSpiking ? Infinity : n.threshold)),
     memShift: Uint8Array.from(spec.neurons, (n) => n.memShift),
     excShift: Uint8Array.from(spec.neurons, (n) => n.excShift),
     inhShift: Uint8Array.from(spec.neurons, (n) => n.inhShift),
@@ -177,10 +178,12 @@ export function resetLifNetwork(net: LifNetwork): void {
   net.neuronUpdates = 0;
 }
 
-/** Optional per-tick recording of every neuron's membrane, for plots and tests. */
+/** Optional per-tick recording of membranes, for plots, tests and readouts. */
 export interface LifTrace {
-  /** ticks × neurons, row-major; must hold at least ticks × neuronCount values. */
+  /** ticks × neurons (or × `neurons.length`), row-major. */
   readonly membrane: Int32Array;
+  /** Record only these neurons (indices), in this order. @default all */
+  readonly neurons?: Uint16Array;
 }
 
 /**
@@ -216,7 +219,10 @@ export function processLifChunk(
   let tick = net.tick;
   let slot = net.slot;
   let synOps = 0;
-  const traceMembrane = trace?.membrane;
+  const traceMembrane = trace?.neurons === undefined ? trace?.membrane : undefined;
+  const probeMembrane = trace?.neurons === undefined ? undefined : trace.membrane;
+  const probeNeurons = trace?.neurons;
+  const probeCount = probeNeurons?.length ?? 0;
   for (let t = 0; t < ticks; t++, tick++) {
     // Deliver this tick's input spikes (input synapses may also be delayed).
     const inBase = t * inputCount;
@@ -289,6 +295,9 @@ export function processLifChunk(
       }
       membrane[n] = v;
       if (traceMembrane !== undefined) traceMembrane[t * N + n] = v;
+    }
+    if (probeMembrane !== undefined && probeNeurons !== undefined) {
+      for (let k = 0; k < probeCount; k++) probeMembrane[t * probeCount + k] = membrane[probeNeurons[k] as number] as number;
     }
     slot = slot + 1 === ringSize ? 0 : slot + 1;
   }

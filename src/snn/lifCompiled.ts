@@ -16,7 +16,7 @@
  * Cost: compiling takes well under a millisecond for small networks; code size grows with
  * neurons + synapses, so very large networks should use `lif.ts`.
  */
-import type { LifNetwork, LifSpikeEvents } from './lif.ts';
+import type { LifNetwork, LifSpikeEvents, LifTrace } from './lif.ts';
 import { createLifNetwork, processLifChunk } from './lif.ts';
 import type { NetworkSpec } from './network.ts';
 
@@ -24,7 +24,7 @@ import type { NetworkSpec } from './network.ts';
 export const MAX_COMPILED_SIZE = 2000;
 
 /** Runs `ticks` ticks; the same contract as `processLifChunk`. */
-export type LifChunkFunction = (net: LifNetwork, input: Uint8Array, ticks: number, events: LifSpikeEvents) => number;
+export type LifChunkFunction = (net: LifNetwork, input: Uint8Array, ticks: number, events: LifSpikeEvents, trace?: LifTrace) => number;
 
 function int(value: number): string {
   if (!Number.isSafeInteger(value)) throw new RangeError(`not an integer: ${value}`);
@@ -91,6 +91,11 @@ export function compileLifChunkFunction(spec: NetworkSpec): LifChunkFunction {
     emit(`    v${n} = v${n} - (v${n} >> ${memShift}) + e${n} + h${n}${bias !== 0 ? ` + ${int(bias)}` : ''};`);
     emit(`    if (v${n} > ${int(MAX)}) v${n} = ${int(MAX)}; else if (v${n} < ${int(net.membraneMin[n] as number)}) v${n} = ${int(net.membraneMin[n] as number)};`);
     const theta = net.threshold[n] as number;
+    if (theta === Infinity) {
+      // A non-spiking neuron: nothing to fire.
+      emit('  }');
+      continue;
+    }
     emit(`    if (v${n} >= ${int(theta)}) {`);
     emit(net.resetToZero[n] === 1 ? `      v${n} = 0;` : `      v${n} -= ${int(theta)};`);
     emit(`      r${n} = ${int(net.refractoryTicks[n] as number)}; k${n}++;`);
@@ -113,7 +118,9 @@ export function compileLifChunkFunction(spec: NetworkSpec): LifChunkFunction {
   emit('return written;');
   // The source holds only validated integers and fixed identifiers (see the module comment).
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  return new Function('net', 'input', 'ticks', 'events', lines.join('\n')) as LifChunkFunction;
+  const compiled = new Function('net', 'input', 'ticks', 'events', lines.join('\n')) as LifChunkFunction;
+  // Recording membranes is the interpreted engine's job; both share the state, bit for bit.
+  return (n, input, ticks, events, trace) => (trace === undefined ? compiled(n, input, ticks, events) : processLifChunk(n, input, ticks, events, trace));
 }
 
 /** A network's state and the fastest engine for it (compiled when small enough). */

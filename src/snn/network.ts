@@ -31,8 +31,11 @@ import { INT8_MAX, INT8_MIN, isIntInRange } from '../core/fixedPoint.ts';
 
 /** The value of the `format` field. */
 export const NETWORK_FORMAT = 'edgespike-network';
-/** The newest network file version this code reads. */
-export const NETWORK_VERSION = 1;
+/**
+ * The newest network file version this code reads. Version 2 adds dense `projections`
+ * (int8 weight matrices, base64) and `nonSpiking` readout neurons; version 1 files read as before.
+ */
+export const NETWORK_VERSION = 2;
 /** Default state width in bits (current and membrane), as on SynSense Xylo. */
 export const DEFAULT_STATE_BITS = 16;
 /** Longest synaptic delay, in ticks. */
@@ -64,6 +67,11 @@ export interface NeuronSpec {
   readonly refractoryTicks: number;
   /** Lowest membrane value (state units); inhibition cannot push it further. @default state minimum */
   readonly membraneMin: number | undefined;
+  /**
+   * A non-spiking neuron (version 2): a leaky integrator whose membrane is read, e.g. a class
+   * readout whose maximum over time is the class score; its threshold is ignored. @default false
+   */
+  readonly nonSpiking: boolean;
 }
 
 /** One synapse. */
@@ -156,10 +164,11 @@ function stringList(obj: Record<string, unknown>, key: string, path: string): st
 }
 
 const KNOWN_TOP = new Set([
-  'format', 'version', 'name', 'description', 'stateBits', 'inputs', 'neurons', 'synapses', 'outputs', 'meta',
+  'format', 'version', 'name', 'description', 'stateBits', 'inputs', 'neurons', 'synapses', 'projections', 'outputs', 'meta',
 ]);
+const KNOWN_PROJECTION = new Set(['from', 'to', 'weights', 'shift', 'delayTicks', 'comment']);
 const KNOWN_NEURON = new Set([
-  'name', 'threshold', 'memShift', 'excShift', 'inhShift', 'bias', 'reset', 'refractoryTicks', 'membraneMin', 'comment',
+  'name', 'threshold', 'memShift', 'excShift', 'inhShift', 'bias', 'reset', 'refractoryTicks', 'membraneMin', 'nonSpiking', 'comment',
 ]);
 const KNOWN_SYNAPSE = new Set(['from', 'to', 'weight', 'shift', 'delayTicks', 'comment']);
 
@@ -209,9 +218,15 @@ export function parseNetwork(json: unknown): NetworkSpec {
     }
     const membraneMin =
       n.membraneMin === undefined ? undefined : intField(n, 'membraneMin', path, stateMin, 0);
+    if (n.nonSpiking !== undefined && typeof n.nonSpiking !== 'boolean') {
+      fail(`${path}.nonSpiking`, `must be true or false (got ${describe(n.nonSpiking)})`);
+    }
+    if (n.nonSpiking !== undefined && version < 2) fail(`${path}.nonSpiking`, 'needs version 2');
+    const nonSpiking = n.nonSpiking === true;
     return {
       name,
-      threshold: intField(n, 'threshold', path, 1, stateMax),
+      nonSpiking,
+      threshold: nonSpiking && n.threshold === undefined ? stateMax : intField(n, 'threshold', path, 1, stateMax),
       memShift: intField(n, 'memShift', path, 0, MAX_LEAK_SHIFT),
       excShift: intField(n, 'excShift', path, 0, MAX_LEAK_SHIFT, 0),
       inhShift: intField(n, 'inhShift', path, 0, MAX_LEAK_SHIFT, 0),
@@ -222,6 +237,7 @@ export function parseNetwork(json: unknown): NetworkSpec {
     };
   });
   const neuronNames = new Set(neurons.map((n) => n.name));
+  if (root.synapses === undefined && version >= 2) root.synapses = [];
   if (!Array.isArray(root.synapses)) fail('synapses', `must be an array (got ${describe(root.synapses)})`);
   const synapses: SynapseSpec[] = (root.synapses as unknown[]).map((raw, i) => {
     const path = `synapses[${i}]`;
@@ -240,6 +256,39 @@ export function parseNetwork(json: unknown): NetworkSpec {
       delayTicks: intField(s, 'delayTicks', path, fromNeuron ? 1 : 0, MAX_DELAY_TICKS, fromNeuron ? 1 : 0),
     };
   });
+  if (root.projections !== undefined) {
+    if (version < 2) fail('projections', 'needs version 2');
+    if (!Array.isArray(root.projections)) fail('projections', `must be an array (got ${describe(root.projections)})`);
+    (root.projections as unknown[]).forEach((raw, k) => {
+      const path = `projections[${k}]`;
+      const pr = requireObject(raw, path);
+      rejectUnknown(pr, KNOWN_PROJECTION, path);
+      const from = stringList(pr, 'from', path);
+      const to = stringList(pr, 'to', path);
+      from.forEach((name, i) => {
+        if (!names.has(name)) fail(`${path}.from[${i}]`, `"${name}" is neither an input nor a neuron`);
+      });
+      to.forEach((name, i) => {
+        if (!neuronNames.has(name)) fail(`${path}.to[${i}]`, `"${name}" is not a neuron`);
+      });
+      const fromNeurons = from.every((name) => neuronNames.has(name));
+      const fromInputs = from.every((name) => !neuronNames.has(name));
+      if (!fromNeurons && !fromInputs) fail(`${path}.from`, 'must be all inputs or all neurons');
+      const shift = intField(pr, 'shift', path, 0, MAX_WEIGHT_SHIFT, 0);
+      const delayTicks = intField(pr, 'delayTicks', path, fromNeurons ? 1 : 0, MAX_DELAY_TICKS, fromNeurons ? 1 : 0);
+      if (typeof pr.weights !== 'string') fail(`${path}.weights`, 'must be a base64 string of int8 weights, to × from, row-major');
+      const weights = decodeBase64Int8(pr.weights);
+      if (weights.length !== to.length * from.length) {
+        fail(`${path}.weights`, `holds ${weights.length} weights; ${to.length} × ${from.length} = ${to.length * from.length} expected`);
+      }
+      for (let r = 0; r < to.length; r++) {
+        for (let c = 0; c < from.length; c++) {
+          const weight = weights[r * from.length + c] as number;
+          if (weight !== 0) synapses.push({ from: from[c] as string, to: to[r] as string, weight, shift, delayTicks });
+        }
+      }
+    });
+  }
   const outputs = stringList(root, 'outputs', '');
   outputs.forEach((name, i) => {
     if (!neuronNames.has(name)) fail(`outputs[${i}]`, `"${name}" is not a neuron`);
@@ -273,4 +322,43 @@ export function parseNetworkText(text: string, source = 'network'): NetworkSpec 
     if (error instanceof ValidationError) throw new ValidationError(`${source}: ${error.message}`);
     throw error;
   }
+}
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Signed bytes from base64 (no node:buffer in a kernel). */
+export function decodeBase64Int8(text: string): Int8Array {
+  const clean = text.replace(/[\s=]/g, '');
+  const out = new Int8Array(Math.floor((clean.length * 3) / 4));
+  let bits = 0;
+  let value = 0;
+  let o = 0;
+  for (const ch of clean) {
+    const v = BASE64.indexOf(ch);
+    if (v < 0) throw new ValidationError(`network weights: "${ch}" is not a base64 character`);
+    value = (value << 6) | v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      const byte = (value >> bits) & 0xff;
+      out[o++] = byte > 127 ? byte - 256 : byte;
+    }
+  }
+  return out.subarray(0, o);
+}
+
+/** Base64 of signed bytes (for writing network files). */
+export function encodeBase64Int8(values: ArrayLike<number>): string {
+  let text = '';
+  for (let i = 0; i < values.length; i += 3) {
+    const b0 = (values[i] as number) & 0xff;
+    const b1 = i + 1 < values.length ? (values[i + 1] as number) & 0xff : 0;
+    const b2 = i + 2 < values.length ? (values[i + 2] as number) & 0xff : 0;
+    const n = (b0 << 16) | (b1 << 8) | b2;
+    text += BASE64[(n >> 18) & 63] as string;
+    text += BASE64[(n >> 12) & 63] as string;
+    text += i + 1 < values.length ? (BASE64[(n >> 6) & 63] as string) : '=';
+    text += i + 2 < values.length ? (BASE64[n & 63] as string) : '=';
+  }
+  return text;
 }

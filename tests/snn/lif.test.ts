@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseNetwork, type NetworkSpec } from '../../src/snn/network.ts';
 import { createLifNetwork, createSpikeEvents, processLifChunk, resetLifNetwork } from '../../src/snn/lif.ts';
 import { randomInput, randomNetwork } from '../helpers/randomNetwork.ts';
+import { compileLifChunkFunction } from '../../src/snn/lifCompiled.ts';
 
 interface NeuronOverrides {
   threshold?: number;
@@ -159,6 +160,36 @@ describe('fixed-point LIF engine: hand-computed values', () => {
     resetLifNetwork(net);
     expect(net.synapticOps).toBe(0);
     expect(net.tick).toBe(0);
+  });
+});
+
+describe('non-spiking readouts and membrane probes', () => {
+  it('a non-spiking neuron integrates past any threshold and never fires; a probe records chosen membranes', () => {
+    const spec = parseNetwork({
+      format: 'edgespike-network',
+      version: 2,
+      stateBits: 16,
+      inputs: ['in'],
+      neurons: [
+        { name: 'a', threshold: 5, memShift: 30 },
+        { name: 'r', memShift: 30, nonSpiking: true },
+      ],
+      synapses: [
+        { from: 'in', to: 'a', weight: 3 },
+        { from: 'in', to: 'r', weight: 100, shift: 8 },
+      ],
+      outputs: ['a', 'r'],
+    });
+    for (const run of [processLifChunk, compileLifChunkFunction(spec)]) {
+      const net = createLifNetwork(spec);
+      const events = createSpikeEvents(10);
+      const probe = new Int32Array(4);
+      const n = run(net, Uint8Array.from([1, 1, 1, 1]), 4, events, { membrane: probe, neurons: Uint16Array.of(1) });
+      // r: 25600, then saturates at 32767 and stays; only a fires (at ticks 1 and 3: 3, 6 → 1, 4, 7 → 2).
+      expect(Array.from(probe)).toEqual([25600, 32767, 32767, 32767]);
+      expect(Array.from(events.tick.subarray(0, n))).toEqual([1, 3]);
+      expect(Array.from(events.output.subarray(0, n))).toEqual([0, 0]);
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/core/errors.ts';
-import { parseNetwork, parseNetworkText } from '../../src/snn/network.ts';
+import { decodeBase64Int8, encodeBase64Int8, parseNetwork, parseNetworkText } from '../../src/snn/network.ts';
 import { DEFAULT_ECG_MODEL_PATH, loadEcgModel, toEcgModel } from '../../src/pipeline/ecgModel.ts';
 import { buildEcgBeatNetworkJson, type EcgBeatDesign } from '../../src/snn/ecgBeatNetwork.ts';
 
@@ -34,7 +34,8 @@ describe('network file format: validation errors name the field', () => {
 
   it.each([
     [{ format: 'other' }, 'network format must be "edgespike-network" (got "other")'],
-    [{ version: 2 }, 'network version 2 is newer than this edgespike reads (1); upgrade edgespike'],
+    [{ version: 3 }, 'network version 3 is newer than this edgespike reads (2); upgrade edgespike'],
+    [{ projections: [] }, 'network projections needs version 2'],
     [{ stateBits: 40 }, 'network .stateBits must be an integer in [8, 32] (got 40)'],
     [{ neurons: [] }, 'network neurons must be a non-empty array (got an array)'],
     [{ neurons: [{ name: 'n', threshold: 10, memShift: -1 }] }, 'network neurons[0].memShift must be an integer in [0, 30] (got -1)'],
@@ -49,6 +50,36 @@ describe('network file format: validation errors name the field', () => {
     [{ outputs: ['m'] }, 'network outputs[0] "m" is not a neuron'],
   ])('rejects %j', (patch, message) => {
     expect(errorOf({ ...minimal(), ...patch })).toContain(message);
+  });
+
+  it('version 2: dense int8 projections (base64) expand into synapses; zero weights are left out', () => {
+    const spec = parseNetwork({
+      format: 'edgespike-network',
+      version: 2,
+      inputs: ['a', 'b'],
+      neurons: [
+        { name: 'h0', threshold: 10, memShift: 2 },
+        { name: 'h1', threshold: 10, memShift: 2 },
+        { name: 'out', memShift: 3, nonSpiking: true },
+      ],
+      projections: [
+        { from: ['a', 'b'], to: ['h0', 'h1'], weights: encodeBase64Int8([1, -2, 0, 127]), shift: 3 },
+        { from: ['h0', 'h1'], to: ['out'], weights: encodeBase64Int8([-128, 5]) },
+      ],
+      outputs: ['out'],
+    });
+    expect(spec.synapses).toEqual([
+      { from: 'a', to: 'h0', weight: 1, shift: 3, delayTicks: 0 },
+      { from: 'b', to: 'h0', weight: -2, shift: 3, delayTicks: 0 },
+      { from: 'b', to: 'h1', weight: 127, shift: 3, delayTicks: 0 },
+      { from: 'h0', to: 'out', weight: -128, shift: 0, delayTicks: 1 },
+      { from: 'h1', to: 'out', weight: 5, shift: 0, delayTicks: 1 },
+    ]);
+    expect(spec.neurons[2]?.nonSpiking).toBe(true);
+    expect(Array.from(decodeBase64Int8(encodeBase64Int8([-1, 0, 1, 127, -128, 64, 3])))).toEqual([-1, 0, 1, 127, -128, 64, 3]);
+    expect(() =>
+      parseNetwork({ ...minimal(), version: 2, projections: [{ from: ['in'], to: ['n'], weights: encodeBase64Int8([1, 2]) }] }),
+    ).toThrow('network projections[0].weights holds 2 weights; 1 × 1 = 1 expected');
   });
 
   it('reports bad JSON with the file name', () => {
