@@ -1,9 +1,12 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputNotFoundError, ValidationError } from '../../src/core/errors.ts';
+import { encodeWav } from '../../src/formats/wav.ts';
 import { openRecord } from '../../src/sources/openRecord.ts';
+import { AUDIO_UNITS } from '../../src/sources/wavFile.ts';
 import { FIXTURE_RECORD } from '../helpers/fixture.ts';
-import { useTempDir } from '../helpers/records.ts';
+import { collectChunks, useTempDir } from '../helpers/records.ts';
 
 const FIXTURE = FIXTURE_RECORD;
 
@@ -54,5 +57,37 @@ describe('openRecord', () => {
     );
     // Agreeing values are fine.
     expect((await openRecord(FIXTURE, { sampleRateHz: 360, units: 'mV' })).info.sampleRateHz).toBe(360);
+  });
+});
+
+describe('openRecord dispatches .wav files to openWavFile', () => {
+  it('by extension, in any case, passing the channel and chunk size on', async () => {
+    const path = join(tempDir(), 'rec.WAV');
+    writeFileSync(path, encodeWav([10, 20, 30, 40, 50, 60], { sampleRateHz: 8000, channels: 2 }));
+    const opened = await openRecord(path, { channel: 'mix', chunkSamples: 2 });
+    expect(opened.info.kind).toBe('wav');
+    expect(opened.info.channelName).toBe('mix');
+    expect((await collectChunks(opened.chunks(), 2)).samples).toEqual(Int32Array.of(15, 35, 55));
+    expect((await openRecord(path, { channel: 'ch1' })).info.channel).toBe(1);
+    expect((await openRecord(path, { channel: '1', sampleRateHz: 8000 })).info.channel).toBe(1);
+  });
+
+  it('the CSV-only options must agree with the file or be left out', async () => {
+    const path = join(tempDir(), 'rate.wav');
+    writeFileSync(path, encodeWav([1], { sampleRateHz: 16000 }));
+    await expect(openRecord(path, { sampleRateHz: 8000 })).rejects.toThrow(
+      new ValidationError(
+        `${path}: the file says 16000 Hz but 8000 Hz was given; the sample-rate option is for CSV files, ` +
+          'leave it out for WAV files (resample downstream to change the rate)',
+      ),
+    );
+    await expect(openRecord(path, { units: 'mV' })).rejects.toThrow(
+      new ValidationError(
+        `${path}: WAV samples are audio (${AUDIO_UNITS}) but units "mV" were given; the units option is for CSV files, leave it out for WAV files`,
+      ),
+    );
+    await expect(openRecord(path, { channel: 'left' })).rejects.toThrow(
+      new ValidationError('a WAV channel is a 0-based index (0, 1, ...), ch<k>, or mix (got "left")'),
+    );
   });
 });
