@@ -2,7 +2,8 @@
 // throughput on one core, and the spike rates it gives on FSDD speech and background.
 // Run from the project root:
 //   npx tsx scripts/cochleaReport.ts [src/filterbank/frontends/digits.json] [--all] [--json]
-// Spike rates are measured on the FSDD test split (indices 0-4), or on all 2500 clips with --all.
+// Spike rates are measured on the FSDD test split (indices 0-4), or on all 2500 clips with --all,
+// and given per second of audio (ticks × tickSamples / sampleRateHz), whatever the tick length.
 // Throughput is the best of 15 timed passes over 20 s of audio (FSDD clips joined, or a
 // synthetic mix of tones and noise when ../shared/datasets is absent) in 512-sample chunks.
 import { existsSync, readFileSync } from 'node:fs';
@@ -106,10 +107,11 @@ function spikeRates() {
           const s = (out[t * 2 * C + 2 * c] as number) + (out[t * 2 * C + 2 * c + 1] as number);
           perChannel[c] = (perChannel[c] as number) + s;
           maxChannelTick = Math.max(maxChannelTick, s);
-          if ((out[t * 2 * C + 2 * c] as number) === spec.deltaModulator.maxSpikesPerTick) capped++;
+          const cap = spec.deltaModulator.maxSpikesPerTick;
+          if ((out[t * 2 * C + 2 * c] as number) === cap || (out[t * 2 * C + 2 * c + 1] as number) === cap) capped++;
         }
       }
-      for (const [a, b] of backgroundTicks(clip.samples)) {
+      for (const [a, b] of backgroundTicks(clip.samples, spec.tickSamples)) {
         bgTicks += b - a;
         for (let i = a * 2 * C; i < b * 2 * C; i++) bgSpikes += out[i] as number;
       }
@@ -143,7 +145,11 @@ const report = {
 if (json) {
   console.log(JSON.stringify(report, null, 2));
 } else {
-  console.log(`Front end ${path}: ${C} channels, ${spec.filter.stages} sections, ${spec.sampleRateHz} Hz\n`);
+  const tickMs = (1000 * spec.tickSamples) / spec.sampleRateHz;
+  console.log(
+    `Front end ${path}: ${C} channels, ${spec.filter.stages} sections, ${spec.sampleRateHz} Hz, ` +
+      `${spec.tickSamples}-sample ticks (${+tickMs.toFixed(3)} ms), at most ${spec.deltaModulator.maxSpikesPerTick} spikes a channel-tick each way\n`,
+  );
   console.log('ch  centre Hz  bw Hz     Q  sectQ     b0     a1     a2  Δf Hz   Δbw %  gain dB');
   for (const d of report.design) {
     console.log(

@@ -38,6 +38,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     summary: 'list the serial ports present and the known device profiles',
     load: async () => import('./cli/devices.ts').then((m) => ({ help: m.DEVICES_HELP, run: m.devicesCommand })),
   },
+  train: {
+    summary: 'train a spiking sound classifier on labelled WAV files and export it in fixed point',
+    load: async () => import('./cli/train.ts').then((m) => ({ help: m.TRAIN_HELP, run: m.trainCommand })),
+  },
   bench: {
     summary: 'time each pipeline stage and the whole pipeline (x real time) and measure memory',
     load: async () => import('./cli/bench.ts').then((m) => ({ help: m.BENCH_HELP, run: m.benchCommand })),

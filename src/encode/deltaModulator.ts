@@ -8,7 +8,7 @@
  *   r[t]      = r[t-1] + Δ · (n_up[t] - n_down[t])
  *
  * Symbols: x — input sample (integer counts); r — reference level (counts), starting at the
- * first sample; Δ — `thresholdCounts`; cap — `maxSpikesPerSample`. With a refractory period,
+ * first sample (or at `initialReference`); Δ — `thresholdCounts`; cap — `maxSpikesPerSample`. With a refractory period,
  * after a sample that emitted spikes the next `refractorySamples` samples emit none and r
  * holds still, so it catches up afterwards (at most `cap` steps per sample).
  *
@@ -32,6 +32,12 @@ export interface DeltaModulatorOptions {
   readonly maxSpikesPerSample?: number;
   /** Samples after an emitting sample during which nothing is emitted. @default 0 */
   readonly refractorySamples?: number;
+  /**
+   * Starting reference level r (counts), for a signal whose resting level is known (a filter
+   * bank's envelope starts at 0, so an onset in the first sample still fires).
+   * @default the first sample
+   */
+  readonly initialReference?: number;
 }
 
 /** Default cap on spikes per sample. */
@@ -69,7 +75,7 @@ export function createDeltaModulator(options: DeltaModulatorOptions): DeltaModul
     thresholdCounts,
     maxSpikesPerSample,
     refractorySamples,
-    reference: undefined,
+    reference: options.initialReference,
     refractoryLeft: 0,
     upCount: 0,
     downCount: 0,

@@ -12,7 +12,7 @@
  *   E[t]    = ⌊Σ_{n in tick t} e[n] / (T · 2^(s−8))⌋                  envelopeQ8, counts × 2^8
  *   L[t]    = E[t]                                                    (compression "none")
  *   L[t]    = log2Q8(max(E[t], F)) − log2Q8(F)                        (compression "log2")
- *   up/down = deltaModulator(L; Δ, cap)                               see encode/deltaModulator.ts
+ *   up/down = deltaModulator(L; Δ, cap), reference starting at 0      see encode/deltaModulator.ts
  *
  * Symbols: s — `stateFractionBits` (the filter state holds counts × 2^s); b0, a1, a2 — the
  * channel's section coefficients in Q2.14 (k = 1..K sections, direct form I); sat — saturate
@@ -43,7 +43,8 @@
  * @example 1 channel at 1 kHz (q 2, 2 sections, s = 12, m = 3, T = 8, no compression, Δ = 25600,
  *   i.e. 100 counts): a 1 kHz tone of amplitude 1000 counts gives tick envelopes
  *   E = 14962, 76478, 124001, 143804, … → 154504 (0.6036 · 1000 · 256: the mean of |sin| at
- *   8 samples a period) and UP counts 0, 2, 2, 1, then none.
+ *   8 samples a period) and UP counts 0, 2, 2, 1, 0, 0, 1, then none (6 = ⌊154504 / 25600⌋:
+ *   the reference starts at rest).
  * Cost per input sample: per channel K sections × (3 multiplies, 5 adds, 1 floor) plus
  * rectify, smooth and sum (~6 integer operations); per tick per channel one division, the
  * optional log (clz, table lookup) and one delta-modulator step. No allocation after
@@ -188,6 +189,9 @@ export function createCochlea(spec: FrontEndSpec): Cochlea {
         thresholdCounts: spec.deltaModulator.thresholdCounts,
         maxSpikesPerSample: spec.deltaModulator.maxSpikesPerTick,
         refractorySamples: spec.deltaModulator.refractoryTicks,
+        // The bank starts at rest (envelope 0, level 0 = the log floor): a sound that starts
+        // with the clip still fires its onset.
+        initialReference: 0,
       }),
     ),
     inputQ: new Int32Array(COCHLEA_BLOCK_SAMPLES),

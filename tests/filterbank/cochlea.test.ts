@@ -18,9 +18,18 @@ import { createRng, nextNormal, nextUniform } from '../../src/synth/random.ts';
 const DIGITS = JSON.parse(
   readFileSync(new URL('../../src/filterbank/frontends/digits.json', import.meta.url), 'utf8'),
 ) as Record<string, unknown>;
+/** The bundled digits front end as shipped: 8 ms ticks (64 samples), at most 15 spikes a channel-tick each way. */
 const digits = parseFrontEnd(DIGITS);
-/** The digits bank without compression: its envelopes are linear, counts × 256. */
-const digitsLinear = parseFrontEnd({ ...DIGITS, compression: 'none' });
+/**
+ * The same filters, envelopes and log compression with 1 ms ticks (8 samples) and the cap of 4
+ * that went with them. The tick only sets how many samples each level averages, not the filters,
+ * so the tests that measure the filter design on tones and compare fixed point with the float
+ * reference use this variant: 8 times as many levels to check, and finer timing.
+ */
+const DIGITS_1MS = { ...DIGITS, tickSamples: 8, deltaModulator: { ...(DIGITS.deltaModulator as Record<string, unknown>), maxSpikesPerTick: 4 } };
+const digits1ms = parseFrontEnd(DIGITS_1MS);
+/** The 1 ms digits bank without compression: its envelopes are linear, counts × 256. */
+const digitsLinear = parseFrontEnd({ ...DIGITS_1MS, compression: 'none' });
 const FS = 8000;
 
 function tone(frequencyHz: number, amplitude: number, length: number, phase = 0): Int32Array {
@@ -157,8 +166,10 @@ describe('cochlea: known answers', () => {
     // 0.6036 = mean |sin| over 8 samples a period; 256 = the Q8 scale.
     expect(154504 / (256 * 1000)).toBeCloseTo((4 * Math.SQRT1_2 + 2) / 8, 3);
     const ups = Array.from({ length: 100 }, (_, t) => run.spikes[2 * t] as number);
-    expect(ups.slice(0, 4)).toEqual([0, 2, 2, 1]);
-    expect(ups.slice(4).every((u) => u === 0)).toBe(true);
+    // The reference starts at rest (0): ⌊154504 / 25600⌋ = 6 UP spikes in all, the last when
+    // E passes 6 · 25600 = 153600 at tick 6 (153245 → 154072).
+    expect(ups.slice(0, 7)).toEqual([0, 2, 2, 1, 0, 0, 1]);
+    expect(ups.slice(7).every((u) => u === 0)).toBe(true);
     expect(run.spikes.filter((_, i) => i % 2 === 1).every((d) => d === 0)).toBe(true);
   });
 
@@ -170,6 +181,12 @@ describe('cochlea: known answers', () => {
 });
 
 describe('cochlea: each channel against its design, on tones', () => {
+  // Run on the 1 ms variant of the digits design (see DIGITS_1MS): these measure the filters.
+  it('uses the digits filters: the 1 ms variant differs from the shipped design only in its ticks', () => {
+    expect(designChannels(digits1ms)).toEqual(designChannels(digits));
+    expect({ ...digits1ms, tickSamples: digits.tickSamples, deltaModulator: digits.deltaModulator }).toEqual(digits);
+  });
+
   // 256 tones log-spaced 60-3800 Hz (1.6% apart), 0.6 s each at 10000 counts; the gain is the
   // mean envelope over the last 0.4 s against 2/π · amplitude (the mean of |sin|).
   const tones = 256;
@@ -220,6 +237,7 @@ describe('cochlea: each channel against its design, on tones', () => {
 });
 
 describe('cochlea: fixed point against the float reference', () => {
+  // On the 1 ms variant of the digits design (see DIGITS_1MS), except where the shipped design is named.
   // Stated tolerances: linear envelopes within 1.5% + 1/64 count; log levels within 8/256 octave (0.19 dB).
   const signals: [string, Int32Array][] = [
     ['100 Hz at −20 dBFS', tone(100, 3277, 4000)],
@@ -239,16 +257,27 @@ describe('cochlea: fixed point against the float reference', () => {
     });
 
     it(`log2 levels agree on ${name}`, () => {
-      const fixed = runFixed(digits, x).envelopes;
-      const float = runFloat(digits, x);
+      const fixed = runFixed(digits1ms, x).envelopes;
+      const float = runFloat(digits1ms, x);
       for (let i = 0; i < float.length; i++) {
         expect(Math.abs((fixed[i] as number) - (float[i] as number)), `tick ${Math.floor(i / 32)} channel ${i % 32}`).toBeLessThanOrEqual(8);
       }
     });
   }
 
+  it('log2 levels agree on the shipped design too (8 ms ticks: each level the mean of 64 samples)', () => {
+    for (const [name, x] of signals) {
+      const fixed = runFixed(digits, x).envelopes;
+      const float = runFloat(digits, x);
+      expect(fixed.length, name).toBe(float.length);
+      for (let i = 0; i < float.length; i++) {
+        expect(Math.abs((fixed[i] as number) - (float[i] as number)), `${name}: tick ${Math.floor(i / 32)} channel ${i % 32}`).toBeLessThanOrEqual(8);
+      }
+    }
+  });
+
   it('agrees with half-wave rectification too (half the full-wave envelope on a tone)', () => {
-    const half = parseFrontEnd({ ...DIGITS, compression: 'none', envelope: { rectify: 'half-wave', smoothShift: 5 } });
+    const half = parseFrontEnd({ ...DIGITS_1MS, compression: 'none', envelope: { rectify: 'half-wave', smoothShift: 5 } });
     const x = tone(1000, 10000, 4000, 0.3);
     const fixed = runFixed(half, x).envelopes;
     const float = runFloat(half, x);
@@ -256,15 +285,15 @@ describe('cochlea: fixed point against the float reference', () => {
     for (let i = 0; i < float.length; i++) {
       expect(Math.abs((fixed[i] as number) - (float[i] as number))).toBeLessThanOrEqual(0.015 * (float[i] as number) + 4);
     }
-    const last = 499 * 32 + 17; // channel 17 (1035 Hz), steady state
+    const last = 499 * 32 + 17; // channel 17 (1035 Hz), last 1 ms tick: steady state
     expect((fixed[last] as number) / (full[last] as number)).toBeCloseTo(0.5, 2);
   });
 
   it('keeps the rounding noise floor of quiet channels within 0.05 count at 12 state fraction bits, not at 8', () => {
     // Quiet low channels: a full-scale 3 kHz tone leaks ~1.6 counts into the 100 Hz channel;
-    // a 10-count 100 Hz tone is −70 dBFS. The error is measured in steady state (after 50 ms).
+    // a 10-count 100 Hz tone is −70 dBFS. The error is measured in steady state (1 ms ticks 50-499).
     const worstError = (stateFractionBits: number): number => {
-      const spec = parseFrontEnd({ ...DIGITS, compression: 'none', stateFractionBits });
+      const spec = parseFrontEnd({ ...DIGITS_1MS, compression: 'none', stateFractionBits });
       let worst = 0;
       for (const x of [tone(3000, 32767, 4000), tone(100, 10, 4000)]) {
         const fixed = runFixed(spec, x).envelopes;
@@ -287,7 +316,8 @@ describe('cochlea: chunking never changes results', () => {
       const burst = (i % 4000) < 2200 ? 1 : 0.02;
       return Math.round(burst * (6000 * Math.sin((2 * Math.PI * 300 * i) / FS) + 3000 * Math.sin((2 * Math.PI * 1700 * i) / FS)) + 200 * nextNormal(rng));
     });
-    for (const spec of [digits, parseFrontEnd({ ...DIGITS, channels: 7, tickSamples: 10, envelope: { rectify: 'half-wave', smoothShift: 3 } })]) {
+    // The shipped digits design (64-sample ticks), its 1 ms variant, and a 7-channel half-wave bank with 10-sample ticks.
+    for (const spec of [digits, digits1ms, parseFrontEnd({ ...DIGITS, channels: 7, tickSamples: 10, envelope: { rectify: 'half-wave', smoothShift: 3 } })]) {
       const whole = runFixed(spec, x);
       const cochlea = createCochlea(spec);
       const width = 2 * spec.channels;
@@ -314,15 +344,16 @@ describe('cochlea: chunking never changes results', () => {
 
   it('returns 0 ticks until a tick completes, and checks its output sizes', () => {
     const cochlea = createCochlea(digits);
-    const out = new Uint8Array(64);
-    expect(processCochlea(cochlea, new Int32Array(7), 7, out)).toBe(0);
+    const T = digits.tickSamples; // 64 samples, 8 ms
+    const out = new Uint8Array(2 * digits.channels); // one tick: 64 counts
+    expect(processCochlea(cochlea, new Int32Array(T - 1), T - 1, out)).toBe(0);
     expect(cochleaTicksFor(cochlea, 1)).toBe(1);
     expect(processCochlea(cochlea, new Int32Array(1), 1, out)).toBe(1);
     expect(processCochlea(cochlea, new Int32Array(0), 0, out)).toBe(0);
-    expect(() => processCochlea(cochlea, new Int32Array(16), 16, out)).toThrow(
+    expect(() => processCochlea(cochlea, new Int32Array(2 * T), 2 * T, out)).toThrow(
       new RangeError('spike output too short: 2 ticks × 64 counts need 128 (got 64)'),
     );
-    expect(() => processCochlea(cochlea, new Int32Array(8), 8, out, new Int32Array(4))).toThrow(
+    expect(() => processCochlea(cochlea, new Int32Array(T), T, out, new Int32Array(4))).toThrow(
       new RangeError('envelope output too short: 1 ticks × 32 channels need 32 (got 4)'),
     );
     expect(() => processCochlea(cochlea, new Int32Array(8), 9, out)).toThrow(new RangeError('count 9 exceeds the 8 samples given'));
@@ -342,36 +373,50 @@ describe('cochlea: spikes of the digits front end', () => {
     expect(run.envelopes.every((e) => e === 0)).toBe(true); // the log level sits at the floor
   });
 
-  it('concentrates a tone’s spikes around its frequency: one UP per 3 dB at the onset, as many DOWN at the offset', () => {
-    // 1 kHz at −20 dBFS for 0.3 s, then 0.3 s of silence.
-    const x = new Int32Array(4800);
-    x.set(tone(1000, 3277, 2400));
-    const run = runFixed(digits, x);
-    const perChannel = channelSpikes(run, 32);
-    const centres = designChannels(digits).map((d) => d.centreHz);
-    const nearest = 17; // 1034.8 Hz, the centre nearest 1 kHz on the ERB-rate scale
-    expect(Math.abs(erbRate(centres[nearest] as number) - erbRate(1000))).toBeLessThan(0.37);
-    const peak = Math.max(...perChannel);
-    expect(perChannel.indexOf(peak)).toBeGreaterThanOrEqual(nearest - 1);
-    expect(perChannel.indexOf(peak)).toBeLessThanOrEqual(nearest + 1);
-    // Spikes count dB above the floor, so they fall off with the channel's attenuation of the tone.
-    perChannel.forEach((n, c) => {
-      if (Math.abs(c - nearest) >= 6) expect(n, `channel ${c}`).toBeLessThanOrEqual(peak / 2);
-      if ((centres[c] as number) < 200 || (centres[c] as number) > 2600) expect(n, `channel ${c}`).toBe(0);
+  // Tick-size-aware: run on the shipped design (8 ms ticks, cap 15) and on its 1 ms variant (cap 4).
+  for (const [name, spec] of [['8 ms ticks, as shipped', digits], ['1 ms ticks', digits1ms]] as const) {
+    it(`concentrates a tone’s spikes around its frequency: one UP per 3 dB at the onset, as many DOWN at the offset (${name})`, () => {
+      const tickMs = (1000 * spec.tickSamples) / FS;
+      const tickAt = (ms: number) => Math.round(ms / tickMs);
+      // 0.1 s of silence, 1 kHz at −20 dBFS for 0.3 s, then 0.3 s of silence (in whole ticks).
+      // The leading silence matters: each delta modulator's reference starts at the first tick's
+      // level, so a tone already sounding in the first tick gives no UP spikes for that level
+      // (at 8 ms ticks the first tick already holds 8 of the 11 steps).
+      const lead = tickAt(100);
+      const onTicks = tickAt(300);
+      const x = new Int32Array((lead + 2 * onTicks) * spec.tickSamples);
+      x.set(tone(1000, 3277, onTicks * spec.tickSamples), lead * spec.tickSamples);
+      const run = runFixed(spec, x);
+      expect(run.ticks).toBe(lead + 2 * onTicks);
+      const perChannel = channelSpikes(run, 32);
+      const centres = designChannels(spec).map((d) => d.centreHz);
+      const nearest = 17; // 1034.8 Hz, the centre nearest 1 kHz on the ERB-rate scale
+      expect(Math.abs(erbRate(centres[nearest] as number) - erbRate(1000))).toBeLessThan(0.37);
+      const peak = Math.max(...perChannel);
+      expect(perChannel.indexOf(peak)).toBeGreaterThanOrEqual(nearest - 1);
+      expect(perChannel.indexOf(peak)).toBeLessThanOrEqual(nearest + 1);
+      // Spikes count dB above the floor, so they fall off with the channel's attenuation of the tone.
+      perChannel.forEach((n, c) => {
+        if (Math.abs(c - nearest) >= 6) expect(n, `channel ${c}`).toBeLessThanOrEqual(peak / 2);
+        if ((centres[c] as number) < 200 || (centres[c] as number) > 2600) expect(n, `channel ${c}`).toBe(0);
+      });
+      // In the nearest channel: UP spikes while the level rises from the floor to its steady value
+      // L (1/256 octave above the floor), one per Δ = 128 (3 dB); then the same number DOWN.
+      const steady = run.envelopes[(lead + tickAt(250)) * 32 + nearest] as number;
+      expect(steady).toBeGreaterThan(1400); // 3277 · 2/π ≈ 2087 counts = 6 octaves above 32 counts
+      const count = (from: number, to: number, down: 0 | 1) => {
+        let n = 0;
+        for (let t = from; t < to; t++) n += run.spikes[t * 64 + 2 * nearest + down] as number;
+        return n;
+      };
+      const [on, off, end] = [lead, lead + onTicks, lead + 2 * onTicks];
+      expect(count(0, on, 0) + count(0, on, 1)).toBe(0);
+      expect(count(on, off, 0)).toBe(Math.floor(steady / 128));
+      expect(count(on, off, 1)).toBe(0);
+      expect(count(off, end, 1)).toBe(Math.floor(steady / 128));
+      expect(count(off, end, 0)).toBe(0);
+      const [from, to] = [on + tickAt(40), on + tickAt(290)];
+      expect(count(from, to, 0) + count(from, to, 1)).toBe(0); // the steady tone adds nothing
     });
-    // In the nearest channel: UP spikes while the level rises from the floor to its steady value
-    // L (1/256 octave above the floor), one per Δ = 128 (3 dB); then the same number DOWN.
-    const steady = run.envelopes[250 * 32 + nearest] as number;
-    expect(steady).toBeGreaterThan(1400); // 3277 · 2/π ≈ 2087 counts = 6 octaves above 32 counts
-    const count = (from: number, to: number, down: 0 | 1) => {
-      let n = 0;
-      for (let t = from; t < to; t++) n += run.spikes[t * 64 + 2 * nearest + down] as number;
-      return n;
-    };
-    expect(count(0, 300, 0)).toBe(Math.floor(steady / 128));
-    expect(count(0, 300, 1)).toBe(0);
-    expect(count(300, 600, 1)).toBe(Math.floor(steady / 128));
-    expect(count(300, 600, 0)).toBe(0);
-    expect(count(40, 290, 0) + count(40, 290, 1)).toBe(0); // the steady tone adds nothing
-  });
+  }
 });

@@ -80,8 +80,8 @@ describe('front-end description: the bundled digits design', () => {
       stateFractionBits: 12,
       envelope: { rectify: 'full-wave', smoothShift: 5 },
       compression: { kind: 'log2', floorCounts: 32 },
-      tickSamples: 8,
-      deltaModulator: { thresholdCounts: 128, maxSpikesPerTick: 4, refractoryTicks: 0 },
+      tickSamples: 64, // 8 ms
+      deltaModulator: { thresholdCounts: 128, maxSpikesPerTick: 15, refractoryTicks: 0 },
     });
   });
 

@@ -56,13 +56,17 @@ export function readFsddClips(keep: (index: number, speaker: string, digit: numb
 }
 
 /**
- * Background stretches of a clip, in 1 ms ticks (8 samples): runs of at least 5 consecutive
- * 20 ms frames whose RMS is at most −50 dBFS, each starting 50 ms late so that a preceding
- * word's decay is not counted. FSDD clips are cut close to the word, so most hold little or none.
+ * Background stretches of a clip, in ticks of `tickSamples` samples: runs of at least 5
+ * consecutive 20 ms frames whose RMS is at most −50 dBFS, each starting 50 ms late so that a
+ * preceding word's decay is not counted; only ticks wholly inside a stretch count. FSDD clips
+ * are cut close to the word, so most hold little or none.
+ * @param tickSamples samples per tick (the front end's `tickSamples`; 8 kHz, so 8 is 1 ms)
  * @returns [firstTick, endTick) pairs
  */
-export function backgroundTicks(samples: Int32Array): [number, number][] {
-  const frame = 160;
+export function backgroundTicks(samples: Int32Array, tickSamples: number): [number, number][] {
+  if (!Number.isInteger(tickSamples) || tickSamples < 1) throw new RangeError(`tickSamples must be an integer >= 1 (got ${tickSamples})`);
+  const frame = 160; // 20 ms
+  const lateSamples = 400; // 50 ms
   const limit = frame * 32768 ** 2 * 10 ** (-50 / 10);
   const frames = Math.floor(samples.length / frame);
   const runs: [number, number][] = [];
@@ -76,7 +80,7 @@ export function backgroundTicks(samples: Int32Array): [number, number][] {
     }
     if (quiet && start < 0) start = k;
     if (!quiet && start >= 0) {
-      if (k - start >= 5) runs.push([(start * frame) / 8 + 50, (k * frame) / 8]);
+      if (k - start >= 5) runs.push([Math.ceil((start * frame + lateSamples) / tickSamples), Math.floor((k * frame) / tickSamples)]);
       start = -1;
     }
   }

@@ -8,7 +8,7 @@
  *   s[t] = H(U[t] − 1)                                     (spike; threshold 1)
  *   Ũ[t] = U[t] − s[t]                                     (reset by subtraction; no gradient through it)
  *   O[t] = αo ⊙ O[t−1] + W_out s[t−1]                      (readout: leaky integrators, never spike)
- *   score_k = max_t O_k[t],  L = cross-entropy(softmax(score), label)
+ *   score_k = mean_t O_k[t] (or max_t O_k[t]),  L = cross-entropy(softmax(score), label)
  *
  * Symbols: x — input spike counts per tick (2 per cochlea channel: UP, DOWN); s — hidden
  * spikes; αs, αm, αo — per-neuron decay factors (trainable: heterogeneous time constants;
@@ -142,8 +142,17 @@ function ensure(work: RsnnWork, shape: RsnnShape, ticks: number): void {
   work.out = new Float32Array((cap + 1) * C);
 }
 
+/**
+ * How a readout's membrane trace becomes its class score: its maximum over time, or its mean
+ * over time (every tick then carries gradient, which avoids the dead state where every readout
+ * stays below its starting value and the maximum sits at the first tick).
+ */
+export type ReadoutMode = 'max' | 'mean';
+
 /** Options of the forward pass that training varies. */
 export interface ForwardOptions {
+  /** @default 'mean' */
+  readonly readout?: ReadoutMode;
   /** Decays to use instead of sigmoid(ρ) (e.g. quantized ones); per neuron. */
   readonly alphaSyn?: Float32Array;
   readonly alphaMem?: Float32Array;
@@ -177,8 +186,9 @@ export function forward(p: RsnnParams, clip: Clip, work: RsnnWork, options: Forw
   memReset.fill(0, 0, H);
   spk.fill(0, 0, H);
   out.fill(0, 0, C);
+  const mean = (options.readout ?? 'mean') === 'mean';
   for (let c = 0; c < C; c++) {
-    scores[c] = -Infinity;
+    scores[c] = mean ? 0 : -Infinity;
     argmax[c] = 0;
   }
   let spikes = 0;
@@ -215,13 +225,14 @@ export function forward(p: RsnnParams, clip: Clip, work: RsnnWork, options: Forw
       let o = (aO[c] as number) * (out[oPrev + c] as number);
       for (let j = 0; j < H; j++) if (spk[prev + j] !== 0) o += wOut[c * H + j] as number;
       out[oRow + c] = o;
-      if (o > (scores[c] as number)) {
+      if (mean) scores[c] = (scores[c] as number) + o;
+      else if (o > (scores[c] as number)) {
         scores[c] = o;
         argmax[c] = t;
       }
     }
   }
-  for (let c = 0; c < C; c++) scores[c] = (scores[c] as number) + (p.bias[c] as number);
+  for (let c = 0; c < C; c++) scores[c] = (mean ? (scores[c] as number) / Math.max(1, T) : (scores[c] as number)) + (p.bias[c] as number);
   return { scores, spikes };
 }
 
@@ -243,8 +254,10 @@ export function crossEntropy(scores: Float64Array, label: number, grad: Float64A
  * Backward pass for the clip last run through `forward` with the same options: adds the
  * gradient of the loss (whose dL/dscore is `gScore`) into `grad` (same layout as the params).
  * @param beta the surrogate's sharpness β @default 5
+ * @param spikePenalty dL/ds added for every hidden spike (a firing-rate cost that keeps the
+ *   network sparse: fewer spikes, fewer synaptic operations) @default 0
  */
-export function backward(p: RsnnParams, clip: Clip, work: RsnnWork, gScore: Float64Array, grad: RsnnParams, options: ForwardOptions = {}, beta = 5): void {
+export function backward(p: RsnnParams, clip: Clip, work: RsnnWork, gScore: Float64Array, grad: RsnnParams, options: ForwardOptions = {}, beta = 5, spikePenalty = 0): void {
   const { inputs: NI, hidden: H, classes: C } = p.shape;
   const T = clip.ticks;
   const wRec = options.weights?.wRec ?? p.wRec;
@@ -256,17 +269,18 @@ export function backward(p: RsnnParams, clip: Clip, work: RsnnWork, gScore: Floa
   gMemNext.fill(0);
   gOut.fill(0);
   const counts = clip.counts;
-  // dL/d(bias) = dL/dscore
-  for (let c = 0; c < C; c++) grad.bias[c] = (grad.bias[c] as number) + (gScore[c] as number);
+  const mean = (options.readout ?? 'mean') === 'mean';
+  // The class bias is not trained: the exported readouts have none.
   // Walk back from T. At step t: gOut holds dL/dO[t] from later ticks; add the max's gradient.
   for (let t = T; t >= 1; t--) {
     const row = t * H;
     const prev = row - H;
     const oRow = t * C;
-    // dL/dO[t]: own max term + αo · dL/dO[t+1] (already in gOut from the previous step)
+    // dL/dO[t]: own score term (the max's tick, or 1/T of every tick) + αo · dL/dO[t+1]
     for (let c = 0; c < C; c++) {
       let g = gOut[c] as number;
-      if (argmax[c] === t) g += gScore[c] as number;
+      if (mean) g += (gScore[c] as number) / T;
+      else if (argmax[c] === t) g += gScore[c] as number;
       gOut[c] = g;
       // αo gradient: dO[t]/dαo = O[t−1]; ρ → α chain rule applied at the end via α(1−α)
       const a = aO[c] as number;
@@ -289,7 +303,7 @@ export function backward(p: RsnnParams, clip: Clip, work: RsnnWork, gScore: Floa
     for (let h = 0; h < H; h++) {
       const v = (mem[row + h] as number) - 1;
       const surrogate = 1 / ((1 + beta * Math.abs(v)) * (1 + beta * Math.abs(v)));
-      const gU = (aM[h] as number) * (gMemNext[h] as number) + (gSpkT[h] as number) * surrogate;
+      const gU = (aM[h] as number) * (gMemNext[h] as number) + ((gSpkT[h] as number) + spikePenalty) * surrogate;
       gMem[h] = gU;
       // αm gradient: dU[t]/dαm = Ũ[t−1]
       const am = aM[h] as number;

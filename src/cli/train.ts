@@ -1,0 +1,401 @@
+/**
+ * `edgespike train --data <dir> --out <model.json>`: train a recurrent spiking classifier on
+ * labelled sounds (surrogate-gradient BPTT, trainable per-neuron time constants), fine-tune it
+ * quantization-aware to int8 weights and bit-shift leaks, and export the fixed-point network
+ * with its front-end description. Deterministic for a given --seed and --workers.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { UsageError, ValidationError } from '../core/errors.ts';
+import { cochleaInputNames } from '../filterbank/cochlea.ts';
+import { parseFrontEndText, type FrontEndSpec } from '../filterbank/frontEnd.ts';
+import { createClassifier, classify } from '../snn/classifier.ts';
+import { parseNetwork } from '../snn/network.ts';
+import { adamStep, createAdam } from '../snn/train/adam.ts';
+import { defaultAugment } from '../snn/train/augment.ts';
+import { clipOf, predict, type BatchResult, type Dataset } from '../snn/train/batch.ts';
+import { exportNetworkJson, quantizeModel } from '../snn/train/quantize.ts';
+import { createWork, logit, paramCount, paramsView, type RsnnParams, type RsnnShape } from '../snn/train/rsnn.ts';
+import { cochleaRaster, listLabelledFiles, readAudio, type LabelledFile } from '../pipeline/audioDataset.ts';
+import { parseCommandArgs, parsePositive, parsePositiveInt } from './args.ts';
+import { createProgressBar } from './progress.ts';
+import { quantizedSize, quantizedViews, type WorkerBatch, type WorkerInit } from './trainWorker.ts';
+
+export const DEFAULT_FRONTEND_PATH = fileURLToPath(new URL('../../src/filterbank/frontends/digits.json', import.meta.url));
+
+export const TRAIN_HELP = `Usage: edgespike train --data <dir> --out <model.json> [options]
+
+Train a spiking keyword/sound classifier on a folder of labelled WAV files: labels from
+FSDD-style names ({label}_{speaker}_{index}.wav; indices 0-4 are the test split, as in FSDD)
+or from one sub-folder per label (a deterministic tenth of each label is the test split).
+Each clip goes through the integer cochlea front end into UP/DOWN spikes; a recurrent layer of
+LIF neurons with trainable per-neuron time constants learns by surrogate-gradient
+backpropagation through time; quantization-aware fine-tuning then fixes int8 weights and
+bit-shift leaks, and the fixed-point network is exported with its front end and checked.
+
+Options:
+  --data DIR          the labelled WAV files
+  --out FILE          where to write the model (network + front end)
+  --frontend FILE     front-end description. Default: src/filterbank/frontends/digits.json
+  --hidden N          recurrent LIF neurons. Default: 128
+  --epochs N          float training epochs. Default: 20
+  --qat-epochs N      quantization-aware fine-tuning epochs. Default: 5
+  --batch N           clips per gradient step. Default: 32
+  --lr X              Adam learning rate. Default: 0.003
+  --rate-weight X     cost on hidden spikes (sparsity). Default: 0
+  --seed N            random seed (initialisation, shuffling, augmentation). Default: 1
+  --workers N         worker threads. Default: all cores
+  --homogeneous       one fixed time constant for all neurons (for comparison)
+  --test-speaker S    hold out every file of speaker S (FSDD names) as the test set
+  --limit N           use only the first N files per label (a quick smoke run)
+  --no-augment        train on the clips as they are
+  --report FILE       also write the training report as JSON
+  -h, --help          show this help
+
+Example:
+  edgespike train --data ../shared/datasets/fsdd --out digits.json
+`;
+
+interface Split {
+  readonly train: number[];
+  readonly test: number[];
+}
+
+function splitFiles(files: readonly LabelledFile[], testSpeaker: string | undefined): Split {
+  const train: number[] = [];
+  const test: number[] = [];
+  files.forEach((f, i) => {
+    let isTest: boolean;
+    if (testSpeaker !== undefined) isTest = f.speaker === testSpeaker;
+    else if (f.index >= 0) isTest = f.index < 5;
+    else {
+      let h = 2166136261;
+      for (const ch of f.path) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
+      isTest = h % 10 === 0;
+    }
+    (isTest ? test : train).push(i);
+  });
+  if (train.length === 0 || test.length === 0) {
+    throw new ValidationError(`the split has ${train.length} training and ${test.length} test files; both must be non-empty`);
+  }
+  return { train, test };
+}
+
+function mulberry(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function gaussian(random: () => number): number {
+  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+}
+
+/** Initial weight scales (× 1/√fan-in): the hidden layer starts at about 15-20 spikes per neuron per second on speech. */
+const INIT_INPUT_GAIN = 1;
+const INIT_RECURRENT_GAIN = 0.2;
+const INIT_OUTPUT_GAIN = 0.5;
+/** Initial time constants (ms): membrane and synapse spread log-uniformly (heterogeneous), or their geometric means (homogeneous). */
+export const TAU_MEMBRANE_MS: readonly [number, number] = [5, 100];
+export const TAU_SYNAPSE_MS: readonly [number, number] = [2, 20];
+export const TAU_READOUT_MS = 50;
+
+/**
+ * Initial parameters: scaled Gaussian weights; time constants spread (heterogeneous) or all
+ * equal (homogeneous), as decays per tick of `tickMs`.
+ */
+export function initParams(shape: RsnnShape, data: Float32Array, seed: number, homogeneous: boolean, tickMs: number): RsnnParams {
+  const p = paramsView(shape, data);
+  const random = mulberry(seed);
+  const { inputs: I, hidden: H } = shape;
+  for (let i = 0; i < p.wIn.length; i++) p.wIn[i] = (gaussian(random) * INIT_INPUT_GAIN) / Math.sqrt(I);
+  for (let i = 0; i < p.wRec.length; i++) p.wRec[i] = (gaussian(random) * INIT_RECURRENT_GAIN) / Math.sqrt(H);
+  for (let i = 0; i < p.wOut.length; i++) p.wOut[i] = (gaussian(random) * INIT_OUTPUT_GAIN) / Math.sqrt(H);
+  const spread = ([lo, hi]: readonly [number, number]): number => (homogeneous ? Math.sqrt(lo * hi) : Math.exp(Math.log(lo) + random() * Math.log(hi / lo)));
+  for (let h = 0; h < H; h++) {
+    p.rhoMem[h] = logit(Math.exp(-tickMs / spread(TAU_MEMBRANE_MS)));
+    p.rhoSyn[h] = logit(Math.exp(-tickMs / spread(TAU_SYNAPSE_MS)));
+  }
+  p.rhoOut.fill(logit(Math.exp(-tickMs / TAU_READOUT_MS)));
+  return p;
+}
+
+export async function trainCommand(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('train', argv, {
+    data: { type: 'string' },
+    out: { type: 'string' },
+    frontend: { type: 'string' },
+    hidden: { type: 'string' },
+    epochs: { type: 'string' },
+    'qat-epochs': { type: 'string' },
+    batch: { type: 'string' },
+    lr: { type: 'string' },
+    'rate-weight': { type: 'string' },
+    seed: { type: 'string' },
+    workers: { type: 'string' },
+    homogeneous: { type: 'boolean' },
+    'test-speaker': { type: 'string' },
+    limit: { type: 'string' },
+    'no-augment': { type: 'boolean' },
+    report: { type: 'string' },
+  });
+  if (values.help === true) {
+    process.stdout.write(TRAIN_HELP);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`train takes no positional arguments (got "${positionals[0]}"); see edgespike train --help`);
+  if (values.data === undefined || values.out === undefined) throw new UsageError('train needs --data <dir> and --out <model.json>; see edgespike train --help');
+  const log = (line: string): void => void process.stderr.write(line + '\n');
+  const started = performance.now();
+  const frontEndPath = values.frontend ?? DEFAULT_FRONTEND_PATH;
+  const frontEnd: FrontEndSpec = parseFrontEndText(readFileSync(frontEndPath, 'utf8'), frontEndPath);
+  const hidden = parsePositiveInt('hidden', values.hidden) ?? 128;
+  const epochs = values.epochs === '0' ? 0 : (parsePositiveInt('epochs', values.epochs) ?? 20);
+  const qatEpochs = values['qat-epochs'] === '0' ? 0 : (parsePositiveInt('qat-epochs', values['qat-epochs']) ?? 5);
+  const batchSize = parsePositiveInt('batch', values.batch) ?? 32;
+  const lr = parsePositive('lr', values.lr) ?? 0.003;
+  const rateWeight = values['rate-weight'] === undefined ? 0 : Number(values['rate-weight']);
+  const seed = values.seed === undefined ? 1 : Number(values.seed);
+  if (!Number.isInteger(seed)) throw new UsageError(`--seed must be a whole number (got "${values.seed}")`);
+  const workerCount = parsePositiveInt('workers', values.workers) ?? availableParallelism();
+  const homogeneous = values.homogeneous === true;
+  const tickMs = (1000 * frontEnd.tickSamples) / frontEnd.sampleRateHz;
+  const augment = values['no-augment'] === true ? undefined : defaultAugment(tickMs);
+
+  // Files, labels, split.
+  let files = await listLabelledFiles(values.data);
+  const limit = parsePositiveInt('limit', values.limit);
+  if (limit !== undefined) {
+    const seen = new Map<string, number>();
+    files = files.filter((f) => {
+      const n = (seen.get(f.label) ?? 0) + 1;
+      seen.set(f.label, n);
+      return n <= limit || f.index < 5;
+    });
+  }
+  const classNames = [...new Set(files.map((f) => f.label))].sort((a, b) => (/^\d+$/.test(a) && /^\d+$/.test(b) ? Number(a) - Number(b) : a.localeCompare(b)));
+  const split = splitFiles(files, values['test-speaker']);
+  log(`train: ${files.length} files, ${classNames.length} classes (${classNames.join(' ')}), ${split.train.length} training / ${split.test.length} test`);
+
+  // Rasters through the integer cochlea.
+  const inputs = 2 * frontEnd.channels;
+  const rasters: Uint8Array[] = [];
+  const ticks = new Int32Array(files.length);
+  const bar = createProgressBar(process.stderr, files.length);
+  for (const [i, f] of files.entries()) {
+    const samples = await readAudio(f.path, frontEnd.sampleRateHz);
+    const r = cochleaRaster(frontEnd, samples);
+    rasters.push(r.counts);
+    ticks[i] = r.ticks;
+    bar.update(i + 1, `front end: ${f.path}`);
+  }
+  bar.done();
+  const totalBytes = rasters.reduce((n, r) => n + r.length, 0);
+  const countsShared = new SharedArrayBuffer(Math.max(1, totalBytes));
+  const counts = new Uint8Array(countsShared);
+  const offsetsShared = new SharedArrayBuffer(files.length * 8);
+  const offsets = new Float64Array(offsetsShared);
+  let at = 0;
+  rasters.forEach((r, i) => {
+    offsets[i] = at;
+    counts.set(r, at);
+    at += r.length;
+  });
+  const ticksShared = new SharedArrayBuffer(files.length * 4);
+  new Int32Array(ticksShared).set(ticks);
+  const labelsShared = new SharedArrayBuffer(files.length * 4);
+  const labels = new Int32Array(labelsShared);
+  files.forEach((f, i) => (labels[i] = classNames.indexOf(f.label)));
+  const data: Dataset = { inputs, counts, offsets, ticks: new Int32Array(ticksShared), labels };
+  const meanTicks = split.train.reduce((s, i) => s + (ticks[i] as number), 0) / split.train.length;
+  log(`train: rasters ready (${(totalBytes / 1e6).toFixed(1)} MB, mean ${meanTicks.toFixed(0)} ticks a clip, ${((performance.now() - started) / 1000).toFixed(0)} s)`);
+
+  // Model and workers.
+  const shape: RsnnShape = { inputs, hidden, classes: classNames.length };
+  const size = paramCount(shape);
+  const paramsShared = new SharedArrayBuffer(size * 4);
+  const p = initParams(shape, new Float32Array(paramsShared), seed, homogeneous, tickMs);
+  const quantizedShared = new SharedArrayBuffer(quantizedSize(shape) * 4);
+  const quantized = quantizedViews(shape, quantizedShared);
+  const grads = Array.from({ length: workerCount }, () => new SharedArrayBuffer(size * 4));
+  // Run from TypeScript (tsx), a worker starts through bin/worker-boot.js, which registers the
+  // TypeScript loader in the worker; from dist/, the worker is plain JavaScript.
+  const fromSource = import.meta.url.endsWith('.ts');
+  const workerUrl = new URL(fromSource ? './trainWorker.ts' : './trainWorker.js', import.meta.url);
+  const bootUrl = fromSource ? new URL('../../bin/worker-boot.js', import.meta.url) : workerUrl;
+  const workers = grads.map(
+    (grad) =>
+      new Worker(bootUrl, {
+        workerData: { module: workerUrl.href, shape, params: paramsShared, grad, quantized: quantizedShared, counts: countsShared, offsets: offsetsShared, ticks: ticksShared, labels: labelsShared } satisfies WorkerInit & { module: string },
+      }),
+  );
+  let workerError: Error | undefined;
+  for (const w of workers) w.on('error', (error: Error) => (workerError ??= error));
+  const runBatch = (indices: number[], epoch: number, useQuantized: boolean): Promise<BatchResult> => {
+    if (workerError !== undefined) return Promise.reject(workerError);
+    const share = Math.ceil(indices.length / workers.length);
+    return Promise.all(
+      workers.map(
+        (w, k) =>
+          new Promise<BatchResult>((resolve, reject) => {
+            const part = indices.slice(k * share, (k + 1) * share);
+            if (part.length === 0) {
+              new Float32Array(grads[k] as SharedArrayBuffer).fill(0);
+              resolve({ loss: 0, correct: 0, spikes: 0, ticks: 0 });
+              return;
+            }
+            w.once('message', resolve);
+            w.once('exit', () => reject(workerError ?? new Error('a training worker stopped')));
+            w.postMessage({ indices: part, seed, epoch, augment, quantized: useQuantized, rateWeight, beta: 5 } satisfies WorkerBatch);
+          }),
+      ),
+    ).then((results) => results.reduce((a, r) => ({ loss: a.loss + r.loss, correct: a.correct + r.correct, spikes: a.spikes + r.spikes, ticks: a.ticks + r.ticks })));
+  };
+  // Frozen parameters: time constants when homogeneous; the (unused) class bias always.
+  const mask = new Uint8Array(size).fill(1);
+  const { inputs: I, hidden: H, classes: C } = shape;
+  const rhoStart = H * I + H * H + C * H;
+  mask.fill(0, size - C); // bias
+  if (homogeneous) mask.fill(0, rhoStart, size);
+  const adam = createAdam(size);
+  const gradSum = new Float32Array(size);
+  const work = createWork(shape);
+  const testAccuracy = (useQuantized: boolean): number => {
+    let correct = 0;
+    for (const i of split.test) if (predict(p, clipOf(data, i), work, useQuantized ? quantized : undefined) === labels[i]) correct++;
+    return correct / split.test.length;
+  };
+  const history: { epoch: number; phase: string; loss: number; trainAccuracy: number; testAccuracy: number; hiddenRate: number }[] = [];
+  const random = mulberry(seed ^ 0x5bd1e995);
+  const total = epochs + qatEpochs;
+  /** The float model's test accuracy at the end of float training (before fine-tuning). */
+  let floatAccuracy: number | undefined;
+  try {
+    for (let epoch = 0; epoch < total; epoch++) {
+      const qat = epoch >= epochs;
+      const order = [...split.train];
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [order[i], order[j]] = [order[j] as number, order[i] as number];
+      }
+      // Cosine decay over the float epochs; a tenth of the rate while fine-tuning.
+      const rate = qat ? lr * 0.1 : lr * (0.1 + 0.9 * 0.5 * (1 + Math.cos((Math.PI * epoch) / Math.max(1, epochs))));
+      let loss = 0;
+      let correct = 0;
+      let spikes = 0;
+      let tickCount = 0;
+      const batches = Math.ceil(order.length / batchSize);
+      const epochBar = createProgressBar(process.stderr, batches);
+      for (let b = 0; b < batches; b++) {
+        const indices = order.slice(b * batchSize, (b + 1) * batchSize);
+        if (qat) {
+          const q = quantizeModel(p);
+          const f = q.forward;
+          quantized.weights?.wIn.set(f.weights?.wIn ?? []);
+          quantized.weights?.wRec.set(f.weights?.wRec ?? []);
+          quantized.weights?.wOut.set(f.weights?.wOut ?? []);
+          quantized.alphaSyn?.set(f.alphaSyn ?? []);
+          quantized.alphaMem?.set(f.alphaMem ?? []);
+          quantized.alphaOut?.set(f.alphaOut ?? []);
+        }
+        const r = await runBatch(indices, epoch, qat);
+        gradSum.fill(0);
+        for (const g of grads) {
+          const view = new Float32Array(g);
+          for (let i = 0; i < size; i++) gradSum[i] = (gradSum[i] as number) + (view[i] as number);
+        }
+        for (let i = 0; i < size; i++) gradSum[i] = (gradSum[i] as number) / indices.length;
+        adamStep(adam, p.data, gradSum, rate, mask);
+        loss += r.loss;
+        correct += r.correct;
+        spikes += r.spikes;
+        tickCount += r.ticks;
+        epochBar.update(b + 1, `epoch ${epoch + 1}/${total}${qat ? ' (quantization-aware)' : ''}  loss ${(loss / ((b + 1) * batchSize)).toFixed(3)}  train acc ${(100 * correct / Math.min(order.length, (b + 1) * batchSize)).toFixed(1)}%`);
+      }
+      epochBar.done();
+      if (qat) {
+        const q = quantizeModel(p);
+        quantized.weights?.wIn.set(q.forward.weights?.wIn ?? []);
+        quantized.weights?.wRec.set(q.forward.weights?.wRec ?? []);
+        quantized.weights?.wOut.set(q.forward.weights?.wOut ?? []);
+        quantized.alphaSyn?.set(q.forward.alphaSyn ?? []);
+        quantized.alphaMem?.set(q.forward.alphaMem ?? []);
+        quantized.alphaOut?.set(q.forward.alphaOut ?? []);
+      }
+      const acc = testAccuracy(qat);
+      const entry = { epoch: epoch + 1, phase: qat ? 'quantization-aware' : 'float', loss: loss / order.length, trainAccuracy: correct / order.length, testAccuracy: acc, hiddenRate: (1000 * spikes) / Math.max(1, tickCount * hidden * tickMs) };
+      history.push(entry);
+      if (epoch === epochs - 1) floatAccuracy = acc;
+      log(`epoch ${entry.epoch}/${total} ${entry.phase}: loss ${entry.loss.toFixed(3)}, train ${(100 * entry.trainAccuracy).toFixed(1)}%, test ${(100 * acc).toFixed(1)}%, hidden rate ${entry.hiddenRate.toFixed(1)} spikes/neuron/s, ${((performance.now() - started) / 60000).toFixed(1)} min`);
+    }
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+
+  // Export, then check the fixed-point network itself on the test set.
+  floatAccuracy ??= testAccuracy(false);
+  const q = quantizeModel(p);
+  const quantizedFloatAccuracy = (() => {
+    const f = q.forward;
+    let correct = 0;
+    for (const i of split.test) if (predict(p, clipOf(data, i), work, f) === labels[i]) correct++;
+    return correct / split.test.length;
+  })();
+  const names = cochleaInputNames(frontEnd.channels);
+  const meta: Record<string, unknown> = {
+    task: 'audio-classify',
+    classes: classNames,
+    readout: 'mean',
+    frontEnd,
+  };
+  const json = exportNetworkJson(q, names, classNames.length, 'digits', meta);
+  const spec = parseNetwork(json);
+  const classifier = createClassifier(spec);
+  let fixedCorrect = 0;
+  let spikeSum = 0;
+  let opsSum = 0;
+  for (const i of split.test) {
+    const clip = clipOf(data, i);
+    const c = classify(classifier, clip.counts, clip.ticks);
+    if (c.label === labels[i]) fixedCorrect++;
+    spikeSum += c.spikes;
+    opsSum += c.synapticOps;
+  }
+  const fixedAccuracy = fixedCorrect / split.test.length;
+  const report = {
+    data: values.data,
+    files: files.length,
+    classes: classNames,
+    trainFiles: split.train.length,
+    testFiles: split.test.length,
+    split: values['test-speaker'] !== undefined ? `speaker ${values['test-speaker']} held out` : 'FSDD indices 0-4 (or a tenth per label) held out',
+    shape,
+    homogeneous,
+    augment: augment !== undefined,
+    seed,
+    epochs,
+    qatEpochs,
+    batchSize,
+    lr,
+    rateWeight,
+    workers: workerCount,
+    minutes: (performance.now() - started) / 60000,
+    accuracy: { float: floatAccuracy, quantizedFloat: quantizedFloatAccuracy, fixedPoint: fixedAccuracy },
+    perInferenceTest: { hiddenSpikes: spikeSum / split.test.length, synapticOps: opsSum / split.test.length },
+    history,
+  };
+  meta.training = report;
+  writeFileSync(values.out, JSON.stringify(json) + '\n');
+  if (values.report !== undefined) writeFileSync(values.report, JSON.stringify(report, null, 2) + '\n');
+  log(`train: test accuracy float ${(100 * floatAccuracy).toFixed(2)}%, quantized (float sim) ${(100 * quantizedFloatAccuracy).toFixed(2)}%, fixed-point ${(100 * fixedAccuracy).toFixed(2)}% (${split.test.length} clips)`);
+  log(`train: wrote ${values.out} in ${((performance.now() - started) / 60000).toFixed(1)} min`);
+  process.stdout.write(JSON.stringify({ type: 'training', accuracy: report.accuracy, minutes: report.minutes }) + '\n');
+  return 0;
+}
