@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { UsageError, ValidationError } from '../core/errors.ts';
 import { cochleaInputNames } from '../filterbank/cochlea.ts';
-import { parseFrontEndText, type FrontEndSpec } from '../filterbank/frontEnd.ts';
+import { frontEndToJson, parseFrontEndText, type FrontEndSpec } from '../filterbank/frontEnd.ts';
 import { createClassifier, classify } from '../snn/classifier.ts';
 import { parseNetwork } from '../snn/network.ts';
 import { adamStep, createAdam } from '../snn/train/adam.ts';
@@ -353,7 +353,7 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
     task: 'audio-classify',
     classes: classNames,
     readout: 'mean',
-    frontEnd,
+    frontEnd: frontEndToJson(frontEnd),
   };
   const json = exportNetworkJson(q, names, classNames.length, 'digits', meta);
   const spec = parseNetwork(json);

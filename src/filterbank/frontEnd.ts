@@ -311,6 +311,32 @@ export function parseFrontEnd(json: unknown): FrontEndSpec {
   return spec;
 }
 
+/**
+ * The JSON description of a validated front end (what `parseFrontEnd` reads back to the same
+ * spec): how a trained model carries its front end.
+ */
+export function frontEndToJson(spec: FrontEndSpec): Record<string, unknown> {
+  const bw = spec.filter.bandwidth;
+  return {
+    format: spec.format,
+    version: spec.version,
+    name: spec.name,
+    description: spec.description,
+    sampleRateHz: spec.sampleRateHz,
+    channels: spec.channels,
+    minHz: spec.minHz,
+    maxHz: spec.maxHz,
+    spacing: spec.spacing,
+    filter: { kind: spec.filter.kind, stages: spec.filter.stages, ...(bw.kind === 'q' ? { q: bw.q } : { bandwidthErb: bw.erbs }) },
+    coefficientBits: spec.coefficientBits,
+    stateFractionBits: spec.stateFractionBits,
+    envelope: { rectify: spec.envelope.rectify, smoothShift: spec.envelope.smoothShift },
+    compression: spec.compression.kind === 'none' ? 'none' : { kind: 'log2', floorCounts: spec.compression.floorCounts },
+    tickSamples: spec.tickSamples,
+    deltaModulator: { ...spec.deltaModulator },
+  };
+}
+
 /** Parse front-end JSON text; a syntax error becomes a ValidationError naming the source. */
 export function parseFrontEndText(text: string, source = 'frontend'): FrontEndSpec {
   let json: unknown;
