@@ -237,7 +237,22 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
       }),
   );
   let workerError: Error | undefined;
-  for (const w of workers) w.on('error', (error: Error) => (workerError ??= error));
+  // One batch share in flight per worker; its promise settles on the worker's reply, or fails
+  // when the worker errors or stops.
+  const pending: ({ resolve: (r: BatchResult) => void; reject: (e: Error) => void } | undefined)[] = workers.map(() => undefined);
+  workers.forEach((w, k) => {
+    const fail = (error: Error): void => {
+      workerError ??= error;
+      pending[k]?.reject(workerError);
+      pending[k] = undefined;
+    };
+    w.on('message', (result: BatchResult) => {
+      pending[k]?.resolve(result);
+      pending[k] = undefined;
+    });
+    w.on('error', fail);
+    w.on('exit', () => fail(new Error('a training worker stopped')));
+  });
   const runBatch = (indices: number[], epoch: number, useQuantized: boolean): Promise<BatchResult> => {
     if (workerError !== undefined) return Promise.reject(workerError);
     const share = Math.ceil(indices.length / workers.length);
@@ -251,8 +266,7 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
               resolve({ loss: 0, correct: 0, spikes: 0, ticks: 0 });
               return;
             }
-            w.once('message', resolve);
-            w.once('exit', () => reject(workerError ?? new Error('a training worker stopped')));
+            pending[k] = { resolve, reject };
             w.postMessage({ indices: part, seed, epoch, augment, quantized: useQuantized, rateWeight, beta: 5 } satisfies WorkerBatch);
           }),
       ),
