@@ -42,6 +42,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     summary: 'train a spiking sound classifier on labelled WAV files and export it in fixed point',
     load: async () => import('./cli/train.ts').then((m) => ({ help: m.TRAIN_HELP, run: m.trainCommand })),
   },
+  classify: {
+    summary: 'classify sound clips (WAV) with the spiking audio model: labels, accuracy, spike cost and energy',
+    load: async () => import('./cli/classify.ts').then((m) => ({ help: m.CLASSIFY_HELP, run: m.classifyCommand })),
+  },
   bench: {
     summary: 'time each pipeline stage and the whole pipeline (x real time) and measure memory',
     load: async () => import('./cli/bench.ts').then((m) => ({ help: m.BENCH_HELP, run: m.benchCommand })),

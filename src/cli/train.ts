@@ -40,7 +40,7 @@ Options:
   --out FILE          where to write the model (network + front end)
   --frontend FILE     front-end description. Default: src/filterbank/frontends/digits.json
   --hidden N          recurrent LIF neurons. Default: 128
-  --epochs N          float training epochs. Default: 20
+  --epochs N          float training epochs. Default: 40
   --qat-epochs N      quantization-aware fine-tuning epochs. Default: 5
   --batch N           clips per gradient step. Default: 32
   --lr X              Adam learning rate. Default: 0.003
@@ -157,7 +157,7 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
   const frontEndPath = values.frontend ?? DEFAULT_FRONTEND_PATH;
   const frontEnd: FrontEndSpec = parseFrontEndText(readFileSync(frontEndPath, 'utf8'), frontEndPath);
   const hidden = parsePositiveInt('hidden', values.hidden) ?? 128;
-  const epochs = values.epochs === '0' ? 0 : (parsePositiveInt('epochs', values.epochs) ?? 20);
+  const epochs = values.epochs === '0' ? 0 : (parsePositiveInt('epochs', values.epochs) ?? 40);
   const qatEpochs = values['qat-epochs'] === '0' ? 0 : (parsePositiveInt('qat-epochs', values['qat-epochs']) ?? 5);
   const batchSize = parsePositiveInt('batch', values.batch) ?? 32;
   const lr = parsePositive('lr', values.lr) ?? 0.003;

@@ -64,3 +64,52 @@ export function cochleaRaster(frontEnd: FrontEndSpec, samples: Int32Array): { co
   const n = processCochlea(cochlea, samples, samples.length, counts);
   return { counts: counts.subarray(0, n * 2 * frontEnd.channels), ticks: n };
 }
+
+/** A WAV file and the label its name or folder gives, if any (for classifying). */
+export interface MaybeLabelledFile {
+  readonly path: string;
+  /** The label, as `listLabelledFiles` reads it; undefined when neither the name nor a sub-folder gives one. */
+  readonly label: string | undefined;
+  /** FSDD speaker, or the sub-folder path; '' when unknown. */
+  readonly speaker: string;
+  /** FSDD index (0..49), or -1 when the name has none. */
+  readonly index: number;
+}
+
+/**
+ * The WAV files `pathOrDir` names, labelled as `listLabelledFiles` labels them (FSDD names
+ * first, else the first sub-folder of `pathOrDir` a file sits in), except that a file with no
+ * label is kept with `label: undefined` instead of failing the list. A file named directly is
+ * labelled by its name only.
+ * @param pathOrDir a `.wav` file or a folder (searched recursively, sorted by path)
+ * @throws as `listWavFiles`: InputNotFoundError (missing path, folder without .wav files),
+ *   ValidationError (a file not named .wav)
+ * @example await listFilesWithLabels('fixtures/audio-digits')
+ *   // → [{ path: 'fixtures/audio-digits/0_engb_0.wav', label: '0', speaker: 'engb', index: 0 }, ...,
+ *   //    { path: 'fixtures/audio-digits/stream-3-1-4.wav', label: undefined, speaker: '', index: -1 }]
+ */
+export async function listFilesWithLabels(pathOrDir: string): Promise<MaybeLabelledFile[]> {
+  const files = await listWavFiles(pathOrDir);
+  return files.map((path) => {
+    const m = FSDD_NAME.exec(basename(path));
+    if (m !== null) return { path, label: m[1] as string, speaker: m[2] as string, index: Number(m[3]) };
+    const folder = relative(pathOrDir, dirname(path));
+    if (folder === '' || folder.startsWith('..')) return { path, label: undefined, speaker: '', index: -1 };
+    return { path, label: folder.split(/[\\/]/)[0] as string, speaker: folder, index: -1 };
+  });
+}
+
+/**
+ * Whether a labelled file is in the test split `edgespike train` holds out by default: FSDD
+ * indices 0-4 (as FSDD defines it), otherwise a deterministic tenth of the files chosen by a
+ * hash (FNV-1a, 32-bit) of the path as listed, so the folder must be given the same way as to
+ * `train`. Unlabelled files are in neither split.
+ * @example inTestSplit({ path: 'fsdd/7_george_3.wav', label: '7', speaker: 'george', index: 3 }) → true
+ */
+export function inTestSplit(file: MaybeLabelledFile): boolean {
+  if (file.label === undefined) return false;
+  if (file.index >= 0) return file.index < 5;
+  let h = 2166136261;
+  for (const ch of file.path) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
+  return h % 10 === 0;
+}
