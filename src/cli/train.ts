@@ -18,7 +18,7 @@ import { defaultAugment } from '../snn/train/augment.ts';
 import { clipOf, predict, type BatchResult, type Dataset } from '../snn/train/batch.ts';
 import { exportNetworkJson, quantizeModel } from '../snn/train/quantize.ts';
 import { createWork, logit, paramCount, paramsView, type RsnnParams, type RsnnShape } from '../snn/train/rsnn.ts';
-import { cochleaRaster, listLabelledFiles, readAudio, type LabelledFile } from '../pipeline/audioDataset.ts';
+import { cochleaRaster, inTestSplit, listFilesWithLabels, readAudio, type LabelledFile } from '../pipeline/audioDataset.ts';
 import { parseCommandArgs, parsePositive, parsePositiveInt } from './args.ts';
 import { createProgressBar } from './progress.ts';
 import { quantizedSize, quantizedViews, type WorkerBatch, type WorkerInit } from './trainWorker.ts';
@@ -66,17 +66,7 @@ interface Split {
 function splitFiles(files: readonly LabelledFile[], testSpeaker: string | undefined): Split {
   const train: number[] = [];
   const test: number[] = [];
-  files.forEach((f, i) => {
-    let isTest: boolean;
-    if (testSpeaker !== undefined) isTest = f.speaker === testSpeaker;
-    else if (f.index >= 0) isTest = f.index < 5;
-    else {
-      let h = 2166136261;
-      for (const ch of f.path) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
-      isTest = h % 10 === 0;
-    }
-    (isTest ? test : train).push(i);
-  });
+  files.forEach((f, i) => (((testSpeaker !== undefined ? f.speaker === testSpeaker : inTestSplit(f)) ? test : train).push(i)));
   if (train.length === 0 || test.length === 0) {
     throw new ValidationError(`the split has ${train.length} training and ${test.length} test files; both must be non-empty`);
   }
@@ -170,7 +160,15 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
   const augment = values['no-augment'] === true ? undefined : defaultAugment(tickMs);
 
   // Files, labels, split.
-  let files = await listLabelledFiles(values.data);
+  const found = await listFilesWithLabels(values.data);
+  let files: LabelledFile[] = found.filter((f): f is LabelledFile => f.label !== undefined);
+  if (files.length === 0) {
+    throw new ValidationError(`${values.data}: no labelled WAV files; name files {label}_{speaker}_{index}.wav (FSDD) or put them in one folder per label`);
+  }
+  if (files.length < found.length) {
+    const skipped = found.filter((f) => f.label === undefined);
+    log(`train: skipping ${skipped.length} file${skipped.length === 1 ? '' : 's'} without a label (${skipped[0]?.path}${skipped.length > 1 ? ', ...' : ''})`);
+  }
   const limit = parsePositiveInt('limit', values.limit);
   if (limit !== undefined) {
     const seen = new Map<string, number>();
