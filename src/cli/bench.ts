@@ -1,9 +1,10 @@
 /**
  * `edgespike bench` (`npm run bench`): how fast each stage and the whole ECG pipeline run, as
- * seconds of signal per second of CPU ("x real time"), and how much memory a replay holds.
- * Ratios, not raw times: the machines this runs on are shared and noisy, so each figure is
- * the best of several timed passes after a warm-up, and a baseline (a bare pass over the
- * samples) is measured in the same run for scale.
+ * seconds of signal per second of CPU ("x real time"), and how much memory a replay holds;
+ * then the same for the streaming audio digits pipeline (`benchAudio.ts`), with the model's
+ * size and activity. Ratios, not raw times: the machines this runs on are shared and noisy, so
+ * each figure is the best of several timed passes after a warm-up, and a baseline (a bare pass
+ * over the samples) is measured in the same run for scale.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -12,12 +13,12 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lastValueFrom, tap } from 'rxjs';
-import { ValidationError } from '../core/errors.ts';
+import { UsageError, ValidationError } from '../core/errors.ts';
 import { createQrsBandpass, processQrsBandpass, qrsBandpassDelaySamples } from '../condition/qrsBandpass.ts';
 import { createBeatDetector, flushBeatDetector, processBeatDetector } from '../detect/beatDetector.ts';
 import { createDeltaModulator, processDeltaModulator } from '../encode/deltaModulator.ts';
 import { createFloatLifNetwork, processFloatLifChunk } from '../snn/floatReference.ts';
-import { createLifNetwork, createSpikeEvents, processLifChunk } from '../snn/lif.ts';
+import { createLifNetwork, createSpikeEvents, processLifChunk, processLifChunkReference } from '../snn/lif.ts';
 import { createLifRunner } from '../snn/lifCompiled.ts';
 import { ecgPipeline } from '../pipeline/ecgPipeline.ts';
 import { loadEcgModel, type EcgModel } from '../pipeline/ecgModel.ts';
@@ -26,11 +27,14 @@ import { readWholeRecord } from '../sources/readWhole.ts';
 import { recordSource } from '../sources/recordSource.ts';
 import { parseWfdbHeader } from '../formats/wfdb/header.ts';
 import { parseCommandArgs, parsePositiveInt } from './args.ts';
+import { audioBenchClips, benchAudio, formatAudioBench, type AudioBench } from './benchAudio.ts';
 import { benchDecoders, benchLive, type DecoderBench, type LiveBench } from './benchDevices.ts';
 
 const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DEFAULT_MITDB = resolve(PROJECT_ROOT, '..', 'shared', 'datasets', 'mitdb');
 const FIXTURE = resolve(PROJECT_ROOT, 'fixtures', 'synthetic-ecg', 'ecgsyn_360hz');
+const DEFAULT_FSDD = resolve(PROJECT_ROOT, '..', 'shared', 'datasets', 'fsdd');
+const AUDIO_FIXTURES = resolve(PROJECT_ROOT, 'fixtures', 'audio-digits');
 const CHUNK = 512;
 
 export const BENCH_HELP = `Usage: edgespike bench [records or directory...] [options]
@@ -43,8 +47,19 @@ ratio to a bare pass over the samples measured in the same run, then the wall ti
 resident memory of whole "edgespike replay --speed max" processes on a 30-minute record and
 on a record three times as long.
 
+Then the streaming audio digits pipeline: the bundled digits model's cochlea front end
+(band-pass bank, envelopes, delta modulation) and its fixed-point LIF network, on the FSDD
+test split (recordings 0-4 of ../shared/datasets/fsdd; else the bundled espeak clips in
+fixtures/audio-digits) joined as one stream, in chunks of ${CHUNK} samples: x real time per
+stage and in all, the network engine's speed against the reference engine (same run), and
+the model's size and activity (neurons, weights, spikes, synaptic operations and neuron
+updates per second and per clip, energy estimate against the dense network).
+
 Options:
   --repeat N    timed passes per stage (the best is kept). Default: 5
+  --audio PATH  a .wav file or folder for the audio section (all its clips). Default: as above
+  --no-audio    skip the audio section
+  --no-ecg      skip the ECG stages and the replay-process check (audio, devices, live still run)
   --no-memory   skip the replay-process timing and memory check
   --no-live     skip the live-stream cost (edgespike run, the compiled command, on a socat
                 pty fed with the AD8232 fixture at 360 lines/s for 40 s: CPU share of one
@@ -145,21 +160,29 @@ async function tripleRecord(path: string, dir: string): Promise<string> {
   return join(dir, name);
 }
 
-export async function benchCommand(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('bench', argv, {
-    repeat: { type: 'string' },
-    'no-memory': { type: 'boolean' },
-    'no-live': { type: 'boolean' },
-    'no-devices': { type: 'boolean' },
-    json: { type: 'boolean' },
-  });
-  if (values.help === true) {
-    process.stdout.write(BENCH_HELP);
-    return 0;
-  }
-  const repeat = parsePositiveInt('repeat', values.repeat) ?? 5;
+interface MemoryResult {
+  readonly launcher: string;
+  readonly record: string;
+  readonly wallSeconds: number;
+  readonly peakRssMb: number;
+  readonly beats: number;
+  readonly signalSeconds: number;
+}
+
+interface EcgBench {
+  readonly records: readonly Loaded[];
+  readonly signalSeconds: number;
+  readonly totalSamples: number;
+  readonly tickRateHz: number;
+  readonly results: readonly StageResult[];
+  readonly baseline: StageResult;
+  readonly pipeline: StageResult;
+  readonly memory: MemoryResult[] | undefined;
+}
+
+/** The ECG stages, the whole ECG pipeline and (with `withMemory`) the replay processes. */
+async function benchEcg(positionals: readonly string[], repeat: number, withMemory: boolean, log: (line: string) => void): Promise<EcgBench> {
   const model: EcgModel = loadEcgModel();
-  const log = (line: string): void => void process.stderr.write(line + '\n');
 
   let paths: string[];
   if (positionals.length > 0) {
@@ -249,11 +272,19 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
       });
     }
   }));
-  record('network (fixed-point LIF, interpreted)', await timeBest(repeat, () => {
+  record('network (fixed-point LIF, fast)', await timeBest(repeat, () => {
     for (const s of spikes) {
       const net = createLifNetwork(model.network);
       chunks(s.length / 2, (start, count) => {
         sink += processLifChunk(net, s.subarray(2 * start, 2 * (start + count)), count, events);
+      });
+    }
+  }));
+  record('network (fixed-point LIF, reference)', await timeBest(repeat, () => {
+    for (const s of spikes) {
+      const net = createLifNetwork(model.network);
+      chunks(s.length / 2, (start, count) => {
+        sink += processLifChunkReference(net, s.subarray(2 * start, 2 * (start + count)), count, events);
       });
     }
   }));
@@ -295,8 +326,8 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
   const baseline = results[0] as StageResult;
   const pipeline = results.find((r) => r.stage.startsWith('whole')) as StageResult;
 
-  let memory: { launcher: string; record: string; wallSeconds: number; peakRssMb: number; beats: number; signalSeconds: number }[] | undefined;
-  if (values['no-memory'] !== true) {
+  let memory: MemoryResult[] | undefined;
+  if (withMemory) {
     const longest = records.reduce((a, b) => (b.samples.length > a.samples.length ? b : a));
     log(`bench: replay processes (wall time incl. start-up, peak RSS) on ${longest.name} and a 3x copy`);
     const dir = await mkdtemp(join(tmpdir(), 'edgespike-bench-'));
@@ -318,6 +349,38 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
       await rm(dir, { recursive: true, force: true });
     }
   }
+  return { records, signalSeconds, totalSamples, tickRateHz: model.tickRateHz, results, baseline, pipeline, memory };
+}
+
+export async function benchCommand(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('bench', argv, {
+    repeat: { type: 'string' },
+    'no-memory': { type: 'boolean' },
+    'no-live': { type: 'boolean' },
+    'no-devices': { type: 'boolean' },
+    'no-audio': { type: 'boolean' },
+    'no-ecg': { type: 'boolean' },
+    audio: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (values.help === true) {
+    process.stdout.write(BENCH_HELP);
+    return 0;
+  }
+  const repeat = parsePositiveInt('repeat', values.repeat) ?? 5;
+  if (values['no-ecg'] === true && positionals.length > 0) {
+    throw new UsageError('bench: records were given with --no-ecg, which skips them; drop one or the other');
+  }
+  if (values['no-audio'] === true && values.audio !== undefined) {
+    throw new UsageError('bench: --audio was given with --no-audio, which skips it; drop one or the other');
+  }
+  const log = (line: string): void => void process.stderr.write(line + '\n');
+  const ecg = values['no-ecg'] === true ? undefined : await benchEcg(positionals, repeat, values['no-memory'] !== true, log);
+  let audio: AudioBench | undefined;
+  if (values['no-audio'] !== true) {
+    const { source, files } = await audioBenchClips(values.audio, DEFAULT_FSDD, AUDIO_FIXTURES);
+    audio = await benchAudio(files, { source, chunkSamples: CHUNK, repeat, log });
+  }
 
   let decoders: DecoderBench[] | undefined;
   if (values['no-devices'] !== true) {
@@ -333,14 +396,19 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
   }
 
   const report = {
-    records: records.map((r) => r.name),
-    signalSeconds,
-    samples: totalSamples,
-    chunkSamples: CHUNK,
-    repeat,
-    stages: results.map((r) => ({ ...r, ratioToBaseline: r.cpuSeconds / baseline.cpuSeconds })),
-    pipelineXRealTime: pipeline.xRealTime,
-    memory,
+    ...(ecg === undefined
+      ? {}
+      : {
+          records: ecg.records.map((r) => r.name),
+          signalSeconds: ecg.signalSeconds,
+          samples: ecg.totalSamples,
+          chunkSamples: CHUNK,
+          repeat,
+          stages: ecg.results.map((r) => ({ ...r, ratioToBaseline: r.cpuSeconds / ecg.baseline.cpuSeconds })),
+          pipelineXRealTime: ecg.pipeline.xRealTime,
+          memory: ecg.memory,
+        }),
+    audio,
     decoders,
     live,
   };
@@ -348,23 +416,28 @@ export async function benchCommand(argv: readonly string[]): Promise<number> {
     process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     return 0;
   }
-  const lines = [
-    `ECG pipeline benchmark: ${records.length} record(s), ${(signalSeconds / 3600).toFixed(2)} h of signal at ${model.tickRateHz} Hz, chunks of ${CHUNK}`,
-    '',
-    `${'stage'.padEnd(38)} ${'x real time'.padStart(12)} ${'Msamples/s'.padStart(11)} ${'CPU / baseline'.padStart(15)}`,
-    ...results.map(
-      (r) =>
-        `${r.stage.padEnd(38)} ${Math.round(r.xRealTime).toLocaleString('en-US').padStart(12)} ${r.megaSamplesPerSecond.toFixed(1).padStart(11)} ${(r.cpuSeconds / baseline.cpuSeconds).toFixed(1).padStart(15)}`,
-    ),
-    '',
-    `whole pipeline: ${Math.round(pipeline.xRealTime).toLocaleString('en-US')} x real time on one core (target >= 50,000)`,
-  ];
-  if (memory !== undefined) {
-    lines.push('', `${'replay --speed max, whole process'.padEnd(32)} ${'record'.padEnd(8)} ${'signal s'.padStart(9)} ${'wall s'.padStart(7)} ${'peak RSS MB'.padStart(12)}`);
-    for (const m of memory) {
-      lines.push(`${m.launcher.padEnd(32)} ${m.record.padEnd(8)} ${m.signalSeconds.toFixed(0).padStart(9)} ${m.wallSeconds.toFixed(2).padStart(7)} ${m.peakRssMb.toFixed(1).padStart(12)}`);
+  const lines: string[] = [];
+  if (ecg !== undefined) {
+    const { records, signalSeconds, results, baseline, pipeline, memory } = ecg;
+    lines.push(
+      `ECG pipeline benchmark: ${records.length} record(s), ${(signalSeconds / 3600).toFixed(2)} h of signal at ${ecg.tickRateHz} Hz, chunks of ${CHUNK}`,
+      '',
+      `${'stage'.padEnd(38)} ${'x real time'.padStart(12)} ${'Msamples/s'.padStart(11)} ${'CPU / baseline'.padStart(15)}`,
+      ...results.map(
+        (r) =>
+          `${r.stage.padEnd(38)} ${Math.round(r.xRealTime).toLocaleString('en-US').padStart(12)} ${r.megaSamplesPerSecond.toFixed(1).padStart(11)} ${(r.cpuSeconds / baseline.cpuSeconds).toFixed(1).padStart(15)}`,
+      ),
+      '',
+      `whole pipeline: ${Math.round(pipeline.xRealTime).toLocaleString('en-US')} x real time on one core (target >= 50,000)`,
+    );
+    if (memory !== undefined) {
+      lines.push('', `${'replay --speed max, whole process'.padEnd(32)} ${'record'.padEnd(8)} ${'signal s'.padStart(9)} ${'wall s'.padStart(7)} ${'peak RSS MB'.padStart(12)}`);
+      for (const m of memory) {
+        lines.push(`${m.launcher.padEnd(32)} ${m.record.padEnd(8)} ${m.signalSeconds.toFixed(0).padStart(9)} ${m.wallSeconds.toFixed(2).padStart(7)} ${m.peakRssMb.toFixed(1).padStart(12)}`);
+      }
     }
   }
+  if (audio !== undefined) lines.push(...(lines.length > 0 ? [''] : []), ...formatAudioBench(audio));
   if (decoders !== undefined) {
     lines.push('', `${'device stream (64-byte chunks)'.padEnd(32)} ${'MB/s'.padStart(8)} ${'x 1 Mbaud'.padStart(10)}`);
     for (const d of decoders) {

@@ -23,8 +23,13 @@
  *
  * Cost per tick: O(neurons) updates plus one accumulate per (spike × fan-out): only spikes
  * cost synaptic operations. No allocation after `createLifNetwork`.
+ *
+ * Engines, all bit-identical: `processLifChunk` (the one to call) runs the fast form in
+ * `lifFast.ts`; `processLifChunkReference` is the plain form, the definition the others are
+ * tested against; `lifCompiled.ts` writes small networks out as straight-line code.
  */
 import type { NetworkSpec } from './network.ts';
+import { createLifDeliveryPlan, processLifChunkFast, type LifDeliveryPlan } from './lifFast.ts';
 
 /** Compiled, mutable network state. Create with `createLifNetwork`. */
 export interface LifNetwork {
@@ -49,6 +54,8 @@ export interface LifNetwork {
   readonly synTarget: Uint16Array;
   readonly synWeight: Int32Array;
   readonly synDelay: Uint16Array;
+  /** The same synapses grouped for fast delivery (see `lifFast.ts`). */
+  readonly delivery: LifDeliveryPlan;
   // State.
   readonly exc: Int32Array;
   readonly inh: Int32Array;
@@ -128,6 +135,8 @@ export function createLifNetwork(spec: NetworkSpec): LifNetwork {
   spec.outputs.forEach((name, i) => {
     outputIndex[neuronIndex.get(name) as number] = i;
   });
+  const inputStart = rowStart.slice(0, inputCount + 1);
+  const neuronStart = rowStart.slice(inputCount);
   return {
     spec,
     neuronCount,
@@ -142,11 +151,12 @@ export function createLifNetwork(spec: NetworkSpec): LifNetwork {
     resetToZero: Uint8Array.from(spec.neurons, (n) => (n.reset === 'zero' ? 1 : 0)),
     refractoryTicks: Uint16Array.from(spec.neurons, (n) => n.refractoryTicks),
     membraneMin: Int32Array.from(spec.neurons, (n) => n.membraneMin ?? stateMin),
-    inputStart: rowStart.slice(0, inputCount + 1),
-    neuronStart: rowStart.slice(inputCount),
+    inputStart,
+    neuronStart,
     synTarget,
     synWeight,
     synDelay,
+    delivery: createLifDeliveryPlan({ neuronCount, inputCount, inputStart, neuronStart, synTarget, synWeight, synDelay }),
     exc: new Int32Array(neuronCount),
     inh: new Int32Array(neuronCount),
     membrane: new Int32Array(neuronCount),
@@ -187,7 +197,10 @@ export interface LifTrace {
 }
 
 /**
- * Run the network for `ticks` ticks.
+ * Run the network for `ticks` ticks. This is the engine to call: it runs the fast form
+ * (`lifFast.ts`: synapses grouped by source and delay, unclamped adds where the network is
+ * proven unable to overflow a sum), which gives exactly the results of
+ * `processLifChunkReference`, bit for bit (tested on random networks).
  * @param net state from `createLifNetwork`, updated in place
  * @param input spike counts, ticks × inputs row-major (`input[t * inputCount + i]`)
  * @param ticks how many ticks to run
@@ -199,6 +212,30 @@ export interface LifTrace {
  *   input counts [1, 1, 1, 1, 1, 1] → spikes at ticks 2 and 5
  */
 export function processLifChunk(
+  net: LifNetwork,
+  input: Uint8Array,
+  ticks: number,
+  events: LifSpikeEvents,
+  trace?: LifTrace,
+): number {
+  return processLifChunkFast(net, input, ticks, events, trace);
+}
+
+/**
+ * The reference engine: the equations above written plainly, one synapse at a time (ring
+ * index, sign and saturation per synaptic add). Slower; kept as the definition the fast and
+ * the compiled engines are tested against. Same contract as `processLifChunk`.
+ * @param net state from `createLifNetwork`, updated in place
+ * @param input spike counts, ticks × inputs row-major (`input[t * inputCount + i]`)
+ * @param ticks how many ticks to run
+ * @param events caller-owned output buffers; must hold every output spike of the chunk
+ *   (at most ticks × outputs)
+ * @param trace optional membrane recording
+ * @returns the number of output spike events written
+ * @example a neuron with threshold 3, memShift 30 (no leak), one input synapse of weight 1:
+ *   input counts [1, 1, 1, 1, 1, 1] → spikes at ticks 2 and 5
+ */
+export function processLifChunkReference(
   net: LifNetwork,
   input: Uint8Array,
   ticks: number,

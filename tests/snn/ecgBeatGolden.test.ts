@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeEcg } from '../../src/pipeline/ecgKernels.ts';
 import { loadEcgModel } from '../../src/pipeline/ecgModel.ts';
 import { createFloatLifNetwork, processFloatLifChunk } from '../../src/snn/floatReference.ts';
-import { createLifNetwork, createSpikeEvents, processLifChunk } from '../../src/snn/lif.ts';
+import { createLifNetwork, createSpikeEvents, processLifChunk, processLifChunkReference } from '../../src/snn/lif.ts';
 import { createLifRunner } from '../../src/snn/lifCompiled.ts';
 import { matchBeats } from '../../src/detect/beatMatching.ts';
 import { PROJECT_ROOT, haveDataset, datasetPath } from '../helpers/datasets.ts';
@@ -30,14 +30,14 @@ interface Golden {
   beatSpikeTicks: number[];
 }
 
-async function runFixture(): Promise<Golden> {
+async function runFixture(engine = processLifChunk): Promise<Golden> {
   const { samples } = await readRecord(FIXTURE_RECORD);
   const encoded = encodeEcg(model, samples);
   const net = createLifNetwork(model.network);
   const ticks = samples.length;
   const events = createSpikeEvents(ticks);
   const trace = new Int32Array(ticks * net.neuronCount);
-  const n = processLifChunk(net, encoded.spikes, ticks, events, { membrane: trace });
+  const n = engine(net, encoded.spikes, ticks, events, { membrane: trace });
   return {
     network: model.network.name,
     ticks,
@@ -60,6 +60,12 @@ describe('bundled ECG network: golden bit-exact output on the fixture', () => {
     expect(actual.synapticOps).toBe(golden.synapticOps);
     expect(actual.beatSpikeTicks).toEqual(golden.beatSpikeTicks);
     expect(actual.beatSpikeTicks.length).toBe(370); // one beat spike per true beat of the fixture
+  });
+
+  it('the reference engine produces the golden output too', async () => {
+    const actual = await runFixture(processLifChunkReference);
+    const golden = JSON.parse(readFileSync(GOLDEN, 'utf8')) as Golden;
+    expect(actual).toEqual(golden);
   });
 
   it('the compiled engine produces the golden spikes too', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseNetwork, type NetworkSpec } from '../../src/snn/network.ts';
-import { createLifNetwork, createSpikeEvents, processLifChunk, resetLifNetwork } from '../../src/snn/lif.ts';
+import { createLifNetwork, createSpikeEvents, processLifChunk, processLifChunkReference, resetLifNetwork } from '../../src/snn/lif.ts';
 import { randomInput, randomNetwork } from '../helpers/randomNetwork.ts';
 import { compileLifChunkFunction } from '../../src/snn/lifCompiled.ts';
 
@@ -28,16 +28,23 @@ function single(neuron: NeuronOverrides, weight: number, extra: { stateBits?: nu
   });
 }
 
-/** Run a network over input counts; return spike ticks and the membrane of neuron 0 per tick. */
+/**
+ * Run a network over input counts; return spike ticks and the membrane of neuron 0 per tick.
+ * Runs the engine (`processLifChunk`) and the reference engine, and checks they agree.
+ */
 function run(spec: NetworkSpec, input: number[]): { spikes: number[]; membrane: number[] } {
-  const net = createLifNetwork(spec);
-  const events = createSpikeEvents(input.length * spec.outputs.length);
-  const trace = new Int32Array(input.length * net.neuronCount);
-  const count = processLifChunk(net, Uint8Array.from(input), input.length / net.inputCount, events, { membrane: trace });
-  return {
-    spikes: Array.from(events.tick.subarray(0, count)),
-    membrane: Array.from({ length: input.length / net.inputCount }, (_, t) => trace[t * net.neuronCount] as number),
-  };
+  const results = [processLifChunk, processLifChunkReference].map((engine) => {
+    const net = createLifNetwork(spec);
+    const events = createSpikeEvents(input.length * spec.outputs.length);
+    const trace = new Int32Array(input.length * net.neuronCount);
+    const count = engine(net, Uint8Array.from(input), input.length / net.inputCount, events, { membrane: trace });
+    return {
+      spikes: Array.from(events.tick.subarray(0, count)),
+      membrane: Array.from({ length: input.length / net.inputCount }, (_, t) => trace[t * net.neuronCount] as number),
+    };
+  });
+  expect(results[0]).toEqual(results[1]);
+  return results[0] as { spikes: number[]; membrane: number[] };
 }
 
 describe('fixed-point LIF engine: hand-computed values', () => {
@@ -180,7 +187,7 @@ describe('non-spiking readouts and membrane probes', () => {
       ],
       outputs: ['a', 'r'],
     });
-    for (const run of [processLifChunk, compileLifChunkFunction(spec)]) {
+    for (const run of [processLifChunk, processLifChunkReference, compileLifChunkFunction(spec)]) {
       const net = createLifNetwork(spec);
       const events = createSpikeEvents(10);
       const probe = new Int32Array(4);

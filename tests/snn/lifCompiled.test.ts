@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createLifNetwork, createSpikeEvents, processLifChunk } from '../../src/snn/lif.ts';
+import { createLifNetwork, createSpikeEvents, processLifChunkReference } from '../../src/snn/lif.ts';
 import { compileLifChunkFunction } from '../../src/snn/lifCompiled.ts';
 import { parseNetwork } from '../../src/snn/network.ts';
 import { randomInput, randomNetwork } from '../helpers/randomNetwork.ts';
 
 describe('compiled LIF engine', () => {
-  it('matches the interpreted engine bit for bit on random networks, in odd chunks', () => {
+  it('matches the reference engine bit for bit on random networks, in odd chunks', () => {
     for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
       const spec = randomNetwork(seed);
       const ticks = 4000;
@@ -22,7 +22,7 @@ describe('compiled LIF engine', () => {
         const ea = createSpikeEvents(size * 6);
         const eb = createSpikeEvents(size * 6);
         const slice = input.subarray(t * 3, (t + size) * 3);
-        const na = processLifChunk(a, slice, size, ea);
+        const na = processLifChunkReference(a, slice, size, ea);
         const nb = run(b, slice, size, eb);
         expect(nb).toBe(na);
         expect(Array.from(eb.tick.subarray(0, nb))).toEqual(Array.from(ea.tick.subarray(0, na)));
@@ -43,7 +43,7 @@ describe('compiled LIF engine', () => {
     }
   });
 
-  it('saturates like the interpreted engine (8-bit states)', () => {
+  it('saturates like the reference engine (8-bit states)', () => {
     const spec = parseNetwork({
       format: 'edgespike-network',
       version: 1,
