@@ -67,3 +67,21 @@ export function parseNonNegativeInt(name: string, value: string): number {
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a whole number >= 0 (got "${value}")`);
   return n;
 }
+
+/** The `--task` values: the ECG beat pipeline, or word detection with the bundled digits model. */
+export const TASKS = ['ecg', 'digits'] as const;
+
+/**
+ * `--task` and `--model`: which pipeline runs. `--model FILE` (an audio model) means an audio
+ * task: `digits` when `--task digits` is given too, else `audio`.
+ * @param fallback the task when neither flag is given
+ * @throws UsageError for an unknown task, or `--model` with `--task ecg`
+ * @example parseTask(undefined, undefined, 'ecg') → 'ecg'; parseTask('digits', undefined, 'ecg') → 'digits';
+ *   parseTask(undefined, 'kws.json', 'ecg') → 'audio'
+ */
+export function parseTask(task: string | undefined, model: string | undefined, fallback: 'ecg' | 'digits'): 'ecg' | 'digits' | 'audio' {
+  const chosen = parseChoice('task', task, TASKS);
+  if (model === undefined) return chosen ?? fallback;
+  if (chosen === 'ecg') throw new UsageError('--model is an audio model (for --task digits); the ECG network is --network FILE');
+  return chosen ?? 'audio';
+}

@@ -1,6 +1,8 @@
 /**
  * `edgespike replay <record>`: replay a recorded ECG (WFDB record or CSV file) through the
- * pipeline and print beats and heart rate, as JSON lines or as a live text view.
+ * pipeline and print beats and heart rate, as JSON lines or as a live text view; with
+ * `--task digits` (or `--model FILE`), replay a WAV file or a microphone recording through the
+ * audio pipeline and print the words heard (`cli/audioTask.ts`).
  */
 import { UsageError } from '../core/errors.ts';
 import type { EcgEvent } from '../detect/events.ts';
@@ -12,7 +14,7 @@ import { createTextView } from '../sinks/textView.ts';
 import { CSV_UNITS } from '../sources/csvFile.ts';
 import { openRecord } from '../sources/openRecord.ts';
 import { recordSource } from '../sources/recordSource.ts';
-import { parseChannel, parseChoice, parseCommandArgs, parsePositive, parsePositiveInt, parseSpeed } from './args.ts';
+import { parseChannel, parseChoice, parseCommandArgs, parsePositive, parsePositiveInt, parseSpeed, parseTask } from './args.ts';
 import { untilStopped } from './signals.ts';
 import { basename } from 'node:path';
 import type { DeviceItemizer } from '../pipeline/deviceItems.ts';
@@ -21,23 +23,34 @@ import { profileChannel } from '../sources/deviceProfile.ts';
 
 export const REPLAY_HELP = `Usage: edgespike replay <record> [options]
 
-Replay a recorded ECG through the spiking pipeline and report heart beats and heart rate.
+Replay a recorded ECG through the spiking pipeline and report heart beats and heart rate;
+with --task digits, replay audio and report the spoken digits heard.
 
 <record> is a WFDB record (path with or without .hea; formats 212, 16, 61, 80), a .csv
 file (one or more numeric columns; the sample rate from --rate or a "# sampleRateHz=360"
 line), or a device recording made by "edgespike record" (the file beside its .json sidecar),
 which goes through the same decoder as a live device and also reports status/gap events.
+For --task digits: a .wav file (any rate, resampled to the model's 8 kHz) or a recording of
+a microphone (edgespike-pcm16).
 
 Options:
+  --task ecg|digits    ecg: heart beats and heart rate. digits: words on a continuous
+                       stream: {"type":"detection","t":<start s>,"end":<s>,"label":"7",
+                       "score":<0..1>,"scores":{..}} when a word ends, then a summary with
+                       the network's cost per second of audio and per word (spikes,
+                       synaptic operations, neuron updates, energy estimate). Default: ecg
+  --model FILE         audio model for word detection (implies an audio task). Default:
+                       the bundled src/snn/networks/digits.json
   --format jsonl|text  jsonl: one JSON object per line on stdout ({"type":"beat",...},
                        {"type":"hr",...}, then {"type":"summary",...}); logs go to stderr.
                        text: a live line of heart rate and progress.
                        Default: text on a terminal, jsonl otherwise.
   --speed max|N        max: as fast as possible; N: N x real time (1 = real time). Default: 1
-  --channel K          signal (WFDB) or column (CSV) to use: 0-based index or name. Default: 0
+  --channel K          signal (WFDB) or column (CSV) to use: 0-based index or name; for
+                       a WAV file an index, ch<k> or mix (the mean of all). Default: 0
   --rate HZ            sample rate of a CSV file (overrides its "# sampleRateHz=" line)
   --units mV|uV|counts units of a CSV column (counts = 5 uV steps). Default: mV
-  --network FILE       ECG network file. Default: the bundled src/snn/networks/ecg-beat.json
+  --network FILE       ECG network file (--task ecg). Default: the bundled src/snn/networks/ecg-beat.json
   --chunk N            samples per chunk. Default: 512
   -h, --help           show this help
 
@@ -45,6 +58,7 @@ Examples:
   edgespike replay fixtures/synthetic-ecg/ecgsyn_360hz --speed 10
   edgespike replay ../shared/datasets/mitdb/208 --speed max --format jsonl > 208.jsonl
   edgespike replay recording.csv --rate 250 --channel ecg
+  edgespike replay fixtures/audio-digits/stream-3-1-4.wav --task digits --speed max --format jsonl
 `;
 
 export async function replayCommand(argv: readonly string[]): Promise<number> {
@@ -56,6 +70,8 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
     units: { type: 'string' },
     network: { type: 'string' },
     chunk: { type: 'string' },
+    task: { type: 'string' },
+    model: { type: 'string' },
   });
   if (values.help === true) {
     process.stdout.write(REPLAY_HELP);
@@ -67,6 +83,22 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
   const path = positionals[0] as string;
   const format = parseChoice('format', values.format, ['jsonl', 'text'] as const) ?? (process.stdout.isTTY ? 'text' : 'jsonl');
   const speed = parseSpeed(values.speed, 1);
+  const task = parseTask(values.task, values.model, 'ecg');
+  if (task !== 'ecg') {
+    if (values.network !== undefined) throw new UsageError('--network is the ECG network; for an audio task give an audio model with --model FILE');
+    if (values.units !== undefined) throw new UsageError('--units is for CSV files (ECG); WAV samples are audio on the int16 scale');
+    const { replayAudio } = await import('./audioTask.ts');
+    await replayAudio(path, {
+      task,
+      modelPath: values.model,
+      format,
+      speed,
+      channel: parseChannel(values.channel),
+      chunkSamples: parsePositiveInt('chunk', values.chunk),
+      rateHz: parsePositive('rate', values.rate),
+    });
+    return 0;
+  }
   const model = loadEcgModel(values.network);
   if (await isRecording(path)) {
     // A device recording (edgespike record): through the same decoder as a live port. Loaded

@@ -1,7 +1,8 @@
 /**
- * `edgespike run --device <path> --profile <name>`: the live pipeline on a serial sensor.
- * Runs until Ctrl-C or SIGTERM (an unplugged device is waited for, not fatal), then prints the
- * summary and exits 0.
+ * `edgespike run --device <path> --profile <name>`: the live pipeline on a serial sensor: heart
+ * beats from an ECG device, or words from a microphone (`--task digits`, the default for an
+ * audio profile; `cli/audioTask.ts`). Runs until Ctrl-C or SIGTERM (an unplugged device is
+ * waited for, not fatal), then prints the summary and exits 0.
  */
 import { SerialPort } from 'serialport';
 import { UsageError } from '../core/errors.ts';
@@ -14,13 +15,14 @@ import { mergeSerialData, pollIntervalFor, serialSource, type OpenPort } from '.
 
 /** How often the live bytes go to the pipeline, ms (latency added: at most this). */
 export const HAND_OVER_MS = 50;
-import { parseChannel, parseChoice, parseCommandArgs, parseNonNegativeInt, parsePositive, parsePositiveInt } from './args.ts';
+import { parseChannel, parseChoice, parseCommandArgs, parseNonNegativeInt, parsePositive, parsePositiveInt, parseTask } from './args.ts';
 import { writeLiveOutput } from './liveOutput.ts';
 
 export const RUN_HELP = `Usage: edgespike run --device <path> --profile <name> [options]
 
-Run the live ECG pipeline on a serial sensor: the same beats and heart rate as replay, with
-t in seconds since the stream started, plus live events:
+Run the live pipeline on a serial sensor: the same beats and heart rate as replay from an
+ECG device, or the words heard by a microphone (--task digits: the same detections as
+replay --task digits), with t in seconds since the stream started, plus live events:
   {"type":"status","t":..,"state":"connected"|"disconnected"|"reconnecting"|"leads-off"|"leads-on"}
   {"type":"gap","t":..,"missing":N}      samples that never arrived (filled in to keep time)
   {"type":"dropped","t":..,"bytes":N}    bytes thrown away because the pipeline fell behind
@@ -30,13 +32,19 @@ Runs until Ctrl-C or SIGTERM, then prints the summary and exits 0.
 Options:
   --device PATH        serial port, e.g. /dev/ttyACM0 (see "edgespike devices")
   --profile NAME       device profile: a folder of devices/ (e.g. sparkfun-ad8232,
-                       openbci-cyton) or a path to a profile.json
+                       openbci-cyton, edgespike-pcm16) or a path to a profile.json
+  --task ecg|digits    ecg: heart beats (ECG devices). digits: spoken digits on a continuous
+                       stream ({"type":"detection","t":..,"end":..,"label":"7","score":..}),
+                       with the network's cost in the summary (microphones).
+                       Default: the profile's signal (ecg, or digits for audio)
+  --model FILE         audio model for word detection (implies an audio task). Default:
+                       the bundled src/snn/networks/digits.json
   --baud N             baud rate. Default: the profile's
   --rate HZ            the device's sample rate. Default: the profile's nominal rate
                        (edgespike measures the real rate and warns when it is >5% off)
   --channel K          channel of the device: 0-based index or name. Default: 0
   --format jsonl|text  Default: text on a terminal, jsonl otherwise
-  --network FILE       ECG network file. Default: the bundled network
+  --network FILE       ECG network file (--task ecg). Default: the bundled network
   --queue-bytes N      most bytes waiting for the pipeline before the oldest are dropped.
                        Default: 1048576
   --poll-ms N          read the port every N ms instead of on every arrival (fewer wake-ups
@@ -44,8 +52,9 @@ Options:
                        0 above (so the kernel's 4 KiB buffer cannot overflow between reads)
   -h, --help           show this help
 
-Example:
+Examples:
   edgespike run --device /dev/ttyACM0 --profile sparkfun-ad8232
+  edgespike run --device /dev/ttyUSB0 --profile edgespike-pcm16 --task digits
 `;
 
 /** The real serial bindings. */
@@ -60,6 +69,8 @@ export async function runCommand(argv: readonly string[], openPort: OpenPort = o
     channel: { type: 'string' },
     format: { type: 'string' },
     network: { type: 'string' },
+    task: { type: 'string' },
+    model: { type: 'string' },
     'queue-bytes': { type: 'string' },
     'poll-ms': { type: 'string' },
   });
@@ -71,8 +82,14 @@ export async function runCommand(argv: readonly string[], openPort: OpenPort = o
   if (values.device === undefined) throw new UsageError('run needs --device <path>; see edgespike devices');
   if (values.profile === undefined) throw new UsageError('run needs --profile <name>; see edgespike devices for the known profiles');
   const profile = loadDeviceProfile(values.profile);
-  if (profile.signal !== 'ecg') {
-    throw new UsageError(`profile ${profile.name} carries ${profile.signal}; run drives the ECG pipeline (the audio pipeline is not built yet)`);
+  const task = parseTask(values.task, values.model, profile.signal === 'audio' ? 'digits' : 'ecg');
+  if (task === 'ecg' && profile.signal !== 'ecg') {
+    throw new UsageError(`profile ${profile.name} carries ${profile.signal}; --task ecg needs an ECG device (for a microphone use --task digits)`);
+  }
+  if (task !== 'ecg') {
+    const flag = task === 'audio' ? '--model' : `--task ${task}`;
+    if (profile.signal !== 'audio') throw new UsageError(`profile ${profile.name} carries ${profile.signal}; ${flag} needs a microphone (e.g. edgespike-pcm16)`);
+    if (values.network !== undefined) throw new UsageError('--network is the ECG network; for an audio task give an audio model with --model FILE');
   }
   const format = parseChoice('format', values.format, ['jsonl', 'text'] as const) ?? (process.stdout.isTTY ? 'text' : 'jsonl');
   const baudRate = parsePositiveInt('baud', values.baud) ?? profile.baudRate;
@@ -80,7 +97,7 @@ export async function runCommand(argv: readonly string[], openPort: OpenPort = o
   const channel = profileChannel(profile, parseChannel(values.channel));
   const queueBytes = parsePositiveInt('queue-bytes', values['queue-bytes']) ?? 1 << 20;
   const pollMs = values['poll-ms'] === undefined ? pollIntervalFor(baudRate) : parseNonNegativeInt('poll-ms', values['poll-ms']);
-  const model = loadEcgModel(values.network);
+  const model = task === 'ecg' ? loadEcgModel(values.network) : undefined;
   const itemizer = createDeviceItemizer(profile, {
     channel,
     sampleRateHz,
@@ -90,7 +107,7 @@ export async function runCommand(argv: readonly string[], openPort: OpenPort = o
           `(${(100 * (measured / nominal - 1)).toFixed(1)}%); if the sketch has no fixed rate, pass --rate ${Math.round(measured)}\n`,
       ),
   });
-  const stream = serialSource({
+  const items = serialSource({
     path: values.device,
     baudRate,
     openPort,
@@ -107,11 +124,16 @@ export async function runCommand(argv: readonly string[], openPort: OpenPort = o
       ...(pollMs > 0 ? {} : { defer: (drain: () => void) => void setTimeout(drain, HAND_OVER_MS) }),
     }),
     deviceItems(itemizer),
-    liveEcg(model, sampleRateHz),
   );
-  await writeLiveOutput(stream, {
+  const header = `edgespike run ${values.device} (${profile.name}, ${sampleRateHz} Hz)`;
+  if (model === undefined) {
+    const { runAudio } = await import('./audioTask.ts');
+    await runAudio(items, { task, modelPath: values.model, format, header, itemizer });
+    return 0;
+  }
+  await writeLiveOutput(items.pipe(liveEcg(model, sampleRateHz)), {
     format,
-    header: `edgespike run ${values.device} (${profile.name}, ${sampleRateHz} Hz)`,
+    header,
     sampleRateHz,
     record: undefined,
     itemizer: () => itemizer,

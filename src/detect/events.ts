@@ -87,7 +87,7 @@ export interface DroppedEvent {
 export type LiveEvent = StatusEvent | GapEvent | DroppedEvent;
 
 /** Everything that can be a line of output. */
-export type OutputEvent = EcgEvent | LiveEvent;
+export type OutputEvent = EcgEvent | LiveEvent | AudioEvent;
 
 /** What the ECG pipeline produced for one chunk of input. */
 export interface EcgFrame {
@@ -105,4 +105,90 @@ export interface EcgFrame {
   readonly outputSpikes: number;
   readonly synapticOps: number;
   readonly neuronUpdates: number;
+}
+
+/**
+ * A word heard on an audio stream (`replay --task digits`, `run` on a microphone): the class
+ * the network's readouts chose over the word's segment (see `detect/wordDetector.ts`).
+ */
+export interface DetectionEvent {
+  readonly type: 'detection';
+  /** Start of the word, seconds from the start of the record or stream. */
+  readonly t: number;
+  /** End of the word (after its last loud tick), seconds. */
+  readonly end: number;
+  /** The class name (for the digits model, "0" … "9"). */
+  readonly label: string;
+  /** Softmax probability of the label over the mean readouts, 0..1. */
+  readonly score: number;
+  /** Softmax probability of every class, by class name. */
+  readonly scores: Readonly<Record<string, number>>;
+  /** Present (true) when the word reached the longest length and was decided there. */
+  readonly capped?: true;
+}
+
+/** The last line of an audio run: detections, audio processed, and what the network cost. */
+export interface AudioSummaryEvent {
+  readonly type: 'summary';
+  readonly record: string | undefined;
+  /** The task (`digits`, or `audio` for a model given with --model) and the model's name. */
+  readonly task: string;
+  readonly model: string;
+  readonly detections: number;
+  /** Seconds of audio processed. */
+  readonly audioSeconds: number;
+  /** Spikes from the cochlea (all of them, silence included). */
+  readonly spikesIn: number;
+  /** Seconds of audio the network ran on (words, with their pre-roll); it sleeps in between. */
+  readonly networkSeconds: number;
+  /** Counts and energy per second of audio and per detection (`snn/cost.ts`). */
+  readonly cost: AudioCost;
+  readonly processingSeconds: number;
+  /** audioSeconds / processingSeconds. */
+  readonly xRealTime: number;
+  readonly peakRssMb: number;
+  readonly device?: DeviceSummary;
+}
+
+/** `costReport` of the network's work, with the totals it was computed from. */
+export interface AudioCost {
+  /** Totals: input spikes delivered to the network, hidden spikes, synaptic operations, neuron updates, ticks run. */
+  readonly inputSpikes: number;
+  readonly hiddenSpikes: number;
+  readonly synapticOps: number;
+  readonly neuronUpdates: number;
+  readonly networkTicks: number;
+  /** Weights of the network (synapses), for the dense comparison. */
+  readonly weights: number;
+  readonly perSecond: { readonly inputSpikes: number; readonly hiddenSpikes: number; readonly synapticOps: number; readonly neuronUpdates: number };
+  readonly perDetection: { readonly inputSpikes: number; readonly hiddenSpikes: number; readonly synapticOps: number; readonly neuronUpdates: number; readonly denseMacs: number };
+  readonly energy: {
+    readonly snnNanojoulePerSecond: number;
+    readonly snnNanojoulePerDetection: number;
+    readonly denseNanojoulePerSecond: number;
+    readonly denseNanojoulePerDetection: number;
+    /** E_dense / E_snn. */
+    readonly ratio: number;
+    readonly model: string;
+  };
+}
+
+/** What the audio pipeline reports. */
+export type AudioEvent = DetectionEvent | AudioSummaryEvent;
+
+/** What the audio pipeline produced for one chunk of input. */
+export interface AudioFrame {
+  /** Samples processed so far (exclusive end), at `sampleRateHz` (the front end's rate). */
+  readonly endSample: number;
+  readonly sampleRateHz: number;
+  /** Words decided in this chunk, in time order. */
+  readonly events: readonly DetectionEvent[];
+  /** Cochlea spikes in this chunk (all ticks). */
+  readonly spikesIn: number;
+  /** Network work in this chunk (it runs only on words). */
+  readonly networkInputSpikes: number;
+  readonly hiddenSpikes: number;
+  readonly synapticOps: number;
+  readonly neuronUpdates: number;
+  readonly networkTicks: number;
 }

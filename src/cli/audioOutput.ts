@@ -1,0 +1,68 @@
+/**
+ * Output of an audio run (`replay --task digits` of a WAV file or a microphone recording,
+ * `run` on a microphone): JSON lines or the text view, until the stream ends or Ctrl-C /
+ * SIGTERM, then the summary with the network's cost.
+ */
+import type { Observable } from 'rxjs';
+import type { OutputEvent } from '../detect/events.ts';
+import type { AudioModel } from '../pipeline/audioModel.ts';
+import { addAudioFrame, audioSummaryEvent, createAudioTotals } from '../pipeline/audioSummary.ts';
+import type { DeviceItemizer } from '../pipeline/deviceItems.ts';
+import type { LiveAudioOutput } from '../pipeline/liveAudio.ts';
+import { createDetectionTextView } from '../sinks/detectionTextView.ts';
+import { writeJsonLines } from '../sinks/jsonLines.ts';
+import { untilStopped } from './signals.ts';
+
+export interface AudioOutputOptions {
+  readonly format: 'jsonl' | 'text';
+  readonly header: string;
+  readonly record: string | undefined;
+  /** The task named in the summary (`digits`, or `audio` for a --model without --task). */
+  readonly task: string;
+  readonly model: AudioModel;
+  /** The itemizer behind a device stream (read for the summary's device totals). */
+  readonly itemizer?: () => DeviceItemizer | undefined;
+}
+
+export async function writeAudioOutput(stream: Observable<LiveAudioOutput>, options: AudioOutputOptions): Promise<void> {
+  const out = process.stdout;
+  const view = options.format === 'text' ? createDetectionTextView(out, options.header, out.isTTY === true) : undefined;
+  const totals = createAudioTotals();
+  const started = performance.now();
+  const interrupted = await untilStopped(stream, (item) => {
+    if (item.kind === 'frame') {
+      addAudioFrame(totals, item.frame);
+      if (view !== undefined) view.frame(item.frame);
+      else writeJsonLines(out, item.frame.events);
+    } else if (view !== undefined) {
+      view.event(item.event);
+    } else {
+      writeJsonLines(out, [item.event]);
+    }
+  });
+  const device = options.itemizer?.()?.summary();
+  const { model } = options;
+  const summary = audioSummaryEvent(totals, {
+    record: options.record,
+    task: options.task,
+    model: model.network.name,
+    weights: model.network.synapses.length,
+    tickSeconds: model.tickSeconds,
+    processingSeconds: (performance.now() - started) / 1000,
+    device,
+  });
+  if (view === undefined) {
+    writeJsonLines(out, [summary satisfies OutputEvent]);
+    return;
+  }
+  view.finish(
+    summary,
+    interrupted,
+    device === undefined
+      ? []
+      : [
+          `bytes in           ${device.bytesIn} (${device.bytesDropped} skipped, ${device.unitsBad} bad frames)`,
+          `missing samples    ${device.samplesMissing}   reconnections ${device.reconnects}   overflow ${device.overflowBytes} bytes`,
+        ],
+  );
+}

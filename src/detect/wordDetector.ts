@@ -1,0 +1,485 @@
+/**
+ * Words on a continuous spike stream: a cheap activity detector on the input spikes cuts the
+ * stream into segments, the classifying network runs on each segment from rest (as it was
+ * trained on isolated clips), and at the end of a segment its readouts decide the word.
+ *
+ * Activity and background (per tick t, integers; n[t] = the tick's input spikes summed over
+ * all channels; ⌊x / 2^s⌋ is the shift x >> s without its 32-bit limit):
+ *
+ *   A[t]  = A[t−1] − ⌊A[t−1] / 2^k⌋ + n[t] · 2^8                       A[−1] = 0
+ *   Σ_B[t] = Σ_B[t−1] − ⌊Σ_B[t−1] / 2^kb⌋ + A[t]   outside words (else held), Σ_B[−1] = 0
+ *   B[t]  = ⌊Σ_B[t−1] / 2^kb⌋                          (0 when kb = 0: no background)
+ *   loud[t]  = A[t] ≥ θ_off + B[t] + ⌊B[t] / 2⌋,       θ_off = round(r_off · 2^(k+8))
+ *   onset[t] = A[t] ≥ θ_on + 2 · B[t],                 θ_on  = round(r_on  · 2^(k+8))
+ *
+ * A is a leaky count of spikes (8 fraction bits keep the shift's dead zone below one spike); a
+ * steady rate of r spikes a tick holds it at r · 2^(k+8), so the thresholds are rates. B is A's
+ * slow average outside words: a steady noise loud enough to make spikes (the log front end's
+ * delta modulators give ~10 spikes a tick for any noise well above its floor) raises both
+ * thresholds, so the detector listens for changes above the noise instead of sticking "on".
+ *
+ * Segments:
+ * - Quiet → word when onset[t]. The word starts at the first tick of the run of loud ticks that
+ *   leads up to t (at most `preRollTicks` back): the sound's start as the front end hears it.
+ *   The network is reset to rest, then runs the last `preRollTicks` ticks before t (kept in a
+ *   ring of input rows, so the word's soft first ticks count) and tick t.
+ * - In a word, ticks with input spikes run through the network; ticks without are held back in
+ *   the ring and run only if spikes come again within the word, so the network's window ends
+ *   at the word's last spike (the end of the sound; the end of an isolated clip).
+ * - The word ends when `hangTicks` quiet (not loud) ticks have passed in a row; its end is the
+ *   tick after its last spike. A word shorter than `minTicks` (start to last spike) is dropped.
+ *   A word that reaches `maxTicks` is decided there (`capped`), and the detector waits for
+ *   `hangTicks` quiet ticks before it listens for the next onset (a long noise gives one
+ *   detection, not a stream of them).
+ * - Between words the network does not run at all: silence costs an add and two shifts a tick.
+ *
+ * Decision (per class k, over the M ticks the network ran for the word):
+ *
+ *   S_k = Σ_t mem_k[t]                    label = argmax_k S_k  (first maximum)
+ *   m_k = S_k / (M · U)                   p_k = exp(m_k − max_j m_j) / Σ_i exp(m_i − max_j m_j)
+ *   score = p_label
+ *
+ * Symbols: k — `leakShift` (time constant ≈ 2^k ticks); kb — `backgroundShift` (≈ 2^kb
+ * ticks); r_on, r_off — `onSpikesPerTick`, `offSpikesPerTick`; mem_k — readout k's membrane
+ * (state units); U — `membraneUnit`, the state value read as 1.0 (the hidden neurons'
+ * threshold, 2^15 in the digits model), so m is the mean readout in threshold units; p —
+ * softmax probabilities. The sums are exact (|S| < 2^31 · M < 2^53). As in
+ * `snn/classifier.ts`, the label is the argmax of the readout sums over the clip, seen by a
+ * network that starts at rest: a word classified in a stream gets the label it gets alone
+ * unless the segment leaves out spikes the classifier saw (before the pre-roll, or after the
+ * word ended) or the stream adds some (the drop to silence after a clip that was cut short).
+ *
+ * The network is behind the small `WordNetwork` interface (reset; run rows → readouts), so the
+ * kernel stays free of the engine; the pipeline gives it the fixed-point LIF network.
+ *
+ * @example inputs 1, classes 2, k = 0 (A = 256 · n), kb = 0, r_on 4, r_off 1, hang 2, min 2,
+ *   pre-roll 1; a network whose readout 0 is 100 × the tick's count and readout 1 is 50 ×:
+ *   counts [0, 1, 5, 3, 0, 0, 0] → onset at tick 2 (A = 1280 ≥ 1024); tick 1 is loud (A = 256
+ *   ≥ 256), so the word starts at tick 1; the network runs ticks 1 (pre-roll), 2 and 3; ticks
+ *   4 and 5 are quiet and end it at tick 5: { startTick 1, endTick 4, decidedTick 5, label 0,
+ *   S = [900, 450], M = 3, p = softmax([300/U, 150/U]) }
+ * Cost per tick: the row's sum, a few adds and shifts, one row copy into the ring (inputs
+ * bytes); in a word, the network's own cost and O(classes) per tick for the sums. No
+ * allocation after `createWordDetector` except one object per detection.
+ */
+import { ValidationError } from '../core/errors.ts';
+
+/** Fraction bits of the activity integrator A. */
+export const ACTIVITY_FRACTION_BITS = 8;
+/** Activity leak shift k: time constant ≈ 2^2 = 4 ticks (32 ms at 8 ms ticks). */
+export const DEFAULT_ACTIVITY_LEAK_SHIFT = 2;
+/** Onset rate r_on, input spikes a tick (all channels). */
+export const DEFAULT_ON_SPIKES_PER_TICK = 4;
+/** Loud rate r_off, input spikes a tick: below it (plus the background) a tick is quiet. */
+export const DEFAULT_OFF_SPIKES_PER_TICK = 1;
+/** Background leak shift kb: B averages A over ≈ 2^8 = 256 ticks (2 s at 8 ms ticks). */
+export const DEFAULT_BACKGROUND_SHIFT = 8;
+/** Quiet time that ends a word, ms. */
+export const DEFAULT_HANG_MS = 160;
+/** Shortest word, ms (start to last spike). */
+export const DEFAULT_MIN_WORD_MS = 100;
+/** Longest word, ms: decided there. */
+export const DEFAULT_MAX_WORD_MS = 1500;
+/** Ticks before the onset the network also runs, ms. */
+export const DEFAULT_PRE_ROLL_MS = 64;
+/** U: the state value read as 1.0 in the softmax (the digits model's hidden threshold, 2^15). */
+export const DEFAULT_MEMBRANE_UNIT = 32768;
+/** Ticks of rows the detector hands the network at once, at most (sizes its scratch buffers). */
+export const WORD_RUN_TICKS = 128;
+
+/** The classifying network, as the detector needs it. */
+export interface WordNetwork {
+  /** Return the network to rest (all states zero). */
+  reset(): void;
+  /**
+   * Run `ticks` ticks of input rows (`rows[t · inputs + i]`, spike counts; `rows` may be
+   * longer) and write each tick's readout membranes to `readouts[t · classes + k]` (state units).
+   */
+  run(rows: Uint8Array, ticks: number, readouts: Int32Array): void;
+}
+
+/** Options of `createWordDetector`; timing in ticks (see `wordTimingTicks` for ms). */
+export interface WordDetectorOptions {
+  /** Input spike channels a tick (row width), ≥ 1. */
+  readonly inputs: number;
+  /** Readouts (classes), ≥ 1. */
+  readonly classes: number;
+  /** k: activity leak shift, 0..16; time constant ≈ 2^k ticks. @default 2 */
+  readonly leakShift?: number;
+  /** r_on: onset rate, input spikes a tick, ≥ r_off. @default 4 */
+  readonly onSpikesPerTick?: number;
+  /** r_off: loud rate, input spikes a tick, > 0. @default 1 */
+  readonly offSpikesPerTick?: number;
+  /** kb: background leak shift, 0..24 (≈ 2^kb ticks); 0 turns the background off. @default 8 */
+  readonly backgroundShift?: number;
+  /** Quiet ticks in a row that end a word, ≥ 1. */
+  readonly hangTicks: number;
+  /** Shortest word kept, ticks (start to last spike), ≥ 1. */
+  readonly minTicks: number;
+  /** Longest word, ticks, ≥ minTicks: decided when reached. */
+  readonly maxTicks: number;
+  /** Ticks before the onset the network also runs, ≥ 0. */
+  readonly preRollTicks: number;
+  /** U: readout state value read as 1.0 in the softmax, > 0. @default 32768 */
+  readonly membraneUnit?: number;
+}
+
+/** A word found by the detector. */
+export interface WordDetection {
+  /** First tick of the word (the start of the loud run that led to the onset). */
+  readonly startTick: number;
+  /** The tick after the word's last tick with input spikes. */
+  readonly endTick: number;
+  /** The tick at which the word was decided (the hang's last tick, or the capped tick). */
+  readonly decidedTick: number;
+  /** Index of the class with the largest readout sum. */
+  readonly label: number;
+  /** p_label. */
+  readonly score: number;
+  /** p: softmax of the mean readouts in units of U, per class. */
+  readonly probabilities: Float64Array;
+  /** S: readout membrane sums, per class (state units × ticks). */
+  readonly sums: Float64Array;
+  /** M: ticks the network ran for this word (pre-roll and resumed ticks included). */
+  readonly networkTicks: number;
+  /** True when the word reached `maxTicks` and was decided there. */
+  readonly capped: boolean;
+}
+
+/** Detector state; create with `createWordDetector`. */
+export interface WordDetector {
+  readonly inputs: number;
+  readonly classes: number;
+  readonly leakShift: number;
+  readonly backgroundShift: number;
+  readonly onThreshold: number;
+  readonly offThreshold: number;
+  readonly hangTicks: number;
+  readonly minTicks: number;
+  readonly maxTicks: number;
+  readonly preRollTicks: number;
+  readonly membraneUnit: number;
+  readonly network: WordNetwork;
+  /** A: the activity integrator. */
+  activity: number;
+  /** Σ_B = B · 2^kb: the background sum. */
+  backgroundSum: number;
+  /** The next tick's index. */
+  tick: number;
+  phase: 'quiet' | 'word' | 'cooldown';
+  /**
+   * Ring of the last `ringTicks` input rows and whether each tick was loud: the pre-roll, and
+   * the spikeless ticks held back in a word (if a word holds back more, the oldest run then).
+   */
+  readonly ringRows: Uint8Array;
+  readonly ringLoud: Uint8Array;
+  readonly ringTicks: number;
+  /** Ring slot of the next tick, and ticks in the ring (≤ ringTicks). */
+  ringHead: number;
+  ringCount: number;
+  /** The word in progress: its start, its last tick with spikes, the spikeless ticks held back since, the quiet ticks in a row. */
+  wordStart: number;
+  lastSpike: number;
+  held: number;
+  quietRun: number;
+  /** S and M of the word in progress. */
+  readonly sums: Float64Array;
+  wordTicks: number;
+  /** Rows waiting to be run, and the readouts of a run. */
+  readonly pendingRows: Uint8Array;
+  pendingTicks: number;
+  readonly readouts: Int32Array;
+  /** Totals: input spikes seen (all ticks); ticks and input spikes the network ran; words decided; words dropped as too short. */
+  inputSpikes: number;
+  networkTicks: number;
+  networkInputSpikes: number;
+  words: number;
+  dropped: number;
+}
+
+function checkInt(name: string, value: number, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ValidationError(`"${name}" must be an integer in [${min}, ${max}] (got ${value})`);
+  }
+}
+
+/**
+ * Create a word detector driving `network`.
+ * @param options see `WordDetectorOptions` (timing in ticks)
+ * @param network the classifying network (reset and run by the detector only)
+ * @throws ValidationError naming the option
+ * @example createWordDetector({ inputs: 64, classes: 10, ...wordTimingTicks(0.008) }, network)
+ * Cost: allocates the ring (max(pre-roll, hang + 8 · 2^k) rows) and a run buffer of ≥ 128 rows.
+ */
+export function createWordDetector(options: WordDetectorOptions, network: WordNetwork): WordDetector {
+  const leakShift = options.leakShift ?? DEFAULT_ACTIVITY_LEAK_SHIFT;
+  const backgroundShift = options.backgroundShift ?? DEFAULT_BACKGROUND_SHIFT;
+  const on = options.onSpikesPerTick ?? DEFAULT_ON_SPIKES_PER_TICK;
+  const off = options.offSpikesPerTick ?? DEFAULT_OFF_SPIKES_PER_TICK;
+  const membraneUnit = options.membraneUnit ?? DEFAULT_MEMBRANE_UNIT;
+  checkInt('inputs', options.inputs, 1, 65535);
+  checkInt('classes', options.classes, 1, 65535);
+  checkInt('leakShift', leakShift, 0, 16);
+  checkInt('backgroundShift', backgroundShift, 0, 24);
+  checkInt('hangTicks', options.hangTicks, 1, 1 << 20);
+  checkInt('minTicks', options.minTicks, 1, 1 << 20);
+  checkInt('maxTicks', options.maxTicks, options.minTicks, 1 << 20);
+  checkInt('preRollTicks', options.preRollTicks, 0, 1 << 20);
+  if (!(off > 0) || !(on >= off) || !Number.isFinite(on)) {
+    throw new ValidationError(`"offSpikesPerTick" must be > 0 and "onSpikesPerTick" at least as large (got ${off} and ${on})`);
+  }
+  if (!(membraneUnit > 0) || !Number.isFinite(membraneUnit)) {
+    throw new ValidationError(`"membraneUnit" must be a number > 0 (got ${membraneUnit})`);
+  }
+  const scale = 2 ** (leakShift + ACTIVITY_FRACTION_BITS);
+  // Held ticks span A's decay below the loud level (≤ 8 · 2^k ticks: a fall by e^8) and the hang.
+  const ringTicks = Math.max(1, options.preRollTicks, options.hangTicks + 8 * 2 ** leakShift);
+  // One hand-over holds at most the ring (pre-roll or held ticks) and the current tick.
+  const runTicks = Math.max(WORD_RUN_TICKS, ringTicks + 1);
+  return {
+    inputs: options.inputs,
+    classes: options.classes,
+    leakShift,
+    backgroundShift,
+    onThreshold: Math.round(on * scale),
+    offThreshold: Math.round(off * scale),
+    hangTicks: options.hangTicks,
+    minTicks: options.minTicks,
+    maxTicks: options.maxTicks,
+    preRollTicks: options.preRollTicks,
+    membraneUnit,
+    network,
+    activity: 0,
+    backgroundSum: 0,
+    tick: 0,
+    phase: 'quiet',
+    ringRows: new Uint8Array(ringTicks * options.inputs),
+    ringLoud: new Uint8Array(ringTicks),
+    ringTicks,
+    ringHead: 0,
+    ringCount: 0,
+    wordStart: 0,
+    lastSpike: 0,
+    held: 0,
+    quietRun: 0,
+    sums: new Float64Array(options.classes),
+    wordTicks: 0,
+    pendingRows: new Uint8Array(runTicks * options.inputs),
+    pendingTicks: 0,
+    readouts: new Int32Array(runTicks * options.classes),
+    inputSpikes: 0,
+    networkTicks: 0,
+    networkInputSpikes: 0,
+    words: 0,
+    dropped: 0,
+  };
+}
+
+/** Run the pending rows through the network and add their readouts to the sums. */
+function flushRun(d: WordDetector): void {
+  const ticks = d.pendingTicks;
+  if (ticks === 0) return;
+  d.network.run(d.pendingRows, ticks, d.readouts);
+  const C = d.classes;
+  const { sums, readouts } = d;
+  for (let t = 0; t < ticks; t++) {
+    for (let k = 0; k < C; k++) sums[k] = (sums[k] as number) + (readouts[t * C + k] as number);
+  }
+  d.wordTicks += ticks;
+  d.networkTicks += ticks;
+  d.pendingTicks = 0;
+}
+
+/** Queue one row (from `source` at `offset`) for the network. */
+function queueRow(d: WordDetector, source: Uint8Array, offset: number): void {
+  const I = d.inputs;
+  if ((d.pendingTicks + 1) * I > d.pendingRows.length) flushRun(d);
+  const at = d.pendingTicks * I;
+  let spikes = 0;
+  for (let i = 0; i < I; i++) {
+    const c = source[offset + i] as number;
+    d.pendingRows[at + i] = c;
+    spikes += c;
+  }
+  d.networkInputSpikes += spikes;
+  d.pendingTicks++;
+}
+
+/** Queue the ring's ticks from `count` back to `last` back (1 = the latest), oldest first. */
+function queueRing(d: WordDetector, count: number, last = 1): void {
+  for (let back = count; back >= last; back--) {
+    let slot = d.ringHead - back;
+    if (slot < 0) slot += d.ringTicks;
+    queueRow(d, d.ringRows, slot * d.inputs);
+  }
+}
+
+/** End the word in progress at its last spike, deciding it unless it is too short. */
+function endWord(d: WordDetector, capped: boolean, decidedTick: number, out: WordDetection[]): void {
+  flushRun(d);
+  d.held = 0;
+  const length = d.lastSpike - d.wordStart + 1;
+  if (length < d.minTicks || d.wordTicks === 0) {
+    d.dropped++;
+    return;
+  }
+  const C = d.classes;
+  const sums = Float64Array.from(d.sums);
+  let label = 0;
+  for (let k = 1; k < C; k++) if ((sums[k] as number) > (sums[label] as number)) label = k;
+  const denominator = d.wordTicks * d.membraneUnit;
+  const top = (sums[label] as number) / denominator;
+  const probabilities = new Float64Array(C);
+  let total = 0;
+  for (let k = 0; k < C; k++) {
+    const e = Math.exp((sums[k] as number) / denominator - top);
+    probabilities[k] = e;
+    total += e;
+  }
+  for (let k = 0; k < C; k++) probabilities[k] = (probabilities[k] as number) / total;
+  d.words++;
+  out.push({
+    startTick: d.wordStart,
+    endTick: d.lastSpike + 1,
+    decidedTick,
+    label,
+    score: probabilities[label] as number,
+    probabilities,
+    sums,
+    networkTicks: d.wordTicks,
+    capped,
+  });
+}
+
+/**
+ * Process `ticks` ticks of input rows.
+ * @param d state from `createWordDetector`, updated in place
+ * @param rows spike counts, ticks × inputs row-major (read only)
+ * @param ticks ticks in `rows`
+ * @param out words decided during these ticks are appended here, in time order
+ * @returns the number of words appended
+ * @throws RangeError when `rows` is shorter than ticks × inputs
+ * @example see the module example
+ * Cost: see the module comment.
+ */
+export function processWordDetector(d: WordDetector, rows: Uint8Array, ticks: number, out: WordDetection[]): number {
+  const I = d.inputs;
+  if (rows.length < ticks * I) throw new RangeError(`rows holds ${rows.length} counts; ${ticks} ticks need ${ticks * I}`);
+  const before = out.length;
+  const { onThreshold, offThreshold, ringRows, ringLoud, ringTicks } = d;
+  const leakDivisor = 2 ** d.leakShift;
+  const backgroundDivisor = 2 ** d.backgroundShift;
+  for (let t = 0; t < ticks; t++) {
+    const base = t * I;
+    let n = 0;
+    for (let i = 0; i < I; i++) n += rows[base + i] as number;
+    d.inputSpikes += n;
+    const a = d.activity - Math.floor(d.activity / leakDivisor) + n * 2 ** ACTIVITY_FRACTION_BITS;
+    d.activity = a;
+    const b = d.backgroundShift === 0 ? 0 : Math.floor(d.backgroundSum / backgroundDivisor);
+    const loud = a >= offThreshold + b + Math.floor(b / 2);
+    if (d.backgroundShift > 0 && d.phase !== 'word') d.backgroundSum += a - b;
+    const tick = d.tick;
+    if (d.phase === 'quiet') {
+      if (a >= onThreshold + 2 * b) {
+        // Onset: back to the start of the loud run, then the pre-roll and this tick from rest.
+        let start = tick;
+        const reach = Math.min(d.preRollTicks, d.ringCount);
+        for (let back = 1; back <= reach; back++) {
+          let slot = d.ringHead - back;
+          if (slot < 0) slot += ringTicks;
+          if (ringLoud[slot] !== 1) break;
+          start = tick - back;
+        }
+        d.network.reset();
+        d.sums.fill(0);
+        d.wordTicks = 0;
+        queueRing(d, reach);
+        queueRow(d, rows, base);
+        d.wordStart = start;
+        d.lastSpike = tick;
+        d.held = 0;
+        d.quietRun = 0;
+        d.phase = 'word';
+      }
+    } else if (d.phase === 'word') {
+      if (n > 0) {
+        queueRing(d, d.held); // the spikeless ticks held back: the word went on
+        queueRow(d, rows, base);
+        d.lastSpike = tick;
+        d.held = 0;
+      } else {
+        // Held back; if the ring is about to drop the oldest held tick, run it now.
+        if (d.held === ringTicks) {
+          queueRing(d, ringTicks, ringTicks);
+          d.held--;
+        }
+        d.held++;
+      }
+      d.quietRun = loud ? 0 : d.quietRun + 1;
+      if (d.quietRun >= d.hangTicks) {
+        endWord(d, false, tick, out);
+        d.phase = 'quiet';
+      } else if (tick - d.wordStart + 1 >= d.maxTicks) {
+        endWord(d, true, tick, out);
+        d.quietRun = 0;
+        d.phase = 'cooldown';
+      }
+    } else {
+      d.quietRun = loud ? 0 : d.quietRun + 1;
+      if (d.quietRun >= d.hangTicks) d.phase = 'quiet';
+    }
+    // Keep this tick in the ring, for a later pre-roll or resumed word.
+    ringRows.set(rows.subarray(base, base + I), d.ringHead * I);
+    ringLoud[d.ringHead] = loud ? 1 : 0;
+    d.ringHead = d.ringHead + 1 === ringTicks ? 0 : d.ringHead + 1;
+    if (d.ringCount < ringTicks) d.ringCount++;
+    d.tick = tick + 1;
+  }
+  flushRun(d);
+  return out.length - before;
+}
+
+/**
+ * End of the stream: a word in progress ends at its last spike and is decided (unless too
+ * short), as if the hang had passed.
+ * @param d state from `createWordDetector`
+ * @param out the word, if any, is appended here
+ * @returns the number of words appended (0 or 1)
+ */
+export function finishWordDetector(d: WordDetector, out: WordDetection[]): number {
+  if (d.phase !== 'word') return 0;
+  const before = out.length;
+  endWord(d, false, d.tick - 1, out);
+  d.phase = 'quiet';
+  return out.length - before;
+}
+
+/** Word timing in ms (each @default the `DEFAULT_*_MS` constant). */
+export interface WordTimingMs {
+  readonly hangMs?: number | undefined;
+  readonly minWordMs?: number | undefined;
+  readonly maxWordMs?: number | undefined;
+  readonly preRollMs?: number | undefined;
+}
+
+/**
+ * Word timing in ticks of `tickSeconds`: each duration rounded to the nearest tick (at least
+ * one tick for the hang, the minimum and the maximum).
+ * @param tickSeconds seconds per tick, > 0
+ * @param timing durations, ms
+ * @example wordTimingTicks(0.008) → { hangTicks: 20, minTicks: 13, maxTicks: 188, preRollTicks: 8 }
+ */
+export function wordTimingTicks(
+  tickSeconds: number,
+  timing: WordTimingMs = {},
+): Pick<WordDetectorOptions, 'hangTicks' | 'minTicks' | 'maxTicks' | 'preRollTicks'> {
+  if (!(tickSeconds > 0)) throw new ValidationError(`"tickSeconds" must be > 0 (got ${tickSeconds})`);
+  const ticks = (ms: number): number => Math.round(ms / 1000 / tickSeconds);
+  return {
+    hangTicks: Math.max(1, ticks(timing.hangMs ?? DEFAULT_HANG_MS)),
+    minTicks: Math.max(1, ticks(timing.minWordMs ?? DEFAULT_MIN_WORD_MS)),
+    maxTicks: Math.max(1, ticks(timing.maxWordMs ?? DEFAULT_MAX_WORD_MS)),
+    preRollTicks: ticks(timing.preRollMs ?? DEFAULT_PRE_ROLL_MS),
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * The audio pipeline as one RxJS operator: samples in, word detections out.
+ *
+ *   samples ─► anti-alias and resample to the front end's rate (8 kHz for digits)
+ *           ─► integer cochlea: 32 band-pass channels → UP/DOWN spikes every 8 ms tick
+ *           ─► word detector: activity integrator on the input spikes cuts out words; on each
+ *              word the fixed-point LIF network runs from rest (pre-roll included) and its
+ *              readout membranes are summed; at the word's end, argmax → `detection`
+ *
+ * The network runs only on words: silence costs the front end and one add a tick. The same
+ * operator serves a WAV file, a live microphone and the tests; chunk sizes never change the
+ * detections (every stage is chunk-invariant).
+ */
+import { pipe, type OperatorFunction } from 'rxjs';
+import type { SampleChunk } from '../core/chunks.ts';
+import type { AudioFrame } from '../detect/events.ts';
+import { DEFAULT_MEMBRANE_UNIT, wordTimingTicks, type WordDetectorOptions, type WordTimingMs } from '../detect/wordDetector.ts';
+import { antiAlias } from '../operators/antiAlias.ts';
+import { cochleaSpikes } from '../operators/cochleaSpikes.ts';
+import { detectWords, type CountedWordNetwork } from '../operators/detectWords.ts';
+import { resample } from '../operators/resample.ts';
+import { createLifNetwork, createSpikeEvents, processLifChunk, resetLifNetwork } from '../snn/lif.ts';
+import type { NetworkSpec } from '../snn/network.ts';
+import type { AudioModel } from './audioModel.ts';
+
+/** Options of `audioPipeline`: the word detector's, each with its default. */
+export interface AudioPipelineOptions extends WordTimingMs {
+  readonly leakShift?: number;
+  readonly onSpikesPerTick?: number;
+  readonly offSpikesPerTick?: number;
+  readonly backgroundShift?: number;
+}
+
+/**
+ * The word detector's options for a model: its input and class counts, timing converted to
+ * its ticks, and U = the threshold of its first spiking neuron (the unit its readouts were
+ * trained in; 2^15 for digits), or `DEFAULT_MEMBRANE_UNIT` when it has none.
+ */
+export function wordDetectorOptions(model: AudioModel, options: AudioPipelineOptions = {}): WordDetectorOptions {
+  const spiking = model.network.neurons.find((n) => !n.nonSpiking);
+  const { hangMs, minWordMs, maxWordMs, preRollMs, ...rest } = options;
+  return {
+    inputs: model.network.inputs.length,
+    classes: model.classes.length,
+    membraneUnit: spiking?.threshold ?? DEFAULT_MEMBRANE_UNIT,
+    ...wordTimingTicks(model.tickSeconds, { hangMs, minWordMs, maxWordMs, preRollMs }),
+    ...rest,
+  };
+}
+
+/**
+ * The fixed-point LIF network as the word detector's `WordNetwork`: `reset` returns it to
+ * rest, `run` records the readout (output) membranes. Counts are totals over its whole life
+ * (a reset zeroes the engine's counters, so they are banked first).
+ */
+export function lifWordNetwork(spec: NetworkSpec): CountedWordNetwork {
+  const net = createLifNetwork(spec);
+  const index = new Map(spec.neurons.map((n, i) => [n.name, i]));
+  const neurons = Uint16Array.from(spec.outputs, (name) => index.get(name) as number);
+  let events = createSpikeEvents(0);
+  const banked = { hiddenSpikes: 0, synapticOps: 0, neuronUpdates: 0 };
+  const spikes = (): number => {
+    let total = 0;
+    for (const c of net.spikeCount) total += c;
+    return total;
+  };
+  return {
+    reset() {
+      banked.hiddenSpikes += spikes();
+      banked.synapticOps += net.synapticOps;
+      banked.neuronUpdates += net.neuronUpdates;
+      resetLifNetwork(net);
+    },
+    run(rows, ticks, readouts) {
+      const capacity = ticks * spec.outputs.length;
+      if (events.tick.length < capacity) events = createSpikeEvents(capacity);
+      processLifChunk(net, rows, ticks, events, { membrane: readouts, neurons });
+    },
+    counts() {
+      return {
+        hiddenSpikes: banked.hiddenSpikes + spikes(),
+        synapticOps: banked.synapticOps + net.synapticOps,
+        neuronUpdates: banked.neuronUpdates + net.neuronUpdates,
+      };
+    },
+  };
+}
+
+/**
+ * @param model the audio model (network, front end, classes)
+ * @param options the word detector's (see `detect/wordDetector.ts` for the defaults)
+ * @example recordSource(await openRecord('fixtures/audio-digits/stream-3-1-4.wav')).pipe(audioPipeline(loadAudioModel()))
+ *   → frames whose events are {type: 'detection', t: 0.904, end: 1.256, label: '3', ...}, ...
+ */
+export function audioPipeline(model: AudioModel, options: AudioPipelineOptions = {}): OperatorFunction<SampleChunk, AudioFrame> {
+  const { frontEnd } = model;
+  const detector = wordDetectorOptions(model, options);
+  return pipe(
+    antiAlias(frontEnd.sampleRateHz),
+    resample(frontEnd.sampleRateHz),
+    cochleaSpikes(frontEnd),
+    detectWords({
+      detector,
+      network: () => lifWordNetwork(model.network),
+      classes: model.classes,
+      tickSamples: frontEnd.tickSamples,
+      sampleRateHz: frontEnd.sampleRateHz,
+    }),
+  );
+}

@@ -1,0 +1,114 @@
+/** Running totals over AudioFrames, turned into the final `summary` event with its cost report. */
+import type { AudioCost, AudioFrame, AudioSummaryEvent, DeviceSummary } from '../detect/events.ts';
+import { costReport } from '../snn/cost.ts';
+import { peakRssMb } from './summary.ts';
+
+export interface AudioTotals {
+  detections: number;
+  spikesIn: number;
+  networkInputSpikes: number;
+  hiddenSpikes: number;
+  synapticOps: number;
+  neuronUpdates: number;
+  networkTicks: number;
+  endSample: number;
+  sampleRateHz: number;
+}
+
+export function createAudioTotals(): AudioTotals {
+  return { detections: 0, spikesIn: 0, networkInputSpikes: 0, hiddenSpikes: 0, synapticOps: 0, neuronUpdates: 0, networkTicks: 0, endSample: 0, sampleRateHz: 0 };
+}
+
+export function addAudioFrame(totals: AudioTotals, frame: AudioFrame): void {
+  totals.detections += frame.events.length;
+  totals.spikesIn += frame.spikesIn;
+  totals.networkInputSpikes += frame.networkInputSpikes;
+  totals.hiddenSpikes += frame.hiddenSpikes;
+  totals.synapticOps += frame.synapticOps;
+  totals.neuronUpdates += frame.neuronUpdates;
+  totals.networkTicks += frame.networkTicks;
+  totals.endSample = frame.endSample;
+  totals.sampleRateHz = frame.sampleRateHz;
+}
+
+/** What the summary says about the run, besides the totals. */
+export interface AudioSummaryContext {
+  readonly record: string | undefined;
+  readonly task: string;
+  readonly model: string;
+  /** Weights (synapses) of the network, for the dense comparison. */
+  readonly weights: number;
+  readonly tickSeconds: number;
+  readonly processingSeconds: number;
+  readonly device?: DeviceSummary | undefined;
+}
+
+/**
+ * The summary line: detections, audio processed, and the network's cost per second of audio and
+ * per detection with the energy estimate of `snn/cost.ts` (the dense network it is compared
+ * with runs the same ticks: the words).
+ */
+export function audioSummaryEvent(totals: AudioTotals, context: AudioSummaryContext): AudioSummaryEvent {
+  const audioSeconds = totals.sampleRateHz > 0 ? totals.endSample / totals.sampleRateHz : 0;
+  const report = costReport(
+    {
+      inputSpikes: totals.networkInputSpikes,
+      spikes: totals.hiddenSpikes,
+      synapticOps: totals.synapticOps,
+      neuronUpdates: totals.neuronUpdates,
+      ticks: totals.networkTicks,
+    },
+    context.weights,
+    audioSeconds,
+    totals.detections,
+  );
+  const cost: AudioCost = {
+    inputSpikes: totals.networkInputSpikes,
+    hiddenSpikes: totals.hiddenSpikes,
+    synapticOps: totals.synapticOps,
+    neuronUpdates: totals.neuronUpdates,
+    networkTicks: totals.networkTicks,
+    weights: context.weights,
+    perSecond: {
+      inputSpikes: round(report.perSecond.inputSpikes, 1),
+      hiddenSpikes: round(report.perSecond.spikes, 1),
+      synapticOps: round(report.perSecond.synapticOps, 1),
+      neuronUpdates: round(report.perSecond.neuronUpdates, 1),
+    },
+    perDetection: {
+      inputSpikes: round(report.perInference.inputSpikes, 1),
+      hiddenSpikes: round(report.perInference.spikes, 1),
+      synapticOps: round(report.perInference.synapticOps, 1),
+      neuronUpdates: round(report.perInference.neuronUpdates, 1),
+      denseMacs: round(report.perInference.denseMacs, 1),
+    },
+    energy: {
+      snnNanojoulePerSecond: round(report.energy.snnNanojoulePerSecond, 3),
+      snnNanojoulePerDetection: round(report.energy.snnNanojoulePerInference, 3),
+      denseNanojoulePerSecond: round(report.energy.denseNanojoulePerSecond, 3),
+      denseNanojoulePerDetection: round(report.energy.denseNanojoulePerInference, 3),
+      ratio: round(report.energy.ratio, 2),
+      model: report.energy.model,
+    },
+  };
+  return {
+    type: 'summary',
+    record: context.record,
+    task: context.task,
+    model: context.model,
+    detections: totals.detections,
+    audioSeconds: round(audioSeconds, 3),
+    spikesIn: totals.spikesIn,
+    networkSeconds: round(totals.networkTicks * context.tickSeconds, 3),
+    cost,
+    processingSeconds: round(context.processingSeconds, 3),
+    xRealTime: context.processingSeconds > 0 ? round(audioSeconds / context.processingSeconds, 1) : 0,
+    peakRssMb: round(peakRssMb(), 1),
+    ...(context.device === undefined ? {} : { device: context.device }),
+  };
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
