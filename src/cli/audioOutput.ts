@@ -1,17 +1,23 @@
 /**
- * Output of an audio run (`replay --task digits` of a WAV file or a microphone recording,
- * `run` on a microphone): JSON lines or the text view, until the stream ends or Ctrl-C /
- * SIGTERM, then the summary with the network's cost.
+ * Output of an audio run (`replay --task digits` of a WAV file, a folder of them or a
+ * microphone recording, `run` on a microphone): JSON lines or the text view, until the stream
+ * ends or Ctrl-C / SIGTERM, then the summary with the network's cost.
  */
 import type { Observable } from 'rxjs';
 import type { OutputEvent } from '../detect/events.ts';
 import type { AudioModel } from '../pipeline/audioModel.ts';
-import { addAudioFrame, audioSummaryEvent, createAudioTotals } from '../pipeline/audioSummary.ts';
+import { addAudioFrame, audioSummaryEvent, createAudioTotals, startAudioStream } from '../pipeline/audioSummary.ts';
 import type { DeviceItemizer } from '../pipeline/deviceItems.ts';
 import type { LiveAudioOutput } from '../pipeline/liveAudio.ts';
 import { createDetectionTextView } from '../sinks/detectionTextView.ts';
 import { writeJsonLines } from '../sinks/jsonLines.ts';
 import { untilStopped } from './signals.ts';
+
+/**
+ * What an audio run writes: the pipeline's frames and live events, and for a folder, a `file`
+ * item before each file's frames (they count samples from that file's start).
+ */
+export type AudioOutputItem = LiveAudioOutput | { readonly kind: 'file'; readonly file: string };
 
 export interface AudioOutputOptions {
   readonly format: 'jsonl' | 'text';
@@ -22,9 +28,11 @@ export interface AudioOutputOptions {
   readonly model: AudioModel;
   /** The itemizer behind a device stream (read for the summary's device totals). */
   readonly itemizer?: () => DeviceItemizer | undefined;
+  /** A folder replayed: files replayed to their end and files that failed (read at the end, for the summary). */
+  readonly files?: () => { readonly replayed: number; readonly errors: number };
 }
 
-export async function writeAudioOutput(stream: Observable<LiveAudioOutput>, options: AudioOutputOptions): Promise<void> {
+export async function writeAudioOutput(stream: Observable<AudioOutputItem>, options: AudioOutputOptions): Promise<void> {
   const out = process.stdout;
   const view = options.format === 'text' ? createDetectionTextView(out, options.header, out.isTTY === true) : undefined;
   const totals = createAudioTotals();
@@ -34,6 +42,9 @@ export async function writeAudioOutput(stream: Observable<LiveAudioOutput>, opti
       addAudioFrame(totals, item.frame);
       if (view !== undefined) view.frame(item.frame);
       else writeJsonLines(out, item.frame.events);
+    } else if (item.kind === 'file') {
+      startAudioStream(totals);
+      view?.file(item.file);
     } else if (view !== undefined) {
       view.event(item.event);
     } else {
@@ -50,6 +61,7 @@ export async function writeAudioOutput(stream: Observable<LiveAudioOutput>, opti
     tickSeconds: model.tickSeconds,
     processingSeconds: (performance.now() - started) / 1000,
     device,
+    files: options.files?.(),
   });
   if (view === undefined) {
     writeJsonLines(out, [summary satisfies OutputEvent]);

@@ -1,11 +1,13 @@
 /**
  * The audio side of `replay` and `run` (`--task digits`, `--model FILE`): word detections from
- * a WAV file, a microphone recording or a live microphone. Loaded only for an audio task, so
- * the ECG commands pay nothing for it.
+ * a WAV file, a folder of them, a microphone recording or a live microphone. Loaded only for an
+ * audio task, so the ECG commands pay nothing for it.
  */
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { map, type Observable } from 'rxjs';
-import { ValidationError } from '../core/errors.ts';
+import { catchError, concat, concatMap, defer, EMPTY, from, map, of, type Observable } from 'rxjs';
+import { EdgespikeError, ValidationError } from '../core/errors.ts';
+import type { AudioFrame } from '../detect/events.ts';
 import { audioPipeline } from '../pipeline/audioPipeline.ts';
 import { loadAudioModel, type AudioModel } from '../pipeline/audioModel.ts';
 import type { DeviceItem, DeviceItemizer } from '../pipeline/deviceItems.ts';
@@ -14,8 +16,9 @@ import { isRecording, openRecording, recordingItems } from '../pipeline/recordin
 import { profileChannel } from '../sources/deviceProfile.ts';
 import { openRecord } from '../sources/openRecord.ts';
 import { recordSource } from '../sources/recordSource.ts';
+import { listWavFiles } from '../sources/wavFile.ts';
 import { clock } from '../sinks/textView.ts';
-import { writeAudioOutput } from './audioOutput.ts';
+import { writeAudioOutput, type AudioOutputItem } from './audioOutput.ts';
 
 /** What replay and run have decided from the command line for an audio task. */
 export interface AudioTaskOptions {
@@ -34,16 +37,24 @@ function modelLabel(options: AudioTaskOptions, model: AudioModel): string {
   return options.task === model.network.name ? options.task : `${options.task}, model ${model.network.name}`;
 }
 
+/** What `replay` has decided from the command line for an audio task. */
+export type ReplayAudioOptions = AudioTaskOptions & {
+  readonly speed: number;
+  readonly channel: number | string | undefined;
+  readonly chunkSamples: number | undefined;
+  readonly rateHz: number | undefined;
+};
+
 /**
- * `replay --task digits <file>`: a WAV file (paced by `speed`, any rate: resampled to the
- * model's) or a recording of an audio device.
- * @throws ValidationError when the file is not audio (a WFDB record, a CSV file, an ECG recording)
+ * `replay --task digits <path>`: a WAV file (paced by `speed`, any rate: resampled to the
+ * model's), a folder of WAV files (`replayAudioFolder`) or a recording of an audio device.
+ * @returns the exit status: 0, or 1 when a file of a folder could not be read
+ * @throws ValidationError when the file is not audio (a WFDB record, a CSV file, an ECG
+ *   recording); InputNotFoundError for a folder without .wav files
  */
-export async function replayAudio(
-  path: string,
-  options: AudioTaskOptions & { readonly speed: number; readonly channel: number | string | undefined; readonly chunkSamples: number | undefined; readonly rateHz: number | undefined },
-): Promise<void> {
+export async function replayAudio(path: string, options: ReplayAudioOptions): Promise<number> {
   const what = options.task === 'audio' ? '--model' : `--task ${options.task}`;
+  if (await isFolder(path)) return replayAudioFolder(path, options);
   if (await isRecording(path)) {
     const recording = await openRecording(path);
     if (recording.profile.signal !== 'audio') {
@@ -66,11 +77,11 @@ export async function replayAudio(
       model,
       itemizer: () => itemizer,
     });
-    return;
+    return 0;
   }
   if (!/\.wav$/i.test(path)) {
     const kind = /\.csv$/i.test(path) ? 'a CSV file' : 'not a .wav file (read as a WFDB record)';
-    throw new ValidationError(`${path}: ${kind}; ${what} needs audio: a .wav file or a microphone recording made by "edgespike record"`);
+    throw new ValidationError(`${path}: ${kind}; ${what} needs audio: a .wav file, a folder of them or a microphone recording made by "edgespike record"`);
   }
   if (options.rateHz !== undefined) {
     throw new ValidationError(`${path}: a WAV file gives its own rate; leave --rate out (it is for CSV files and device recordings)`);
@@ -90,6 +101,76 @@ export async function replayAudio(
     task: options.task,
     model,
   });
+  return 0;
+}
+
+async function isFolder(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false; // a missing path is reported by whatever opens it
+  }
+}
+
+/** A frame of `file` with `file` in its detections (second key, after `type`). */
+function inFile(frame: AudioFrame, file: string): AudioFrame {
+  if (frame.events.length === 0) return frame;
+  return {
+    ...frame,
+    events: frame.events.map(({ type, ...rest }) => ({ type, file, ...rest })),
+  };
+}
+
+/**
+ * `replay --task digits <folder>`: every .wav file in the folder and its sub-folders, sorted by
+ * path (the list `classify` reads), one after another as one session. Each file goes through a
+ * fresh pipeline (a word never spans two files; times count from the file's start), its
+ * detections carry `file`, and one summary covers them all. A file that cannot be read is
+ * reported on stderr (one line naming it) and skipped; the others are still replayed.
+ * @returns the exit status: 0, or 1 when a file could not be read
+ * @throws InputNotFoundError when the folder holds no .wav files; ValidationError for --rate
+ */
+async function replayAudioFolder(path: string, options: ReplayAudioOptions): Promise<number> {
+  if (options.rateHz !== undefined) {
+    throw new ValidationError(`${path}: WAV files give their own rate; leave --rate out (it is for CSV files and device recordings)`);
+  }
+  const files = await listWavFiles(path);
+  const model = loadModel(options);
+  const counts = { replayed: 0, errors: 0 };
+  const stream: Observable<AudioOutputItem> = from(files).pipe(
+    concatMap((file) =>
+      defer(() => openRecord(file, { channel: options.channel, chunkSamples: options.chunkSamples })).pipe(
+        concatMap((record) =>
+          concat(
+            of<AudioOutputItem>({ kind: 'file', file }),
+            recordSource(record, { speed: options.speed }).pipe(
+              audioPipeline(model),
+              map((frame): AudioOutputItem => ({ kind: 'frame', frame: inFile(frame, file) })),
+            ),
+            defer(() => {
+              counts.replayed++;
+              return EMPTY;
+            }),
+          ),
+        ),
+        catchError((error: unknown) => {
+          if (!(error instanceof EdgespikeError)) throw error;
+          counts.errors++;
+          process.stderr.write(`edgespike: ${error.message.includes(file) ? error.message : `${file}: ${error.message}`}\n`);
+          return EMPTY;
+        }),
+      ),
+    ),
+  );
+  await writeAudioOutput(stream, {
+    format: options.format,
+    header: `edgespike replay ${path} (${files.length} WAV file${files.length === 1 ? '' : 's'}; ${modelLabel(options, model)})`,
+    record: basename(path),
+    task: options.task,
+    model,
+    files: () => counts,
+  });
+  return counts.errors > 0 ? 1 : 0;
 }
 
 /** `run --task digits`: the live microphone's device items through the audio pipeline. */

@@ -1,8 +1,8 @@
 /**
  * `edgespike replay <record>`: replay a recorded ECG (WFDB record or CSV file) through the
  * pipeline and print beats and heart rate, as JSON lines or as a live text view; with
- * `--task digits` (or `--model FILE`), replay a WAV file or a microphone recording through the
- * audio pipeline and print the words heard (`cli/audioTask.ts`).
+ * `--task digits` (or `--model FILE`), replay a WAV file, a folder of them or a microphone
+ * recording through the audio pipeline and print the words heard (`cli/audioTask.ts`).
  */
 import { UsageError } from '../core/errors.ts';
 import type { EcgEvent } from '../detect/events.ts';
@@ -30,8 +30,13 @@ with --task digits, replay audio and report the spoken digits heard.
 file (one or more numeric columns; the sample rate from --rate or a "# sampleRateHz=360"
 line), or a device recording made by "edgespike record" (the file beside its .json sidecar),
 which goes through the same decoder as a live device and also reports status/gap events.
-For --task digits: a .wav file (any rate, resampled to the model's 8 kHz) or a recording of
-a microphone (edgespike-pcm16).
+For --task digits: a .wav file (any rate, resampled to the model's 8 kHz), a folder of them,
+or a recording of a microphone (edgespike-pcm16). A folder means every .wav file in it and its
+sub-folders, sorted by path (as classify lists them), replayed one after another as one
+session: each file starts from silence (a word never spans two files), each detection carries
+"file" (the path as found) with t and end counted from that file's start, and one summary at
+the end covers them all ("files": how many were replayed). A file that cannot be read is
+reported on stderr, one line naming it, and skipped; the exit status is then 1.
 
 Options:
   --task ecg|digits    ecg: heart beats and heart rate. digits: words on a continuous
@@ -59,6 +64,7 @@ Examples:
   edgespike replay ../shared/datasets/mitdb/208 --speed max --format jsonl > 208.jsonl
   edgespike replay recording.csv --rate 250 --channel ecg
   edgespike replay fixtures/audio-digits/stream-3-1-4.wav --task digits --speed max --format jsonl
+  edgespike replay fixtures/audio-digits --task digits --speed max --format text
 `;
 
 export async function replayCommand(argv: readonly string[]): Promise<number> {
@@ -88,7 +94,7 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
     if (values.network !== undefined) throw new UsageError('--network is the ECG network; for an audio task give an audio model with --model FILE');
     if (values.units !== undefined) throw new UsageError('--units is for CSV files (ECG); WAV samples are audio on the int16 scale');
     const { replayAudio } = await import('./audioTask.ts');
-    await replayAudio(path, {
+    return replayAudio(path, {
       task,
       modelPath: values.model,
       format,
@@ -97,7 +103,6 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
       chunkSamples: parsePositiveInt('chunk', values.chunk),
       rateHz: parsePositive('rate', values.rate),
     });
-    return 0;
   }
   const model = loadEcgModel(values.network);
   if (await isRecording(path)) {

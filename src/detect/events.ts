@@ -113,7 +113,12 @@ export interface EcgFrame {
  */
 export interface DetectionEvent {
   readonly type: 'detection';
-  /** Start of the word, seconds from the start of the record or stream. */
+  /**
+   * The WAV file the word is in, as listed, when a folder is replayed (`t` and `end` then
+   * count from that file's start); absent for a single file or a live stream.
+   */
+  readonly file?: string;
+  /** Start of the word, seconds from the start of the record or stream (or of `file`). */
   readonly t: number;
   /** End of the word (after its last loud tick), seconds. */
   readonly end: number;
@@ -148,6 +153,9 @@ export interface AudioSummaryEvent {
   readonly xRealTime: number;
   readonly peakRssMb: number;
   readonly device?: DeviceSummary;
+  /** A folder replayed: its WAV files replayed to their end, and those that could not be read (each reported on stderr). */
+  readonly files?: number;
+  readonly fileErrors?: number;
 }
 
 /** `costReport` of the network's work, with the totals it was computed from. */

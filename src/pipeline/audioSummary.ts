@@ -11,12 +11,28 @@ export interface AudioTotals {
   synapticOps: number;
   neuronUpdates: number;
   networkTicks: number;
+  /** Where the current stream has reached (its last frame's `endSample`), at `sampleRateHz`. */
   endSample: number;
   sampleRateHz: number;
+  /** Seconds of audio of the streams before the current one (`startAudioStream`). */
+  earlierSeconds: number;
 }
 
 export function createAudioTotals(): AudioTotals {
-  return { detections: 0, spikesIn: 0, networkInputSpikes: 0, hiddenSpikes: 0, synapticOps: 0, neuronUpdates: 0, networkTicks: 0, endSample: 0, sampleRateHz: 0 };
+  return { detections: 0, spikesIn: 0, networkInputSpikes: 0, hiddenSpikes: 0, synapticOps: 0, neuronUpdates: 0, networkTicks: 0, endSample: 0, sampleRateHz: 0, earlierSeconds: 0 };
+}
+
+/**
+ * A new stream adds to the same totals (the next file of a folder replayed as one session):
+ * its frames count samples from 0 again, so the audio seconds so far are banked first.
+ */
+export function startAudioStream(totals: AudioTotals): void {
+  totals.earlierSeconds += streamSeconds(totals);
+  totals.endSample = 0;
+}
+
+function streamSeconds(totals: AudioTotals): number {
+  return totals.sampleRateHz > 0 ? totals.endSample / totals.sampleRateHz : 0;
 }
 
 export function addAudioFrame(totals: AudioTotals, frame: AudioFrame): void {
@@ -41,6 +57,8 @@ export interface AudioSummaryContext {
   readonly tickSeconds: number;
   readonly processingSeconds: number;
   readonly device?: DeviceSummary | undefined;
+  /** A folder replayed: files replayed to their end, and files that could not be read. */
+  readonly files?: { readonly replayed: number; readonly errors: number } | undefined;
 }
 
 /**
@@ -49,7 +67,7 @@ export interface AudioSummaryContext {
  * with runs the same ticks: the words).
  */
 export function audioSummaryEvent(totals: AudioTotals, context: AudioSummaryContext): AudioSummaryEvent {
-  const audioSeconds = totals.sampleRateHz > 0 ? totals.endSample / totals.sampleRateHz : 0;
+  const audioSeconds = totals.earlierSeconds + streamSeconds(totals);
   const report = costReport(
     {
       inputSpikes: totals.networkInputSpikes,
@@ -105,6 +123,7 @@ export function audioSummaryEvent(totals: AudioTotals, context: AudioSummaryCont
     xRealTime: context.processingSeconds > 0 ? round(audioSeconds / context.processingSeconds, 1) : 0,
     peakRssMb: round(peakRssMb(), 1),
     ...(context.device === undefined ? {} : { device: context.device }),
+    ...(context.files === undefined ? {} : { files: context.files.replayed, fileErrors: context.files.errors }),
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * The human view of an audio run (`replay --task digits`, `run` on a microphone): a line per
- * word heard and per connection change; on a terminal, one more line redrawn in place (stream
- * time, words so far, connection state); then the summary with the network's cost.
+ * word heard and per connection change (replaying a folder, also a line naming each file); on a
+ * terminal, one more line redrawn in place (stream time, words so far, connection state); then
+ * the summary with the network's cost.
  */
 import type { AudioFrame, AudioSummaryEvent, LiveEvent } from '../detect/events.ts';
 import { clock } from './textView.ts';
@@ -9,6 +10,8 @@ import { clock } from './textView.ts';
 export interface DetectionTextView {
   frame(frame: AudioFrame): void;
   event(event: LiveEvent): void;
+  /** The next file of a folder starts (its words' times count from its start). */
+  file(path: string): void;
   finish(summary: AudioSummaryEvent, interrupted: boolean, extra: readonly string[]): void;
 }
 
@@ -53,12 +56,19 @@ export function createDetectionTextView(out: NodeJS.WritableStream, header: stri
       print(`  [${clock(event.t)}] ${what}`);
       redraw(true);
     },
+    file(path) {
+      seconds = 0;
+      print(path);
+      redraw(true);
+    },
     finish(summary, interrupted, extra) {
       if (live) out.write(`\r${line()}\x1b[K\n`);
       const c = summary.cost;
+      const fileErrors = summary.fileErrors ?? 0;
       const lines = [
         interrupted ? 'stopped:' : 'done:',
         `  words              ${summary.detections}`,
+        ...(summary.files === undefined ? [] : [`  files              ${summary.files}${fileErrors > 0 ? ` (${fileErrors} could not be read)` : ''}`]),
         `  audio              ${summary.audioSeconds.toFixed(1)} s in ${summary.processingSeconds.toFixed(2)} s; the network ran on ${summary.networkSeconds.toFixed(1)} s of it`,
         `  per second         ${c.perSecond.inputSpikes.toFixed(0)} input spikes, ${c.perSecond.hiddenSpikes.toFixed(0)} hidden spikes, ${c.perSecond.synapticOps.toFixed(0)} synaptic ops, ${c.perSecond.neuronUpdates.toFixed(0)} neuron updates`,
         `  per word           ${c.perDetection.inputSpikes.toFixed(0)} input spikes, ${c.perDetection.hiddenSpikes.toFixed(0)} hidden spikes, ${c.perDetection.synapticOps.toFixed(0)} synaptic ops, ${c.perDetection.neuronUpdates.toFixed(0)} neuron updates`,
