@@ -126,7 +126,8 @@ export function createLifNetwork(spec: NetworkSpec): LifNetwork {
     const at = fill[row] as number;
     fill[row] = at + 1;
     synTarget[at] = neuronIndex.get(s.to) as number;
-    synWeight[at] = s.weight * 2 ** s.shift;
+    // 1 << shift: shift ≤ MAX_WEIGHT_SHIFT (16), validated by parseNetwork; `2 **` would call pow per synapse.
+    synWeight[at] = s.weight * (1 << s.shift);
     synDelay[at] = s.delayTicks;
     if (s.delayTicks > maxDelay) maxDelay = s.delayTicks;
   }

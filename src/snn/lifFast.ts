@@ -29,6 +29,11 @@
  * Otherwise every add saturates as in the reference. (A neuron synapse of delay 0, which
  * `parseNetwork` refuses, also turns the clamp on: the one-term-per-tick argument needs delay ≥ 1.)
  *
+ * Packed synapses. When every w << shift fits in int16 and 2N ≤ 2^16 (int8 weights with
+ * shifts up to 8, as the trained audio models export), the plan also holds each synapse as one
+ * int32, (w << shift) · 2^16 + offset, and exact adds read that one word instead of two
+ * arrays: one typed-array access fewer per synapse, ~10% off the digits network.
+ *
  * Cost per tick: O(neurons) updates, plus per spike O(runs) + one add per outgoing synapse.
  * No allocation per chunk; the plan is built once, in `createLifNetwork`.
  */
@@ -40,6 +45,9 @@ const INT32_MAX = 2147483647;
 const INT32_MIN = -2147483648;
 /** Largest input spike count in one tick (inputs are Uint8 counts). */
 const MAX_INPUT_COUNT = 255;
+/** Packed synapses: the offset takes the low 16 bits, the weight the high 16 (see the module comment). */
+const PACK_SHIFT = 16;
+const PACK_OFFSET_MASK = 0xffff;
 
 /** Synapses grouped for delivery: rows (inputs, then neurons) → runs of one delay → synapses. */
 export interface LifDeliveryPlan {
@@ -55,6 +63,11 @@ export interface LifDeliveryPlan {
   readonly weight: Int32Array;
   /** True when no pending sum can leave int32 (see the module comment): adds skip the clamp. */
   readonly exactSums: boolean;
+  /**
+   * Per synapse, weight · 2^16 + offset, when every weight fits int16 and every offset 16 bits
+   * (see the module comment); else undefined. Used by the exact adds.
+   */
+  readonly packed: Int32Array | undefined;
   /** The largest B(target, sign) of the module comment (for reports and tests). */
   readonly largestSumBound: number;
 }
@@ -76,7 +89,7 @@ export interface LifRows {
  * runs, and bound every pending sum (see the module comment).
  * @example one input feeding neuron 0 with +3 at delay 0 and neuron 1 with −2 at delay 2 (N = 2):
  *   rowRun [0, 2], runFrom [0, 1, 2], runDelay [0, 2], offset [0, 3], weight [3, −2],
- *   largestSumBound 765 (255 · 3), exactSums true
+ *   largestSumBound 765 (255 · 3), exactSums true, packed [3 · 65536 + 0, −2 · 65536 + 3]
  * Cost: O(S log S) for S synapses, once.
  */
 export function createLifDeliveryPlan(rows: LifRows): LifDeliveryPlan {
@@ -91,8 +104,12 @@ export function createLifDeliveryPlan(rows: LifRows): LifDeliveryPlan {
   for (let r = 0; r < rowCount; r++) {
     const start = rowStart(r);
     const end = rowStart(r + 1);
-    // Array.prototype.sort is stable: synapses of equal delay keep their order.
-    const sorted = Array.from({ length: end - start }, (_, k) => start + k).sort((a, b) => (synDelay[a] as number) - (synDelay[b] as number));
+    // Array.prototype.sort is stable: synapses of equal delay keep their order. A row already
+    // in delay order (every row of a dense projection) is its own sorted order.
+    let inOrder = true;
+    for (let s = start + 1; s < end && inOrder; s++) inOrder = (synDelay[s - 1] as number) <= (synDelay[s] as number);
+    const identity = Array.from({ length: end - start }, (_, k) => start + k);
+    const sorted = inOrder ? identity : identity.sort((a, b) => (synDelay[a] as number) - (synDelay[b] as number));
     rowRun[r] = runDelayList.length;
     sorted.forEach((s, k) => {
       order[start + k] = s;
@@ -123,6 +140,8 @@ export function createLifDeliveryPlan(rows: LifRows): LifDeliveryPlan {
   }
   let largestSumBound = 0;
   for (const b of bound) if (b > largestSumBound) largestSumBound = b;
+  let packs = 2 * N <= PACK_OFFSET_MASK + 1;
+  for (const w of weight) if (w < -32768 || w > 32767) packs = false;
   return {
     rowRun,
     runFrom: Int32Array.from(runFromList),
@@ -131,7 +150,15 @@ export function createLifDeliveryPlan(rows: LifRows): LifDeliveryPlan {
     weight,
     exactSums: largestSumBound <= INT32_MAX && !neuronDelayZero,
     largestSumBound,
+    packed: packs ? packSynapses(offset, weight) : undefined,
   };
+}
+
+/** Per synapse weight · 2^16 + offset (the caller checked that both fit). */
+function packSynapses(offset: Int32Array, weight: Int32Array): Int32Array {
+  const packed = new Int32Array(weight.length);
+  for (let k = 0; k < weight.length; k++) packed[k] = ((weight[k] as number) << PACK_SHIFT) | (offset[k] as number);
+  return packed;
 }
 
 /**
@@ -156,7 +183,7 @@ export function processLifChunkFast(
     resetToZero, refractoryTicks, membraneMin, exc, inh, membrane, refractoryLeft, pending, slotActive,
     ringSize, outputIndex, spikeCount,
   } = net;
-  const { rowRun, runFrom, runDelay, offset, weight, exactSums } = net.delivery;
+  const { rowRun, runFrom, runDelay, offset, weight, exactSums, packed } = net.delivery;
   if (input.length < ticks * inputCount) {
     throw new RangeError(`input holds ${input.length} counts; ${ticks} ticks need ${ticks * inputCount}`);
   }
@@ -182,7 +209,10 @@ export function processLifChunkFast(
         const from = runFrom[k] as number;
         const end = runFrom[k + 1] as number;
         if (!exactSums) addSaturating(pending, offset, weight, from, end, due * stride, count);
-        else if (count === 1) addExact(pending, offset, weight, from, end, due * stride);
+        else if (packed !== undefined) {
+          if (count === 1) addPacked(pending, packed, from, end, due * stride);
+          else addPackedScaled(pending, packed, from, end, due * stride, count);
+        } else if (count === 1) addExact(pending, offset, weight, from, end, due * stride);
         else addExactScaled(pending, offset, weight, from, end, due * stride, count);
         slotActive[due] = 1;
       }
@@ -233,8 +263,9 @@ export function processLifChunkFast(
             if (due >= ringSize) due -= ringSize;
             const from = runFrom[k] as number;
             const end = runFrom[k + 1] as number;
-            if (exactSums) addExact(pending, offset, weight, from, end, due * stride);
-            else addSaturating(pending, offset, weight, from, end, due * stride, 1);
+            if (!exactSums) addSaturating(pending, offset, weight, from, end, due * stride, 1);
+            else if (packed !== undefined) addPacked(pending, packed, from, end, due * stride);
+            else addExact(pending, offset, weight, from, end, due * stride);
             slotActive[due] = 1;
           }
           synOps += (runFrom[runEnd] as number) - (runFrom[rowRun[row] as number] as number);
@@ -294,6 +325,51 @@ function addExactScaled(pending: Int32Array, offset: Int32Array, weight: Int32Ar
   for (; s < end; s++) {
     const at = base + (offset[s] as number);
     pending[at] = (pending[at] as number) + (weight[s] as number) * count;
+  }
+}
+
+/**
+ * `addExact` on packed synapses: pending[base + (p & 0xffff)] += p >> 16 for p = packed[s].
+ * Unrolled by four like `addExact`; the four words are read before the adds.
+ */
+function addPacked(pending: Int32Array, packed: Int32Array, from: number, end: number, base: number): void {
+  let s = from;
+  for (; s + 3 < end; s += 4) {
+    const p0 = packed[s] as number, p1 = packed[s + 1] as number, p2 = packed[s + 2] as number, p3 = packed[s + 3] as number;
+    const a0 = base + (p0 & PACK_OFFSET_MASK);
+    pending[a0] = (pending[a0] as number) + (p0 >> PACK_SHIFT);
+    const a1 = base + (p1 & PACK_OFFSET_MASK);
+    pending[a1] = (pending[a1] as number) + (p1 >> PACK_SHIFT);
+    const a2 = base + (p2 & PACK_OFFSET_MASK);
+    pending[a2] = (pending[a2] as number) + (p2 >> PACK_SHIFT);
+    const a3 = base + (p3 & PACK_OFFSET_MASK);
+    pending[a3] = (pending[a3] as number) + (p3 >> PACK_SHIFT);
+  }
+  for (; s < end; s++) {
+    const p = packed[s] as number;
+    const at = base + (p & PACK_OFFSET_MASK);
+    pending[at] = (pending[at] as number) + (p >> PACK_SHIFT);
+  }
+}
+
+/** `addPacked` with every weight times `count` (an input's spikes in one tick). */
+function addPackedScaled(pending: Int32Array, packed: Int32Array, from: number, end: number, base: number, count: number): void {
+  let s = from;
+  for (; s + 3 < end; s += 4) {
+    const p0 = packed[s] as number, p1 = packed[s + 1] as number, p2 = packed[s + 2] as number, p3 = packed[s + 3] as number;
+    const a0 = base + (p0 & PACK_OFFSET_MASK);
+    pending[a0] = (pending[a0] as number) + (p0 >> PACK_SHIFT) * count;
+    const a1 = base + (p1 & PACK_OFFSET_MASK);
+    pending[a1] = (pending[a1] as number) + (p1 >> PACK_SHIFT) * count;
+    const a2 = base + (p2 & PACK_OFFSET_MASK);
+    pending[a2] = (pending[a2] as number) + (p2 >> PACK_SHIFT) * count;
+    const a3 = base + (p3 & PACK_OFFSET_MASK);
+    pending[a3] = (pending[a3] as number) + (p3 >> PACK_SHIFT) * count;
+  }
+  for (; s < end; s++) {
+    const p = packed[s] as number;
+    const at = base + (p & PACK_OFFSET_MASK);
+    pending[at] = (pending[at] as number) + (p >> PACK_SHIFT) * count;
   }
 }
 

@@ -301,3 +301,54 @@ describe('fast LIF engine: the digits model on the espeak fixtures', () => {
     }
   });
 });
+
+describe('fast LIF engine: packed synapses', () => {
+  it('packs each synapse as weight · 2^16 + offset (the doc comment example)', () => {
+    const plan = createLifDeliveryPlan({
+      neuronCount: 2,
+      inputCount: 1,
+      inputStart: Int32Array.of(0, 2),
+      neuronStart: Int32Array.of(2, 2, 2),
+      synTarget: Uint16Array.of(1, 0),
+      synWeight: Int32Array.of(-2, 3),
+      synDelay: Uint16Array.of(2, 0),
+    });
+    expect(Array.from(plan.packed ?? [])).toEqual([3 * 65536 + 0, -2 * 65536 + 3]);
+  });
+
+  it('packs only when every weight fits int16: int8 << 8 does, int8 << 9 does not', () => {
+    const spec = (shift: number): NetworkSpec =>
+      parseNetwork({
+        format: 'edgespike-network',
+        version: 2,
+        stateBits: 24,
+        inputs: ['a', 'b'],
+        neurons: [{ name: 'n', threshold: 1000, memShift: 1 }],
+        projections: [{ from: ['a', 'b'], to: ['n'], weights: encodeBase64Int8([-128, 127]), shift }],
+        outputs: ['n'],
+      });
+    // a → n inhibitory (offset N + 0 = 1), b → n excitatory (offset 0); −128 · 2^8 · 2^16 + 1 is int32's bottom + 1.
+    expect(Array.from(createLifNetwork(spec(8)).delivery.packed ?? [])).toEqual([-128 * 256 * 65536 + 1, 127 * 256 * 65536]);
+    expect(createLifNetwork(spec(9)).delivery.packed).toBeUndefined();
+  });
+
+  it('runs both exact adders, packed and unpacked, bit-exact with the reference on random networks', () => {
+    let packed = 0;
+    let unpacked = 0;
+    for (let seed = 201; seed <= 260; seed++) {
+      const spec = randomNetwork(seed, false);
+      const { delivery } = createLifNetwork(spec);
+      if (!delivery.exactSums) continue;
+      if (delivery.packed !== undefined) packed++;
+      else unpacked++;
+      const ticks = 300;
+      compareEngines(spec, randomCounts(seed + 1000, ticks * spec.inputs.length, seed % 2 === 0 ? 0.05 : 0.005), ticks, seed + 2000);
+    }
+    expect(packed).toBeGreaterThan(10);
+    expect(unpacked).toBeGreaterThan(5);
+  });
+
+  it('packs the bundled digits model (int8 weights, shifts 7 and 8, 276 pending slots)', () => {
+    expect(createLifNetwork(loadAudioModel().network).delivery.packed).toBeDefined();
+  });
+});
