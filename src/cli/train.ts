@@ -18,6 +18,7 @@ import { defaultAugment } from '../snn/train/augment.ts';
 import { clipOf, predict, type BatchResult, type Dataset } from '../snn/train/batch.ts';
 import { exportNetworkJson, quantizeModel } from '../snn/train/quantize.ts';
 import { createWork, logit, paramCount, paramsView, type RsnnParams, type RsnnShape } from '../snn/train/rsnn.ts';
+import { uniformSource } from '../synth/random.ts';
 import { cochleaRaster, inTestSplit, listFilesWithLabels, readAudio, type LabelledFile } from '../pipeline/audioDataset.ts';
 import { parseCommandArgs, parsePositive, parsePositiveInt } from './args.ts';
 import { createProgressBar } from './progress.ts';
@@ -73,16 +74,6 @@ function splitFiles(files: readonly LabelledFile[], testSpeaker: string | undefi
   return { train, test };
 }
 
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
@@ -103,7 +94,7 @@ export const TAU_READOUT_MS = 50;
  */
 export function initParams(shape: RsnnShape, data: Float32Array, seed: number, homogeneous: boolean, tickMs: number): RsnnParams {
   const p = paramsView(shape, data);
-  const random = mulberry(seed);
+  const random = uniformSource(seed);
   const { inputs: I, hidden: H } = shape;
   for (let i = 0; i < p.wIn.length; i++) p.wIn[i] = (gaussian(random) * INIT_INPUT_GAIN) / Math.sqrt(I);
   for (let i = 0; i < p.wRec.length; i++) p.wRec[i] = (gaussian(random) * INIT_RECURRENT_GAIN) / Math.sqrt(H);
@@ -285,7 +276,7 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
     return correct / split.test.length;
   };
   const history: { epoch: number; phase: string; loss: number; trainAccuracy: number; testAccuracy: number; hiddenRate: number }[] = [];
-  const random = mulberry(seed ^ 0x5bd1e995);
+  const random = uniformSource(seed ^ 0x5bd1e995);
   const total = epochs + qatEpochs;
   /** The float model's test accuracy at the end of float training (before fine-tuning). */
   let floatAccuracy: number | undefined;

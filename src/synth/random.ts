@@ -49,6 +49,15 @@ export function nextUniform(rng: Rng): number {
 }
 
 /**
+ * The same generator as a function returning the next uniform in [0, 1) (mulberry32).
+ * @example const random = uniformSource(1); random() → the first draw of createRng(1)
+ */
+export function uniformSource(seed: number): () => number {
+  const rng = createRng(seed);
+  return () => nextUniform(rng);
+}
+
+/**
  * Next standard normal number (mean 0, standard deviation 1) by Box-Muller:
  * n0 = √(−2 ln u1)·cos(2π u2), n1 = √(−2 ln u1)·sin(2π u2), u1 ∈ (0, 1], u2 ∈ [0, 1).
  * Draws two uniforms every second call. O(1).

@@ -1,17 +1,9 @@
 // Shared by the tests: a seeded PRNG (also used by the random networks and the pty player),
 // byte corruption, and ways to cut a stream into chunks.
+import { uniformSource } from '../../src/synth/random.ts';
 
-/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32: a small seeded PRNG returning floats in [0, 1) (the project's own, src/synth/random.ts). */
+export const mulberry32 = uniformSource;
 
 /** A random integer in [0, n). */
 export function randomInt(random: () => number, n: number): number {

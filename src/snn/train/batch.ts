@@ -2,6 +2,7 @@
  * The gradient of a batch of clips: what each training worker computes. Pure: the dataset,
  * the parameters and the gradient are typed arrays (shared between threads by the caller).
  */
+import { uniformSource } from '../../synth/random.ts';
 import { augmentRaster, type AugmentOptions } from './augment.ts';
 import { backward, createWork, crossEntropy, forward, paramsView, type Clip, type ForwardOptions, type RsnnParams, type RsnnShape, type RsnnWork } from './rsnn.ts';
 
@@ -24,14 +25,7 @@ export function clipOf(data: Dataset, index: number): Clip {
 
 /** mulberry32, seeded per clip and epoch so any split of a batch over threads gives the same result. */
 export function clipRandom(seed: number, epoch: number, index: number): () => number {
-  let a = (seed * 0x9e3779b1 + epoch * 0x85ebca6b + index * 0xc2b2ae35) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return uniformSource((seed * 0x9e3779b1 + epoch * 0x85ebca6b + index * 0xc2b2ae35) >>> 0);
 }
 
 export interface BatchOptions {
