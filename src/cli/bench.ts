@@ -27,7 +27,7 @@ import { readWholeRecord } from '../sources/readWhole.ts';
 import { recordSource } from '../sources/recordSource.ts';
 import { parseWfdbHeader } from '../formats/wfdb/header.ts';
 import { parseCommandArgs, parsePositiveInt } from './args.ts';
-import { audioBenchClips, benchAudio, formatAudioBench, type AudioBench } from './benchAudio.ts';
+import { audioBenchClips, benchAudio, cpuSeconds, formatAudioBench, type AudioBench } from './benchAudio.ts';
 import { benchDecoders, benchLive, type DecoderBench, type LiveBench } from './benchDevices.ts';
 
 const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -81,11 +81,6 @@ interface StageResult {
   readonly cpuSeconds: number;
   readonly xRealTime: number;
   readonly megaSamplesPerSecond: number;
-}
-
-function cpuSeconds(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
 }
 
 /** Best CPU time of `repeat` runs of `fn` after one warm-up run. */

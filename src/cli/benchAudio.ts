@@ -75,7 +75,8 @@ export interface AudioBench {
   readonly cost: CostReport;
 }
 
-function cpuSeconds(): number {
+/** CPU seconds (user + system) this process has used. */
+export function cpuSeconds(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 }

@@ -5,6 +5,7 @@
  * the summary with the network's cost.
  */
 import type { AudioFrame, AudioSummaryEvent, LiveEvent } from '../detect/events.ts';
+import { describeLiveEvent } from './liveTextView.ts';
 import { clock } from './textView.ts';
 
 export interface DetectionTextView {
@@ -46,12 +47,7 @@ export function createDetectionTextView(out: NodeJS.WritableStream, header: stri
       redraw(frame.events.length > 0);
     },
     event(event) {
-      const what =
-        event.type === 'status'
-          ? event.state
-          : event.type === 'gap'
-            ? `gap: ${event.missing} samples missing`
-            : `dropped ${event.bytes} bytes (the pipeline fell behind)`;
+      const what = describeLiveEvent(event);
       if (event.type === 'status') state = event.state;
       print(`  [${clock(event.t)}] ${what}`);
       redraw(true);

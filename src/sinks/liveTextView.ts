@@ -6,6 +6,12 @@
 import type { EcgFrame, LiveEvent, SummaryEvent } from '../detect/events.ts';
 import { clock } from './textView.ts';
 
+/** A device event as the text views print it: the state, the samples missing or the bytes dropped. */
+export function describeLiveEvent(event: LiveEvent): string {
+  if (event.type === 'status') return event.state;
+  return event.type === 'gap' ? `gap: ${event.missing} samples missing` : `dropped ${event.bytes} bytes (the pipeline fell behind)`;
+}
+
 export interface LiveTextView {
   frame(frame: EcgFrame): void;
   event(event: LiveEvent): void;
@@ -39,12 +45,7 @@ export function createLiveTextView(out: NodeJS.WritableStream, header: string, l
       redraw(false);
     },
     event(event) {
-      const what =
-        event.type === 'status'
-          ? event.state
-          : event.type === 'gap'
-            ? `gap: ${event.missing} samples missing`
-            : `dropped ${event.bytes} bytes (the pipeline fell behind)`;
+      const what = describeLiveEvent(event);
       if (event.type === 'status') state = event.state === 'leads-on' ? 'connected' : event.state;
       out.write(`${live ? '\r\x1b[K' : ''}  [${clock(event.t)}] ${what}\n`);
       redraw(true);
