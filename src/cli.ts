@@ -46,6 +46,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     summary: 'classify sound clips (WAV) with the spiking audio model: labels, accuracy, spike cost and energy',
     load: async () => import('./cli/classify.ts').then((m) => ({ help: m.CLASSIFY_HELP, run: m.classifyCommand })),
   },
+  plot: {
+    summary: 'draw a window of a record or WAV file: signal, spikes, neurons, membranes, detections (SVG or HTML)',
+    load: async () => import('./cli/plot.ts').then((m) => ({ help: m.PLOT_HELP, run: m.plotCommand })),
+  },
   bench: {
     summary: 'time each pipeline stage and the whole pipeline (x real time) and measure memory',
     load: async () => import('./cli/bench.ts').then((m) => ({ help: m.BENCH_HELP, run: m.benchCommand })),
@@ -72,6 +76,7 @@ Examples:
   edgespike replay fixtures/synthetic-ecg/ecgsyn_360hz --speed 10
   edgespike run --device /dev/ttyACM0 --profile sparkfun-ad8232
   edgespike eval ../shared/datasets/mitdb
+  edgespike plot fixtures/synthetic-ecg/ecgsyn_360hz --from 20 --to 30 --out beats.svg
   edgespike bench
 `;
 

@@ -1,0 +1,144 @@
+/**
+ * `edgespike plot <record or wav>`: one figure of what the pipeline saw and did over a time
+ * window, as SVG or a self-contained HTML page (src/pipeline/*Trace.ts collect, src/sinks/plot*.ts draw).
+ */
+import { writeFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import { UsageError, ValidationError } from '../core/errors.ts';
+import { loadAudioModel } from '../pipeline/audioModel.ts';
+import { traceAudio } from '../pipeline/audioTrace.ts';
+import { loadEcgModel } from '../pipeline/ecgModel.ts';
+import { traceEcg } from '../pipeline/ecgTrace.ts';
+import { isRecording } from '../pipeline/recordingItems.ts';
+import { PLOT_FORMATS, renderHtml, renderSvg, type PlotFormat } from '../sinks/plotRender.ts';
+import { audioPlotSpec, ecgPlotSpec, MAX_RASTER_MARKS } from '../sinks/plotSpec.ts';
+import { CSV_UNITS } from '../sources/csvFile.ts';
+import { openRecord } from '../sources/openRecord.ts';
+import { parseChannel, parseChoice, parseCommandArgs, parsePositive } from './args.ts';
+
+/** Default window length, seconds (from --from, or 0). */
+export const DEFAULT_PLOT_SECONDS = 10;
+
+export const PLOT_HELP = `Usage: edgespike plot <record or wav> [options]
+
+Draw what the spiking pipeline saw and did over a time window: one figure of time-aligned
+panels sharing the time axis (seconds from the start of the record). The data come from
+the pipeline's own fixed-point kernels run from the start of the record (so every state is
+what replay has there), cut to the window.
+
+ECG (a WFDB record or a .csv file), panels from top to bottom:
+  signal      the input (mV) and the QRS band-passed signal (mV), beats as dashed lines
+  spikes      the delta modulator's UP and DOWN spikes
+  neurons     the spikes of each neuron of the network (size, qrs, beat)
+  membranes   each neuron's membrane in units of its threshold; the line at 1 is the threshold
+  beats       the detected beats; when NAME.atr sits beside the record, also the reference
+              beats, each detection marked TP or FP and each missed reference beat FN
+              (one-to-one matching within +-150 ms, as eval does, over the window's beats)
+Audio (a .wav file, the bundled digits model):
+  waveform    the samples (full scale = 1)
+  cochlea     the UP/DOWN spikes of the 32 cochlea channels (UP red, DOWN blue)
+  hidden      the spikes of the 128 hidden neurons
+  readouts    the 10 readout membranes (units of the hidden threshold; the network runs
+              only on words, so lines stop between them)
+  words       the word detections (start to end, labelled), as replay --task digits reports
+
+Long windows stay small: a signal line keeps the minimum and maximum of each pixel column,
+and a raster merges the spikes of a row within a pixel column; a raster that would still
+hold more than ${MAX_RASTER_MARKS} marks has its time bins widened, and its title says so.
+
+Options:
+  --from S             window start, seconds from the start of the record. Default: 0
+  --to S               window end, seconds (> --from; past the end: the end). Default:
+                       --from + ${DEFAULT_PLOT_SECONDS} (the whole file when shorter)
+  --out FILE           where to write the figure. Default: <record name>.html in the
+                       current directory (.svg with --format svg)
+  --format svg|html    svg: a static SVG (for papers and issues). html: a self-contained
+                       page (Vega inlined, works offline, tooltips on hover).
+                       Default: from --out's extension, else html
+  --channel K          signal (WFDB) or column (CSV) to plot: index or name. Default: 0
+  --rate HZ            sample rate of a CSV file (overrides its "# sampleRateHz=" line)
+  --units mV|uV|counts units of a CSV column. Default: mV
+  --network FILE       ECG network file. Default: the bundled network
+  --model FILE         audio model for a .wav file. Default: the bundled digits model
+  -h, --help           show this help
+
+Exit status: 0 written; 1 a missing or unreadable input, or a window outside the record;
+2 a usage error.
+
+Examples:
+  edgespike plot fixtures/synthetic-ecg/ecgsyn_360hz --from 20 --to 30 --out beats.svg
+  edgespike plot ../shared/datasets/mitdb/208 --from 60 --to 70
+  edgespike plot fixtures/audio-digits/stream-3-1-4.wav --out words.html
+`;
+
+/** A --from/--to value: a finite number >= 0. */
+function parseSeconds(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`--${name} must be a number of seconds >= 0 (got "${value}")`);
+  return n;
+}
+
+export async function plotCommand(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('plot', argv, {
+    from: { type: 'string' },
+    to: { type: 'string' },
+    out: { type: 'string' },
+    format: { type: 'string' },
+    channel: { type: 'string' },
+    rate: { type: 'string' },
+    units: { type: 'string' },
+    network: { type: 'string' },
+    model: { type: 'string' },
+  });
+  if (values.help === true) {
+    process.stdout.write(PLOT_HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError(`plot takes one record or WAV file (got ${positionals.length}); see edgespike plot --help`);
+  const path = positionals[0] as string;
+  const fromSeconds = parseSeconds('from', values.from) ?? 0;
+  const toGiven = parseSeconds('to', values.to);
+  if (toGiven !== undefined && toGiven <= fromSeconds) throw new UsageError(`--to must be after --from (got --from ${fromSeconds} --to ${toGiven})`);
+  let format = parseChoice('format', values.format, PLOT_FORMATS);
+  if (values.out !== undefined) {
+    const ext = extname(values.out).slice(1).toLowerCase();
+    const byExtension = (PLOT_FORMATS as readonly string[]).includes(ext) ? (ext as PlotFormat) : undefined;
+    if (format === undefined) {
+      if (byExtension === undefined) throw new UsageError(`--out ${values.out}: cannot tell the format from the extension; name it .svg or .html, or give --format svg|html`);
+      format = byExtension;
+    } else if (byExtension !== undefined && byExtension !== format) {
+      throw new UsageError(`--out ${values.out} says ${byExtension} but --format says ${format}; make them agree`);
+    }
+  }
+  format ??= 'html';
+  const isAudio = /\.wav$/i.test(path);
+  if (isAudio && values.network !== undefined) throw new UsageError('--network is the ECG network; for a .wav file give an audio model with --model FILE');
+  if (!isAudio && values.model !== undefined) throw new UsageError('--model is an audio model (for a .wav file); the ECG network is --network FILE');
+  if (await isRecording(path)) throw new ValidationError(`${path}: plotting device recordings is not supported yet; plot a WFDB record, a .csv or a .wav file`);
+  const record = await openRecord(path, {
+    channel: parseChannel(values.channel),
+    sampleRateHz: parsePositive('rate', values.rate),
+    units: parseChoice('units', values.units, CSV_UNITS),
+  });
+  const { info } = record;
+  const duration = info.durationSeconds;
+  if (duration !== undefined && fromSeconds >= duration) {
+    throw new ValidationError(`--from ${fromSeconds} s is past the end of ${info.recordName} (${duration.toFixed(3)} s long)`);
+  }
+  let toSeconds = toGiven ?? fromSeconds + DEFAULT_PLOT_SECONDS;
+  if (duration !== undefined) toSeconds = Math.min(toSeconds, duration);
+  const window = { fromSeconds, toSeconds };
+  const spec = isAudio
+    ? audioPlotSpec(await traceAudio(loadAudioModel(values.model), record, window))
+    : ecgPlotSpec(await traceEcg(loadEcgModel(values.network), record, window, 'annotationPath' in info ? info.annotationPath : undefined));
+  const out = values.out ?? `${basename(info.recordName)}.${format}`;
+  const text = format === 'svg' ? await renderSvg(spec) : await renderHtml(spec, `${info.recordName} ${fromSeconds}-${toSeconds} s`);
+  try {
+    await writeFile(out, text);
+  } catch (error) {
+    throw new ValidationError(`cannot write ${out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  process.stderr.write(`edgespike: wrote ${out} (${format}, ${(text.length / 1024).toFixed(0)} KiB; ${info.recordName} ${fromSeconds.toFixed(3)}-${toSeconds.toFixed(3)} s)\n`);
+  return 0;
+}

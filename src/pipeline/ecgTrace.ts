@@ -1,0 +1,231 @@
+/**
+ * What the ECG pipeline saw and did over a time window, for plots: the input signal, the
+ * band-passed signal, the UP/DOWN spikes, every neuron's spikes and membrane, the beats, and
+ * (when the record has a `.atr`) the reference beats and which detections matched them.
+ *
+ * Nothing is re-implemented: the record goes through the pipeline's own operators (resample,
+ * QRS band-pass, delta modulator) from its first sample, so every state is what `replay` has
+ * when it reaches the window; the network is the same fixed-point engine (`processLifChunk`,
+ * bit-identical to the compiled one `replay` uses) and the beats come from the same beat
+ * detector. Inside the window the network runs one tick per call so each tick's spikes and
+ * membranes can be read (chunking never changes results). Reading stops a margin after the
+ * window, so a long record costs only up to the window's end.
+ */
+import { readFile } from 'node:fs/promises';
+import { lastValueFrom, takeWhile, tap } from 'rxjs';
+import { ECG_COUNTS_PER_MV } from '../core/chunks.ts';
+import { ValidationError } from '../core/errors.ts';
+import { createBeatDetector, flushBeatDetector, processBeatDetector } from '../detect/beatDetector.ts';
+import { DEFAULT_MATCH_TOLERANCE_SECONDS, matchBeats } from '../detect/beatMatching.ts';
+import { beatSamples, parseMitAnnotations } from '../formats/wfdb/annotation.ts';
+import { createQrsBandpass, qrsBandpassDelaySamples } from '../condition/qrsBandpass.ts';
+import { deltaModulate } from '../operators/deltaModulate.ts';
+import { qrsBandpass } from '../operators/qrsBandpass.ts';
+import { resample } from '../operators/resample.ts';
+import { createLifNetwork, createSpikeEvents, processLifChunk } from '../snn/lif.ts';
+import type { OpenedAnyRecord } from '../sources/openRecord.ts';
+import { recordSource } from '../sources/recordSource.ts';
+import { beatDetectorOptions, type EcgModel } from './ecgModel.ts';
+
+/** Seconds read past the window's end, so beats near it are dated as in a full replay (the detector looks ~0.2 s ahead). */
+export const TRACE_MARGIN_SECONDS = 2;
+
+/** A time window, seconds from the start of the record. */
+export interface TraceWindow {
+  readonly fromSeconds: number;
+  readonly toSeconds: number;
+}
+
+/** A neuron's spike: the tick (from the start of the record) and the neuron's index. */
+export interface NeuronSpike {
+  readonly tick: number;
+  readonly neuron: number;
+}
+
+/** The ECG pipeline over a window (see the module comment). */
+export interface EcgTrace {
+  readonly kind: 'ecg';
+  readonly recordName: string;
+  readonly channelName: string;
+  readonly window: TraceWindow;
+  /** The record's rate (input signal, beats), Hz. */
+  readonly sampleRateHz: number;
+  /** The network's tick rate (band-passed signal, spikes, membranes), Hz. */
+  readonly tickRateHz: number;
+  /** Index of `inputCounts[0]` in the record's samples. */
+  readonly firstSample: number;
+  /** Input samples in the window, counts of 5 µV (200 per mV). */
+  readonly inputCounts: Int32Array;
+  /** Tick of `conditioned[0]` (and of the first row of `spikes` and `membrane`). */
+  readonly firstTick: number;
+  /** The band-passed signal, one value per tick, counts of 5 µV × `bandpassGain`. */
+  readonly conditioned: Int32Array;
+  /** L1 · L2: the band-pass's gain in the pass band (its running sums are not divided). */
+  readonly bandpassGain: number;
+  /** The band-pass's delay, ticks (the beat detector dates R peaks back by it). */
+  readonly bandpassDelayTicks: number;
+  /** UP/DOWN spike counts, ticks × 2 (`[2t]` UP, `[2t + 1]` DOWN). */
+  readonly spikes: Uint8Array;
+  readonly neuronNames: readonly string[];
+  /** Each neuron's firing threshold, state units. */
+  readonly thresholds: readonly number[];
+  /** Index of the beat neuron in `neuronNames`. */
+  readonly beatNeuron: number;
+  /** Spikes of every neuron in the window, in tick order. */
+  readonly neuronSpikes: readonly NeuronSpike[];
+  /** Membranes after each tick, ticks × neurons, state units. */
+  readonly membrane: Int32Array;
+  /** Detected beats in the window, record samples. */
+  readonly beats: readonly number[];
+  /** With reference annotations: the window's reference beats and the window's matching. */
+  readonly reference?: EcgReference;
+}
+
+/** Reference beats in the window and the one-to-one matching of the window's detections to them. */
+export interface EcgReference {
+  readonly toleranceSeconds: number;
+  readonly beats: readonly number[];
+  /** Detections matched to a reference (TP), unmatched (FP); references unmatched (FN); record samples. */
+  readonly truePositives: readonly number[];
+  readonly falsePositives: readonly number[];
+  readonly falseNegatives: readonly number[];
+}
+
+/** Concatenated copies of streamed typed-array pieces. */
+function joinInt32(pieces: readonly Int32Array[]): Int32Array {
+  const out = new Int32Array(pieces.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of pieces) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/**
+ * Run the ECG pipeline over `record` from its start and keep what happened in `window`.
+ * @param model the ECG model (the bundled network by default in the CLI)
+ * @param record an opened WFDB record or CSV file (`openRecord`)
+ * @param window seconds from the record's start; `toSeconds` > `fromSeconds` ≥ 0
+ * @param annotationPath a MIT `.atr` file beside the record, to mark reference beats and TP/FP/FN
+ * @example await traceEcg(loadEcgModel(), await openRecord('fixtures/synthetic-ecg/ecgsyn_360hz'),
+ *   { fromSeconds: 0, toSeconds: 10 }) → { beats: [ ... 12 samples ... ], neuronSpikes: [...], ... }
+ * Cost: the pipeline up to the window's end + 2 s; memory O(that length) for the signal.
+ */
+export async function traceEcg(model: EcgModel, record: OpenedAnyRecord, window: TraceWindow, annotationPath?: string): Promise<EcgTrace> {
+  const { info } = record;
+  const fs = info.sampleRateHz;
+  const tickRateHz = model.tickRateHz;
+  const firstSample = Math.floor(window.fromSeconds * fs);
+  const endSample = Math.ceil(window.toSeconds * fs);
+  const readUntilSample = endSample + Math.ceil(TRACE_MARGIN_SECONDS * fs);
+  const raw: Int32Array[] = [];
+  const conditioned: Int32Array[] = [];
+  const spikes: Uint8Array[] = [];
+  let complete = true;
+  await lastValueFrom(
+    recordSource(record).pipe(
+      takeWhile((chunk) => {
+        if (chunk.startSample < readUntilSample) return true;
+        complete = false;
+        return false;
+      }),
+      tap((chunk) => raw.push(chunk.samples.slice())),
+      resample(tickRateHz),
+      qrsBandpass(model.bandpass),
+      deltaModulate(model.deltaModulator),
+      tap((chunk) => {
+        conditioned.push(chunk.samples.slice());
+        spikes.push(chunk.counts.slice(0, 2 * chunk.ticks));
+      }),
+    ),
+    { defaultValue: undefined },
+  );
+  const rawAll = joinInt32(raw);
+  if (firstSample >= rawAll.length) {
+    throw new ValidationError(`--from ${window.fromSeconds} s is past the end of ${info.recordName} (${(rawAll.length / fs).toFixed(3)} s)`);
+  }
+  const signal = joinInt32(conditioned);
+  const spikeRows = new Uint8Array(2 * signal.length);
+  let at = 0;
+  for (const s of spikes) {
+    spikeRows.set(s, at);
+    at += s.length;
+  }
+
+  // The network and the beat detector, as in detectEncodedEcg, but one tick at a time in the window.
+  const spec = model.network;
+  const net = createLifNetwork(spec);
+  const neuronCount = net.neuronCount;
+  const detector = createBeatDetector(beatDetectorOptions(model, fs));
+  const chunkTicks = 4096;
+  const events = createSpikeEvents(chunkTicks * spec.outputs.length);
+  const firstTick = Math.min(Math.floor(window.fromSeconds * tickRateHz), signal.length);
+  const endTick = Math.min(Math.ceil(window.toSeconds * tickRateHz), signal.length);
+  const windowTicks = endTick - firstTick;
+  const membrane = new Int32Array(windowTicks * neuronCount);
+  const neuronSpikes: NeuronSpike[] = [];
+  const before = new Float64Array(neuronCount);
+  const beats: number[] = [];
+  const step = (t: number, n: number, trace?: Int32Array): void => {
+    const count = processLifChunk(net, spikeRows.subarray(2 * t, 2 * (t + n)), n, events, trace === undefined ? undefined : { membrane: trace });
+    processBeatDetector(detector, signal.subarray(t, t + n), n, events.tick, events.output, count, beats);
+  };
+  for (let t = 0; t < signal.length; ) {
+    if (t >= firstTick && t < endTick) {
+      before.set(net.spikeCount);
+      step(t, 1, membrane.subarray((t - firstTick) * neuronCount, (t - firstTick + 1) * neuronCount));
+      for (let i = 0; i < neuronCount; i++) if ((net.spikeCount[i] as number) > (before[i] as number)) neuronSpikes.push({ tick: t, neuron: i });
+      t++;
+    } else {
+      const n = Math.min(chunkTicks, (t < firstTick ? firstTick : signal.length) - t);
+      step(t, n);
+      t += n;
+    }
+  }
+  if (complete) flushBeatDetector(detector, beats);
+  const inWindow = (s: number): boolean => s >= firstSample && s < endSample;
+  const windowBeats = beats.filter(inWindow);
+
+  let reference: EcgReference | undefined;
+  if (annotationPath !== undefined) {
+    const refBeats = beatSamples(parseMitAnnotations(await readFile(annotationPath), annotationPath)).filter(inWindow);
+    const match = matchBeats(windowBeats, refBeats, { sampleRateHz: fs, toleranceSeconds: DEFAULT_MATCH_TOLERANCE_SECONDS });
+    const fp = new Set(match.unmatchedDetectionSamples);
+    reference = {
+      toleranceSeconds: DEFAULT_MATCH_TOLERANCE_SECONDS,
+      beats: refBeats,
+      truePositives: windowBeats.filter((b) => !fp.has(b)),
+      falsePositives: match.unmatchedDetectionSamples,
+      falseNegatives: match.unmatchedReferenceSamples,
+    };
+  }
+  const beatNeuron = spec.neurons.findIndex((n) => n.name === spec.outputs[model.beatOutput]);
+  return {
+    kind: 'ecg',
+    recordName: info.recordName,
+    channelName: info.channelName,
+    window,
+    sampleRateHz: fs,
+    tickRateHz,
+    firstSample,
+    inputCounts: rawAll.slice(firstSample, Math.min(endSample, rawAll.length)),
+    firstTick,
+    conditioned: signal.slice(firstTick, endTick),
+    bandpassGain: model.bandpass.smoothSamples[0] * model.bandpass.smoothSamples[1],
+    bandpassDelayTicks: qrsBandpassDelaySamples(createQrsBandpass(model.bandpass)),
+    spikes: spikeRows.slice(2 * firstTick, 2 * endTick),
+    neuronNames: spec.neurons.map((n) => n.name),
+    thresholds: Array.from(net.threshold),
+    beatNeuron,
+    neuronSpikes,
+    membrane,
+    beats: windowBeats,
+    ...(reference === undefined ? {} : { reference }),
+  };
+}
+
+/** Counts of 5 µV → mV. */
+export function countsToMv(counts: number): number {
+  return counts / ECG_COUNTS_PER_MV;
+}

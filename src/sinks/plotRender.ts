@@ -1,0 +1,69 @@
+/**
+ * Render a plot specification (`plotSpec.ts`) with Vega-Lite and Vega: SVG headlessly in Node
+ * (Vega's scenegraph with `renderer: 'none'`, no browser or canvas), or a self-contained HTML
+ * page that draws the same compiled Vega spec with Vega's browser build inlined, so it works
+ * offline and keeps Vega's hover tooltips.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import type { PlotSpec } from './plotSpec.ts';
+
+/** Output formats of `plot`. */
+export const PLOT_FORMATS = ['svg', 'html'] as const;
+export type PlotFormat = (typeof PLOT_FORMATS)[number];
+
+/** Compile Vega-Lite to Vega (throws on an invalid spec: a bug in plotSpec.ts). */
+export function compilePlot(spec: PlotSpec): vega.Spec {
+  return compile(spec as unknown as TopLevelSpec).spec;
+}
+
+/**
+ * Render a spec as an SVG document.
+ * @example await renderSvg(ecgPlotSpec(trace)) → '<svg xmlns="http://www.w3.org/2000/svg" ...'
+ */
+export async function renderSvg(spec: PlotSpec): Promise<string> {
+  const view = new vega.View(vega.parse(compilePlot(spec)), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** Vega's minified browser build, read from the installed package (its folder holds vega.min.js beside the module build). */
+async function vegaBrowserBuild(): Promise<string> {
+  const moduleFile = fileURLToPath(import.meta.resolve('vega'));
+  return readFile(join(dirname(moduleFile), 'vega.min.js'), 'utf8');
+}
+
+const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * Render a spec as a self-contained HTML page (about 0.5 MB of it is Vega itself).
+ * @param title the page title
+ */
+export async function renderHtml(spec: PlotSpec, title: string): Promise<string> {
+  const compiled = JSON.stringify(compilePlot(spec)).replace(/</g, '\\u003c');
+  const library = (await vegaBrowserBuild()).replace(/<\/script/gi, '<\\/script');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>${escapeHtml(title)}</title>
+<style>body { font-family: sans-serif; margin: 16px; } #plot { overflow-x: auto; } p { color: #555; font-size: 13px; }</style>
+</head>
+<body>
+<div id="plot"></div>
+<p>Made by <code>edgespike plot</code>. Hover a marker or a raster mark for its values.</p>
+<script>${library}</script>
+<script>
+const spec = ${compiled};
+new vega.View(vega.parse(spec), { renderer: 'svg', container: '#plot', hover: true }).runAsync();
+</script>
+</body>
+</html>
+`;
+}
