@@ -2,7 +2,7 @@
  * Render a plot specification (`plotSpec.ts`) with Vega-Lite and Vega: SVG headlessly in Node
  * (Vega's scenegraph with `renderer: 'none'`, no browser or canvas), or a self-contained HTML
  * page that draws the same compiled Vega spec with Vega's browser build inlined, so it works
- * offline and keeps Vega's hover tooltips.
+ * offline, zooms and pans the shared time axis, and keeps Vega's hover tooltips.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -39,6 +39,21 @@ async function vegaBrowserBuild(): Promise<string> {
   return readFile(join(dirname(moduleFile), 'vega.min.js'), 'utf8');
 }
 
+/**
+ * The spec with zoom and pan on the time axis: an interval selection bound to the x scale of
+ * the top panel. Every panel shares that one scale, so they all follow (wheel: zoom, drag: pan,
+ * double-click: back to the window).
+ */
+export function withTimeZoom(spec: PlotSpec): PlotSpec {
+  const panels = spec.vconcat as Record<string, unknown>[] | undefined;
+  const top = panels?.[0];
+  if (panels === undefined || top === undefined) return spec;
+  const params = [{ name: 'zoom', select: { type: 'interval', encodings: ['x'] }, bind: 'scales' }];
+  const layers = top.layer as Record<string, unknown>[] | undefined;
+  const zoomed = layers === undefined ? { ...top, params } : { ...top, layer: layers.map((l, i) => (i === 0 ? { ...l, params } : l)) };
+  return { ...spec, vconcat: [zoomed, ...panels.slice(1)] };
+}
+
 const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /**
@@ -46,7 +61,7 @@ const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g,
  * @param title the page title
  */
 export async function renderHtml(spec: PlotSpec, title: string): Promise<string> {
-  const compiled = JSON.stringify(compilePlot(spec)).replace(/</g, '\\u003c');
+  const compiled = JSON.stringify(compilePlot(withTimeZoom(spec))).replace(/</g, '\\u003c');
   const library = (await vegaBrowserBuild()).replace(/<\/script/gi, '<\\/script');
   return `<!doctype html>
 <html lang="en">
@@ -57,7 +72,7 @@ export async function renderHtml(spec: PlotSpec, title: string): Promise<string>
 </head>
 <body>
 <div id="plot"></div>
-<p>Made by <code>edgespike plot</code>. Hover a marker or a raster mark for its values.</p>
+<p>Made by <code>edgespike plot</code>. On the top panel: wheel to zoom the time axis, drag to pan, double-click to reset; every panel follows. Hover a marker or a raster mark for its values.</p>
 <script>${library}</script>
 <script>
 const spec = ${compiled};

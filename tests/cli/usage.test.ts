@@ -12,6 +12,7 @@ const FIXTURE = 'fixtures/synthetic-ecg/ecgsyn_360hz';
 const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   replay: ['--format', '--speed', '--channel', '--rate', '--units', '--network', '--chunk', '--help'],
   eval: ['--channel', '--tolerance-ms', '--network', '--json', '--help'],
+  plot: ['--from', '--to', '--out', '--format', '--channel', '--rate', '--units', '--network', '--model', '--help'],
   bench: ['--repeat', '--no-memory', '--json', '--help'],
   'tune-ecg': ['--holdout', '--sweeps', '--out', '--start', '--help'],
 };
@@ -69,6 +70,7 @@ describe.concurrent('usage errors: one line on stderr, exit 2, no stack trace', 
   it.each([
     ['replay', [FIXTURE, '--bogus']],
     ['eval', [FIXTURE, '--bogus']],
+    ['plot', ['--bogus']],
     ['bench', ['--bogus']],
     ['tune-ecg', ['--bogus']],
   ])('%s with an unknown flag names the flag and points at its help', async (command, args) => {
