@@ -1,0 +1,66 @@
+/**
+ * The plot's traces (src/pipeline/ecgTrace.ts, audioTrace.ts) against the pipelines they
+ * record: the same beats, spikes and words as the plain kernel chain and the RxJS audio
+ * pipeline, and a window that is exactly the whole run cut to it.
+ */
+import { lastValueFrom, toArray } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import type { DetectionEvent } from '../../src/detect/events.ts';
+import { loadAudioModel } from '../../src/pipeline/audioModel.ts';
+import { audioPipeline } from '../../src/pipeline/audioPipeline.ts';
+import { traceAudio } from '../../src/pipeline/audioTrace.ts';
+import { runEcgKernels } from '../../src/pipeline/ecgKernels.ts';
+import { loadEcgModel } from '../../src/pipeline/ecgModel.ts';
+import { traceEcg } from '../../src/pipeline/ecgTrace.ts';
+import { openRecord } from '../../src/sources/openRecord.ts';
+import { recordSource } from '../../src/sources/recordSource.ts';
+import { PROJECT_ROOT } from '../helpers/datasets.ts';
+import { FIXTURE_RECORD, readRecord } from '../helpers/fixture.ts';
+
+const ecgModel = loadEcgModel();
+const STREAM = `${PROJECT_ROOT}/fixtures/audio-digits/stream-3-1-4.wav`;
+
+describe('traceEcg', () => {
+  it('over the whole record: the kernel chain’s beats, input spikes and neuron spikes', async () => {
+    const trace = await traceEcg(ecgModel, await openRecord(FIXTURE_RECORD), { fromSeconds: 0, toSeconds: 300 });
+    const { samples } = await readRecord(FIXTURE_RECORD);
+    const kernels = runEcgKernels(ecgModel, samples, 360);
+    expect(trace.beats).toEqual(kernels.beats);
+    expect(trace.spikes.reduce((n, c) => n + c, 0)).toBe(kernels.inputSpikes);
+    expect(trace.neuronSpikes.length).toBe(kernels.neuronSpikes);
+    expect(trace.inputCounts).toEqual(samples);
+  });
+
+  it('a window is the whole run cut to it (state carried from the record’s start)', async () => {
+    const whole = await traceEcg(ecgModel, await openRecord(FIXTURE_RECORD), { fromSeconds: 0, toSeconds: 300 });
+    const part = await traceEcg(ecgModel, await openRecord(FIXTURE_RECORD), { fromSeconds: 100.5, toSeconds: 110 });
+    const [t0, t1] = [Math.floor(100.5 * 360), 110 * 360];
+    expect(part.firstTick).toBe(t0);
+    expect(part.beats).toEqual(whole.beats.filter((s) => s >= t0 && s < t1));
+    expect(part.neuronSpikes).toEqual(whole.neuronSpikes.filter((s) => s.tick >= t0 && s.tick < t1));
+    const N = whole.neuronNames.length;
+    expect(part.membrane).toEqual(whole.membrane.slice(t0 * N, t1 * N));
+    expect(part.conditioned).toEqual(whole.conditioned.slice(t0, t1));
+    expect(part.spikes).toEqual(whole.spikes.slice(2 * t0, 2 * t1));
+  });
+});
+
+describe('traceAudio', () => {
+  it('gives audioPipeline’s words and hidden spikes, and each word’s readouts end at its last spike tick', async () => {
+    const model = loadAudioModel();
+    const frames = await lastValueFrom(recordSource(await openRecord(STREAM)).pipe(audioPipeline(model), toArray()));
+    const words = frames.flatMap((f) => f.events).filter((e): e is DetectionEvent => e.type === 'detection');
+    const hidden = frames.reduce((n, f) => n + f.hiddenSpikes, 0);
+    const networkTicks = frames.reduce((n, f) => n + f.networkTicks, 0);
+    const trace = await traceAudio(model, await openRecord(STREAM), { fromSeconds: 0, toSeconds: 10 });
+    expect(trace.detections.map((d) => [d.t, d.end, d.label])).toEqual(words.map((w) => [w.t, w.end, w.label]));
+    expect(trace.detections.map((d) => d.score.toFixed(4))).toEqual(words.map((w) => w.score.toFixed(4)));
+    expect(trace.hiddenSpikes.length).toBe(hidden);
+    expect(trace.readouts.length).toBe(networkTicks * model.classes.length);
+    for (const w of trace.detections) {
+      const [start, end] = [Math.round(w.t / trace.tickSeconds), Math.round(w.end / trace.tickSeconds)];
+      const ticks = trace.readouts.filter((r) => r.k === 0 && r.tick >= start - 16 && r.tick < end + 16).map((r) => r.tick);
+      expect(Math.max(...ticks)).toBe(end - 1);
+    }
+  });
+});
