@@ -2,12 +2,19 @@
  * `edgespike eval <records or directories>...`: beat-detection accuracy against reference
  * annotations, per record and pooled (gross).
  */
-import { UsageError } from '../core/errors.ts';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UsageError, ValidationError } from '../core/errors.ts';
 import { poolScores, type BeatScore } from '../detect/beatMatching.ts';
-import { loadEcgModel } from '../pipeline/ecgModel.ts';
+import { loadEcgModel, type EcgModel } from '../pipeline/ecgModel.ts';
+import { errorWindows, traceEcg } from '../pipeline/ecgTrace.ts';
+import { openRecord } from '../sources/openRecord.ts';
 import { evaluateRecord, findAnnotatedRecords, type RecordEvaluation } from '../pipeline/evaluate.ts';
-import { parseChannel, parseCommandArgs, parsePositive } from './args.ts';
+import { parseChannel, parseCommandArgs, parsePositive, parsePositiveInt } from './args.ts';
 import { createProgressBar } from './progress.ts';
+
+/** Most error plots per record, by default. */
+export const DEFAULT_PLOTS_MAX = 50;
 
 export const EVAL_HELP = `Usage: edgespike eval <record or directory>... [options]
 
@@ -24,12 +31,56 @@ Options:
   --tolerance-ms MS  matching window, +- milliseconds. Default: 150
   --network FILE     ECG network file. Default: the bundled network
   --json             print a machine-readable JSON report instead of the table
+  --plots DIR        for every false positive and false negative, an SVG of the 10 s around
+                     it (as edgespike plot draws it) in DIR (created if missing), named
+                     <record>_<seconds>s_<FP|FN|FP+FN>.svg (seconds zero-padded, so the
+                     names sort by time); errors within the same 10 s share one plot
+  --plots-max N      at most N plots per record (the rest are counted on stderr). Default: 50
   -h, --help         show this help
 
 Example:
   edgespike eval ../shared/datasets/mitdb
   edgespike eval ../shared/datasets/mitdb/208 ../shared/datasets/mitdb/203 --json
+  edgespike eval ../shared/datasets/mitdb/105 --plots errors-105
 `;
+
+/**
+ * `--plots DIR`: an SVG of the window around each FP and FN of one record (the plot command's
+ * trace and figure; errors close together share a window). Vega is loaded only when asked for.
+ */
+async function plotErrors(
+  model: EcgModel,
+  path: string,
+  result: RecordEvaluation,
+  channel: number | string | undefined,
+  toleranceSeconds: number,
+  plots: { readonly dir: string; readonly max: number; written: number; skipped: number },
+): Promise<void> {
+  const { match } = result;
+  if (match.falsePositives + match.falseNegatives === 0) return;
+  const { renderSvg } = await import('../sinks/plotRender.ts');
+  const { ecgPlotSpec } = await import('../sinks/plotSpec.ts');
+  try {
+    await mkdir(plots.dir, { recursive: true });
+  } catch (error) {
+    throw new ValidationError(`--plots ${plots.dir}: cannot create the folder (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  const record = await openRecord(path, { channel });
+  const { info } = record;
+  const fs = info.sampleRateHz;
+  const annotationPath = 'annotationPath' in info ? info.annotationPath : undefined;
+  const windows = errorWindows(match.unmatchedDetectionSamples, match.unmatchedReferenceSamples, fs, info.durationSeconds ?? Infinity);
+  for (const window of windows.slice(0, plots.max)) {
+    const first = window.errors[0];
+    if (first === undefined) continue;
+    const kinds = [...new Set(window.errors.map((e) => e.kind))].sort().join('+');
+    const trace = await traceEcg(model, await openRecord(path, { channel }), window, annotationPath, toleranceSeconds);
+    const file = join(plots.dir, `${info.recordName}_${(first.sample / fs).toFixed(2).padStart(7, '0')}s_${kinds}.svg`);
+    await writeFile(file, await renderSvg(ecgPlotSpec(trace)));
+    plots.written++;
+  }
+  plots.skipped += Math.max(0, windows.length - plots.max);
+}
 
 function pct(x: number): string {
   return (100 * x).toFixed(2);
@@ -55,6 +106,8 @@ export async function evalCommand(argv: readonly string[]): Promise<number> {
     'tolerance-ms': { type: 'string' },
     network: { type: 'string' },
     json: { type: 'boolean' },
+    plots: { type: 'string' },
+    'plots-max': { type: 'string' },
   });
   if (values.help === true) {
     process.stdout.write(EVAL_HELP);
@@ -62,6 +115,9 @@ export async function evalCommand(argv: readonly string[]): Promise<number> {
   }
   if (positionals.length === 0) throw new UsageError('eval needs at least one record or directory; see edgespike eval --help');
   const toleranceMs = parsePositive('tolerance-ms', values['tolerance-ms']) ?? 150;
+  const plotsMax = parsePositiveInt('plots-max', values['plots-max']) ?? DEFAULT_PLOTS_MAX;
+  if (values['plots-max'] !== undefined && values.plots === undefined) throw new UsageError('--plots-max needs --plots DIR');
+  const plots = values.plots === undefined ? undefined : { dir: values.plots, max: plotsMax, written: 0, skipped: 0 };
   const model = loadEcgModel(values.network);
   const records = await findAnnotatedRecords(positionals);
   const progress = createProgressBar(process.stderr, records.length);
@@ -73,8 +129,13 @@ export async function evalCommand(argv: readonly string[]): Promise<number> {
       onProgress: (fraction) => progress.update(i + fraction, path),
     });
     results.push(result);
+    if (plots !== undefined) await plotErrors(model, path, result, parseChannel(values.channel), toleranceMs / 1000, plots);
   }
   progress.done();
+  if (plots !== undefined) {
+    const skipped = plots.skipped > 0 ? `; ${plots.skipped} more error windows not plotted (--plots-max ${plots.max} per record)` : '';
+    process.stderr.write(`edgespike: wrote ${plots.written} error plot${plots.written === 1 ? '' : 's'} to ${plots.dir}${skipped}\n`);
+  }
   const gross = poolScores(results.map((r) => r.match));
   const hrCount = results.reduce((n, r) => n + r.hrCount, 0);
   const hrMae = hrCount === 0 ? 0 : results.reduce((s, r) => s + r.hrMaeBpm * r.hrCount, 0) / hrCount;

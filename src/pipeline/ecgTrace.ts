@@ -108,11 +108,18 @@ function joinInt32(pieces: readonly Int32Array[]): Int32Array {
  * @param record an opened WFDB record or CSV file (`openRecord`)
  * @param window seconds from the record's start; `toSeconds` > `fromSeconds` ≥ 0
  * @param annotationPath a MIT `.atr` file beside the record, to mark reference beats and TP/FP/FN
+ * @param toleranceSeconds half-width of the matching window, s. @default 0.15 (as eval)
  * @example await traceEcg(loadEcgModel(), await openRecord('fixtures/synthetic-ecg/ecgsyn_360hz'),
  *   { fromSeconds: 0, toSeconds: 10 }) → { beats: [ ... 12 samples ... ], neuronSpikes: [...], ... }
  * Cost: the pipeline up to the window's end + 2 s; memory O(that length) for the signal.
  */
-export async function traceEcg(model: EcgModel, record: OpenedAnyRecord, window: TraceWindow, annotationPath?: string): Promise<EcgTrace> {
+export async function traceEcg(
+  model: EcgModel,
+  record: OpenedAnyRecord,
+  window: TraceWindow,
+  annotationPath?: string,
+  toleranceSeconds = DEFAULT_MATCH_TOLERANCE_SECONDS,
+): Promise<EcgTrace> {
   const { info } = record;
   const fs = info.sampleRateHz;
   const tickRateHz = model.tickRateHz;
@@ -190,10 +197,10 @@ export async function traceEcg(model: EcgModel, record: OpenedAnyRecord, window:
   let reference: EcgReference | undefined;
   if (annotationPath !== undefined) {
     const refBeats = beatSamples(parseMitAnnotations(await readFile(annotationPath), annotationPath)).filter(inWindow);
-    const match = matchBeats(windowBeats, refBeats, { sampleRateHz: fs, toleranceSeconds: DEFAULT_MATCH_TOLERANCE_SECONDS });
+    const match = matchBeats(windowBeats, refBeats, { sampleRateHz: fs, toleranceSeconds });
     const fp = new Set(match.unmatchedDetectionSamples);
     reference = {
-      toleranceSeconds: DEFAULT_MATCH_TOLERANCE_SECONDS,
+      toleranceSeconds,
       beats: refBeats,
       truePositives: windowBeats.filter((b) => !fp.has(b)),
       falsePositives: match.unmatchedDetectionSamples,
@@ -228,4 +235,45 @@ export async function traceEcg(model: EcgModel, record: OpenedAnyRecord, window:
 /** Counts of 5 µV → mV. */
 export function countsToMv(counts: number): number {
   return counts / ECG_COUNTS_PER_MV;
+}
+
+/** A window to plot around beat-detection errors, and the errors in it. */
+export interface ErrorWindow extends TraceWindow {
+  /** The errors it was made for, in time order: FP (a detection without a reference beat) or FN (a missed reference beat). */
+  readonly errors: readonly { readonly kind: 'FP' | 'FN'; readonly sample: number }[];
+}
+
+/**
+ * Windows of ±`halfWidthSeconds` around each FP and FN, merged: an error that falls inside the
+ * current window (more than 1 s before its end) joins it instead of getting its own plot, so a
+ * burst of errors gives a few plots, each at most 2 × `halfWidthSeconds` long.
+ * @param falsePositives detections without a reference beat, record samples (`BeatMatch.unmatchedDetectionSamples`)
+ * @param falseNegatives missed reference beats, record samples (`BeatMatch.unmatchedReferenceSamples`)
+ * @param sampleRateHz the record's rate, Hz
+ * @param durationSeconds the record's length, s (windows are clipped to [0, duration])
+ * @param halfWidthSeconds @default 5
+ * @example errorWindows([3600], [3960, 36000], 360, 300) → windows 5–15 s (FP at 10 s, FN at 11 s) and 95–105 s (FN at 100 s)
+ */
+export function errorWindows(
+  falsePositives: readonly number[],
+  falseNegatives: readonly number[],
+  sampleRateHz: number,
+  durationSeconds: number,
+  halfWidthSeconds = 5,
+): ErrorWindow[] {
+  const errors = [
+    ...falsePositives.map((sample) => ({ kind: 'FP' as const, sample })),
+    ...falseNegatives.map((sample) => ({ kind: 'FN' as const, sample })),
+  ].sort((a, b) => a.sample - b.sample);
+  const windows: { fromSeconds: number; toSeconds: number; errors: ErrorWindow['errors'][number][] }[] = [];
+  for (const error of errors) {
+    const t = error.sample / sampleRateHz;
+    const last = windows.at(-1);
+    if (last !== undefined && t < last.toSeconds - 1) {
+      last.errors.push(error);
+    } else {
+      windows.push({ fromSeconds: Math.max(0, t - halfWidthSeconds), toSeconds: Math.min(durationSeconds, t + halfWidthSeconds), errors: [error] });
+    }
+  }
+  return windows;
 }

@@ -4,7 +4,7 @@
  * `aria-label`) and compared with what `replay` prints for the same window and with what
  * eval's matcher (`matchBeats`, ±150 ms) gives for the window's beats.
  */
-import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MATCH_TOLERANCE_SECONDS, matchBeats } from '../../src/detect/beatMatching.ts';
@@ -159,5 +159,42 @@ describe('plot usage and input errors', () => {
     expect(linesOf(result.stderr)).toHaveLength(1);
     expect(result.stderr).toMatch(/^edgespike: /);
     expect(result.stderr).toMatch(message);
+  });
+});
+
+describe('eval --plots', () => {
+  it('writes one SVG per window of errors, each showing its FP or FN as eval counts them', async () => {
+    // The fixture with an edited .atr: one true beat left out (an FP at ~40 s) and one made-up beat (an FN at ~200 s).
+    const dir = tempDir();
+    for (const ext of ['hea', 'dat']) copyFileSync(join(PROJECT_ROOT, `${RECORD}.${ext}`), join(dir, `errs.${ext}`));
+    copyFileSync(join(PROJECT_ROOT, `${RECORD}.dat`), join(dir, 'ecgsyn_360hz.dat'));
+    const dropped = referenceBeats.find((s) => s > 40 * FS) as number;
+    const after = referenceBeats.findIndex((s) => s > 200 * FS);
+    const madeUp = Math.round(((referenceBeats[after] as number) + (referenceBeats[after + 1] as number)) / 2);
+    const edited = [...referenceBeats.filter((s) => s !== dropped), madeUp].sort((a, b) => a - b);
+    writeFileSync(join(dir, 'errs.atr'), encodeMitAnnotations(edited.map((sample) => ({ sample, code: 1 }))));
+    const plots = join(dir, 'plots');
+    const result = await runCli(['eval', join(dir, 'errs'), '--json', '--plots', plots]);
+    expect(result.code).toBe(0);
+    expect(hasStackTrace(result.stderr)).toBe(false);
+    expect(result.stderr).toContain(`wrote 2 error plots to ${plots}`);
+    const report = JSON.parse(result.stdout) as { records: { fp: number; fn: number }[] };
+    expect(report.records[0]).toMatchObject({ fp: 1, fn: 1 });
+    const files = readdirSync(plots).sort();
+    // The FP is the detection of the beat left out (within the matching window of it); the FN is the made-up reference beat.
+    expect(files).toHaveLength(2);
+    expect(files[0]).toMatch(new RegExp(`^ecgsyn_360hz_${String(Math.floor(dropped / FS)).padStart(4, '0')}\\.\\d\\ds_FP\\.svg$`));
+    expect(files[1]).toBe(`ecgsyn_360hz_${(madeUp / FS).toFixed(2).padStart(7, '0')}s_FN.svg`);
+    const fp = labels(readFileSync(join(plots, files[0] as string), 'utf8'), 'detection FP ');
+    const fn = labels(readFileSync(join(plots, files[1] as string), 'utf8'), 'reference FN ');
+    expect(fp).toHaveLength(1);
+    expect(Math.abs(Number(/ ([\d.]+) s$/.exec(fp[0] as string)?.[1]) - dropped / FS)).toBeLessThanOrEqual(0.15);
+    expect(fn).toEqual([`reference FN ${Number((madeUp / FS).toFixed(4))} s`]);
+  });
+
+  it('--plots-max without --plots is a usage error', async () => {
+    const result = await runCli(['eval', RECORD, '--plots-max', '3']);
+    expect(result.code).toBe(2);
+    expect(linesOf(result.stderr)).toEqual(['edgespike: --plots-max needs --plots DIR']);
   });
 });

@@ -11,7 +11,7 @@ const FIXTURE = 'fixtures/synthetic-ecg/ecgsyn_360hz';
 /** Each command and the options its help must name. */
 const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   replay: ['--format', '--speed', '--channel', '--rate', '--units', '--network', '--chunk', '--help'],
-  eval: ['--channel', '--tolerance-ms', '--network', '--json', '--help'],
+  eval: ['--channel', '--tolerance-ms', '--network', '--json', '--plots', '--plots-max', '--help'],
   plot: ['--from', '--to', '--out', '--format', '--channel', '--rate', '--units', '--network', '--model', '--help'],
   bench: ['--repeat', '--no-memory', '--json', '--help'],
   'tune-ecg': ['--holdout', '--sweeps', '--out', '--start', '--help'],

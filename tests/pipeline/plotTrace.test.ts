@@ -11,7 +11,7 @@ import { audioPipeline } from '../../src/pipeline/audioPipeline.ts';
 import { traceAudio } from '../../src/pipeline/audioTrace.ts';
 import { runEcgKernels } from '../../src/pipeline/ecgKernels.ts';
 import { loadEcgModel } from '../../src/pipeline/ecgModel.ts';
-import { traceEcg } from '../../src/pipeline/ecgTrace.ts';
+import { errorWindows, traceEcg } from '../../src/pipeline/ecgTrace.ts';
 import { openRecord } from '../../src/sources/openRecord.ts';
 import { recordSource } from '../../src/sources/recordSource.ts';
 import { PROJECT_ROOT } from '../helpers/datasets.ts';
@@ -62,5 +62,23 @@ describe('traceAudio', () => {
       const ticks = trace.readouts.filter((r) => r.k === 0 && r.tick >= start - 16 && r.tick < end + 16).map((r) => r.tick);
       expect(Math.max(...ticks)).toBe(end - 1);
     }
+  });
+});
+
+describe('errorWindows', () => {
+  it('puts ±5 s around each error and lets an error inside the current window join it', () => {
+    expect(errorWindows([3600], [3960, 36000], 360, 300)).toEqual([
+      { fromSeconds: 5, toSeconds: 15, errors: [{ kind: 'FP', sample: 3600 }, { kind: 'FN', sample: 3960 }] },
+      { fromSeconds: 95, toSeconds: 105, errors: [{ kind: 'FN', sample: 36000 }] },
+    ]);
+  });
+
+  it('clips to the record and starts a new window for an error in the current one’s last second', () => {
+    // FN at 1 s → 0–6 s; FP at 5.5 s is in its last second → its own window 0.5–10.5 s; FN at 299 s → 294–300 s.
+    expect(errorWindows([1980], [360, 107640], 360, 300).map((w) => [w.fromSeconds, w.toSeconds, w.errors.length])).toEqual([
+      [0, 6, 1],
+      [0.5, 10.5, 1],
+      [294, 300, 1],
+    ]);
   });
 });
