@@ -33,10 +33,14 @@ export async function renderSvg(spec: PlotSpec): Promise<string> {
   }
 }
 
-/** Vega's minified browser build, read from the installed package (its folder holds vega.min.js beside the module build). */
+/**
+ * Vega's minified browser build, read from the installed package (its folder holds vega.min.js
+ * beside the module build), headed by Vega's BSD-3-Clause licence, which a copy must carry.
+ */
 async function vegaBrowserBuild(): Promise<string> {
-  const moduleFile = fileURLToPath(import.meta.resolve('vega'));
-  return readFile(join(dirname(moduleFile), 'vega.min.js'), 'utf8');
+  const buildDir = dirname(fileURLToPath(import.meta.resolve('vega')));
+  const [code, licence] = await Promise.all([readFile(join(buildDir, 'vega.min.js'), 'utf8'), readFile(join(buildDir, '..', 'LICENSE'), 'utf8')]);
+  return `/*! Vega ${vega.version} (https://vega.github.io/vega/)\n${licence.replace(/\*\//g, '* /')}*/\n${code}`;
 }
 
 /**

@@ -116,6 +116,7 @@ describe('plot an ECG record', () => {
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html).toContain('new vega.View(vega.parse(spec)');
     expect(html).not.toMatch(/<script[^>]+src=/); // nothing fetched: works offline
+    expect(html).toContain('University of Washington Interactive Data Lab'); // Vega's licence travels with its copy
     expect(html).toContain('"name":"zoom_t"'); // the time axis zooms and pans (bound to the shared x scale)
     // A CSV has no reference annotations: plain detection markers, one per beat replay finds in 0-5 s.
     const described = [...html.matchAll(/"description":"(detection [^"]*)"/g)].map((m) => m[1] as string);
