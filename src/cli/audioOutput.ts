@@ -11,6 +11,7 @@ import type { DeviceItemizer } from '../pipeline/deviceItems.ts';
 import type { LiveAudioOutput } from '../pipeline/liveAudio.ts';
 import { createDetectionTextView } from '../sinks/detectionTextView.ts';
 import { writeJsonLines } from '../sinks/jsonLines.ts';
+import type { LiveView } from '../sinks/liveView.ts';
 import { untilStopped } from './signals.ts';
 
 /**
@@ -30,6 +31,8 @@ export interface AudioOutputOptions {
   readonly itemizer?: () => DeviceItemizer | undefined;
   /** A folder replayed: files replayed to their end and files that failed (read at the end, for the summary). */
   readonly files?: () => { readonly replayed: number; readonly errors: number };
+  /** The live view (--view), fed the same frames and events as the output. */
+  readonly view?: LiveView | undefined;
 }
 
 export async function writeAudioOutput(stream: Observable<AudioOutputItem>, options: AudioOutputOptions): Promise<void> {
@@ -50,6 +53,10 @@ export async function writeAudioOutput(stream: Observable<AudioOutputItem>, opti
     } else {
       writeJsonLines(out, [item.event]);
     }
+    // The live view after the output, so a page never shows what stdout has not said yet.
+    if (item.kind === 'frame') options.view?.frame(item.frame);
+    else if (item.kind === 'file') options.view?.file(item.file);
+    else options.view?.event(item.event);
   });
   const device = options.itemizer?.()?.summary();
   const { model } = options;

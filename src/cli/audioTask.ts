@@ -19,6 +19,8 @@ import { recordSource } from '../sources/recordSource.ts';
 import { listWavFiles } from '../sources/wavFile.ts';
 import { clock } from '../sinks/textView.ts';
 import { writeAudioOutput, type AudioOutputItem } from './audioOutput.ts';
+import { viewSamples } from '../sinks/liveView.ts';
+import { openView, viewDeviceSamples, withView, type ViewChoice } from './viewOption.ts';
 
 /** What replay and run have decided from the command line for an audio task. */
 export interface AudioTaskOptions {
@@ -27,6 +29,8 @@ export interface AudioTaskOptions {
   /** --model FILE; undefined = the bundled digits model. */
   readonly modelPath: string | undefined;
   readonly format: 'jsonl' | 'text';
+  /** --view and its options; undefined without --view. */
+  readonly view?: ViewChoice | undefined;
 }
 
 function loadModel(options: AudioTaskOptions): AudioModel {
@@ -63,20 +67,25 @@ export async function replayAudio(path: string, options: ReplayAudioOptions): Pr
     const model = loadModel(options);
     const sampleRateHz = options.rateHz ?? recording.profile.sampleRateHz;
     let itemizer: DeviceItemizer | undefined;
+    const header = `edgespike replay ${basename(path)} (recording of ${recording.profile.name}, ${sampleRateHz} Hz; ${modelLabel(options, model)})`;
+    const view = await openView(options.view, 'audio', header);
     const stream = recordingItems(recording, {
       speed: options.speed,
       sampleRateHz,
       channel: profileChannel(recording.profile, options.channel),
       onItemizer: (i) => (itemizer = i),
-    }).pipe(liveAudio(model));
-    await writeAudioOutput(stream, {
-      format: options.format,
-      header: `edgespike replay ${basename(path)} (recording of ${recording.profile.name}, ${sampleRateHz} Hz; ${modelLabel(options, model)})`,
-      record: basename(path),
-      task: options.task,
-      model,
-      itemizer: () => itemizer,
-    });
+    }).pipe(viewDeviceSamples(view), liveAudio(model));
+    await withView(view, () =>
+      writeAudioOutput(stream, {
+        format: options.format,
+        header,
+        record: basename(path),
+        task: options.task,
+        model,
+        itemizer: () => itemizer,
+        view,
+      }),
+    );
     return 0;
   }
   if (!/\.wav$/i.test(path)) {
@@ -89,18 +98,24 @@ export async function replayAudio(path: string, options: ReplayAudioOptions): Pr
   const model = loadModel(options);
   const record = await openRecord(path, { channel: options.channel, chunkSamples: options.chunkSamples });
   const { info } = record;
+  const duration = info.durationSeconds === undefined ? '' : `, ${clock(info.durationSeconds)}`;
+  const header = `edgespike replay ${basename(path)} (${info.sampleRateHz} Hz${duration}; ${modelLabel(options, model)})`;
+  const view = await openView(options.view, 'audio', header);
   const stream: Observable<LiveAudioOutput> = recordSource(record, { speed: options.speed }).pipe(
+    viewSamples(view),
     audioPipeline(model),
     map((frame): LiveAudioOutput => ({ kind: 'frame', frame })),
   );
-  const duration = info.durationSeconds === undefined ? '' : `, ${clock(info.durationSeconds)}`;
-  await writeAudioOutput(stream, {
-    format: options.format,
-    header: `edgespike replay ${basename(path)} (${info.sampleRateHz} Hz${duration}; ${modelLabel(options, model)})`,
-    record: info.recordName,
-    task: options.task,
-    model,
-  });
+  await withView(view, () =>
+    writeAudioOutput(stream, {
+      format: options.format,
+      header,
+      record: info.recordName,
+      task: options.task,
+      model,
+      view,
+    }),
+  );
   return 0;
 }
 
@@ -137,6 +152,8 @@ async function replayAudioFolder(path: string, options: ReplayAudioOptions): Pro
   const files = await listWavFiles(path);
   const model = loadModel(options);
   const counts = { replayed: 0, errors: 0 };
+  const header = `edgespike replay ${path} (${files.length} WAV file${files.length === 1 ? '' : 's'}; ${modelLabel(options, model)})`;
+  const view = await openView(options.view, 'audio', header);
   const stream: Observable<AudioOutputItem> = from(files).pipe(
     concatMap((file) =>
       defer(() => openRecord(file, { channel: options.channel, chunkSamples: options.chunkSamples })).pipe(
@@ -144,6 +161,7 @@ async function replayAudioFolder(path: string, options: ReplayAudioOptions): Pro
           concat(
             of<AudioOutputItem>({ kind: 'file', file }),
             recordSource(record, { speed: options.speed }).pipe(
+              viewSamples(view),
               audioPipeline(model),
               map((frame): AudioOutputItem => ({ kind: 'frame', frame: inFile(frame, file) })),
             ),
@@ -162,14 +180,17 @@ async function replayAudioFolder(path: string, options: ReplayAudioOptions): Pro
       ),
     ),
   );
-  await writeAudioOutput(stream, {
-    format: options.format,
-    header: `edgespike replay ${path} (${files.length} WAV file${files.length === 1 ? '' : 's'}; ${modelLabel(options, model)})`,
-    record: basename(path),
-    task: options.task,
-    model,
-    files: () => counts,
-  });
+  await withView(view, () =>
+    writeAudioOutput(stream, {
+      format: options.format,
+      header,
+      record: basename(path),
+      task: options.task,
+      model,
+      files: () => counts,
+      view,
+    }),
+  );
   return counts.errors > 0 ? 1 : 0;
 }
 
@@ -179,12 +200,17 @@ export async function runAudio(
   options: AudioTaskOptions & { readonly header: string; readonly itemizer: DeviceItemizer },
 ): Promise<void> {
   const model = loadModel(options);
-  await writeAudioOutput(items.pipe(liveAudio(model)), {
-    format: options.format,
-    header: `${options.header}; ${modelLabel(options, model)}`,
-    record: undefined,
-    task: options.task,
-    model,
-    itemizer: () => options.itemizer,
-  });
+  const header = `${options.header}; ${modelLabel(options, model)}`;
+  const view = await openView(options.view, 'audio', header);
+  await withView(view, () =>
+    writeAudioOutput(items.pipe(viewDeviceSamples(view), liveAudio(model)), {
+      format: options.format,
+      header,
+      record: undefined,
+      task: options.task,
+      model,
+      itemizer: () => options.itemizer,
+      view,
+    }),
+  );
 }

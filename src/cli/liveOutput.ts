@@ -8,6 +8,7 @@ import type { DeviceItemizer } from '../pipeline/deviceItems.ts';
 import type { LiveOutput } from '../pipeline/liveEcg.ts';
 import { addFrame, createSummaryTotals, summaryEvent } from '../pipeline/summary.ts';
 import { writeJsonLines } from '../sinks/jsonLines.ts';
+import type { LiveView } from '../sinks/liveView.ts';
 import { createLiveTextView } from '../sinks/liveTextView.ts';
 import { untilStopped } from './signals.ts';
 
@@ -18,6 +19,8 @@ export interface LiveOutputOptions {
   readonly record: string | undefined;
   /** The itemizer behind the stream (read for the summary's device totals). */
   readonly itemizer: () => DeviceItemizer | undefined;
+  /** The live view (--view), fed the same frames and events as the output. */
+  readonly view?: LiveView | undefined;
 }
 
 export async function writeLiveOutput(stream: Observable<LiveOutput>, options: LiveOutputOptions): Promise<void> {
@@ -35,6 +38,9 @@ export async function writeLiveOutput(stream: Observable<LiveOutput>, options: L
     } else {
       writeJsonLines(out, [item.event]);
     }
+    // The live view after the output, so a page never shows what stdout has not said yet.
+    if (item.kind === 'frame') options.view?.frame(item.frame);
+    else options.view?.event(item.event);
   });
   const device = options.itemizer()?.summary();
   const summary = summaryEvent(totals, options.record, (performance.now() - started) / 1000, device);

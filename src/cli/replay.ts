@@ -16,6 +16,8 @@ import { openRecord } from '../sources/openRecord.ts';
 import { recordSource } from '../sources/recordSource.ts';
 import { parseChannel, parseChoice, parseCommandArgs, parsePositive, parsePositiveInt, parseSpeed, parseTask } from './args.ts';
 import { untilStopped } from './signals.ts';
+import { openView, parseViewFlags, VIEW_FLAGS, VIEW_HELP, viewDeviceSamples, withView } from './viewOption.ts';
+import { viewSamples } from '../sinks/liveView.ts';
 import { basename } from 'node:path';
 import type { DeviceItemizer } from '../pipeline/deviceItems.ts';
 import { isRecording } from '../pipeline/recordingItems.ts';
@@ -57,6 +59,7 @@ Options:
   --units mV|uV|counts units of a CSV column (counts = 5 uV steps). Default: mV
   --network FILE       ECG network file (--task ecg). Default: the bundled src/snn/networks/ecg-beat.json
   --chunk N            samples per chunk. Default: 512
+${VIEW_HELP}
   -h, --help           show this help
 
 Examples:
@@ -65,6 +68,7 @@ Examples:
   edgespike replay recording.csv --rate 250 --channel ecg
   edgespike replay fixtures/audio-digits/stream-3-1-4.wav --task digits --speed max --format jsonl
   edgespike replay fixtures/audio-digits --task digits --speed max --format text
+  edgespike replay fixtures/synthetic-ecg/ecgsyn_360hz --view    (then open http://127.0.0.1:8787/)
 `;
 
 export async function replayCommand(argv: readonly string[]): Promise<number> {
@@ -78,6 +82,7 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
     chunk: { type: 'string' },
     task: { type: 'string' },
     model: { type: 'string' },
+    ...VIEW_FLAGS,
   });
   if (values.help === true) {
     process.stdout.write(REPLAY_HELP);
@@ -90,6 +95,7 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
   const format = parseChoice('format', values.format, ['jsonl', 'text'] as const) ?? (process.stdout.isTTY ? 'text' : 'jsonl');
   const speed = parseSpeed(values.speed, 1);
   const task = parseTask(values.task, values.model, 'ecg');
+  const viewChoice = parseViewFlags(values);
   if (task !== 'ecg') {
     if (values.network !== undefined) throw new UsageError('--network is the ECG network; for an audio task give an audio model with --model FILE');
     if (values.units !== undefined) throw new UsageError('--units is for CSV files (ECG); WAV samples are audio on the int16 scale');
@@ -102,6 +108,7 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
       channel: parseChannel(values.channel),
       chunkSamples: parsePositiveInt('chunk', values.chunk),
       rateHz: parsePositive('rate', values.rate),
+      view: viewChoice,
     });
   }
   const model = loadEcgModel(values.network);
@@ -114,19 +121,24 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
     const recording = await openRecording(path);
     const sampleRateHz = parsePositive('rate', values.rate) ?? recording.profile.sampleRateHz;
     let itemizer: DeviceItemizer | undefined;
+    const header = `edgespike replay ${basename(path)} (recording of ${recording.profile.name}, ${sampleRateHz} Hz)`;
+    const view = await openView(viewChoice, 'ecg', header);
     const stream = recordingItems(recording, {
       speed,
       sampleRateHz,
       channel: profileChannel(recording.profile, parseChannel(values.channel)),
       onItemizer: (i) => (itemizer = i),
-    }).pipe(liveEcg(model, sampleRateHz));
-    await writeLiveOutput(stream, {
-      format,
-      header: `edgespike replay ${basename(path)} (recording of ${recording.profile.name}, ${sampleRateHz} Hz)`,
-      sampleRateHz,
-      record: basename(path),
-      itemizer: () => itemizer,
-    });
+    }).pipe(viewDeviceSamples(view), liveEcg(model, sampleRateHz));
+    await withView(view, () =>
+      writeLiveOutput(stream, {
+        format,
+        header,
+        sampleRateHz,
+        record: basename(path),
+        itemizer: () => itemizer,
+        view,
+      }),
+    );
     return 0;
   }
   const record = await openRecord(path, {
@@ -141,13 +153,18 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
     format === 'text'
       ? createTextView(out, { record: info.recordName, totalSeconds: info.durationSeconds, live: out.isTTY === true })
       : undefined;
+  const liveView = await openView(viewChoice, 'ecg', `edgespike replay ${info.recordName} (${info.sampleRateHz} Hz)`);
   const totals = createSummaryTotals(info.sampleRateHz);
   const started = performance.now();
-  const interrupted = await untilStopped(recordSource(record, { speed }).pipe(ecgPipeline(model, info.sampleRateHz)), (frame) => {
-    addFrame(totals, frame);
-    if (view !== undefined) view.frame(frame);
-    else writeJsonLines(out, frame.events);
-  });
+  const stream = recordSource(record, { speed }).pipe(viewSamples(liveView), ecgPipeline(model, info.sampleRateHz));
+  const interrupted = await withView(liveView, () =>
+    untilStopped(stream, (frame) => {
+      addFrame(totals, frame);
+      if (view !== undefined) view.frame(frame);
+      else writeJsonLines(out, frame.events);
+      liveView?.frame(frame); // after stdout: a page never shows what the output has not said yet
+    }),
+  );
   const summary = summaryEvent(totals, info.recordName, (performance.now() - started) / 1000);
   if (view !== undefined) view.finish(summary, interrupted);
   else writeJsonLines(out, [summary satisfies EcgEvent]);

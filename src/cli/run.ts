@@ -17,6 +17,7 @@ import { mergeSerialData, pollIntervalFor, serialSource, type OpenPort } from '.
 export const HAND_OVER_MS = 50;
 import { parseChannel, parseChoice, parseCommandArgs, parseNonNegativeInt, parsePositive, parsePositiveInt, parseTask } from './args.ts';
 import { writeLiveOutput } from './liveOutput.ts';
+import { openView, parseViewFlags, VIEW_FLAGS, VIEW_HELP, viewDeviceSamples, withView } from './viewOption.ts';
 
 export const RUN_HELP = `Usage: edgespike run --device <path> --profile <name> [options]
 
@@ -50,6 +51,7 @@ Options:
   --poll-ms N          read the port every N ms instead of on every arrival (fewer wake-ups
                        for slow sensors); 0 reads on arrival. Default: 50 up to 115200 baud,
                        0 above (so the kernel's 4 KiB buffer cannot overflow between reads)
+${VIEW_HELP}
   -h, --help           show this help
 
 Examples:
@@ -73,6 +75,7 @@ export async function runCommand(argv: readonly string[], openPort: OpenPort = o
     model: { type: 'string' },
     'queue-bytes': { type: 'string' },
     'poll-ms': { type: 'string' },
+    ...VIEW_FLAGS,
   });
   if (values.help === true) {
     process.stdout.write(RUN_HELP);
@@ -92,6 +95,7 @@ export async function runCommand(argv: readonly string[], openPort: OpenPort = o
     if (values.network !== undefined) throw new UsageError('--network is the ECG network; for an audio task give an audio model with --model FILE');
   }
   const format = parseChoice('format', values.format, ['jsonl', 'text'] as const) ?? (process.stdout.isTTY ? 'text' : 'jsonl');
+  const viewChoice = parseViewFlags(values);
   const baudRate = parsePositiveInt('baud', values.baud) ?? profile.baudRate;
   const sampleRateHz = parsePositive('rate', values.rate) ?? profile.sampleRateHz;
   const channel = profileChannel(profile, parseChannel(values.channel));
@@ -128,15 +132,19 @@ export async function runCommand(argv: readonly string[], openPort: OpenPort = o
   const header = `edgespike run ${values.device} (${profile.name}, ${sampleRateHz} Hz)`;
   if (model === undefined) {
     const { runAudio } = await import('./audioTask.ts');
-    await runAudio(items, { task, modelPath: values.model, format, header, itemizer });
+    await runAudio(items, { task, modelPath: values.model, format, header, itemizer, view: viewChoice });
     return 0;
   }
-  await writeLiveOutput(items.pipe(liveEcg(model, sampleRateHz)), {
-    format,
-    header,
-    sampleRateHz,
-    record: undefined,
-    itemizer: () => itemizer,
-  });
+  const view = await openView(viewChoice, 'ecg', header);
+  await withView(view, () =>
+    writeLiveOutput(items.pipe(viewDeviceSamples(view), liveEcg(model, sampleRateHz)), {
+      format,
+      header,
+      sampleRateHz,
+      record: undefined,
+      itemizer: () => itemizer,
+      view,
+    }),
+  );
   return 0;
 }

@@ -1,0 +1,231 @@
+/**
+ * The live view's page: one self-contained HTML file, built once per server from memory, with
+ * uPlot (npm `uplot`, MIT) inlined so it works without any network (a Pi in the field, an SSH
+ * tunnel). uPlot draws streaming time series on a canvas and is ~50 kB; the page only feeds it
+ * arrays and draws the beat and detection markers.
+ *
+ * Stable element ids for tests and scripts: #status (data-state), #hr (data-bpm), #detections,
+ * #counters, #gaps, #signal-chart (data-points: signal points drawn so far, data-draws: redraws),
+ * #spikes-chart; `window.liveView` holds the same numbers ({ points, draws, messages, hr, ended }).
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+/** The page, with uPlot and its stylesheet inlined. */
+export function liveViewPage(): string {
+  const libraryPath = require.resolve('uplot/dist/uPlot.iife.min.js');
+  const library = readFileSync(libraryPath, 'utf8').replace(/<\/script/gi, '<\\/script');
+  const css = readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8');
+  const version = (JSON.parse(readFileSync(require.resolve('uplot/package.json'), 'utf8')) as { version: string }).version;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>edgespike live view</title>
+<style>${css}
+body { font: 14px system-ui, sans-serif; margin: 12px 16px; color: #222; background: #fafafa; }
+header { display: flex; gap: 16px; align-items: baseline; flex-wrap: wrap; }
+h1 { font-size: 16px; margin: 0; font-weight: 600; }
+#status { padding: 2px 8px; border-radius: 4px; background: #ddd; }
+#status[data-state="connected"], #status[data-state="streaming"], #status[data-state="leads-on"] { background: #c8efc8; }
+#status[data-state="leads-off"], #status[data-state="reconnecting"] { background: #ffe3a3; }
+#status[data-state="disconnected"], #status[data-state="view-lost"] { background: #f6b8b8; }
+#status[data-state="ended"] { background: #ccd; }
+#readout { display: flex; gap: 24px; align-items: center; margin: 8px 0; flex-wrap: wrap; }
+#hr-box { font-size: 18px; }
+#hr { font-size: 40px; font-variant-numeric: tabular-nums; }
+#detections { list-style: none; padding: 0; margin: 0; display: flex; gap: 8px; flex-wrap: wrap; }
+#detections li { border: 1px solid #aac; border-radius: 4px; padding: 2px 6px; background: #eef; }
+#detections li b { font-size: 20px; }
+#counters { display: flex; gap: 18px; flex-wrap: wrap; font-variant-numeric: tabular-nums; color: #333; }
+#counters span b { font-weight: 600; }
+.chart { background: #fff; border: 1px solid #ddd; margin: 6px 0; }
+.note { color: #777; font-size: 12px; }
+</style>
+</head>
+<body>
+<header>
+  <h1 id="title">edgespike live view</h1>
+  <span id="status" data-state="connecting">connecting</span>
+  <span id="gaps" data-gaps="0" data-missing="0">no gaps</span>
+</header>
+<section id="readout">
+  <div id="hr-box">heart rate <b id="hr" data-bpm="">–</b> bpm</div>
+  <ol id="detections" aria-label="latest detections"></ol>
+</section>
+<div id="signal-chart" class="chart" data-points="0" data-draws="0"></div>
+<div id="spikes-chart" class="chart"></div>
+<section id="counters">
+  <span>spikes in <b id="c-spikes-in">–</b>/s</span>
+  <span>neuron spikes <b id="c-neuron-spikes">–</b>/s</span>
+  <span>synaptic ops <b id="c-synops">–</b>/s</span>
+  <span>neuron updates <b id="c-updates">–</b>/s</span>
+  <span>est. power <b id="c-power">–</b> nW</span>
+  <span class="note" id="c-page">page –</span>
+</section>
+<p class="note">Rates are per second of signal, over the last <span id="c-window">2</span> s; power = <span id="c-pj">0.9</span> pJ × (synaptic ops + neuron updates) per second (45 nm estimate, see src/snn/cost.ts). Chart: uPlot ${version}.</p>
+<script>/* uPlot ${version} (c) Leon Sorokin, MIT licence, https://github.com/leeoniya/uPlot */
+${library}</script>
+<script>
+"use strict";
+(function () {
+  var WINDOW_S = 10;
+  var view = { points: 0, draws: 0, messages: 0, hr: null, ended: false, signal: null };
+  window.liveView = view;
+  var hello = null, latest = 0, dirty = false, pending = 0;
+  var sx = [], sy = [];            // decimated signal, seconds / unit
+  var fx = [], fin = [], fneu = []; // spike rates, two points per frame (a step)
+  var beats = [], dets = [], gaps = [];
+  var el = function (id) { return document.getElementById(id); };
+  var statusEl = el('status'), hrEl = el('hr'), chartEl = el('signal-chart');
+
+  function setStatus(state, text) { statusEl.dataset.state = state; statusEl.textContent = text || state; }
+  function xRange() { var hi = Math.max(WINDOW_S, latest); return [hi - WINDOW_S, hi]; }
+  function width() { return Math.max(300, document.body.clientWidth - 4); }
+
+  function markers(u) {
+    var ctx = u.ctx, top = u.bbox.top, h = u.bbox.height, r = devicePixelRatio || 1;
+    ctx.save();
+    ctx.beginPath(); ctx.rect(u.bbox.left, top, u.bbox.width, h); ctx.clip();
+    ctx.fillStyle = 'rgba(220,60,60,0.18)';
+    gaps.forEach(function (g) {
+      var a = u.valToPos(g[0], 'x', true), b = u.valToPos(g[1], 'x', true);
+      ctx.fillRect(a, top, Math.max(2 * r, b - a), h);
+    });
+    ctx.strokeStyle = 'rgba(200,40,40,0.8)'; ctx.lineWidth = r;
+    beats.forEach(function (t) {
+      var x = u.valToPos(t, 'x', true);
+      ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, top + 8 * r); ctx.stroke();
+    });
+    ctx.fillStyle = 'rgba(60,60,200,0.12)'; ctx.font = (14 * r) + 'px sans-serif';
+    dets.forEach(function (d) {
+      var a = u.valToPos(d.at, 'x', true), b = u.valToPos(d.end, 'x', true);
+      ctx.fillRect(a, top, Math.max(2 * r, b - a), h);
+      ctx.fillStyle = '#224'; ctx.fillText(d.label, a + 3 * r, top + 16 * r); ctx.fillStyle = 'rgba(60,60,200,0.12)';
+    });
+    ctx.restore();
+  }
+
+  var signalPlot = null, spikePlot = null;
+  function makeCharts() {
+    if (signalPlot) signalPlot.destroy();
+    if (spikePlot) spikePlot.destroy();
+    var x = { time: false, range: function () { return xRange(); } };
+    signalPlot = new uPlot({
+      width: width(), height: 260, legend: { show: false }, cursor: { show: false },
+      scales: { x: x },
+      axes: [{ label: 'seconds' }, { label: hello.unit, size: 60 }],
+      series: [{}, { label: 'signal', stroke: '#1f5fa8', width: 1, points: { show: false } }],
+      hooks: { draw: [markers] },
+    }, [sx, sy], chartEl);
+    spikePlot = new uPlot({
+      width: width(), height: 160, legend: { show: true }, cursor: { show: false },
+      scales: { x: x },
+      axes: [{ label: 'seconds' }, { label: 'spikes / s', size: 60 }],
+      series: [{},
+        { label: 'input spikes (UP+DOWN) / s', stroke: '#d07a00', fill: 'rgba(208,122,0,0.15)', width: 1, points: { show: false } },
+        { label: (hello.signal === 'ecg' ? 'neuron' : 'hidden') + ' spikes / s', stroke: '#2a8a2a', width: 1, points: { show: false } }],
+    }, [fx, fin, fneu], el('spikes-chart'));
+  }
+
+  function trim(xs, arrays) {
+    var lo = latest - WINDOW_S - 2, n = 0;
+    while (n < xs.length && xs[n] < lo) n++;
+    if (n > 0) arrays.forEach(function (a) { a.splice(0, n); });
+  }
+
+  function reset() {
+    [sx, sy, fx, fin, fneu, beats, dets, gaps].forEach(function (a) { a.length = 0; });
+    latest = 0;
+  }
+
+  function fmt(x) { return x >= 100 ? Math.round(x).toLocaleString('en') : (Math.round(x * 10) / 10).toString(); }
+
+  function onOut(m) {
+    var e = m.event;
+    if (e.type === 'hr') {
+      view.hr = e.bpm; hrEl.dataset.bpm = String(e.bpm); hrEl.textContent = String(e.bpm);
+    } else if (e.type === 'beat') {
+      beats.push(m.at); while (beats.length > 0 && beats[0] < latest - WINDOW_S - 2) beats.shift();
+    } else if (e.type === 'detection') {
+      dets.push({ at: m.at, end: m.at + (e.end - e.t), label: e.label }); while (dets.length > 20) dets.shift();
+      var li = document.createElement('li');
+      li.innerHTML = '<b></b> <span></span>';
+      li.firstChild.textContent = e.label;
+      li.lastChild.textContent = Math.round(e.score * 100) + '% at ' + m.at.toFixed(1) + ' s';
+      var list = el('detections'); list.insertBefore(li, list.firstChild);
+      while (list.children.length > 8) list.removeChild(list.lastChild);
+    } else if (e.type === 'status') {
+      setStatus(e.state, 'device ' + e.state);
+    } else if (e.type === 'gap') {
+      gaps.push([m.at, m.at + (m.seconds || 0)]);
+      var g = el('gaps'); g.dataset.gaps = String(Number(g.dataset.gaps) + 1); g.dataset.missing = String(Number(g.dataset.missing) + e.missing);
+      g.textContent = g.dataset.gaps + ' gaps, ' + g.dataset.missing + ' samples missing';
+    } else if (e.type === 'dropped') {
+      setStatus('reconnecting', 'pipeline behind: ' + e.bytes + ' bytes dropped');
+    }
+  }
+
+  function onMessage(m) {
+    view.messages++;
+    if (m.type === 'hello') {
+      hello = m; view.signal = m.signal; WINDOW_S = m.historySeconds; reset();
+      el('title').textContent = m.title;
+      el('hr-box').hidden = m.signal !== 'ecg';
+      el('detections').hidden = m.signal === 'ecg';
+      el('c-window').textContent = String(m.counterWindowSeconds); el('c-pj').textContent = String(m.picojoulePerAccumulate);
+      if (statusEl.dataset.state === 'connecting' || statusEl.dataset.state === 'view-lost') setStatus('streaming');
+      makeCharts();
+    } else if (m.type === 'signal') {
+      for (var i = 0; i < m.v.length; i++) { sx.push(m.t0 + i * m.dt); sy.push(m.v[i] * hello.scale); }
+      pending += m.v.length;
+      latest = Math.max(latest, m.t0 + m.v.length * m.dt);
+    } else if (m.type === 'frame') {
+      var d = m.t1 - m.t0;
+      if (d > 0) { fx.push(m.t0, m.t1); fin.push(m.spikesIn / d, m.spikesIn / d); fneu.push(m.neuronSpikes / d, m.neuronSpikes / d); }
+      latest = Math.max(latest, m.t1);
+      var c = m.counters;
+      el('c-spikes-in').textContent = fmt(c.spikesInPerSecond); el('c-neuron-spikes').textContent = fmt(c.neuronSpikesPerSecond);
+      el('c-synops').textContent = fmt(c.synapticOpsPerSecond); el('c-updates').textContent = fmt(c.neuronUpdatesPerSecond);
+      el('c-power').textContent = fmt(c.nanowatts);
+    } else if (m.type === 'out') {
+      onOut(m);
+    } else if (m.type === 'end') {
+      view.ended = true; setStatus('ended', 'stream ended'); source.close();
+    }
+    dirty = true;
+  }
+
+  var source = new EventSource('events');
+  source.onmessage = function (e) { onMessage(JSON.parse(e.data)); };
+  source.onerror = function () { if (!view.ended) setStatus('view-lost', 'view: reconnecting…'); };
+
+  var drawsAt = performance.now(), drawsThen = 0;
+  function frameLoop() {
+    if (dirty && signalPlot) {
+      dirty = false;
+      trim(sx, [sx, sy]); trim(fx, [fx, fin, fneu]);
+      signalPlot.setData([sx, sy]); spikePlot.setData([fx, fin, fneu]);
+      view.draws++; view.points += pending; pending = 0;
+      chartEl.dataset.points = String(view.points); chartEl.dataset.draws = String(view.draws);
+    }
+    var now = performance.now();
+    if (now - drawsAt >= 1000) {
+      el('c-page').textContent = 'page ' + Math.round((view.draws - drawsThen) * 1000 / (now - drawsAt)) + ' draws/s';
+      drawsAt = now; drawsThen = view.draws;
+    }
+    requestAnimationFrame(frameLoop);
+  }
+  requestAnimationFrame(frameLoop);
+  addEventListener('resize', function () {
+    if (signalPlot) { signalPlot.setSize({ width: width(), height: 260 }); spikePlot.setSize({ width: width(), height: 160 }); }
+  });
+})();
+</script>
+</body>
+</html>
+`;
+}
