@@ -122,7 +122,7 @@ ${library}</script>
       hooks: { draw: [markers] },
     }, [sx, sy], chartEl);
     spikePlot = new uPlot({
-      width: width(), height: 160, legend: { show: true }, cursor: { show: false },
+      width: width(), height: 160, legend: { show: true, live: false }, cursor: { show: false },
       scales: { x: x },
       axes: [{ label: 'seconds' }, { label: 'spikes / s', size: 60 }],
       series: [{},

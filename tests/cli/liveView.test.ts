@@ -1,0 +1,162 @@
+/**
+ * `replay --view` end to end in a real browser: Debian's chromium driven by playwright-core.
+ * The fixture is replayed at 20 × real time (300 s → 15 s) with JSON lines on stdout; the page
+ * must show the heart rate the output has just printed, its chart must advance, a second
+ * viewer must get data too, and the page must say the stream ended when the replay does.
+ * A screenshot is saved to test-artifacts/live-view.png. Skipped (saying why) without
+ * /usr/bin/chromium; `.ci/run` installs it.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { runCli, type CliResult } from '../helpers/cli.ts';
+import { PROJECT_ROOT } from '../helpers/datasets.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const FIXTURE = 'fixtures/synthetic-ecg/ecgsyn_360hz';
+const SPEED = 20;
+const ARTIFACT = join(PROJECT_ROOT, 'test-artifacts', 'live-view.png');
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function pointsDrawn(page: Page): Promise<number> {
+  return Number(await page.getAttribute('#signal-chart', 'data-points'));
+}
+
+const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is absent (apt-get install -y chromium; .ci/run installs it)`;
+if (skip !== false) console.warn(`liveView browser test skipped: ${skip}`);
+
+describe.skipIf(skip !== false)('replay --view in chromium', () => {
+  it('shows the heart rate of the JSON output, draws the signal as it comes, serves two viewers and says when the stream ended', async () => {
+    const port = await freePort();
+    let stdout = '';
+    let stderr = '';
+    const run: Promise<CliResult> = runCli(['replay', FIXTURE, '--view', '--view-port', String(port), '--speed', String(SPEED), '--format', 'jsonl'], {
+      timeoutMs: 90_000,
+      onSpawn: (child) => {
+        child.stdout?.on('data', (text: string | Buffer) => (stdout += String(text)));
+        child.stderr?.on('data', (text: string | Buffer) => (stderr += String(text)));
+      },
+    });
+    const url = `http://127.0.0.1:${port}/`;
+    await until('the URL on stderr', () => (stderr.includes(`edgespike: live view at ${url}`) ? true : undefined));
+
+    const userDataDir = mkdtempSync(join(tmpdir(), 'edgespike-chromium-'));
+    let context: BrowserContext | undefined;
+    try {
+      context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1100, height: 800 } });
+      const page = context.pages()[0] ?? (await context.newPage());
+      await page.goto(url);
+      await until('the first heart rate on the page', async () => ((await page.getAttribute('#hr', 'data-bpm')) || undefined) ?? undefined);
+
+      // The heart rate shown is one the output printed, among the latest (the view is fed right after stdout).
+      // Both read in one go in the page (the tsconfig has no DOM types, hence the string).
+      const hr = await page.evaluate<{ bpm: string; text: string }>("(() => { const e = document.getElementById('hr'); return { bpm: e.dataset.bpm, text: e.textContent }; })()");
+      const shown = Number(hr.bpm);
+      const printed = stdout
+        .split('\n')
+        .filter((l) => l.startsWith('{"type":"hr"'))
+        .map((l) => (JSON.parse(l) as { bpm: number }).bpm);
+      expect(printed.length).toBeGreaterThan(0);
+      expect(printed.slice(-5)).toContain(shown);
+      expect(hr.text).toBe(String(shown));
+
+      // The chart advances.
+      const before = await pointsDrawn(page);
+      const drawsBefore = Number(await page.getAttribute('#signal-chart', 'data-draws'));
+      const t0 = performance.now();
+      await new Promise((r) => setTimeout(r, 2000));
+      const after = await pointsDrawn(page);
+      const drawsAfter = Number(await page.getAttribute('#signal-chart', 'data-draws'));
+      const seconds = (performance.now() - t0) / 1000;
+      expect(after).toBeGreaterThan(before);
+      console.log(
+        `live view: ${((after - before) / seconds).toFixed(0)} signal points/s drawn at --speed ${SPEED} ` +
+          `(${((after - before) / seconds / SPEED).toFixed(0)} per second of signal), ${((drawsAfter - drawsBefore) / seconds).toFixed(0)} redraws/s`,
+      );
+      expect(await page.getAttribute('#status', 'data-state')).toBe('streaming');
+      expect(Number((await page.textContent('#c-synops'))?.replace(/,/g, ''))).toBeGreaterThan(0);
+      expect(Number(await page.textContent('#c-power'))).toBeGreaterThan(0);
+
+      // A second viewer gets the recent history at once, then live data.
+      const second = await context.newPage();
+      await second.goto(url);
+      const first = await until('the second viewer to draw', async () => ((await pointsDrawn(second)) > 0 ? pointsDrawn(second) : undefined));
+      expect(await second.getAttribute('#hr', 'data-bpm')).not.toBe('');
+      await until('the second viewer to advance', async () => ((await pointsDrawn(second)) > first ? true : undefined));
+
+      mkdirSync(join(PROJECT_ROOT, 'test-artifacts'), { recursive: true });
+      await page.screenshot({ path: ARTIFACT });
+      console.log(`live view screenshot: ${ARTIFACT}`);
+
+      const result = await run;
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('{"type":"summary"');
+      await until('the page to say the stream ended', async () => ((await page.getAttribute('#status', 'data-state')) === 'ended' ? true : undefined));
+    } finally {
+      await context?.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+      await run.catch(() => undefined);
+    }
+  });
+});
+
+describe('replay --view without a browser', () => {
+  it('stops with one line and exit 1 when the port is in use, before any output', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const address = blocker.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    try {
+      const result = await runCli(['replay', FIXTURE, '--view', '--view-port', String(port), '--speed', 'max', '--format', 'jsonl']);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe(`edgespike: --view: port ${port} is in use on 127.0.0.1; pick another with --view-port N\n`);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+
+  it('refuses --view-port without --view, and --help of replay and run names the flags', async () => {
+    const stray = await runCli(['replay', FIXTURE, '--view-port', '9000']);
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toBe('edgespike: --view-port needs --view (the live view is off without it)\n');
+    for (const command of ['replay', 'run']) {
+      const help = await runCli([command, '--help']);
+      for (const flag of ['--view ', '--view-port N', '--view-host H']) expect(help.stdout).toContain(flag);
+    }
+  });
+});
