@@ -1,12 +1,19 @@
 /**
  * The human view of an audio run (`replay --task digits`, `run` on a microphone): a line per
  * word heard and per connection change (replaying a folder, also a line naming each file); on a
- * terminal, one more line redrawn in place (stream time, words so far, connection state); then
+ * terminal, one more line redrawn in place at most ten times a second and cut to the terminal's
+ * width (stream time, words so far, cochlea spikes in the last second, connection state); then
  * the summary with the network's cost.
  */
 import type { AudioFrame, AudioSummaryEvent, LiveEvent } from '../detect/events.ts';
 import { describeLiveEvent } from './liveTextView.ts';
-import { clock } from './textView.ts';
+import { columnsOf, createTimeSeries, fitSegments, latestTimeAtOrBefore, pushTimeSeries, sumTimeSeries } from './sparkline.ts';
+import { DEFAULT_COLUMNS, REDRAW_INTERVAL_MS, clock } from './textView.ts';
+
+/** Stream seconds the live line's spike rate is measured over, s. */
+const SPIKE_RATE_WINDOW_S = 1;
+/** Chunks remembered for the spike rate: a second of chunks as short as 1 ms. */
+const SPIKE_RATE_CAPACITY = 1024;
 
 export interface DetectionTextView {
   frame(frame: AudioFrame): void;
@@ -27,10 +34,20 @@ export function createDetectionTextView(out: NodeJS.WritableStream, header: stri
   let seconds = 0;
   let state = '';
   let lastDraw = -Infinity;
+  const spikes = createTimeSeries(SPIKE_RATE_CAPACITY);
   out.write(header + '\n');
-  const line = (): string => `  ${clock(seconds)}   ${words} word${words === 1 ? '' : 's'}${state === '' ? '' : `   ${state}`}`;
+  // Spikes of the chunks that ended in the last second, over the time those chunks cover (from
+  // the end of the chunk before them, or the stream's start), so long chunks do not inflate it.
+  const line = (): string => {
+    const afterS = seconds - SPIKE_RATE_WINDOW_S;
+    const before = latestTimeAtOrBefore(spikes, afterS);
+    const fromS = Number.isNaN(before) ? (spikes.count > spikes.timesS.length ? afterS : 0) : before;
+    const rate = seconds > fromS ? sumTimeSeries(spikes, afterS, seconds) / (seconds - fromS) : 0;
+    const text = `  ${clock(seconds)}   ${words} word${words === 1 ? '' : 's'}   ${rate.toFixed(0)} spikes/s${state === '' ? '' : `   ${state}`}`;
+    return fitSegments([{ text }], columnsOf(out) ?? DEFAULT_COLUMNS, false);
+  };
   const redraw = (force: boolean): void => {
-    if (!live || (!force && nowMs() - lastDraw < 100)) return;
+    if (!live || (!force && nowMs() - lastDraw < REDRAW_INTERVAL_MS)) return;
     lastDraw = nowMs();
     out.write(`\r${line()}\x1b[K`);
   };
@@ -40,6 +57,7 @@ export function createDetectionTextView(out: NodeJS.WritableStream, header: stri
   return {
     frame(frame) {
       seconds = frame.endSample / frame.sampleRateHz;
+      pushTimeSeries(spikes, seconds, frame.spikesIn);
       for (const e of frame.events) {
         words++;
         print(`  [${clock(e.t)}] "${e.label}"  ${(100 * e.score).toFixed(0).padStart(3)}%   ${e.t.toFixed(3)}-${e.end.toFixed(3)} s${e.capped === true ? '  (longest word reached)' : ''}`);
@@ -54,6 +72,7 @@ export function createDetectionTextView(out: NodeJS.WritableStream, header: stri
     },
     file(path) {
       seconds = 0;
+      spikes.count = 0;
       print(path);
       redraw(true);
     },

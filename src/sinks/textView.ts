@@ -1,9 +1,32 @@
 /**
- * The human view of a replay. On a terminal: one live line (heart rate, beats, position and
- * a progress bar) redrawn at most ten times a second, then a summary. Elsewhere: one line per
- * beat, then the summary.
+ * The human view of a replay. On a terminal: one live line (heart rate, a sparkline of the
+ * last minute's heart rate, beats, position and a progress bar) redrawn at most ten times a
+ * second and cut to the terminal's width, then a summary. Elsewhere: one line per beat, then
+ * the summary.
  */
 import type { EcgFrame, SummaryEvent } from '../detect/events.ts';
+import {
+  HEART_RATE_SPARK_MAX_WIDTH,
+  HEART_RATE_SPARK_MIN_WIDTH,
+  colorAllowed,
+  columnsOf,
+  createHeartRateTrend,
+  fitSegments,
+  heartRateSparkline,
+  pushTimeSeries,
+  type LineSegment,
+} from './sparkline.ts';
+
+/** Width assumed for the live line when the stream does not report one, characters. */
+export const DEFAULT_COLUMNS = 80;
+/** Least time between redraws of the live line, ms. */
+export const REDRAW_INTERVAL_MS = 100;
+/** Widest progress bar of the replay's live line, characters. */
+const BAR_WIDTH = 24;
+/** Narrowest progress bar worth drawing, characters; narrower, the percentage stands alone. */
+const BAR_MIN_WIDTH = 10;
+/** ANSI colour of the heart-rate sparkline (cyan). */
+export const SPARK_SGR = '36';
 
 export interface TextViewOptions {
   /** Record name for the header line. */
@@ -14,6 +37,8 @@ export interface TextViewOptions {
   readonly live: boolean;
   /** Current wall-clock time, ms (for redraw throttling). @default Date.now */
   readonly nowMs?: () => number;
+  /** Colour the live line. @default `out` is a terminal and NO_COLOR is unset */
+  readonly color?: boolean;
 }
 
 export interface TextView {
@@ -39,16 +64,46 @@ export function createTextView(out: NodeJS.WritableStream, options: TextViewOpti
   const header = `edgespike replay ${options.record}` + (options.totalSeconds !== undefined ? ` (${clock(options.totalSeconds)})` : '');
   out.write(header + '\n');
 
+  const trend = createHeartRateTrend();
+  const color = options.live && (options.color ?? colorAllowed(out));
+
+  // Heart rate, sparkline, beats, position, progress bar. The sparkline takes the room the rest
+  // leaves, up to its widest, keeping at least BAR_MIN_WIDTH for the bar, which gets what is left
+  // up to BAR_WIDTH. On a narrow terminal the bar gives way to the percentage alone, then the
+  // sparkline goes, and whatever still does not fit is cut with an ellipsis.
   const line = (): string => {
+    const limit = (columnsOf(out) ?? DEFAULT_COLUMNS) - 1;
     const rate = bpm === undefined ? '  --' : Math.round(bpm).toString().padStart(4);
-    let text = `  ${rate} bpm   ${beats} beats   ${clock(seconds)}`;
+    const head = `  ${rate} bpm`;
+    let tail = `   ${beats} beats   ${clock(seconds)}`;
+    let percent = '';
+    let fraction = 0;
     if (options.totalSeconds !== undefined && options.totalSeconds > 0) {
-      const fraction = Math.min(1, seconds / options.totalSeconds);
-      const width = 24;
-      const filled = Math.round(fraction * width);
-      text += ` / ${clock(options.totalSeconds)}  [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.round(fraction * 100)}%`;
+      fraction = Math.min(1, seconds / options.totalSeconds);
+      tail += ` / ${clock(options.totalSeconds)}`;
+      percent = `${Math.round(fraction * 100)}%`;
     }
-    return text;
+    // Room for the sparkline and the bar (or the percentage), each after its separator.
+    const room = limit - head.length - tail.length;
+    const barFrame = percent === '' ? 0 : 2 + 2 + 1 + percent.length; // "  [" "]" " " "50%"
+    let sparkWidth: number;
+    let barWidth = 0;
+    if (percent !== '' && room - barFrame - BAR_MIN_WIDTH - 1 >= HEART_RATE_SPARK_MIN_WIDTH) {
+      sparkWidth = Math.min(HEART_RATE_SPARK_MAX_WIDTH, room - barFrame - BAR_MIN_WIDTH - 1);
+      barWidth = Math.min(BAR_WIDTH, room - barFrame - sparkWidth - 1);
+    } else {
+      const left = room - (percent === '' ? 0 : 2 + percent.length) - 1;
+      sparkWidth = left >= HEART_RATE_SPARK_MIN_WIDTH ? Math.min(HEART_RATE_SPARK_MAX_WIDTH, left) : 0;
+    }
+    const segments: LineSegment[] = [{ text: head }];
+    if (sparkWidth > 0) segments.push({ text: ' ' }, { text: heartRateSparkline(trend, seconds, sparkWidth), sgr: SPARK_SGR });
+    let bar = '';
+    if (barWidth > 0) {
+      const filled = Math.round(fraction * barWidth);
+      bar = `  [${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}] ${percent}`;
+    } else if (percent !== '') bar = `  ${percent}`;
+    segments.push({ text: tail + bar });
+    return fitSegments(segments, limit + 1, color);
   };
 
   return {
@@ -59,6 +114,7 @@ export function createTextView(out: NodeJS.WritableStream, options: TextViewOpti
         const event = events[i] as (typeof events)[number];
         if (event.type === 'hr') {
           bpm = event.bpm;
+          pushTimeSeries(trend.series, event.t, event.bpm);
           continue;
         }
         beats++;
@@ -68,7 +124,7 @@ export function createTextView(out: NodeJS.WritableStream, options: TextViewOpti
           out.write(`  beat ${String(beats).padStart(5)}  at ${clock(event.t)} (${event.t.toFixed(3)} s)${rate}\n`);
         }
       }
-      if (options.live && now() - lastDraw >= 100) {
+      if (options.live && now() - lastDraw >= REDRAW_INTERVAL_MS) {
         lastDraw = now();
         out.write(`\r${line()}\x1b[K`);
       }
