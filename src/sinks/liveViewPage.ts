@@ -73,9 +73,14 @@ ${library}</script>
 "use strict";
 (function () {
   var WINDOW_S = 10;
-  var view = { points: 0, draws: 0, messages: 0, hr: null, ended: false, signal: null };
+  var view = { points: 0, draws: 0, drawsPerSecond: 0, messages: 0, hr: null, ended: false, signal: null };
   window.liveView = view;
   var hello = null, latest = 0, dirty = false, pending = 0;
+  // Playhead: the right edge of the charts. Data comes in bursts (a replay at 1x sends a chunk of
+  // 512 samples every 1.4 s); the playhead moves on every animation frame at the rate the stream
+  // has been arriving (seconds of signal per wall second), trailing the newest data, so the
+  // charts scroll smoothly instead of jumping once per chunk.
+  var playT = 0, playWall = 0, arrivals = [];
   var sx = [], sy = [];            // decimated signal, seconds / unit
   var fx = [], fin = [], fneu = []; // spike rates, two points per frame (a step)
   var beats = [], dets = [], gaps = [];
@@ -83,7 +88,36 @@ ${library}</script>
   var statusEl = el('status'), hrEl = el('hr'), chartEl = el('signal-chart');
 
   function setStatus(state, text) { statusEl.dataset.state = state; statusEl.textContent = text || state; }
-  function xRange() { var hi = Math.max(WINDOW_S, latest); return [hi - WINDOW_S, hi]; }
+  function xRange() { var hi = Math.max(WINDOW_S, playT); return [hi - WINDOW_S, hi]; }
+  function arrived() {
+    var now = performance.now(), last = arrivals[arrivals.length - 1];
+    // Messages of one burst (a frame's signal, its events) count as one arrival.
+    if (last !== undefined && now - last[0] < 20) last[1] = latest;
+    else arrivals.push([now, latest]);
+    while (arrivals.length > 2 && now - arrivals[0][0] > 5000) arrivals.shift();
+  }
+  /** Seconds of signal per wall second over the last ~5 s of arrivals (0 until known). */
+  function streamRate() {
+    if (arrivals.length < 3) return 0;
+    var a = arrivals[0], b = arrivals[arrivals.length - 1];
+    return b[0] - a[0] < 200 ? 0 : (b[1] - a[1]) / ((b[0] - a[0]) / 1000);
+  }
+  /** The largest step of signal one arrival brought lately: how far the playhead trails. */
+  function burst() {
+    var m = 0;
+    for (var i = 1; i < arrivals.length; i++) m = Math.max(m, arrivals[i][1] - arrivals[i - 1][1]);
+    return m;
+  }
+  function advance(now) {
+    var dt = playWall === 0 ? 0 : Math.min(0.25, (now - playWall) / 1000);
+    playWall = now;
+    var rate = streamRate(), before = playT;
+    var target = latest - burst();
+    if (rate === 0 || Math.abs(target - playT) > Math.max(1, 3 * burst())) playT = Math.max(playT, target);
+    else playT += rate * dt + 0.5 * (target - playT) * dt;
+    playT = Math.min(playT, latest);
+    return playT !== before;
+  }
   function width() { return Math.max(300, document.body.clientWidth - 4); }
 
   function markers(u) {
@@ -138,8 +172,8 @@ ${library}</script>
   }
 
   function reset() {
-    [sx, sy, fx, fin, fneu, beats, dets, gaps].forEach(function (a) { a.length = 0; });
-    latest = 0;
+    [sx, sy, fx, fin, fneu, beats, dets, gaps, arrivals].forEach(function (a) { a.length = 0; });
+    latest = 0; playT = 0;
   }
 
   function fmt(x) { return x >= 100 ? Math.round(x).toLocaleString('en') : (Math.round(x * 10) / 10).toString(); }
@@ -183,6 +217,7 @@ ${library}</script>
       for (var i = 0; i < m.v.length; i++) { sx.push(m.t0 + i * m.dt); sy.push(m.v[i] * hello.scale); }
       pending += m.v.length;
       latest = Math.max(latest, m.t0 + m.v.length * m.dt);
+      arrived();
     } else if (m.type === 'frame') {
       var d = m.t1 - m.t0;
       if (d > 0) { fx.push(m.t0, m.t1); fin.push(m.spikesIn / d, m.spikesIn / d); fneu.push(m.neuronSpikes / d, m.neuronSpikes / d); }
@@ -204,17 +239,24 @@ ${library}</script>
   source.onerror = function () { if (!view.ended) setStatus('view-lost', 'view: reconnecting…'); };
 
   var drawsAt = performance.now(), drawsThen = 0;
-  function frameLoop() {
-    if (dirty && signalPlot) {
+  function frameLoop(now) {
+    var moved = advance(now);
+    if ((dirty || moved) && signalPlot) {
+      if (dirty) {
+        trim(sx, [sx, sy]); trim(fx, [fx, fin, fneu]);
+        signalPlot.setData([sx, sy]); spikePlot.setData([fx, fin, fneu]);
+        view.points += pending; pending = 0;
+      } else {
+        var r = xRange();
+        signalPlot.setScale('x', { min: r[0], max: r[1] }); spikePlot.setScale('x', { min: r[0], max: r[1] });
+      }
       dirty = false;
-      trim(sx, [sx, sy]); trim(fx, [fx, fin, fneu]);
-      signalPlot.setData([sx, sy]); spikePlot.setData([fx, fin, fneu]);
-      view.draws++; view.points += pending; pending = 0;
+      view.draws++;
       chartEl.dataset.points = String(view.points); chartEl.dataset.draws = String(view.draws);
     }
-    var now = performance.now();
     if (now - drawsAt >= 1000) {
-      el('c-page').textContent = 'page ' + Math.round((view.draws - drawsThen) * 1000 / (now - drawsAt)) + ' draws/s';
+      view.drawsPerSecond = Math.round((view.draws - drawsThen) * 1000 / (now - drawsAt));
+      el('c-page').textContent = 'page ' + view.drawsPerSecond + ' draws/s';
       drawsAt = now; drawsThen = view.draws;
     }
     requestAnimationFrame(frameLoop);
