@@ -40,11 +40,18 @@ describe.skipIf(!haveSocat())('run and record on a pseudo-terminal pair', () => 
     const device = pty.b;
     const a = pty.a;
     let child: ChildProcess | undefined;
+    let opened!: () => void;
+    const connected = new Promise<void>((resolve) => (opened = resolve));
     const running = runCli(['run', '--device', device, '--profile', 'sparkfun-ad8232', '--format', 'jsonl'], {
       timeoutMs: 40000,
-      onFirstOutput: (c) => (child = c),
+      onFirstOutput: (c) => {
+        child = c;
+        opened();
+      },
     });
-    await sleep(1500); // start-up and open; the port discards what was written before it opened
+    // The port discards what was written before it opened: play only once run has said
+    // "connected" (its first line), however long start-up takes on a loaded machine.
+    await Promise.race([connected, running]);
     await playBytes(a, AD8232, AD8232.length / 7.5); // 30 s of signal in 7.5 s
     await sleep(1000);
     child?.kill('SIGTERM');
