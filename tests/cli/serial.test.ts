@@ -72,11 +72,16 @@ describe.skipIf(!haveSocat())('run and record on a pseudo-terminal pair', () => 
     pty = await startPtyPair(tempDir());
     const out = join(tempDir(), 'capture.bin');
     let child: ChildProcess | undefined;
+    let opened!: () => void;
+    const connected = new Promise<void>((resolve) => (opened = resolve));
     const recording = runCli(['record', '--device', pty.b, '--profile', 'sparkfun-ad8232', '--out', out, '--note', 'test'], {
       timeoutMs: 30000,
       onSpawn: (c) => (child = c),
+      onStderr: (text) => {
+        if (text.includes(`${pty?.b ?? ''} connected`)) opened();
+      },
     });
-    await sleep(1500);
+    await Promise.race([connected, recording]); // play only once the port is open
     const part = AD8232.subarray(0, Math.floor(AD8232.length / 3)); // the first 10 s
     await playBytes(pty.a, part, part.length / 3);
     await sleep(1000);

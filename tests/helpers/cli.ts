@@ -25,6 +25,8 @@ export interface RunCliOptions {
   readonly timeoutMs?: number;
   /** Called once, when the first stdout bytes arrive (e.g. to send a signal later). */
   readonly onFirstOutput?: (child: ChildProcess) => void;
+  /** Called with everything written to stderr so far, on every write. */
+  readonly onStderr?: (stderr: string) => void;
   /** Called once, right after the process is started. */
   readonly onSpawn?: (child: ChildProcess) => void;
 }
@@ -64,6 +66,7 @@ export function runCli(args: readonly string[], options: RunCliOptions = {}): Pr
     });
     child.stderr.on('data', (text: string) => {
       stderr += text;
+      options.onStderr?.(stderr);
     });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
