@@ -160,7 +160,7 @@ ${library}</script>
       scales: { x: x },
       axes: [{ label: 'seconds' }, { label: 'spikes / s', size: 60 }],
       series: [{},
-        { label: 'input spikes (UP+DOWN) / s', stroke: '#d07a00', fill: 'rgba(208,122,0,0.15)', width: 1, points: { show: false } },
+        { label: hello.signal === 'ecg' ? 'input spikes (UP+DOWN) / s' : 'cochlea spikes / s', stroke: '#d07a00', fill: 'rgba(208,122,0,0.15)', width: 1, points: { show: false } },
         { label: (hello.signal === 'ecg' ? 'neuron' : 'hidden') + ' spikes / s', stroke: '#2a8a2a', width: 1, points: { show: false } }],
     }, [fx, fin, fneu], el('spikes-chart'));
   }

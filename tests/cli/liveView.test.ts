@@ -134,6 +134,39 @@ describe.skipIf(skip !== false)('replay --view in chromium', () => {
   });
 });
 
+describe.skipIf(skip !== false)('replay --task digits --view in chromium', () => {
+  it('lists the words the output printed, newest first, and hides the heart rate', async () => {
+    const port = await freePort();
+    let stderr = '';
+    const run = runCli(['replay', 'fixtures/audio-digits/stream-3-1-4.wav', '--task', 'digits', '--view', '--view-port', String(port), '--speed', '1', '--format', 'jsonl'], {
+      timeoutMs: 60_000,
+      onSpawn: (child) => child.stderr?.on('data', (text: string | Buffer) => (stderr += String(text))),
+    });
+    const url = `http://127.0.0.1:${port}/`;
+    await until('the URL on stderr', () => (stderr.includes(url) ? true : undefined));
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage();
+      await page.goto(url);
+      // The page stays on screen after the end; the last 10 s (the whole 4.7 s file) were sent to it.
+      await until('the page to say the stream ended', async () => ((await page.getAttribute('#status', 'data-state')) === 'ended' ? true : undefined));
+      const result = await run;
+      expect(result.code).toBe(0);
+      const printed = result.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('{"type":"detection"'))
+        .map((l) => (JSON.parse(l) as { label: string }).label);
+      expect(printed).toEqual(['3', '1', '4']); // the fixture's words
+      const shown = await page.locator('#detections li b').allTextContents();
+      expect(shown).toEqual([...printed].reverse());
+      expect(await page.isHidden('#hr-box')).toBe(true);
+    } finally {
+      await browser.close();
+      await run.catch(() => undefined);
+    }
+  });
+});
+
 describe('replay --view without a browser', () => {
   it('stops with one line and exit 1 when the port is in use, before any output', async () => {
     const blocker = createServer();
