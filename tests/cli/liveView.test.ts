@@ -6,13 +6,17 @@
  * A screenshot is saved to test-artifacts/live-view.png. Skipped (saying why) without
  * /usr/bin/chromium; `.ci/run` installs it.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../helpers/cli.ts';
+import { haveSocat, playBytes, startPtyPair } from '../helpers/pty.ts';
+import { useTempDir } from '../helpers/records.ts';
+import { connect } from '../helpers/sseClient.ts';
 import { PROJECT_ROOT } from '../helpers/datasets.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -190,6 +194,63 @@ describe('replay --view without a browser', () => {
     for (const command of ['replay', 'run']) {
       const help = await runCli([command, '--help']);
       for (const flag of ['--view ', '--view-port N', '--view-host H']) expect(help.stdout).toContain(flag);
+    }
+  });
+});
+
+const tempDir = useTempDir('edgespike-live-view-');
+
+describe.skipIf(!haveSocat())('run --view on a pseudo-terminal pair', () => {
+  it('keeps streaming to a viewer across an unplug and a replug, then ends the stream on SIGTERM', async () => {
+    const bytes = new Uint8Array(readFileSync(join(PROJECT_ROOT, 'fixtures', 'devices', 'ad8232-ecg.bin')));
+    const part = (k: number): Uint8Array => bytes.subarray((k * bytes.length) >> 2, ((k + 1) * bytes.length) >> 2);
+    const bytesPerSecond = bytes.length / 7.5; // the 30 s recording at 4x
+    const pty = await startPtyPair(tempDir());
+    const port = await freePort();
+    let stdout = '';
+    let stderr = '';
+    let child: ChildProcess | undefined;
+    const run = runCli(['run', '--device', pty.b, '--profile', 'sparkfun-ad8232', '--format', 'jsonl', '--view', '--view-port', String(port)], {
+      timeoutMs: 60_000,
+      onSpawn: (c) => {
+        child = c;
+        c.stdout?.on('data', (text: string | Buffer) => (stdout += String(text)));
+        c.stderr?.on('data', (text: string | Buffer) => (stderr += String(text)));
+      },
+    });
+    const count = (text: string): number => stdout.split(text).length - 1;
+    try {
+      await until('the URL and "connected"', () => (stderr.includes('live view at') && count('"state":"connected"') === 1 ? true : undefined), 30_000);
+      const viewer = await connect(`http://127.0.0.1:${port}/`);
+      await viewer.waitFor((m) => m.type === 'hello');
+      // The snapshot carries the status the device had before this viewer came.
+      await viewer.waitFor((m) => m.type === 'out' && (m.event as { state?: string }).state === 'connected');
+      await playBytes(pty.a, part(0), bytesPerSecond);
+      await viewer.waitFor((m) => m.type === 'signal');
+      await viewer.waitFor((m) => m.type === 'out' && (m.event as { type: string }).type === 'beat');
+
+      await pty.unplug();
+      await viewer.waitFor((m) => m.type === 'out' && (m.event as { state?: string }).state === 'disconnected');
+      await pty.plug();
+      await until('"connected" again', () => (count('"state":"connected"') === 2 ? true : undefined), 30_000);
+      const before = viewer.messages.length;
+      await playBytes(pty.a, part(1), bytesPerSecond);
+      await viewer.waitFor((m) => m.type === 'signal' && viewer.messages.indexOf(m) >= before);
+      const states = viewer.messages.filter((m) => m.type === 'out' && (m.event as { type: string }).type === 'status').map((m) => (m.event as { state: string }).state);
+      expect(states[0]).toBe('connected');
+      expect(states).toContain('disconnected');
+      expect(states.at(-1)).toBe('connected');
+
+      const ended = viewer.ended;
+      child?.kill('SIGTERM');
+      const result = await run;
+      expect(result.code).toBe(0);
+      await ended;
+      expect(viewer.messages.at(-1)).toEqual({ type: 'end' });
+    } finally {
+      child?.kill('SIGKILL');
+      await run.catch(() => undefined);
+      await pty.unplug();
     }
   });
 });

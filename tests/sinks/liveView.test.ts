@@ -3,58 +3,11 @@
  * the snapshot a late viewer gets, the decimated signal, the cost counters, the port-in-use
  * error and the end of the stream when the view closes.
  */
-import { get, type IncomingMessage } from 'node:http';
+import { get } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EcgFrame } from '../../src/detect/events.ts';
+import { connect } from '../helpers/sseClient.ts';
 import { HISTORY_SECONDS, LiveViewError, startLiveView, viewCounters, type LiveView } from '../../src/sinks/liveView.ts';
-
-interface Client {
-  readonly messages: { type: string; [key: string]: unknown }[];
-  readonly headers: IncomingMessage['headers'];
-  waitFor(predicate: (m: { type: string; [key: string]: unknown }) => boolean): Promise<void>;
-  ended: Promise<void>;
-  close(): void;
-}
-
-/** An SSE client: collects the JSON of every `data:` line. */
-function connect(url: string): Promise<Client> {
-  return new Promise((resolve, reject) => {
-    const request = get(`${url}events`, (res) => {
-      res.setEncoding('utf8');
-      const messages: Client['messages'] = [];
-      const waiters: { predicate: (m: Client['messages'][number]) => boolean; done: () => void }[] = [];
-      let carry = '';
-      res.on('data', (text: string) => {
-        carry += text;
-        const blocks = carry.split('\n\n');
-        carry = blocks.pop() ?? '';
-        for (const block of blocks) {
-          for (const line of block.split('\n')) {
-            if (!line.startsWith('data: ')) continue;
-            const m = JSON.parse(line.slice(6)) as Client['messages'][number];
-            messages.push(m);
-            for (const w of [...waiters]) {
-              if (w.predicate(m)) {
-                waiters.splice(waiters.indexOf(w), 1);
-                w.done();
-              }
-            }
-          }
-        }
-      });
-      const ended = new Promise<void>((done) => res.on('end', done));
-      resolve({
-        messages,
-        headers: res.headers,
-        ended,
-        waitFor: (predicate) =>
-          messages.some(predicate) ? Promise.resolve() : new Promise<void>((done) => waiters.push({ predicate, done })),
-        close: () => request.destroy(),
-      });
-    });
-    request.on('error', reject);
-  });
-}
 
 function fetchText(url: string): Promise<{ status: number; type: string; body: string }> {
   return new Promise((resolve, reject) => {
