@@ -52,7 +52,8 @@ export function parseViewFlags(values: { view?: boolean; 'view-port'?: string; '
 export async function openView(choice: ViewChoice | undefined, signal: 'ecg' | 'audio', title: string): Promise<LiveView | undefined> {
   if (choice === undefined) return undefined;
   const view = await startLiveView({ signal, title, port: choice.port, host: choice.host });
-  process.stderr.write(`edgespike: live view at ${view.url}\n`);
+  const everywhere = choice.host === '0.0.0.0' || choice.host === '::';
+  process.stderr.write(`edgespike: live view at ${view.url}${everywhere ? ' (on every address of this machine, without a password)' : ''}\n`);
   return view;
 }
 
