@@ -128,7 +128,7 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
       sampleRateHz,
       channel: profileChannel(recording.profile, parseChannel(values.channel)),
       onItemizer: (i) => (itemizer = i),
-    }).pipe(viewDeviceSamples(view), liveEcg(model, sampleRateHz));
+    }).pipe(viewDeviceSamples(view), liveEcg(model, sampleRateHz, { raster: view !== undefined }));
     await withView(view, () =>
       writeLiveOutput(stream, {
         format,
@@ -156,7 +156,7 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
   const liveView = await openView(viewChoice, 'ecg', `edgespike replay ${info.recordName} (${info.sampleRateHz} Hz)`);
   const totals = createSummaryTotals(info.sampleRateHz);
   const started = performance.now();
-  const stream = recordSource(record, { speed }).pipe(viewSamples(liveView), ecgPipeline(model, info.sampleRateHz));
+  const stream = recordSource(record, { speed }).pipe(viewSamples(liveView), ecgPipeline(model, info.sampleRateHz, { raster: liveView !== undefined }));
   const interrupted = await withView(liveView, () =>
     untilStopped(stream, (frame) => {
       addFrame(totals, frame);

@@ -137,7 +137,7 @@ export async function runCommand(argv: readonly string[], openPort: OpenPort = o
   }
   const view = await openView(viewChoice, 'ecg', header);
   await withView(view, () =>
-    writeLiveOutput(items.pipe(viewDeviceSamples(view), liveEcg(model, sampleRateHz)), {
+    writeLiveOutput(items.pipe(viewDeviceSamples(view), liveEcg(model, sampleRateHz, { raster: view !== undefined })), {
       format,
       header,
       sampleRateHz,

@@ -36,6 +36,22 @@ export interface SpikeChunk {
   readonly samples: Int32Array;
 }
 
+/**
+ * Spikes per short time bin, for drawing a raster (the live view): one row per encoder input
+ * (for ECG: UP, DOWN), then one per neuron. Bin `b` spans ticks [b × binTicks, (b + 1) × binTicks)
+ * counted from the stream start; a bin cut by a chunk boundary appears in both chunks (its two
+ * counts add up).
+ */
+export interface SpikeRaster {
+  /** Ticks per bin (for ECG at 360 Hz: 4, about 11 ms). */
+  readonly binTicks: number;
+  readonly tickRateHz: number;
+  /** Row names: the encoder's inputs, then the network's neurons, in the network file's order. */
+  readonly rows: readonly string[];
+  /** The non-zero cells as flat triples: bin, row, spike count. */
+  readonly cells: readonly number[];
+}
+
 /** What a spiking network did during one chunk of ticks. */
 export interface NetworkChunk {
   readonly startTick: number;
@@ -54,4 +70,6 @@ export interface NetworkChunk {
   readonly neuronUpdates: number;
   /** The conditioned signal that was encoded, one value per tick (for dating events). */
   readonly signal: Int32Array;
+  /** Spikes per bin of every input and neuron, only when asked for (`lifNetwork`'s `rasterBinTicks`). */
+  readonly raster?: SpikeRaster;
 }

@@ -2,6 +2,7 @@
  * What the ECG pipeline reports: a discriminated union on `type`. These are the JSON lines
  * of `replay --format jsonl` and `run`; `t` is seconds from the start of the record or stream.
  */
+import type { SpikeRaster } from '../core/chunks.ts';
 
 /** A heart beat: the time of the spike of the network's beat neuron, corrected for its latency. */
 export interface BeatEvent {
@@ -105,6 +106,8 @@ export interface EcgFrame {
   readonly outputSpikes: number;
   readonly synapticOps: number;
   readonly neuronUpdates: number;
+  /** Spikes per short bin of UP, DOWN and every neuron, only when asked for (`ecgPipeline`'s `raster`, for the live view). */
+  readonly raster?: SpikeRaster;
 }
 
 /**

@@ -36,8 +36,9 @@ export function detectBeats(options: BeatDetectorOptions): OperatorFunction<Netw
       state.endSample = Math.round(((chunk.startTick + chunk.ticks) * options.sampleRateHz) / options.tickRateHz);
       let outputSpikes = 0;
       for (const index of chunk.outputIndex) if (index === detector.beatOutput) outputSpikes++;
-      const { inputSpikes, neuronSpikes, synapticOps, neuronUpdates } = chunk;
-      return frame(state, { inputSpikes, neuronSpikes, synapticOps, neuronUpdates }, outputSpikes);
+      const { inputSpikes, neuronSpikes, synapticOps, neuronUpdates, raster } = chunk;
+      const stats = { inputSpikes, neuronSpikes, synapticOps, neuronUpdates };
+      return frame(state, raster === undefined ? stats : { ...stats, raster }, outputSpikes);
     },
     (state): EcgFrame | undefined => {
       if (flushBeatDetector(state.detector, state.beats) === 0) return undefined;

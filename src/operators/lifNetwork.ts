@@ -1,19 +1,24 @@
 import type { OperatorFunction } from 'rxjs';
-import type { NetworkChunk, SpikeChunk } from '../core/chunks.ts';
+import type { NetworkChunk, SpikeChunk, SpikeRaster } from '../core/chunks.ts';
 import { ValidationError } from '../core/errors.ts';
 import { createSpikeEvents } from '../snn/lif.ts';
 import { createLifRunner } from '../snn/lifCompiled.ts';
 import type { NetworkSpec } from '../snn/network.ts';
+import { runLifBinned } from '../snn/raster.ts';
 import { chunkOperator } from './chunkOperator.ts';
 
 /**
  * Run the fixed-point LIF network on each spike chunk (see `snn/lif.ts`). The network's state
  * carries over from chunk to chunk, so chunk boundaries never change the output.
+ * @param rasterBinTicks when set, each chunk also carries `raster`: the spikes of every input and
+ *   neuron per bin of this many ticks (`snn/raster.ts`; for the live view). Unset (the default),
+ *   nothing extra is computed.
  * @example spikes$.pipe(lifNetwork(spec)) → one NetworkChunk per SpikeChunk
  */
-export function lifNetwork(spec: NetworkSpec): OperatorFunction<SpikeChunk, NetworkChunk> {
+export function lifNetwork(spec: NetworkSpec, rasterBinTicks?: number): OperatorFunction<SpikeChunk, NetworkChunk> {
+  const rows = [...spec.inputs, ...spec.neurons.map((n) => n.name)];
   return chunkOperator(
-    () => ({ ...createLifRunner(spec), events: createSpikeEvents(0) }),
+    () => ({ ...createLifRunner(spec), events: createSpikeEvents(0), before: new Float64Array(spec.neurons.length) }),
     (state, chunk: SpikeChunk): NetworkChunk => {
       const { net } = state;
       if (chunk.inputCount !== net.inputCount) {
@@ -24,8 +29,16 @@ export function lifNetwork(spec: NetworkSpec): OperatorFunction<SpikeChunk, Netw
       const capacity = chunk.ticks * spec.outputs.length;
       if (state.events.tick.length < capacity) state.events = createSpikeEvents(capacity);
       const before = { spikes: sum(net.spikeCount), ops: net.synapticOps, updates: net.neuronUpdates };
-      const count = state.run(net, chunk.counts, chunk.ticks, state.events);
-      return {
+      let count: number;
+      let raster: SpikeRaster | undefined;
+      if (rasterBinTicks === undefined) {
+        count = state.run(net, chunk.counts, chunk.ticks, state.events);
+      } else {
+        const cells: number[] = [];
+        count = runLifBinned(net, state.run, chunk.counts, chunk.ticks, chunk.startTick, rasterBinTicks, state.events, state.before, cells);
+        raster = { binTicks: rasterBinTicks, tickRateHz: chunk.tickRateHz, rows, cells };
+      }
+      const result: NetworkChunk = {
         startTick: chunk.startTick,
         tickRateHz: chunk.tickRateHz,
         ticks: chunk.ticks,
@@ -37,6 +50,7 @@ export function lifNetwork(spec: NetworkSpec): OperatorFunction<SpikeChunk, Netw
         neuronUpdates: net.neuronUpdates - before.updates,
         signal: chunk.samples,
       };
+      return raster === undefined ? result : { ...result, raster };
     },
   );
 }

@@ -17,17 +17,35 @@ import { qrsBandpass } from '../operators/qrsBandpass.ts';
 import { resample } from '../operators/resample.ts';
 import { beatDetectorOptions, type EcgModel } from './ecgModel.ts';
 
+/** Length of a live-view raster bin, seconds (rounded to whole ticks: 4 ticks, 11 ms, at 360 Hz). */
+export const RASTER_BIN_SECONDS = 0.01;
+
+export interface EcgPipelineOptions {
+  /**
+   * Also put on every frame the spikes of UP, DOWN and every neuron per `RASTER_BIN_SECONDS` bin
+   * (`EcgFrame.raster`, for the live view). Beats, heart rates and counts are the same either way.
+   * @default false
+   */
+  readonly raster?: boolean;
+}
+
+/** Ticks per raster bin at a tick rate: `RASTER_BIN_SECONDS` rounded, at least 1. */
+export function rasterBinTicks(tickRateHz: number): number {
+  return Math.max(1, Math.round(tickRateHz * RASTER_BIN_SECONDS));
+}
+
 /**
  * @param model the ECG model (network and front end)
  * @param sampleRateHz the source's sample rate, Hz: beats are reported in its samples
+ * @param options `raster` for the live view
  * @example recordSource(record).pipe(ecgPipeline(loadEcgModel(), 360)).subscribe(...)
  */
-export function ecgPipeline(model: EcgModel, sampleRateHz: number): OperatorFunction<SampleChunk, EcgFrame> {
+export function ecgPipeline(model: EcgModel, sampleRateHz: number, options: EcgPipelineOptions = {}): OperatorFunction<SampleChunk, EcgFrame> {
   return pipe(
     resample(model.tickRateHz),
     qrsBandpass(model.bandpass),
     deltaModulate(model.deltaModulator),
-    lifNetwork(model.network),
+    lifNetwork(model.network, options.raster === true ? rasterBinTicks(model.tickRateHz) : undefined),
     detectBeats(beatDetectorOptions(model, sampleRateHz)),
     heartRate({ sampleRateHz }),
   );

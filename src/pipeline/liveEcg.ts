@@ -6,18 +6,18 @@ import { connect, filter, map, merge, type OperatorFunction } from 'rxjs';
 import type { EcgFrame } from '../detect/events.ts';
 import type { DeviceItem, LiveEvent } from './deviceItems.ts';
 import type { EcgModel } from './ecgModel.ts';
-import { ecgPipeline } from './ecgPipeline.ts';
+import { ecgPipeline, type EcgPipelineOptions } from './ecgPipeline.ts';
 
 export type LiveOutput = { readonly kind: 'frame'; readonly frame: EcgFrame } | { readonly kind: 'event'; readonly event: LiveEvent };
 
 /** @example serial$.pipe(boundedQueue(...), deviceItems(profile), liveEcg(model, 360)) */
-export function liveEcg(model: EcgModel, sampleRateHz: number): OperatorFunction<DeviceItem, LiveOutput> {
+export function liveEcg(model: EcgModel, sampleRateHz: number, options: EcgPipelineOptions = {}): OperatorFunction<DeviceItem, LiveOutput> {
   return connect((items) =>
     merge(
       items.pipe(
         filter((item): item is Extract<DeviceItem, { kind: 'samples' }> => item.kind === 'samples'),
         map((item) => item.chunk),
-        ecgPipeline(model, sampleRateHz),
+        ecgPipeline(model, sampleRateHz, options),
         map((frame): LiveOutput => ({ kind: 'frame', frame })),
       ),
       items.pipe(

@@ -12,6 +12,8 @@
  *   {"type":"hello","signal":"ecg"|"audio","title":..,"unit":"mV","scale":0.005,..}
  *   {"type":"signal","t0":s,"dt":s,"v":[int,..]}    decimated input samples (raw counts × scale = unit)
  *   {"type":"frame","t0":s,"t1":s,"spikesIn":n,"neuronSpikes":n,"counters":{..}}   one per pipeline frame
+ *   {"type":"raster","t0":s,"dt":s,"rows":[name,..],"c":[bin,row,count,..]}   ECG frames with a raster
+ *       (`ecgPipeline`'s `raster`): spikes of UP, DOWN and each neuron per bin; bin b starts at t0 + b × dt
  *   {"type":"out","at":s,"event":{..}}              a beat, hr, detection, status, gap or dropped event
  *   {"type":"end"}                                  the command has finished (the server then closes)
  * Times are seconds of signal from the start of the stream (`at`: of the whole session; for a
@@ -249,6 +251,10 @@ export async function startLiveView(options: LiveViewOptions): Promise<LiveView>
       frameStart = t1;
       costs.push(cost);
       while (costs.length > 1 && (costs[0] as FrameCost).t1 <= cost.t1 - COUNTER_WINDOW_SECONDS) costs.shift();
+      if ('raster' in frame && frame.raster !== undefined) {
+        const { raster } = frame;
+        publish(cost.t1, { type: 'raster', t0: round6(offset), dt: round6(raster.binTicks / raster.tickRateHz), rows: raster.rows, c: raster.cells });
+      }
       publish(cost.t1, { type: 'frame', t0: round6(cost.t0), t1: round6(cost.t1), spikesIn, neuronSpikes, counters: viewCounters(costs) });
       for (const event of frame.events) {
         const at = offset + event.t;

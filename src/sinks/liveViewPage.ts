@@ -6,7 +6,9 @@
  *
  * Stable element ids for tests and scripts: #status (data-state), #hr (data-bpm), #detections,
  * #counters, #gaps, #signal-chart (data-points: signal points drawn so far, data-draws: redraws),
- * #spikes-chart; `window.liveView` holds the same numbers ({ points, draws, messages, hr, ended }).
+ * #spikes-chart (audio: spike rates per frame), #raster-chart (ECG: the spike raster of UP, DOWN
+ * and every neuron; data-points: raster cells received so far); `window.liveView` holds the same
+ * numbers ({ points, rasterPoints, draws, messages, hr, ended }).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -58,6 +60,7 @@ h1 { font-size: 16px; margin: 0; font-weight: 600; }
 </section>
 <div id="signal-chart" class="chart" data-points="0" data-draws="0"></div>
 <div id="spikes-chart" class="chart"></div>
+<div id="raster-chart" class="chart" data-points="0" hidden></div>
 <section id="counters">
   <span>spikes in <b id="c-spikes-in">–</b>/s</span>
   <span>neuron spikes <b id="c-neuron-spikes">–</b>/s</span>
@@ -66,14 +69,14 @@ h1 { font-size: 16px; margin: 0; font-weight: 600; }
   <span>est. power <b id="c-power">–</b> nW</span>
   <span class="note" id="c-page">page –</span>
 </section>
-<p class="note">Rates are per second of signal, over the last <span id="c-window">2</span> s; power = <span id="c-pj">0.9</span> pJ × (synaptic ops + neuron updates) per second (45 nm estimate, see src/snn/cost.ts). Chart: uPlot ${version}.</p>
+<p class="note">Rates are per second of signal, over the last <span id="c-window">2</span> s; power = <span id="c-pj">0.9</span> pJ × (synaptic ops + neuron updates) per second (45 nm estimate, see src/snn/cost.ts). Raster: a dot per input or neuron per ~10 ms bin with at least one spike (rows: UP, DOWN, then the network's neurons). Charts: uPlot ${version}.</p>
 <script>/* uPlot ${version} (c) Leon Sorokin, MIT licence, https://github.com/leeoniya/uPlot */
 ${library}</script>
 <script>
 "use strict";
 (function () {
   var WINDOW_S = 10;
-  var view = { points: 0, draws: 0, drawsPerSecond: 0, messages: 0, hr: null, ended: false, signal: null };
+  var view = { points: 0, rasterPoints: 0, draws: 0, drawsPerSecond: 0, messages: 0, hr: null, ended: false, signal: null };
   window.liveView = view;
   var hello = null, latest = 0, dirty = false, pending = 0;
   // Playhead: the right edge of the charts. Data comes in bursts (a replay at 1x sends a chunk of
@@ -83,6 +86,7 @@ ${library}</script>
   var playT = 0, playWall = 0, arrivals = [];
   var sx = [], sy = [];            // decimated signal, seconds / unit
   var fx = [], fin = [], fneu = []; // spike rates, two points per frame (a step)
+  var rx = [], ry = [], rows = null; // raster: bin start times, one array per row (its y or null)
   var beats = [], dets = [], gaps = [];
   var el = function (id) { return document.getElementById(id); };
   var statusEl = el('status'), hrEl = el('hr'), chartEl = el('signal-chart');
@@ -143,10 +147,48 @@ ${library}</script>
     ctx.restore();
   }
 
-  var signalPlot = null, spikePlot = null;
+  var signalPlot = null, spikePlot = null, rasterPlot = null;
+  var ROW_COLOURS = ['#d07a00', '#7a4fb0', '#2a8a2a', '#1f5fa8', '#c03030', '#008080'];
+  /** The raster: one points-only series per row, row 0 at the top, on the signal chart's time axis. */
+  function makeRaster() {
+    if (rasterPlot) rasterPlot.destroy();
+    var n = rows.length;
+    var series = [{}];
+    rows.forEach(function (name, i) {
+      var c = ROW_COLOURS[i % ROW_COLOURS.length];
+      series.push({ label: name, stroke: c, paths: function () { return null; }, points: { show: true, size: 5, width: 0, fill: c, stroke: c } });
+    });
+    rasterPlot = new uPlot({
+      width: width(), height: 40 + 24 * n, legend: { show: false }, cursor: { show: false },
+      scales: { x: { time: false, range: function () { return xRange(); } }, y: { range: [-0.5, n - 0.5] } },
+      // Labelled and sized as the signal chart's y axis, so both plot areas span the same x pixels.
+      axes: [{ label: 'seconds' }, { label: 'spikes', size: 60, splits: function () { return rows.map(function (_, i) { return i; }); },
+        values: function (u, splits) { return splits.map(function (v) { return rows[n - 1 - v] || ''; }); } }],
+      series: series,
+    }, [rx].concat(ry), el('raster-chart'));
+  }
+  function onRaster(m) {
+    if (rows === null || rows.join() !== m.rows.join()) {
+      rows = m.rows; rx.length = 0; ry = rows.map(function () { return []; });
+      makeRaster();
+    }
+    var n = rows.length, c = m.c, last = -1;
+    for (var k = 0; k + 2 < c.length; k += 3) {
+      if (c[k] !== last) {
+        last = c[k]; rx.push(m.t0 + last * m.dt);
+        for (var r = 0; r < n; r++) ry[r].push(null);
+      }
+      ry[c[k + 1]][rx.length - 1] = n - 1 - c[k + 1];
+    }
+    view.rasterPoints += c.length / 3;
+    el('raster-chart').dataset.points = String(view.rasterPoints);
+  }
   function makeCharts() {
     if (signalPlot) signalPlot.destroy();
-    if (spikePlot) spikePlot.destroy();
+    if (spikePlot) { spikePlot.destroy(); spikePlot = null; }
+    if (rasterPlot) { rasterPlot.destroy(); rasterPlot = null; }
+    rows = null;
+    el('spikes-chart').hidden = hello.signal === 'ecg'; el('raster-chart').hidden = hello.signal !== 'ecg';
     var x = { time: false, range: function () { return xRange(); } };
     signalPlot = new uPlot({
       width: width(), height: 260, legend: { show: false }, cursor: { show: false },
@@ -155,6 +197,7 @@ ${library}</script>
       series: [{}, { label: 'signal', stroke: '#1f5fa8', width: 1, points: { show: false } }],
       hooks: { draw: [markers] },
     }, [sx, sy], chartEl);
+    if (hello.signal === 'ecg') return; // the raster chart is made when the first raster arrives
     spikePlot = new uPlot({
       width: width(), height: 160, legend: { show: true, live: false }, cursor: { show: false },
       scales: { x: x },
@@ -172,7 +215,7 @@ ${library}</script>
   }
 
   function reset() {
-    [sx, sy, fx, fin, fneu, beats, dets, gaps, arrivals].forEach(function (a) { a.length = 0; });
+    [sx, sy, fx, fin, fneu, rx, beats, dets, gaps, arrivals].forEach(function (a) { a.length = 0; });
     latest = 0; playT = 0;
   }
 
@@ -226,6 +269,8 @@ ${library}</script>
       el('c-spikes-in').textContent = fmt(c.spikesInPerSecond); el('c-neuron-spikes').textContent = fmt(c.neuronSpikesPerSecond);
       el('c-synops').textContent = fmt(c.synapticOpsPerSecond); el('c-updates').textContent = fmt(c.neuronUpdatesPerSecond);
       el('c-power').textContent = fmt(c.nanowatts);
+    } else if (m.type === 'raster') {
+      onRaster(m);
     } else if (m.type === 'out') {
       onOut(m);
     } else if (m.type === 'end') {
@@ -243,12 +288,16 @@ ${library}</script>
     var moved = advance(now);
     if ((dirty || moved) && signalPlot) {
       if (dirty) {
-        trim(sx, [sx, sy]); trim(fx, [fx, fin, fneu]);
-        signalPlot.setData([sx, sy]); spikePlot.setData([fx, fin, fneu]);
+        trim(sx, [sx, sy]); trim(fx, [fx, fin, fneu]); trim(rx, [rx].concat(ry));
+        signalPlot.setData([sx, sy]);
+        if (spikePlot) spikePlot.setData([fx, fin, fneu]);
+        if (rasterPlot) rasterPlot.setData([rx].concat(ry));
         view.points += pending; pending = 0;
       } else {
         var r = xRange();
-        signalPlot.setScale('x', { min: r[0], max: r[1] }); spikePlot.setScale('x', { min: r[0], max: r[1] });
+        signalPlot.setScale('x', { min: r[0], max: r[1] });
+        if (spikePlot) spikePlot.setScale('x', { min: r[0], max: r[1] });
+        if (rasterPlot) rasterPlot.setScale('x', { min: r[0], max: r[1] });
       }
       dirty = false;
       view.draws++;
@@ -263,7 +312,9 @@ ${library}</script>
   }
   requestAnimationFrame(frameLoop);
   addEventListener('resize', function () {
-    if (signalPlot) { signalPlot.setSize({ width: width(), height: 260 }); spikePlot.setSize({ width: width(), height: 160 }); }
+    if (signalPlot) signalPlot.setSize({ width: width(), height: 260 });
+    if (spikePlot) spikePlot.setSize({ width: width(), height: 160 });
+    if (rasterPlot) rasterPlot.setSize({ width: width(), height: 40 + 24 * rows.length });
   });
 })();
 </script>

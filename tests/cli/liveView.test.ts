@@ -98,7 +98,8 @@ describe.skipIf(skip !== false)('replay --view in chromium', () => {
       expect(printed.slice(-5)).toContain(shown);
       expect(hr.text).toBe(String(shown));
 
-      // The chart advances.
+      // The chart advances, and so does the spike raster under it.
+      const rasterBefore = Number(await page.getAttribute('#raster-chart', 'data-points'));
       const before = await pointsDrawn(page);
       const drawsBefore = Number(await page.getAttribute('#signal-chart', 'data-draws'));
       const t0 = performance.now();
@@ -107,6 +108,12 @@ describe.skipIf(skip !== false)('replay --view in chromium', () => {
       const drawsAfter = Number(await page.getAttribute('#signal-chart', 'data-draws'));
       const seconds = (performance.now() - t0) / 1000;
       expect(after).toBeGreaterThan(before);
+      const rasterAfter = Number(await page.getAttribute('#raster-chart', 'data-points'));
+      expect(rasterBefore).toBeGreaterThan(0);
+      expect(rasterAfter).toBeGreaterThan(rasterBefore);
+      expect(await page.isVisible('#raster-chart canvas')).toBe(true);
+      expect(await page.isVisible('#spikes-chart')).toBe(false); // ECG: the raster replaces the rate chart
+      console.log(`live view: ${rasterAfter - rasterBefore} raster cells in 2 s`);
       console.log(
         `live view: ${((after - before) / seconds).toFixed(0)} signal points/s drawn at --speed ${SPEED} ` +
           `(${((after - before) / seconds / SPEED).toFixed(0)} per second of signal), ${((drawsAfter - drawsBefore) / seconds).toFixed(0)} redraws/s`,

@@ -52,6 +52,44 @@ describe('ECG pipeline on the bundled synthetic fixture', () => {
     expect(reference.filter((e) => e.type === 'beat').map((e) => e.sample)).toEqual(kernels.beats);
   });
 
+  it('with raster on: the same events, and per-bin counts that add up to each frame\'s spikes, whatever the chunk size', async () => {
+    const reference = await pipelineEvents(512);
+    const { samples } = await readRecord(FIXTURE_RECORD);
+    const kernels = runEcgKernels(model, samples, 360);
+    let perBinAt512: string[] | undefined;
+    for (const size of [512, 7]) {
+      const record = await openWfdbRecord(FIXTURE_RECORD, { chunkSamples: size });
+      const frames = await lastValueFrom(recordSource(record).pipe(ecgPipeline(model, 360, { raster: true }), toArray()));
+      expect(frames.flatMap((f) => f.events)).toEqual(reference);
+      let inputs = 0;
+      let neurons = 0;
+      const perBin = new Map<string, number>();
+      for (const f of frames) {
+        let frameIn = 0;
+        let frameNeurons = 0;
+        const cells = f.raster?.cells ?? [];
+        if (f.inputSpikes > 0) expect(f.raster?.rows).toEqual(['up', 'down', 'size', 'qrs', 'beat']);
+        for (let k = 0; k < cells.length; k += 3) {
+          const [bin, row, count] = cells.slice(k, k + 3) as [number, number, number];
+          expect(count).toBeGreaterThan(0);
+          if (row < 2) frameIn += count;
+          else frameNeurons += count;
+          perBin.set(`${bin},${row}`, (perBin.get(`${bin},${row}`) ?? 0) + count);
+        }
+        expect(frameIn).toBe(f.inputSpikes);
+        expect(frameNeurons).toBe(f.neuronSpikes);
+        inputs += frameIn;
+        neurons += frameNeurons;
+      }
+      expect(inputs).toBe(kernels.inputSpikes);
+      expect(neurons).toBe(kernels.neuronSpikes);
+      // Bins belong to the stream, not to chunks: the same counts per (bin, row) at any chunk size.
+      const flat = [...perBin.entries()].map(([key, count]) => `${key}:${count}`).sort();
+      if (perBinAt512 === undefined) perBinAt512 = flat;
+      else expect(flat).toEqual(perBinAt512);
+    }
+  });
+
   it('runs at another sample rate by resampling to the network rate (the fixture at 250 Hz)', async () => {
     const { samples, beats: truth } = await readRecord(FIXTURE_RECORD);
     // Downsample 360 → 250 Hz by linear interpolation (independent of the pipeline's resampler).

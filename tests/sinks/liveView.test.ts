@@ -5,7 +5,14 @@
  */
 import { get } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { lastValueFrom, toArray } from 'rxjs';
 import type { EcgFrame } from '../../src/detect/events.ts';
+import { loadEcgModel } from '../../src/pipeline/ecgModel.ts';
+import { ecgPipeline } from '../../src/pipeline/ecgPipeline.ts';
+import { addFrame, createSummaryTotals, summaryEvent } from '../../src/pipeline/summary.ts';
+import { recordSource } from '../../src/sources/recordSource.ts';
+import { openWfdbRecord } from '../../src/sources/wfdbRecord.ts';
+import { FIXTURE_RECORD } from '../helpers/fixture.ts';
 import { connect } from '../helpers/sseClient.ts';
 import { HISTORY_SECONDS, LiveViewError, startLiveView, viewCounters, type LiveView } from '../../src/sinks/liveView.ts';
 
@@ -52,7 +59,7 @@ describe('live view server', () => {
     const page = await fetchText(view.url);
     expect(page.status).toBe(200);
     expect(page.type).toMatch(/^text\/html/);
-    for (const id of ['status', 'hr', 'detections', 'counters', 'signal-chart', 'spikes-chart', 'gaps']) expect(page.body).toContain(`id="${id}"`);
+    for (const id of ['status', 'hr', 'detections', 'counters', 'signal-chart', 'spikes-chart', 'raster-chart', 'gaps']) expect(page.body).toContain(`id="${id}"`);
     expect(page.body).toContain('uPlot');
     expect(page.body).not.toMatch(/<script[^>]+src=/); // nothing fetched from elsewhere
     expect((await fetchText(`${view.url}nothing`)).status).toBe(404);
@@ -112,6 +119,38 @@ describe('live view server', () => {
     const signals = late.messages.filter((m) => m.type === 'signal') as unknown as { t0: number }[];
     expect(Math.min(...signals.map((m) => m.t0))).toBeGreaterThanOrEqual(30 - HISTORY_SECONDS - 1);
     late.close();
+  });
+
+  it('streams the raster of the real pipeline run: its counts add up to the summary\'s spikes', async () => {
+    const model = loadEcgModel();
+    const record = await openWfdbRecord(FIXTURE_RECORD, { chunkSamples: 512 });
+    const frames = await lastValueFrom(recordSource(record).pipe(ecgPipeline(model, 360, { raster: true }), toArray()));
+    view = await startLiveView({ signal: 'ecg', title: 'raster', port: 0 });
+    const viewer = await connect(view.url);
+    await viewer.waitFor((m) => m.type === 'hello');
+    const totals = createSummaryTotals(360);
+    for (const f of frames) {
+      addFrame(totals, f);
+      view.frame(f);
+      await new Promise((r) => setTimeout(r, 0)); // let the socket drain, as a paced replay would
+    }
+    const summary = summaryEvent(totals, 'fixture', 1);
+    const last = frames[frames.length - 1] as EcgFrame;
+    await viewer.waitFor((m) => m.type === 'frame' && m.t1 === Math.round((last.endSample / 360) * 1e6) / 1e6);
+    const rasters = viewer.messages.filter((m) => m.type === 'raster') as unknown as { t0: number; dt: number; rows: string[]; c: number[] }[];
+    expect(rasters.length).toBeGreaterThan(100);
+    expect(rasters[0]?.rows).toEqual(['up', 'down', 'size', 'qrs', 'beat']);
+    expect(rasters[0]?.dt).toBeCloseTo(4 / 360, 6);
+    const byRow = [0, 0, 0, 0, 0];
+    for (const m of rasters) for (let k = 0; k + 2 < m.c.length; k += 3) byRow[m.c[k + 1] as number] = (byRow[m.c[k + 1] as number] ?? 0) + (m.c[k + 2] as number);
+    const [up = 0, down = 0, size = 0, qrs = 0, beat = 0] = byRow;
+    expect(up).toBeGreaterThan(0);
+    expect(down).toBeGreaterThan(0);
+    expect(up + down).toBe(summary.spikesIn);
+    expect(size + qrs + beat).toBe(summary.neuronSpikes);
+    expect(beat).toBe(summary.spikesOut);
+    expect(summary.spikesIn).toBeGreaterThan(0);
+    viewer.close();
   });
 
   it('says the port is in use, with the fix', async () => {
