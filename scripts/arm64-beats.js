@@ -12,7 +12,7 @@
  * tests/snn/ecgBeatGolden.test.ts, the SHA-256 of every neuron's membrane at every tick, the
  * spike count of each neuron, the synaptic events and the beat-neuron spike ticks of the
  * interpreted engine; the beats of the compiled engine (plain kernel chain); and every beat
- * and heart-rate event of the RxJS pipeline (`ecgPipeline`, as `replay` emits them), with
+ * heart-rate and quality event of the RxJS pipeline (`ecgPipeline`, as `replay` emits them), with
  * numbers printed exactly (shortest round-trip form).
  */
 import { createHash } from 'node:crypto';
@@ -81,8 +81,10 @@ for (const frame of frames) {
     if (e.type === 'beat') {
       beats++;
       line(`beat sample=${e.sample} t=${e.t}`);
-    } else {
+    } else if (e.type === 'hr') {
       line(`hr t=${e.t} bpm=${e.bpm}`);
+    } else {
+      line(`quality t=${e.t} state=${e.state}`);
     }
   }
 }

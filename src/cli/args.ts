@@ -85,3 +85,19 @@ export function parseTask(task: string | undefined, model: string | undefined, f
   if (chosen === 'ecg') throw new UsageError('--model is an audio model (for --task digits); the ECG network is --network FILE');
   return chosen ?? 'audio';
 }
+
+/**
+ * A comma-separated list of numbers (`--gain 0.1,1,10`): each > 0, or any finite number with
+ * `allowNegative` (an SNR in dB may be negative).
+ * @example parseNumberList('gain', '0.1,2') → [0.1, 2]; parseNumberList('gain', undefined) → undefined
+ */
+export function parseNumberList(name: string, value: string | undefined, options: { readonly allowNegative?: boolean } = {}): number[] | undefined {
+  if (value === undefined) return undefined;
+  const items = value.split(',');
+  return items.map((item) => {
+    const n = item.trim() === '' ? NaN : Number(item);
+    const ok = Number.isFinite(n) && (options.allowNegative === true || n > 0);
+    if (!ok) throw new UsageError(`--${name} must be a comma-separated list of ${options.allowNegative === true ? 'numbers' : 'numbers > 0'} (got "${value}")`);
+    return n;
+  });
+}

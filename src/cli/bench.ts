@@ -16,7 +16,8 @@ import { lastValueFrom, tap } from 'rxjs';
 import { UsageError, ValidationError } from '../core/errors.ts';
 import { createQrsBandpass, processQrsBandpass, qrsBandpassDelaySamples } from '../condition/qrsBandpass.ts';
 import { createBeatDetector, flushBeatDetector, processBeatDetector } from '../detect/beatDetector.ts';
-import { createDeltaModulator, processDeltaModulator } from '../encode/deltaModulator.ts';
+import { createSignalQuality, processSignalQuality, type QualityChange } from '../detect/signalQuality.ts';
+import { createDeltaEncoder, deltaEncoderPrimeSamples, encodeWholeSignal, primeDeltaEncoder, processDeltaEncoder } from '../encode/deltaEncoder.ts';
 import { createFloatLifNetwork, processFloatLifChunk } from '../snn/floatReference.ts';
 import { createLifNetwork, createSpikeEvents, processLifChunk, processLifChunkReference } from '../snn/lif.ts';
 import { createLifRunner } from '../snn/lifCompiled.ts';
@@ -207,7 +208,7 @@ async function benchEcg(positionals: readonly string[], repeat: number, withMemo
   });
   const spikes = conditioned.map((y) => {
     const s = new Uint8Array(2 * y.length);
-    processDeltaModulator(createDeltaModulator(model.deltaModulator), y, y.length, s);
+    encodeWholeSignal(createDeltaEncoder(model.encoder), y, s);
     return s;
   });
   const outputs = spikes.map((s) => {
@@ -250,11 +251,12 @@ async function benchEcg(positionals: readonly string[], repeat: number, withMemo
     }
   }));
   const sChunk = new Uint8Array(2 * CHUNK);
-  record('encode (delta modulator)', await timeBest(repeat, () => {
+  record(`encode (${model.encoder.kind} delta modulator)`, await timeBest(repeat, () => {
     for (const y of conditioned) {
-      const dm = createDeltaModulator(model.deltaModulator);
+      const dm = createDeltaEncoder(model.encoder);
+      primeDeltaEncoder(dm, y, Math.min(y.length, deltaEncoderPrimeSamples(dm)));
       chunks(y.length, (start, count) => {
-        sink += processDeltaModulator(dm, y.subarray(start, start + count), count, sChunk);
+        sink += processDeltaEncoder(dm, y.subarray(start, start + count), count, sChunk);
       });
     }
   }));
@@ -282,6 +284,17 @@ async function benchEcg(positionals: readonly string[], repeat: number, withMemo
         sink += processLifChunkReference(net, s.subarray(2 * start, 2 * (start + count)), count, events);
       });
     }
+  }));
+  const qualityChanges: QualityChange[] = [];
+  record('signal quality (good/noisy/flat)', await timeBest(repeat, () => {
+    records.forEach((_, i) => {
+      const y = conditioned[i] as Int32Array;
+      const s = spikes[i] as Uint8Array;
+      const q = createSignalQuality(model.quality);
+      chunks(y.length, (start, count) => processSignalQuality(q, y.subarray(start, start + count), s.subarray(2 * start, 2 * (start + count)), count, qualityChanges));
+      sink += qualityChanges.length;
+      qualityChanges.length = 0;
+    });
   }));
   const beats: number[] = [];
   record('detect (beat dating)', await timeBest(repeat, () => {

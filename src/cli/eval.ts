@@ -5,12 +5,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError, ValidationError } from '../core/errors.ts';
-import { poolScores, type BeatScore } from '../detect/beatMatching.ts';
 import { loadEcgModel, type EcgModel } from '../pipeline/ecgModel.ts';
 import { errorWindows, traceEcg } from '../pipeline/ecgTrace.ts';
 import { openRecord } from '../sources/openRecord.ts';
-import { evaluateRecord, findAnnotatedRecords, type RecordEvaluation } from '../pipeline/evaluate.ts';
-import { parseChannel, parseCommandArgs, parsePositive, parsePositiveInt } from './args.ts';
+import { findAnnotatedRecords, type RecordEvaluation } from '../pipeline/evaluate.ts';
+import { evalConditions, evalReportJson, evalReportText, evaluateConditions } from '../pipeline/evalReport.ts';
+import { defaultNoiseDir, loadNoiseMix } from '../pipeline/noiseRecordings.ts';
+import { parseChannel, parseCommandArgs, parseNumberList, parsePositive, parsePositiveInt } from './args.ts';
 import { createProgressBar } from './progress.ts';
 
 /** Most error plots per record, by default. */
@@ -31,6 +32,16 @@ Options:
   --tolerance-ms MS  matching window, +- milliseconds. Default: 150
   --network FILE     ECG network file. Default: the bundled network
   --json             print a machine-readable JSON report instead of the table
+  --gain G[,G...]    score the records as a sensor with gain G would deliver them: the signal
+                     scaled by G in physical units, then rounded to the record's ADC resolution
+                     (0.1 = a tenth of the recorded amplitude). One gross row per gain.
+  --noise NAMES      add recorded noise by the MIT-BIH noise stress test's method (nst):
+                     comma-separated WFDB records summed (bw = baseline wander, ma = muscle,
+                     em = electrode motion), scaled to --snr on each record's QRS amplitude,
+                     clean for 5 min, then noisy and clean in turn every 2 min
+  --snr DB[,DB...]   signal-to-noise ratios for --noise, dB. Default: 12,6,0
+  --noise-dir DIR    where --noise names are. Default: an nstdb folder beside the records'
+                     folder (../shared/datasets/mitdb → ../shared/datasets/nstdb)
   --plots DIR        for every false positive and false negative, an SVG of the 10 s around
                      it (as edgespike plot draws it) in DIR (created if missing), named
                      <record>_<seconds>s_<FP|FN|FP+FN>.svg (seconds zero-padded, so the
@@ -42,6 +53,8 @@ Example:
   edgespike eval ../shared/datasets/mitdb
   edgespike eval ../shared/datasets/mitdb/208 ../shared/datasets/mitdb/203 --json
   edgespike eval ../shared/datasets/mitdb/105 --plots errors-105
+  edgespike eval ../shared/datasets/mitdb --gain 0.1,0.2,0.5,1,2,5,10
+  edgespike eval ../shared/datasets/mitdb --noise bw,ma --snr 12,6,0
 `;
 
 /**
@@ -82,24 +95,6 @@ async function plotErrors(
   plots.skipped += Math.max(0, windows.length - plots.max);
 }
 
-function pct(x: number): string {
-  return (100 * x).toFixed(2);
-}
-
-function row(name: string, beats: number, s: BeatScore, mae: string): string {
-  return [
-    name.padEnd(8),
-    String(beats).padStart(7),
-    String(s.truePositives).padStart(7),
-    String(s.falsePositives).padStart(6),
-    String(s.falseNegatives).padStart(6),
-    pct(s.sensitivity).padStart(8),
-    pct(s.positivePredictivity).padStart(8),
-    pct(s.f1).padStart(8),
-    mae.padStart(9),
-  ].join(' ');
-}
-
 export async function evalCommand(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('eval', argv, {
     channel: { type: 'string' },
@@ -108,6 +103,10 @@ export async function evalCommand(argv: readonly string[]): Promise<number> {
     json: { type: 'boolean' },
     plots: { type: 'string' },
     'plots-max': { type: 'string' },
+    gain: { type: 'string' },
+    noise: { type: 'string' },
+    snr: { type: 'string' },
+    'noise-dir': { type: 'string' },
   });
   if (values.help === true) {
     process.stdout.write(EVAL_HELP);
@@ -120,53 +119,37 @@ export async function evalCommand(argv: readonly string[]): Promise<number> {
   const plots = values.plots === undefined ? undefined : { dir: values.plots, max: plotsMax, written: 0, skipped: 0 };
   const model = loadEcgModel(values.network);
   const records = await findAnnotatedRecords(positionals);
-  const progress = createProgressBar(process.stderr, records.length);
-  const results: RecordEvaluation[] = [];
-  for (const [i, path] of records.entries()) {
-    const result = await evaluateRecord(model, path, {
-      channel: parseChannel(values.channel),
-      toleranceSeconds: toleranceMs / 1000,
-      onProgress: (fraction) => progress.update(i + fraction, path),
-    });
-    results.push(result);
-    if (plots !== undefined) await plotErrors(model, path, result, parseChannel(values.channel), toleranceMs / 1000, plots);
+  const gains = parseNumberList('gain', values.gain) ?? [1];
+  if (values.snr !== undefined && values.noise === undefined) throw new UsageError('--snr needs --noise NAMES (e.g. --noise bw,ma)');
+  if (values['noise-dir'] !== undefined && values.noise === undefined) throw new UsageError('--noise-dir needs --noise NAMES');
+  const snrs = parseNumberList('snr', values.snr, { allowNegative: true }) ?? [12, 6, 0];
+  const channel = parseChannel(values.channel);
+  const noise =
+    values.noise === undefined
+      ? undefined
+      : await loadNoiseMix(
+          values.noise.split(',').filter((n) => n !== ''),
+          values['noise-dir'] ?? defaultNoiseDir(records[0] as string),
+          typeof channel === 'number' ? channel : 0,
+        );
+  const conditions = evalConditions(gains, noise, snrs);
+  if (plots !== undefined && (values.gain !== undefined || noise !== undefined)) throw new UsageError('--plots draws the records as recorded; leave out --gain and --noise');
+  const progress = createProgressBar(process.stderr, records.length * conditions.length);
+  const results = await evaluateConditions(model, records, conditions, {
+    channel,
+    toleranceSeconds: toleranceMs / 1000,
+    onProgress: (done, label) => progress.update(done, label),
+  });
+  if (plots !== undefined) {
+    for (const result of (results[0]?.records ?? []).entries()) {
+      await plotErrors(model, records[result[0]] as string, result[1], channel, toleranceMs / 1000, plots);
+    }
   }
   progress.done();
   if (plots !== undefined) {
     const skipped = plots.skipped > 0 ? `; ${plots.skipped} more error windows not plotted (--plots-max ${plots.max} per record)` : '';
     process.stderr.write(`edgespike: wrote ${plots.written} error plot${plots.written === 1 ? '' : 's'} to ${plots.dir}${skipped}\n`);
   }
-  const gross = poolScores(results.map((r) => r.match));
-  const hrCount = results.reduce((n, r) => n + r.hrCount, 0);
-  const hrMae = hrCount === 0 ? 0 : results.reduce((s, r) => s + r.hrMaeBpm * r.hrCount, 0) / hrCount;
-  const referenceBeats = results.reduce((n, r) => n + r.referenceBeats, 0);
-  if (values.json === true) {
-    const score = (s: BeatScore) => ({
-      tp: s.truePositives, fp: s.falsePositives, fn: s.falseNegatives,
-      sensitivity: s.sensitivity, positivePredictivity: s.positivePredictivity, f1: s.f1,
-    });
-    process.stdout.write(
-      JSON.stringify(
-        {
-          network: model.network.name,
-          toleranceSeconds: toleranceMs / 1000,
-          records: results.map((r) => ({
-            record: r.record, referenceBeats: r.referenceBeats, detectedBeats: r.detectedBeats,
-            ...score(r.match), hrMaeBpm: r.hrMaeBpm, hrCount: r.hrCount,
-          })),
-          gross: { referenceBeats, ...score(gross), hrMaeBpm: hrMae, hrCount },
-        },
-        null,
-        2,
-      ) + '\n',
-    );
-    return 0;
-  }
-  const lines = [
-    `${'record'.padEnd(8)} ${'beats'.padStart(7)} ${'TP'.padStart(7)} ${'FP'.padStart(6)} ${'FN'.padStart(6)} ${'Se%'.padStart(8)} ${'+P%'.padStart(8)} ${'F1%'.padStart(8)} ${'HR MAE'.padStart(9)}`,
-    ...results.map((r) => row(r.record, r.referenceBeats, r.match, r.hrMaeBpm.toFixed(2))),
-    row('gross', referenceBeats, gross, hrMae.toFixed(2)),
-  ];
-  process.stdout.write(lines.join('\n') + `\n(matching window +-${toleranceMs} ms; HR MAE in bpm)\n`);
+  process.stdout.write(values.json === true ? evalReportJson(model, toleranceMs / 1000, results) : evalReportText(results, toleranceMs));
   return 0;
 }

@@ -29,7 +29,7 @@ what replay has there), cut to the window.
 ECG (a WFDB record or a .csv file), panels from top to bottom:
   signal      the input (mV) and the QRS band-passed signal (mV), beats as dashed lines
   spikes      the delta modulator's UP and DOWN spikes
-  neurons     the spikes of each neuron of the network (size, qrs, beat)
+  neurons     the spikes of each neuron of the network (size, qrs, beat, inter)
   membranes   each neuron's membrane in units of its threshold; the line at 1 is the threshold
   beats       the detected beats; when NAME.atr sits beside the record, also the reference
               beats, each detection marked TP or FP and each missed reference beat FN

@@ -52,6 +52,16 @@ export interface SpikeRaster {
   readonly cells: readonly number[];
 }
 
+/** A signal-quality state (see `detect/signalQuality.ts`). */
+export type QualityState = 'good' | 'noisy' | 'flat';
+
+/** A change of signal quality, at the end of the block that decided it. */
+export interface QualityChange {
+  /** Tick (from the stream start) at which the state took effect: the end of its block. */
+  readonly tick: number;
+  readonly state: QualityState;
+}
+
 /** What a spiking network did during one chunk of ticks. */
 export interface NetworkChunk {
   readonly startTick: number;
@@ -70,6 +80,10 @@ export interface NetworkChunk {
   readonly neuronUpdates: number;
   /** The conditioned signal that was encoded, one value per tick (for dating events). */
   readonly signal: Int32Array;
+  /** The input spike counts (ticks × inputs, the encoder's chunk), for the signal-quality stage. */
+  readonly inputCounts?: Uint8Array;
+  /** Signal-quality changes decided in this chunk (`operators/signalQuality.ts`). */
+  readonly quality?: readonly QualityChange[];
   /** Spikes per bin of every input and neuron, only when asked for (`lifNetwork`'s `rasterBinTicks`). */
   readonly raster?: SpikeRaster;
 }

@@ -6,6 +6,7 @@
  * that would overflow sticks at the format's limit instead of wrapping round to the other
  * sign. Right shifts are arithmetic (`>>`), which rounds toward minus infinity.
  */
+import { ValidationError } from './errors.ts';
 
 /** Smallest int8 value, -128. */
 export const INT8_MIN = -128;
@@ -34,6 +35,14 @@ export function saturateInt16(x: number): number {
  */
 export function saturateInt32(x: number): number {
   return x > INT32_MAX ? INT32_MAX : x < INT32_MIN ? INT32_MIN : x;
+}
+
+/**
+ * Check a kernel option: an integer inside [min, max], or a ValidationError naming it.
+ * @example requireIntOption('stepBlocks', 0, 1, 16) → throws `"stepBlocks" must be an integer in [1, 16] (got 0)`
+ */
+export function requireIntOption(name: string, value: number, min: number, max: number): void {
+  if (!isIntInRange(value, min, max)) throw new ValidationError(`"${name}" must be an integer in [${min}, ${max}] (got ${String(value)})`);
 }
 
 /** True when `x` is an integer inside [min, max]. */

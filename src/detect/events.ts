@@ -2,7 +2,7 @@
  * What the ECG pipeline reports: a discriminated union on `type`. These are the JSON lines
  * of `replay --format jsonl` and `run`; `t` is seconds from the start of the record or stream.
  */
-import type { SpikeRaster } from '../core/chunks.ts';
+import type { QualityState, SpikeRaster } from '../core/chunks.ts';
 
 /** A heart beat: the time of the spike of the network's beat neuron, corrected for its latency. */
 export interface BeatEvent {
@@ -18,6 +18,19 @@ export interface HrEvent {
   readonly type: 'hr';
   readonly t: number;
   readonly bpm: number;
+}
+
+/**
+ * A change of signal quality (see `detect/signalQuality.ts`): `good`, `noisy` (beats
+ * unreliable: noise as large as the QRS complexes) or `flat` (no usable signal: a flat,
+ * saturated or disconnected lead). Reported when the state changes; beats are reported in
+ * every state.
+ */
+export interface QualityEvent {
+  readonly type: 'quality';
+  /** Seconds from the start of the record: the end of the second that decided the change. */
+  readonly t: number;
+  readonly state: QualityState;
 }
 
 /** The last line of a run. */
@@ -44,6 +57,8 @@ export interface SummaryEvent {
   readonly processingSeconds: number;
   /** Peak resident memory of the process so far, MB. */
   readonly peakRssMb: number;
+  /** Seconds of signal in each quality state (from the first quality report on). */
+  readonly quality?: { readonly goodSeconds: number; readonly noisySeconds: number; readonly flatSeconds: number };
   /** For a device stream (`run`, replay of a recording): what the decoder saw. */
   readonly device?: DeviceSummary;
 }
@@ -62,7 +77,7 @@ export interface DeviceSummary {
   readonly overflowBytes: number;
 }
 
-export type EcgEvent = BeatEvent | HrEvent | SummaryEvent;
+export type EcgEvent = BeatEvent | HrEvent | QualityEvent | SummaryEvent;
 
 /** A connection or electrode change of a live device (`run`, or `replay` of a recording). */
 export interface StatusEvent {
@@ -90,14 +105,17 @@ export type LiveEvent = StatusEvent | GapEvent | DroppedEvent;
 /** Everything that can be a line of output. */
 export type OutputEvent = EcgEvent | LiveEvent | AudioEvent;
 
+/** The events an ECG frame carries. */
+export type EcgFrameEvent = BeatEvent | HrEvent | QualityEvent;
+
 /** What the ECG pipeline produced for one chunk of input. */
 export interface EcgFrame {
   /** Record samples processed so far (exclusive end), at the record's own rate. */
   readonly endSample: number;
   /** The record's sample rate, Hz. */
   readonly sampleRateHz: number;
-  /** Beats and heart rates found in this chunk, in time order. */
-  readonly events: readonly (BeatEvent | HrEvent)[];
+  /** Beats, heart rates and quality changes found in this chunk, in time order. */
+  readonly events: readonly EcgFrameEvent[];
   /** Spikes into the network in this chunk. */
   readonly inputSpikes: number;
   /** Spikes of all neurons in this chunk. */

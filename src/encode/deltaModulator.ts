@@ -45,7 +45,8 @@ export const DEFAULT_MAX_SPIKES_PER_SAMPLE = 4;
 
 /** Delta modulator state. */
 export interface DeltaModulator {
-  readonly thresholdCounts: number;
+  /** Δ, counts; may be changed between calls (the level-adaptive modulator does, see `adaptiveDeltaModulator.ts`). */
+  thresholdCounts: number;
   readonly maxSpikesPerSample: number;
   readonly refractorySamples: number;
   /** Reference level r (counts); undefined until the first sample. */

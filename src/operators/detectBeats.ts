@@ -7,12 +7,14 @@ import {
   type BeatDetector,
   type BeatDetectorOptions,
 } from '../detect/beatDetector.ts';
-import type { BeatEvent, EcgFrame } from '../detect/events.ts';
+import type { EcgFrame, EcgFrameEvent } from '../detect/events.ts';
 import { chunkOperator } from './chunkOperator.ts';
 
 interface State {
   readonly detector: BeatDetector;
   readonly beats: number[];
+  /** Quality changes waiting to be reported, in seconds. */
+  readonly quality: EcgFrameEvent[];
   endSample: number;
 }
 
@@ -24,14 +26,18 @@ interface State {
  */
 export function detectBeats(options: BeatDetectorOptions): OperatorFunction<NetworkChunk, EcgFrame> {
   const frame = (state: State, stats: Omit<EcgFrame, 'endSample' | 'sampleRateHz' | 'events' | 'outputSpikes'>, outputSpikes: number): EcgFrame => {
-    const events: BeatEvent[] = state.beats.map((sample) => ({ type: 'beat', t: sample / options.sampleRateHz, sample }));
+    const beats: EcgFrameEvent[] = state.beats.map((sample) => ({ type: 'beat', t: sample / options.sampleRateHz, sample }));
     state.beats.length = 0;
+    // Quality changes (`signalQuality`) join the beats in time order.
+    const events = state.quality.length === 0 ? beats : [...beats, ...state.quality].sort((a, b) => a.t - b.t);
+    state.quality.length = 0;
     return { endSample: state.endSample, sampleRateHz: options.sampleRateHz, events, outputSpikes, ...stats };
   };
   return chunkOperator(
-    (): State => ({ detector: createBeatDetector(options), beats: [], endSample: 0 }),
+    (): State => ({ detector: createBeatDetector(options), beats: [], quality: [], endSample: 0 }),
     (state, chunk: NetworkChunk): EcgFrame => {
       const { detector } = state;
+      for (const change of chunk.quality ?? []) state.quality.push({ type: 'quality', t: change.tick / options.tickRateHz, state: change.state });
       processBeatDetector(detector, chunk.signal, chunk.ticks, chunk.outputTicks, chunk.outputIndex, chunk.outputTicks.length, state.beats);
       state.endSample = Math.round(((chunk.startTick + chunk.ticks) * options.sampleRateHz) / options.tickRateHz);
       let outputSpikes = 0;

@@ -1,6 +1,6 @@
 import type { MonoTypeOperatorFunction } from 'rxjs';
 import { createHeartRate, processHeartRateBeat, type HeartRateOptions } from '../detect/heartRate.ts';
-import type { BeatEvent, EcgFrame, HrEvent } from '../detect/events.ts';
+import type { EcgFrame, EcgFrameEvent } from '../detect/events.ts';
 import { chunkOperator } from './chunkOperator.ts';
 
 /**
@@ -13,7 +13,7 @@ export function heartRate(options: HeartRateOptions): MonoTypeOperatorFunction<E
     () => createHeartRate(options),
     (state, frame: EcgFrame): EcgFrame => {
       if (frame.events.length === 0) return frame;
-      const events: (BeatEvent | HrEvent)[] = [];
+      const events: EcgFrameEvent[] = [];
       for (const event of frame.events) {
         events.push(event);
         if (event.type !== 'beat') continue;

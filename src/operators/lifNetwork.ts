@@ -49,6 +49,7 @@ export function lifNetwork(spec: NetworkSpec, rasterBinTicks?: number): Operator
         synapticOps: net.synapticOps - before.ops,
         neuronUpdates: net.neuronUpdates - before.updates,
         signal: chunk.samples,
+        inputCounts: chunk.counts,
       };
       return raster === undefined ? result : { ...result, raster };
     },

@@ -6,7 +6,7 @@
 import { createQrsBandpass, processQrsBandpass } from '../condition/qrsBandpass.ts';
 import { createResampler, flushResampler, maxResampledSamples, processResampler } from '../condition/resample.ts';
 import { createBeatDetector, flushBeatDetector, processBeatDetector } from '../detect/beatDetector.ts';
-import { createDeltaModulator, processDeltaModulator } from '../encode/deltaModulator.ts';
+import { createDeltaEncoder, encodeWholeSignal } from '../encode/deltaEncoder.ts';
 import { createSpikeEvents } from '../snn/lif.ts';
 import { createLifRunner } from '../snn/lifCompiled.ts';
 import { beatDetectorOptions, type EcgModel } from './ecgModel.ts';
@@ -29,7 +29,7 @@ export function encodeEcg(model: EcgModel, samples: Int32Array): { signal: Int32
   const signal = new Int32Array(samples.length);
   processQrsBandpass(createQrsBandpass(model.bandpass), samples, samples.length, signal);
   const spikes = new Uint8Array(2 * samples.length);
-  const spikeCount = processDeltaModulator(createDeltaModulator(model.deltaModulator), signal, samples.length, spikes);
+  const spikeCount = encodeWholeSignal(createDeltaEncoder(model.encoder), signal, spikes);
   return { signal, spikes, spikeCount };
 }
 

@@ -8,7 +8,8 @@ import { InputNotFoundError, ValidationError } from '../core/errors.ts';
 import { isIntInRange } from '../core/fixedPoint.ts';
 import { createQrsBandpass, qrsBandpassDelaySamples, type QrsBandpassOptions } from '../condition/qrsBandpass.ts';
 import type { BeatDetectorOptions } from '../detect/beatDetector.ts';
-import type { DeltaModulatorOptions } from '../encode/deltaModulator.ts';
+import type { SignalQualityOptions } from '../detect/signalQuality.ts';
+import type { DeltaEncoderOptions } from '../encode/deltaEncoder.ts';
 import { parseNetworkText, type NetworkSpec } from '../snn/network.ts';
 
 /** The bundled ECG beat network. */
@@ -21,7 +22,10 @@ export interface EcgModel {
   /** Tick rate the network was built for = sample rate the front end expects, Hz. */
   readonly tickRateHz: number;
   readonly bandpass: QrsBandpassOptions;
-  readonly deltaModulator: DeltaModulatorOptions;
+  /** The UP/DOWN encoder of the band-passed signal: fixed or level-adaptive delta modulation. */
+  readonly encoder: DeltaEncoderOptions;
+  /** How the signal quality (good, noisy, flat) is decided (see detect/signalQuality.ts). */
+  readonly quality: SignalQualityOptions;
   /** Output index of the beat neuron. */
   readonly beatOutput: number;
   /** R-peak search window around a beat spike, ticks (see detect/beatDetector.ts). */
@@ -36,12 +40,60 @@ function field(obj: unknown, path: string): Record<string, unknown> {
   return obj as Record<string, unknown>;
 }
 
-function int(obj: Record<string, unknown>, key: string, path: string, min: number, max: number): number {
-  const value = obj[key];
+function int(obj: Record<string, unknown>, key: string, path: string, min: number, max: number, fallback?: number): number {
+  const value = obj[key] ?? fallback;
   if (!isIntInRange(value, min, max)) {
     throw new ValidationError(`network meta.${path}.${key} must be an integer in [${min}, ${max}] (got ${JSON.stringify(value)})`);
   }
   return value;
+}
+
+/**
+ * `meta.deltaModulator`: `{ "thresholdCounts", "maxSpikesPerSample", "refractorySamples" }` for
+ * a fixed threshold, or `{ "adaptive": { ... }, "maxSpikesPerSample", ... }` for the
+ * level-adaptive modulator (encode/adaptiveDeltaModulator.ts).
+ */
+function toEncoder(dm: Record<string, unknown>, tickRateHz: number): DeltaEncoderOptions {
+  const maxSpikesPerSample = int(dm, 'maxSpikesPerSample', 'deltaModulator', 1, 255);
+  const refractorySamples = int(dm, 'refractorySamples', 'deltaModulator', 0, 65535, 0);
+  if (dm.adaptive === undefined) {
+    return { kind: 'fixed', thresholdCounts: int(dm, 'thresholdCounts', 'deltaModulator', 1, 2 ** 30), maxSpikesPerSample, refractorySamples };
+  }
+  const a = field(dm.adaptive, 'deltaModulator.adaptive');
+  const path = 'deltaModulator.adaptive';
+  return {
+    kind: 'adaptive',
+    blockSamples: int(a, 'blockSamples', path, 1, 1 << 24, tickRateHz),
+    floorCounts: int(a, 'floorCounts', path, 1, 2 ** 30),
+    thresholdPerLevelQ8: int(a, 'thresholdPerLevelQ8', path, 1, 65535),
+    levelUpShift: int(a, 'levelUpShift', path, 0, 16),
+    levelDownShift: int(a, 'levelDownShift', path, 0, 16),
+    stepBlocks: int(a, 'stepBlocks', path, 1, 16),
+    stepRatioQ8: int(a, 'stepRatioQ8', path, 257, 65535),
+    ...(a.warmUpThresholdQ8 === undefined ? {} : { warmUpThresholdQ8: int(a, 'warmUpThresholdQ8', path, 0, 65535) }),
+    ...(a.minThresholdCounts === undefined ? {} : { minThresholdCounts: int(a, 'minThresholdCounts', path, 1, 2 ** 30) }),
+    maxSpikesPerSample,
+    refractorySamples,
+  };
+}
+
+/** Defaults of `meta.quality` (for models without it): one-second blocks, 5-second window. */
+export const DEFAULT_QUALITY = { flatBlocks: 2, windowBlocks: 5, noisyEnterPercent: 40, noisyExitPercent: 32 } as const;
+
+/** `meta.quality`, optional: its fields default to `DEFAULT_QUALITY`, the floor to the encoder's (or 2 input counts). */
+function toQuality(raw: unknown, encoder: DeltaEncoderOptions, tickRateHz: number, bandpassGain: number): SignalQualityOptions {
+  const q = raw === undefined ? {} : field(raw, 'quality');
+  const path = 'quality';
+  const floor = encoder.kind === 'adaptive' ? encoder.floorCounts : 2 * bandpassGain;
+  const noisyEnterPercent = int(q, 'noisyEnterPercent', path, 1, 100, DEFAULT_QUALITY.noisyEnterPercent);
+  return {
+    blockSamples: int(q, 'blockSamples', path, 1, 1 << 24, encoder.kind === 'adaptive' ? encoder.blockSamples : tickRateHz),
+    floorCounts: int(q, 'floorCounts', path, 1, 2 ** 30, floor),
+    flatBlocks: int(q, 'flatBlocks', path, 1, 1000, DEFAULT_QUALITY.flatBlocks),
+    windowBlocks: int(q, 'windowBlocks', path, 1, 1000, DEFAULT_QUALITY.windowBlocks),
+    noisyEnterPercent,
+    noisyExitPercent: int(q, 'noisyExitPercent', path, 0, noisyEnterPercent, Math.min(noisyEnterPercent, DEFAULT_QUALITY.noisyExitPercent)),
+  };
 }
 
 /** Validate a parsed network as an ECG model. */
@@ -59,25 +111,23 @@ export function toEcgModel(network: NetworkSpec): EcgModel {
   if (!Array.isArray(smooth) || smooth.length !== 2 || !smooth.every((v) => isIntInRange(v, 1, 64))) {
     throw new ValidationError(`network meta.bandpass.smoothSamples must be two integers in [1, 64] (got ${JSON.stringify(smooth)})`);
   }
-  const dm = field(meta.deltaModulator, 'deltaModulator');
   const beat = field(meta.beat, 'beat');
   const beatName = beat.output;
   const beatOutput = network.outputs.indexOf(String(beatName));
   if (beatOutput < 0) {
     throw new ValidationError(`network meta.beat.output must name one of the outputs (${network.outputs.join(', ')}; got ${JSON.stringify(beatName)})`);
   }
+  const bandpass = {
+    smoothSamples: [smooth[0] as number, smooth[1] as number] as const,
+    highpassShift: int(bp, 'highpassShift', 'bandpass', 1, 12),
+  };
+  const encoder = toEncoder(field(meta.deltaModulator, 'deltaModulator'), Math.round(tickRateHz));
   return {
     network,
     tickRateHz,
-    bandpass: {
-      smoothSamples: [smooth[0] as number, smooth[1] as number],
-      highpassShift: int(bp, 'highpassShift', 'bandpass', 1, 12),
-    },
-    deltaModulator: {
-      thresholdCounts: int(dm, 'thresholdCounts', 'deltaModulator', 1, 2 ** 30),
-      maxSpikesPerSample: int(dm, 'maxSpikesPerSample', 'deltaModulator', 1, 255),
-      refractorySamples: int(dm, 'refractorySamples', 'deltaModulator', 0, 65535),
-    },
+    bandpass,
+    encoder,
+    quality: toQuality(meta.quality, encoder, Math.round(tickRateHz), bandpass.smoothSamples[0] * bandpass.smoothSamples[1]),
     beatOutput,
     lookBackTicks: int(beat, 'lookBackTicks', 'beat', 0, 65535),
     lookAheadTicks: int(beat, 'lookAheadTicks', 'beat', 0, 65535),

@@ -1,8 +1,9 @@
 /**
  * The ECG pipeline as one RxJS operator: samples in, beat and heart-rate frames out.
  *
- *   samples ─► resample to the network's rate ─► QRS band-pass ─► delta modulator (UP/DOWN)
- *           ─► fixed-point LIF network ─► beat-neuron spikes ─► beats ─► heart rate
+ *   samples ─► resample to the network's rate ─► QRS band-pass ─► level-adaptive delta
+ *           modulator (UP/DOWN) ─► fixed-point LIF network ─► beat-neuron spikes ─► beats
+ *           ─► heart rate; signal quality (good, noisy, flat) from the encoder's spikes
  *
  * The same operator serves a replayed file, a live device and the tests.
  */
@@ -15,6 +16,7 @@ import { heartRate } from '../operators/heartRate.ts';
 import { lifNetwork } from '../operators/lifNetwork.ts';
 import { qrsBandpass } from '../operators/qrsBandpass.ts';
 import { resample } from '../operators/resample.ts';
+import { signalQuality } from '../operators/signalQuality.ts';
 import { beatDetectorOptions, type EcgModel } from './ecgModel.ts';
 
 /** Length of a live-view raster bin, seconds (rounded to whole ticks: 4 ticks, 11 ms, at 360 Hz). */
@@ -44,8 +46,9 @@ export function ecgPipeline(model: EcgModel, sampleRateHz: number, options: EcgP
   return pipe(
     resample(model.tickRateHz),
     qrsBandpass(model.bandpass),
-    deltaModulate(model.deltaModulator),
+    deltaModulate(model.encoder),
     lifNetwork(model.network, options.raster === true ? rasterBinTicks(model.tickRateHz) : undefined),
+    signalQuality(model.quality),
     detectBeats(beatDetectorOptions(model, sampleRateHz)),
     heartRate({ sampleRateHz }),
   );

@@ -140,7 +140,7 @@ export async function traceEcg(
       tap((chunk) => raw.push(chunk.samples.slice())),
       resample(tickRateHz),
       qrsBandpass(model.bandpass),
-      deltaModulate(model.deltaModulator),
+      deltaModulate(model.encoder),
       tap((chunk) => {
         conditioned.push(chunk.samples.slice());
         spikes.push(chunk.counts.slice(0, 2 * chunk.ticks));

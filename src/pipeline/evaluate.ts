@@ -5,8 +5,11 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { lastValueFrom, tap } from 'rxjs';
+import { nstNoiseAmplitude, nstNoiseGain, nstSignalAmplitude } from '../condition/noiseStress.ts';
+import { countsPerUnit } from '../core/sampleScale.ts';
 import { InputNotFoundError, ValidationError } from '../core/errors.ts';
-import { beatSamples, parseMitAnnotations } from '../formats/wfdb/annotation.ts';
+import { beatSamples, parseMitAnnotations, type Annotation } from '../formats/wfdb/annotation.ts';
+import { stressSignal, type StressSignalOptions } from '../operators/stressSignal.ts';
 import { heartRateError, matchBeats, DEFAULT_MATCH_TOLERANCE_SECONDS, type BeatMatch } from '../detect/beatMatching.ts';
 import { openWfdbRecord } from '../sources/wfdbRecord.ts';
 import { recordSource } from '../sources/recordSource.ts';
@@ -28,9 +31,19 @@ export interface RecordEvaluation {
   readonly beats: number[];
 }
 
+/** A condition a record is scored under: a sensor gain and, optionally, recorded noise at an SNR. */
+export interface StressCondition {
+  /** G: the signal is scaled by G in physical units and rounded to the record's ADC resolution. @default 1 */
+  readonly gain?: number;
+  /** Noise (counts, at the record's rate; several recordings already summed) and its SNR, dB, by the noise stress test's method. */
+  readonly noise?: { readonly samples: Float64Array; readonly snrDb: number; readonly name: string; readonly sampleRateHz: number };
+}
+
 export interface EvaluateOptions {
   readonly channel?: number | string;
   readonly toleranceSeconds?: number;
+  /** Score the record as a sensor with this gain and noise would deliver it. @default as recorded */
+  readonly condition?: StressCondition;
   /** Called after each chunk with the fraction of the record done (0..1). */
   readonly onProgress?: (fraction: number) => void;
 }
@@ -70,12 +83,15 @@ export async function evaluateRecord(model: EcgModel, path: string, options: Eva
   if (info.annotationPath === undefined) {
     throw new InputNotFoundError(`${path}: no reference annotations (${basename(path)}.atr) to evaluate against`);
   }
-  const reference = beatSamples(parseMitAnnotations(await readFile(info.annotationPath), info.annotationPath));
+  const annotations = parseMitAnnotations(await readFile(info.annotationPath), info.annotationPath);
+  const reference = beatSamples(annotations);
+  const stress = await stressOptions(record, annotations, reference, options.condition);
   const totals = createSummaryTotals(info.sampleRateHz);
   const beats: number[] = [];
   const total = info.samplesPerSignal ?? 0;
   await lastValueFrom(
     recordSource(record).pipe(
+      stress === undefined ? tap() : stressSignal(stress),
       ecgPipeline(model, info.sampleRateHz),
       tap((frame) => {
         addFrame(totals, frame);
@@ -100,4 +116,56 @@ export async function evaluateRecord(model: EcgModel, path: string, options: Eva
     totals,
     beats,
   };
+}
+
+/** The normal beats (`N`), as the noise stress test measures the QRS on; all beats when a record has none. */
+function normalBeats(annotations: readonly Annotation[], beats: readonly number[]): number[] {
+  const normal = annotations.filter((a) => a.code === 1).map((a) => a.sample);
+  return normal.length > 0 ? normal : [...beats];
+}
+
+/**
+ * The `stressSignal` options for a condition: the gain with the record's ADC resolution, and
+ * the noise scaled to the SNR on the record's QRS amplitude (read from the record's start up to
+ * its 300th normal beat).
+ */
+async function stressOptions(
+  record: Awaited<ReturnType<typeof openWfdbRecord>>,
+  annotations: readonly Annotation[],
+  beats: readonly number[],
+  condition: StressCondition | undefined,
+): Promise<StressSignalOptions | undefined> {
+  if (condition === undefined || ((condition.gain ?? 1) === 1 && condition.noise === undefined)) return undefined;
+  const { info } = record;
+  // Pipeline counts per ADC step: the record's ADC resolution, to which the scaled signal is rounded.
+  const countsPerAdu = (countsPerUnit(info.units) ?? 1) / info.gainAduPerUnit;
+  const gain = condition.gain ?? 1;
+  if (condition.noise === undefined) return { gain, countsPerAdu };
+  const noise = condition.noise;
+  if (noise.sampleRateHz !== info.sampleRateHz) {
+    throw new ValidationError(`${info.recordName} is at ${info.sampleRateHz} Hz but the noise ${noise.name} is at ${noise.sampleRateHz} Hz; give noise recorded at the record's rate`);
+  }
+  const normal = normalBeats(annotations, beats);
+  const needed = normal.slice(0, 300);
+  const until = (needed[needed.length - 1] ?? 0) + Math.ceil(0.05 * info.sampleRateHz) + 1;
+  const head: number[] = [];
+  for await (const chunk of record.chunks()) {
+    for (const v of chunk.samples) head.push(v);
+    if (head.length >= until) break;
+  }
+  const signalAmplitude = nstSignalAmplitude(head, needed, info.sampleRateHz);
+  const noiseGain = nstNoiseGain(signalAmplitude, noiseAmplitudeOf(noise), noise.snrDb);
+  return { gain, countsPerAdu, noise: { noise: noise.samples, noiseGain, sampleRateHz: info.sampleRateHz } };
+}
+
+const noiseAmplitudes = new WeakMap<Float64Array, number>();
+
+/** N of a noise recording, measured once. */
+function noiseAmplitudeOf(noise: NonNullable<StressCondition['noise']>): number {
+  let n = noiseAmplitudes.get(noise.samples);
+  if (n === undefined) {
+    n = nstNoiseAmplitude(noise.samples, noise.sampleRateHz);
+    noiseAmplitudes.set(noise.samples, n);
+  }
+  return n;
 }

@@ -1,5 +1,6 @@
 /** Running totals over EcgFrames, turned into the final `summary` event. */
 import { readFileSync } from 'node:fs';
+import type { QualityState } from '../core/chunks.ts';
 import type { DeviceSummary, EcgFrame, SummaryEvent } from '../detect/events.ts';
 
 export interface SummaryTotals {
@@ -13,18 +14,28 @@ export interface SummaryTotals {
   neuronUpdates: number;
   endSample: number;
   sampleRateHz: number;
+  /** The quality state reported last, since when (s), and the seconds spent in each state before it. */
+  quality: { state: QualityState; since: number; seconds: Record<QualityState, number> } | undefined;
 }
 
 export function createSummaryTotals(sampleRateHz: number): SummaryTotals {
-  return { beats: 0, hrCount: 0, hrSum: 0, spikesIn: 0, spikesOut: 0, neuronSpikes: 0, synapticOps: 0, neuronUpdates: 0, endSample: 0, sampleRateHz };
+  return { beats: 0, hrCount: 0, hrSum: 0, spikesIn: 0, spikesOut: 0, neuronSpikes: 0, synapticOps: 0, neuronUpdates: 0, endSample: 0, sampleRateHz, quality: undefined };
 }
 
 export function addFrame(totals: SummaryTotals, frame: EcgFrame): void {
   for (const event of frame.events) {
     if (event.type === 'beat') totals.beats++;
-    else {
+    else if (event.type === 'hr') {
       totals.hrCount++;
       totals.hrSum += event.bpm;
+    } else {
+      const q = totals.quality;
+      if (q === undefined) totals.quality = { state: event.state, since: event.t, seconds: { good: 0, noisy: 0, flat: 0 } };
+      else {
+        q.seconds[q.state] += event.t - q.since;
+        q.state = event.state;
+        q.since = event.t;
+      }
     }
   }
   totals.spikesIn += frame.inputSpikes;
@@ -50,8 +61,16 @@ export function summaryEvent(totals: SummaryTotals, record: string | undefined, 
     signalSeconds: round(totals.endSample / totals.sampleRateHz, 3),
     processingSeconds: round(processingSeconds, 3),
     peakRssMb: round(peakRssMb(), 1),
+    ...(totals.quality === undefined ? {} : { quality: qualitySeconds(totals.quality, totals.endSample / totals.sampleRateHz) }),
     ...(device === undefined ? {} : { device }),
   };
+}
+
+/** Seconds in each quality state, from the first report to `endSeconds`. */
+function qualitySeconds(q: NonNullable<SummaryTotals['quality']>, endSeconds: number): SummaryEvent['quality'] {
+  const seconds = { ...q.seconds };
+  seconds[q.state] += Math.max(0, endSeconds - q.since);
+  return { goodSeconds: round(seconds.good, 3), noisySeconds: round(seconds.noisy, 3), flatSeconds: round(seconds.flat, 3) };
 }
 
 function round(value: number, digits: number): number {

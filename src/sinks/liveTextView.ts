@@ -2,9 +2,11 @@
  * The human view of a live device: one line redrawn in place on a terminal (heart rate, a
  * sparkline of the last minute's heart rate, beats, stream time, and the status: connection
  * state, gaps, dropped bytes, reconnections), cut to the terminal's width and redrawn at most
- * ten times a second; a line of its own for every connection or electrode change; then the
- * summary. Not on a terminal: a line per beat and per change.
+ * ten times a second, and the signal quality when it is not good; a line of its own for every
+ * connection, electrode or quality change; then the summary. Not on a terminal: a line per beat
+ * and per change.
  */
+import type { QualityState } from '../core/chunks.ts';
 import type { EcgFrame, LiveEvent, SummaryEvent } from '../detect/events.ts';
 import {
   HEART_RATE_SPARK_MAX_WIDTH,
@@ -17,7 +19,7 @@ import {
   pushTimeSeries,
   type LineSegment,
 } from './sparkline.ts';
-import { DEFAULT_COLUMNS, REDRAW_INTERVAL_MS, SPARK_SGR, clock } from './textView.ts';
+import { DEFAULT_COLUMNS, QUALITY_SGR, QUALITY_WORDS, REDRAW_INTERVAL_MS, SPARK_SGR, clock, qualityLines } from './textView.ts';
 
 /** ANSI colour of each connection state on the live line: green when all is well, red when the electrodes are off, yellow otherwise. */
 const STATE_SGR: Readonly<Record<string, string>> = { connected: '32', 'leads-off': '31', reconnecting: '33', disconnected: '33', connecting: '33' };
@@ -56,6 +58,8 @@ export function createLiveTextView(
   let bpm: number | undefined;
   let seconds = 0;
   let state = 'connecting';
+  let quality: QualityState = 'good';
+  let qualityReported = false;
   let gaps = 0;
   let samplesMissing = 0;
   let bytesDropped = 0;
@@ -88,7 +92,9 @@ export function createLiveTextView(
     if (room >= HEART_RATE_SPARK_MIN_WIDTH) {
       segments.push({ text: ' ' }, { text: heartRateSparkline(trend, seconds, Math.min(HEART_RATE_SPARK_MAX_WIDTH, room)), sgr: SPARK_SGR });
     }
-    segments.push({ text: middle }, { text: state, sgr: STATE_SGR[state] ?? '33' }, { text: counts, sgr: '33' });
+    segments.push({ text: middle }, { text: state, sgr: STATE_SGR[state] ?? '33' });
+    if (quality !== 'good') segments.push({ text: `   ${quality}`, sgr: QUALITY_SGR[quality] });
+    segments.push({ text: counts, sgr: '33' });
     return fitSegments(segments, limit + 1, color);
   };
   const redraw = (force: boolean): void => {
@@ -103,6 +109,11 @@ export function createLiveTextView(
         if (e.type === 'hr') {
           bpm = e.bpm;
           pushTimeSeries(trend.series, e.t, e.bpm);
+        } else if (e.type === 'quality') {
+          // A signal that starts good needs no line; any change after that gets one.
+          if (qualityReported || e.state !== 'good') out.write(`${live ? '\r\x1b[K' : ''}  [${clock(e.t)}] signal ${QUALITY_WORDS[e.state]}\n`);
+          quality = e.state;
+          qualityReported = true;
         } else {
           beats++;
           if (!live) out.write(`  beat ${String(beats).padStart(5)}  at ${clock(e.t)} (${e.t.toFixed(3)} s)\n`);
@@ -138,6 +149,7 @@ export function createLiveTextView(
         `  signal           ${summary.signalSeconds.toFixed(1)} s`,
         `  spikes in / out  ${summary.spikesIn} / ${summary.spikesOut}`,
         `  peak memory      ${summary.peakRssMb.toFixed(1)} MB`,
+        ...qualityLines(summary),
         ...extra.map((e) => `  ${e}`),
       ];
       out.write(lines.join('\n') + '\n');

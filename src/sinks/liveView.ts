@@ -127,6 +127,7 @@ export async function startLiveView(options: LiveViewOptions): Promise<LiveView>
   let latestT = 0;
   let lastStatus: string | undefined;
   let lastHr: string | undefined;
+  let lastQuality: string | undefined;
   // Session time of the current file's t = 0 (a folder of WAV files plays one after another).
   let offset = 0;
   let frameStart = 0;
@@ -160,10 +161,11 @@ export async function startLiveView(options: LiveViewOptions): Promise<LiveView>
     sent += Buffer.byteLength(line);
   };
 
-  const publish = (t: number, value: object | string, keep: 'history' | 'status' | 'hr' = 'history'): void => {
+  const publish = (t: number, value: object | string, keep: 'history' | 'status' | 'hr' | 'quality' = 'history'): void => {
     const line = typeof value === 'string' ? `data: ${value}\n\n` : message(value);
     if (keep === 'status') lastStatus = line;
     else if (keep === 'hr') lastHr = line;
+    else if (keep === 'quality') lastQuality = line;
     history.push({ t, line });
     if (t > latestT) latestT = t;
     const oldest = latestT - HISTORY_SECONDS;
@@ -186,6 +188,7 @@ export async function startLiveView(options: LiveViewOptions): Promise<LiveView>
       const first = history.find((e) => e.t >= oldest);
       if (lastStatus !== undefined && (first === undefined || !history.some((e) => e.line === lastStatus && e.t >= oldest))) write(res, lastStatus);
       if (lastHr !== undefined && (first === undefined || !history.some((e) => e.line === lastHr && e.t >= oldest))) write(res, lastHr);
+      if (lastQuality !== undefined && (first === undefined || !history.some((e) => e.line === lastQuality && e.t >= oldest))) write(res, lastQuality);
       for (const e of history) if (e.t >= oldest) write(res, e.line);
       clients.add(res);
       req.on('close', () => clients.delete(res));
@@ -258,7 +261,7 @@ export async function startLiveView(options: LiveViewOptions): Promise<LiveView>
       publish(cost.t1, { type: 'frame', t0: round6(cost.t0), t1: round6(cost.t1), spikesIn, neuronSpikes, counters: viewCounters(costs) });
       for (const event of frame.events) {
         const at = offset + event.t;
-        publish(at, outMessage(at, event), event.type === 'hr' ? 'hr' : 'history');
+        publish(at, outMessage(at, event), event.type === 'hr' || event.type === 'quality' ? event.type : 'history');
       }
     },
     event(event) {

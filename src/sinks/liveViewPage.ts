@@ -4,7 +4,8 @@
  * tunnel). uPlot draws streaming time series on a canvas and is ~50 kB; the page only feeds it
  * arrays and draws the beat and detection markers.
  *
- * Stable element ids for tests and scripts: #status (data-state), #hr (data-bpm), #detections,
+ * Stable element ids for tests and scripts: #status (data-state), #hr (data-bpm), #quality
+ * (data-state: good, noisy or flat, ECG only), #detections,
  * #counters, #gaps, #signal-chart (data-points: signal points drawn so far, data-draws: redraws),
  * #spikes-chart (audio: spike rates per frame), #raster-chart (ECG: the spike raster of UP, DOWN
  * and every neuron; data-points: raster cells received so far); `window.liveView` holds the same
@@ -36,6 +37,10 @@ h1 { font-size: 16px; margin: 0; font-weight: 600; }
 #status[data-state="leads-off"], #status[data-state="reconnecting"] { background: #ffe3a3; }
 #status[data-state="disconnected"], #status[data-state="view-lost"] { background: #f6b8b8; }
 #status[data-state="ended"] { background: #ccd; }
+#quality { padding: 2px 8px; border-radius: 4px; background: #ddd; }
+#quality[data-state="good"] { background: #c8efc8; }
+#quality[data-state="noisy"] { background: #ffe3a3; }
+#quality[data-state="flat"] { background: #f6b8b8; }
 #readout { display: flex; gap: 24px; align-items: center; margin: 8px 0; flex-wrap: wrap; }
 #hr-box { font-size: 18px; }
 #hr { font-size: 40px; font-variant-numeric: tabular-nums; }
@@ -55,7 +60,7 @@ h1 { font-size: 16px; margin: 0; font-weight: 600; }
   <span id="gaps" data-gaps="0" data-missing="0">no gaps</span>
 </header>
 <section id="readout">
-  <div id="hr-box">heart rate <b id="hr" data-bpm="">–</b> bpm</div>
+  <div id="hr-box">heart rate <b id="hr" data-bpm="">–</b> bpm <span id="quality" data-state="" title="signal quality: good; noisy (beats unreliable); flat (no signal)">signal –</span></div>
   <ol id="detections" aria-label="latest detections"></ol>
 </section>
 <div id="signal-chart" class="chart" data-points="0" data-draws="0"></div>
@@ -76,7 +81,7 @@ ${library}</script>
 "use strict";
 (function () {
   var WINDOW_S = 10;
-  var view = { points: 0, rasterPoints: 0, draws: 0, drawsPerSecond: 0, messages: 0, hr: null, ended: false, signal: null };
+  var view = { points: 0, rasterPoints: 0, draws: 0, drawsPerSecond: 0, messages: 0, hr: null, quality: null, ended: false, signal: null };
   window.liveView = view;
   var hello = null, latest = 0, dirty = false, pending = 0;
   // Playhead: the right edge of the charts. Data comes in bursts (a replay at 1x sends a chunk of
@@ -225,6 +230,9 @@ ${library}</script>
     var e = m.event;
     if (e.type === 'hr') {
       view.hr = e.bpm; hrEl.dataset.bpm = String(e.bpm); hrEl.textContent = String(e.bpm);
+    } else if (e.type === 'quality') {
+      var q = el('quality'); q.dataset.state = e.state; view.quality = e.state;
+      q.textContent = e.state === 'good' ? 'signal good' : e.state === 'noisy' ? 'signal noisy: beats unreliable' : 'signal flat: no ECG';
     } else if (e.type === 'beat') {
       beats.push(m.at); while (beats.length > 0 && beats[0] < latest - WINDOW_S - 2) beats.shift();
     } else if (e.type === 'detection') {

@@ -4,6 +4,7 @@
  * second and cut to the terminal's width, then a summary. Elsewhere: one line per beat, then
  * the summary.
  */
+import type { QualityState } from '../core/chunks.ts';
 import type { EcgFrame, SummaryEvent } from '../detect/events.ts';
 import {
   HEART_RATE_SPARK_MAX_WIDTH,
@@ -46,6 +47,18 @@ export interface TextView {
   finish(summary: SummaryEvent, interrupted: boolean): void;
 }
 
+/** How each quality state reads in a text view. */
+export const QUALITY_WORDS: Readonly<Record<QualityState, string>> = { good: 'good', noisy: 'noisy: beats unreliable', flat: 'flat: no signal' };
+/** ANSI colours of the quality states (noisy yellow, flat red). */
+export const QUALITY_SGR: Readonly<Record<QualityState, string>> = { good: '32', noisy: '33', flat: '31' };
+
+/** The summary's quality line, when the summary has one. */
+export function qualityLines(summary: SummaryEvent): string[] {
+  const q = summary.quality;
+  if (q === undefined) return [];
+  return [`  signal quality   ${q.goodSeconds.toFixed(0)} s good, ${q.noisySeconds.toFixed(0)} s noisy, ${q.flatSeconds.toFixed(0)} s flat`];
+}
+
 /** Format seconds as m:ss (or h:mm:ss). */
 export function clock(seconds: number): string {
   const s = Math.floor(seconds);
@@ -60,6 +73,8 @@ export function createTextView(out: NodeJS.WritableStream, options: TextViewOpti
   let beats = 0;
   let bpm: number | undefined;
   let seconds = 0;
+  let quality: QualityState = 'good';
+  let qualityReported = false;
   let lastDraw = -Infinity;
   const header = `edgespike replay ${options.record}` + (options.totalSeconds !== undefined ? ` (${clock(options.totalSeconds)})` : '');
   out.write(header + '\n');
@@ -97,6 +112,7 @@ export function createTextView(out: NodeJS.WritableStream, options: TextViewOpti
     }
     const segments: LineSegment[] = [{ text: head }];
     if (sparkWidth > 0) segments.push({ text: ' ' }, { text: heartRateSparkline(trend, seconds, sparkWidth), sgr: SPARK_SGR });
+    if (quality !== 'good') segments.push({ text: `   ${QUALITY_WORDS[quality]}`, sgr: QUALITY_SGR[quality] });
     let bar = '';
     if (barWidth > 0) {
       const filled = Math.round(fraction * barWidth);
@@ -115,6 +131,13 @@ export function createTextView(out: NodeJS.WritableStream, options: TextViewOpti
         if (event.type === 'hr') {
           bpm = event.bpm;
           pushTimeSeries(trend.series, event.t, event.bpm);
+          continue;
+        }
+        if (event.type === 'quality') {
+          // A signal that starts good needs no line; any change after that gets one.
+          if (!options.live && (qualityReported || event.state !== 'good')) out.write(`  signal ${QUALITY_WORDS[event.state]} from ${clock(event.t)} (${event.t.toFixed(3)} s)\n`);
+          quality = event.state;
+          qualityReported = true;
           continue;
         }
         beats++;
@@ -139,6 +162,7 @@ export function createTextView(out: NodeJS.WritableStream, options: TextViewOpti
         `  spikes in / out  ${summary.spikesIn} / ${summary.spikesOut}   (${(summary.spikesIn / Math.max(summary.signalSeconds, 1e-9)).toFixed(0)} input spikes/s)`,
         `  synaptic ops     ${summary.synapticOps}   neuron updates ${summary.neuronUpdates}`,
         `  peak memory      ${summary.peakRssMb.toFixed(1)} MB`,
+        ...qualityLines(summary),
       ];
       out.write(lines.join('\n') + '\n');
     },

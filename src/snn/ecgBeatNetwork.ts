@@ -2,16 +2,19 @@
  * The ECG beat network's design: a handful of interpretable parameters (in spike units,
  * ticks and shifts) turned into an `edgespike-network` file with its front end.
  *
- * Front end (per sample, 360 Hz): integer QRS band-pass, then a tracking delta modulator
- * whose UP and DOWN spikes are the network's two inputs. The delta threshold is
- * `deltaCountsPerSpike` input counts (5 µV each) times the band-pass gain L1 · L2, so the
- * spike count per QRS does not depend on the band-pass lengths.
+ * Front end (per sample, 360 Hz): integer QRS band-pass, then a level-adaptive delta
+ * modulator (encode/adaptiveDeltaModulator.ts) whose UP and DOWN spikes are the network's two
+ * inputs: its threshold is `admThresholdQ8`/256 of the band-passed signal's QRS level, so a QRS
+ * gives the same spikes at any gain. (A design without `admThresholdQ8` gets the older fixed
+ * threshold of `deltaCountsPerSpike` input counts times the band-pass gain L1 · L2.)
  *
- * Network (three LIF neurons, 24-bit states, as Loihi's 24-bit membrane):
+ * Network (three to four LIF neurons, 24-bit states, as Loihi's 24-bit membrane):
  *
  *   up, down ──(+W)──► size ──(-inhibition, delay d)──┐
  *   up, down ──(+W)──► qrs ◄──────────────────────────┘ ──(+1)──► beat (refractory R ticks)
- *                        ▲─────────(-T-wave guard)───────────────────┘ (optional)
+ *                        ▲─────────(-T-wave guard)───────────────────┤ (optional)
+ *   up, down ─(delay)─► inter ──(-noise level)──► qrs                │ (optional)
+ *                        ▲────────(−gate after each beat)─────────────┘
  *
  * - `qrs` is a leaky integrator of the spike rate (the slope energy of the band-passed ECG
  *   over about 2^qrsMemShift ticks); it fires when that energy beats its threshold plus the
@@ -27,6 +30,11 @@
  *   (no heart beats twice within it), so each QRS gives one beat spike.
  * - An optional `beat` → `qrs` inhibition (T-wave guard) raises the threshold just after a
  *   beat, where tall T waves sit.
+ * - The optional `inter` neuron relays the input spikes that arrive outside a gate after each
+ *   beat (the QRS's own spikes, delayed, fall inside it): the activity between QRS complexes —
+ *   T waves, muscle noise, motion — and each of its spikes inhibits `qrs`. Unlike `size`, whose
+ *   inhibition follows the size of the last beats (and so can hide a small premature beat after
+ *   a big one), `inter`'s follows the noise: the spiking form of Pan-Tompkins' noise peak level.
  */
 import { parseNetwork, type NetworkSpec } from './network.ts';
 
@@ -40,13 +48,35 @@ export interface EcgBeatDesign {
   /** Band-pass boxcar lengths L1, L2 (samples) and high-pass shift m (2^m-sample mean). */
   readonly smoothSamples: readonly [number, number];
   readonly highpassShift: number;
-  /** Input counts (5 µV) per delta-modulator spike, before the band-pass gain. */
+  /** Fixed encoder only: input counts (5 µV) per delta-modulator spike, before the band-pass gain. */
   readonly deltaCountsPerSpike: number;
+  /**
+   * Level-adaptive delta modulator ("adm", when `admThresholdQ8` is set): Δ = level ·
+   * admThresholdQ8 / 256, the level tracked per one-second block with shifts
+   * `admUpShift`/`admDownShift`, jumping after `admStepBlocks` blocks beyond `admStepRatioQ8`/256;
+   * blocks whose peak is under `admFloorInputCounts` input counts (times the band-pass gain) are
+   * flat. See encode/adaptiveDeltaModulator.ts.
+   */
+  readonly admThresholdQ8?: number;
+  readonly admUpShift?: number;
+  readonly admDownShift?: number;
+  readonly admStepBlocks?: number;
+  readonly admStepRatioQ8?: number;
+  readonly admFloorInputCounts?: number;
+  /** The smallest Δ, in input counts (5 µV) times the band-pass gain: the ADC's resolution. @default 0 (Δ ≥ 1) */
+  readonly admMinInputCounts?: number;
+  /** Δ during the first block, in 1/256 of the running peak. @default admThresholdQ8 */
+  readonly admWarmUpQ8?: number;
+  /** Signal quality (detect/signalQuality.ts): noisy above this occupancy (%), good again below the exit one. */
+  readonly noisyEnterPercent?: number;
+  readonly noisyExitPercent?: number;
   /** Most spikes per sample from the delta modulator. */
   readonly maxSpikesPerSample: number;
   /** `size` neuron: input spikes per output spike (in 1/16 spike units) and leak shift. */
   readonly sizeSpikes16: number;
   readonly sizeMemShift: number;
+  /** `size` refractory period, ticks (caps its spikes, hence the inhibition, per QRS). @default 0 */
+  readonly sizeRefractoryTicks?: number;
   /** `qrs` neuron: threshold (1/16 spike units), membrane leak shift, excitatory current shift. */
   readonly qrsThreshold16: number;
   readonly qrsMemShift: number;
@@ -83,6 +113,15 @@ export interface EcgBeatDesign {
   readonly guardExcShift?: number;
   readonly guardThreshold16?: number;
   readonly guardDelayTicks?: number;
+  /**
+   * Optional `inter` neuron: relays the input spikes (delayed by `interDelayTicks`) except in a
+   * gate after each beat (the beat's inhibition decaying over 2^interGateShift ticks), so it
+   * fires on the activity between QRS complexes; each of its spikes inhibits `qrs` by
+   * `interInhibition64`/64 of the spike weight (a Pan-Tompkins noise level). 0 disables it.
+   */
+  readonly interInhibition64?: number;
+  readonly interDelayTicks?: number;
+  readonly interGateShift?: number;
 }
 
 /** Split an effective weight into an int8 weight and a left shift (w << shift ≈ eff). */
@@ -100,6 +139,33 @@ export function toWeightAndShift(effective: number): { weight: number; shift: nu
 export function deltaThresholdCounts(design: EcgBeatDesign): number {
   const [l1, l2] = design.smoothSamples;
   return Math.max(1, Math.round(design.deltaCountsPerSpike * l1 * l2));
+}
+
+/** Defaults of the level-adaptive encoder's tracking (the design may override them). */
+export const DEFAULT_ADM_TRACKING = { admUpShift: 6, admDownShift: 7, admStepBlocks: 4, admStepRatioQ8: 768, admFloorInputCounts: 2 } as const;
+
+/** `meta.deltaModulator` for a design: level-adaptive when `admThresholdQ8` is set, else fixed. */
+function deltaModulatorMeta(design: EcgBeatDesign): Record<string, unknown> {
+  const [l1, l2] = design.smoothSamples;
+  if (design.admThresholdQ8 === undefined) {
+    return { thresholdCounts: deltaThresholdCounts(design), maxSpikesPerSample: design.maxSpikesPerSample, refractorySamples: 0 };
+  }
+  const d = DEFAULT_ADM_TRACKING;
+  return {
+    adaptive: {
+      blockSamples: Math.round(design.tickRateHz),
+      floorCounts: Math.max(1, Math.round((design.admFloorInputCounts ?? d.admFloorInputCounts) * l1 * l2)),
+      thresholdPerLevelQ8: Math.round(design.admThresholdQ8),
+      levelUpShift: design.admUpShift ?? d.admUpShift,
+      levelDownShift: design.admDownShift ?? d.admDownShift,
+      stepBlocks: design.admStepBlocks ?? d.admStepBlocks,
+      stepRatioQ8: design.admStepRatioQ8 ?? d.admStepRatioQ8,
+      ...(design.admWarmUpQ8 === undefined ? {} : { warmUpThresholdQ8: Math.round(design.admWarmUpQ8) }),
+      ...(design.admMinInputCounts === undefined ? {} : { minThresholdCounts: Math.max(1, Math.round(design.admMinInputCounts * l1 * l2)) }),
+    },
+    maxSpikesPerSample: design.maxSpikesPerSample,
+    refractorySamples: 0,
+  };
 }
 
 /** Build the network file (JSON value, ready to write) for a design. */
@@ -132,6 +198,17 @@ export function buildEcgBeatNetworkJson(design: EcgBeatDesign, description = '')
       { from: name, to: 'qrs', ...toWeightAndShift(-(inhibition * W) / 64), delayTicks: 1 },
     );
   }
+  if ((design.interInhibition64 ?? 0) > 0) {
+    // `inter` relays the input spikes that come outside a gate after each beat: the activity
+    // between QRS complexes (T waves, noise), which inhibits `qrs` (a noise-level threshold).
+    neurons.push({ name: 'inter', threshold: W, memShift: 0, inhShift: design.interGateShift ?? 4, membraneMin: 0 });
+    synapses.push(
+      { from: 'up', to: 'inter', ...toWeightAndShift(W), delayTicks: design.interDelayTicks ?? 36 },
+      { from: 'down', to: 'inter', ...toWeightAndShift(W), delayTicks: design.interDelayTicks ?? 36 },
+      { from: 'beat', to: 'inter', ...toWeightAndShift(-(2 ** 20)), delayTicks: 1 },
+      { from: 'inter', to: 'qrs', ...toWeightAndShift(-((design.interInhibition64 ?? 0) * W) / 64), delayTicks: 1 },
+    );
+  }
   if (design.tWaveGuard16 > 0) {
     synapses.push({
       from: 'beat',
@@ -148,7 +225,7 @@ export function buildEcgBeatNetworkJson(design: EcgBeatDesign, description = '')
     stateBits: 24,
     inputs: ['up', 'down'],
     neurons: [
-      { name: 'size', threshold: sizeThreshold, memShift: design.sizeMemShift },
+      { name: 'size', threshold: sizeThreshold, memShift: design.sizeMemShift, ...(design.sizeRefractoryTicks === undefined ? {} : { refractoryTicks: design.sizeRefractoryTicks }) },
       {
         name: 'qrs',
         threshold: qrsThreshold,
@@ -167,11 +244,10 @@ export function buildEcgBeatNetworkJson(design: EcgBeatDesign, description = '')
       tickRateHz: design.tickRateHz,
       inputUnits: 'counts of 5 µV (200 per mV), baseline removed',
       bandpass: { smoothSamples: design.smoothSamples, highpassShift: design.highpassShift },
-      deltaModulator: {
-        thresholdCounts: deltaThresholdCounts(design),
-        maxSpikesPerSample: design.maxSpikesPerSample,
-        refractorySamples: 0,
-      },
+      deltaModulator: deltaModulatorMeta(design),
+      ...(design.noisyEnterPercent === undefined
+        ? {}
+        : { quality: { noisyEnterPercent: design.noisyEnterPercent, noisyExitPercent: design.noisyExitPercent ?? design.noisyEnterPercent } }),
       beat: { output: 'beat', lookBackTicks: design.lookBackTicks, lookAheadTicks: design.lookAheadTicks },
       design,
     },

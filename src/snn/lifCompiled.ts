@@ -48,15 +48,27 @@ export function compileLifChunkFunction(spec: NetworkSpec): LifChunkFunction {
   const lines: string[] = [];
   const emit = (s: string): void => void lines.push(s);
 
-  const deliver = (s: number, countExpr: string | undefined): void => {
-    const w = net.synWeight[s] as number;
-    const delay = net.synDelay[s] as number;
-    const offset = (w >= 0 ? 0 : N) + (net.synTarget[s] as number);
-    emit(`{ let due = slot + ${int(delay)}; if (due >= ${int(R)}) due -= ${int(R)};`);
-    emit(`  const at = due * ${int(stride)} + ${int(offset)};`);
-    emit(`  const sum = pending[at] + ${countExpr === undefined ? int(w) : `${int(w)} * ${countExpr}`};`);
-    emit('  pending[at] = sum > 2147483647 ? 2147483647 : sum < -2147483648 ? -2147483648 : sum;');
-    emit('  slotActive[due] = 1; }');
+  // Deliver to synapses [start, end) of one source: those with the same delay share one ring slot
+  // (its index computed once, its active flag set once); each target's sum saturates as in lif.ts.
+  const deliver = (start: number, end: number, countExpr: string | undefined): void => {
+    const byDelay = new Map<number, number[]>();
+    for (let s = start; s < end; s++) {
+      const delay = net.synDelay[s] as number;
+      const list = byDelay.get(delay) ?? [];
+      list.push(s);
+      byDelay.set(delay, list);
+    }
+    for (const [delay, list] of byDelay) {
+      emit(`{ let due = slot + ${int(delay)}; if (due >= ${int(R)}) due -= ${int(R)};`);
+      emit(`  const b = due * ${int(stride)};`);
+      for (const s of list) {
+        const w = net.synWeight[s] as number;
+        const offset = (w >= 0 ? 0 : N) + (net.synTarget[s] as number);
+        emit(`  { const sum = pending[b + ${int(offset)}] + ${countExpr === undefined ? int(w) : `${int(w)} * ${countExpr}`};`);
+        emit(`    pending[b + ${int(offset)}] = sum > 2147483647 ? 2147483647 : sum < -2147483648 ? -2147483648 : sum; }`);
+      }
+      emit('  slotActive[due] = 1; }');
+    }
   };
 
   emit('"use strict";');
@@ -73,22 +85,38 @@ export function compileLifChunkFunction(spec: NetworkSpec): LifChunkFunction {
     const end = net.inputStart[i + 1] as number;
     if (end === start) continue;
     emit(`  { const c = input[inBase + ${i}]; if (c !== 0) {`);
-    for (let s = start; s < end; s++) deliver(s, 'c');
+    deliver(start, end, 'c');
     emit(`    synOps += c * ${int(end - start)}; } }`);
   }
   emit(`  const base = slot * ${int(stride)};`);
   emit('  const active = slotActive[slot] === 1; slotActive[slot] = 0;');
+  // Which neurons ever receive excitation or inhibition: the other current stays 0 (its pending
+  // slots are never written), so its update is left out. The state starts at 0 and only these
+  // updates could change it, so the results are the same bit for bit.
+  const hasExc = new Uint8Array(N);
+  const hasInh = new Uint8Array(N);
+  for (let s = 0; s < net.synTarget.length; s++) {
+    if ((net.synWeight[s] as number) >= 0) hasExc[net.synTarget[s] as number] = 1;
+    else hasInh[net.synTarget[s] as number] = 1;
+  }
   for (let n = 0; n < N; n++) {
     const excShift = net.excShift[n] as number;
     const inhShift = net.inhShift[n] as number;
     const memShift = net.memShift[n] as number;
-    emit(excShift === 0 ? `  e${n} = 0;` : `  e${n} -= e${n} >> ${excShift};`);
-    emit(inhShift === 0 ? `  h${n} = 0;` : `  h${n} -= h${n} >> ${inhShift};`);
-    emit(`  if (active) { e${n} += pending[base + ${n}]; h${n} += pending[base + ${N + n}]; pending[base + ${n}] = 0; pending[base + ${N + n}] = 0;`);
-    emit(`    if (e${n} > ${int(MAX)}) e${n} = ${int(MAX)}; if (h${n} < ${int(net.stateMin)}) h${n} = ${int(net.stateMin)}; }`);
-    emit(`  if (r${n} > 0) { r${n}--; v${n} = 0; } else {`);
+    if (hasExc[n] === 1) emit(excShift === 0 ? `  e${n} = 0;` : `  e${n} -= e${n} >> ${excShift};`);
+    if (hasInh[n] === 1) emit(inhShift === 0 ? `  h${n} = 0;` : `  h${n} -= h${n} >> ${inhShift};`);
+    if (hasExc[n] === 1 || hasInh[n] === 1) {
+      emit('  if (active) {');
+      if (hasExc[n] === 1) emit(`    e${n} += pending[base + ${n}]; pending[base + ${n}] = 0; if (e${n} > ${int(MAX)}) e${n} = ${int(MAX)};`);
+      if (hasInh[n] === 1) emit(`    h${n} += pending[base + ${N + n}]; pending[base + ${N + n}] = 0; if (h${n} < ${int(net.stateMin)}) h${n} = ${int(net.stateMin)};`);
+      emit('  }');
+    }
+    const refractory = (net.refractoryTicks[n] as number) > 0;
+    emit(refractory ? `  if (r${n} > 0) { r${n}--; v${n} = 0; } else {` : '  {');
     const bias = net.bias[n] as number;
-    emit(`    v${n} = v${n} - (v${n} >> ${memShift}) + e${n} + h${n}${bias !== 0 ? ` + ${int(bias)}` : ''};`);
+    // memShift 0 keeps nothing of the last tick: v − (v >> 0) = 0.
+    const kept = memShift === 0 ? '' : `v${n} - (v${n} >> ${memShift}) + `;
+    emit(`    v${n} = ${kept}e${n} + h${n}${bias !== 0 ? ` + ${int(bias)}` : ''};`);
     emit(`    if (v${n} > ${int(MAX)}) v${n} = ${int(MAX)}; else if (v${n} < ${int(net.membraneMin[n] as number)}) v${n} = ${int(net.membraneMin[n] as number)};`);
     const theta = net.threshold[n] as number;
     if (theta === Infinity) {
@@ -103,7 +131,7 @@ export function compileLifChunkFunction(spec: NetworkSpec): LifChunkFunction {
     if (out >= 0) emit(`      events.tick[written] = tick; events.output[written] = ${out}; written++;`);
     const start = net.neuronStart[n] as number;
     const end = net.neuronStart[n + 1] as number;
-    for (let s = start; s < end; s++) deliver(s, undefined);
+    deliver(start, end, undefined);
     if (end > start) emit(`      synOps += ${int(end - start)};`);
     emit('    }');
     emit('  }');

@@ -48,6 +48,51 @@ describe('eval on the synthetic fixture', () => {
   });
 });
 
+describe('eval --gain and --noise', () => {
+  interface Condition {
+    readonly label: string;
+    readonly gain: number;
+    readonly noise: string | null;
+    readonly snrDb: number | null;
+    readonly gross: Score & { readonly referenceBeats: number };
+  }
+
+  it('--gain 0.1,10 --json: one condition per gain, every beat of the fixture found at both', async () => {
+    const result = await runCli(['eval', FIXTURE, '--gain', '0.1,10', '--json'], { timeoutMs: 60_000 });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as EvalReport & { conditions: Condition[] };
+    expect(report.conditions.map((c) => [c.label, c.gain, c.noise])).toEqual([
+      ['gain 0.1', 0.1, null],
+      ['gain 10', 10, null],
+    ]);
+    for (const c of report.conditions) expect(c.gross).toMatchObject({ referenceBeats: 370, tp: 370, fp: 0, fn: 0 });
+    // The top-level records and gross are the first condition's.
+    expect(report.gross).toEqual(report.conditions[0]?.gross);
+  });
+
+  it('prints one gross row per condition', async () => {
+    const result = await runCli(['eval', FIXTURE, '--gain', '0.5,2']);
+    expect(result.code).toBe(0);
+    const lines = linesOf(result.stdout);
+    expect(lines[0]).toMatch(/^condition +beats +TP +FP +FN +Se% +\+P% +F1% +HR MAE$/);
+    expect(lines[1]).toMatch(/^gain 0\.5 +370 +370 +0 +0 +100\.00 +100\.00 +100\.00 +\d+\.\d\d$/);
+    expect(lines[2]).toMatch(/^gain 2 +370 +370 +0 +0 +100\.00 +100\.00 +100\.00 +\d+\.\d\d$/);
+  });
+
+  it('bad condition flags are one line each', async () => {
+    const noDir = await runCli(['eval', FIXTURE, '--noise', 'bw,ma']);
+    expect(noDir.code).toBe(1);
+    expect(noDir.stderr.trim()).toMatch(/^edgespike: --noise bw: no WFDB record .*bw\.hea; give --noise-dir DIR/);
+    for (const args of [['--snr', '6'], ['--gain', '0'], ['--gain', 'x'], ['--noise-dir', '/tmp']]) {
+      const r = await runCli(['eval', FIXTURE, ...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(hasStackTrace(r.stderr)).toBe(false);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+});
+
 const haveMitdb = haveDataset(
   'eval on MIT-BIH (CLI)',
   MITDB_RECORDS.flatMap((r) => [`mitdb/${r}.hea`, `mitdb/${r}.dat`, `mitdb/${r}.atr`]),

@@ -1,8 +1,8 @@
 /** Hand-made ECG frames and a summary for the text views' tests. */
-import type { BeatEvent, EcgFrame, HrEvent, SummaryEvent } from '../../src/detect/events.ts';
+import type { BeatEvent, EcgFrame, EcgFrameEvent, HrEvent, SummaryEvent } from '../../src/detect/events.ts';
 
 /** A chunk ending at `endS` at 100 Hz. */
-export function ecgFrame(endS: number, events: readonly (BeatEvent | HrEvent)[]): EcgFrame {
+export function ecgFrame(endS: number, events: readonly EcgFrameEvent[]): EcgFrame {
   return { endSample: Math.round(endS * 100), sampleRateHz: 100, events, inputSpikes: 0, neuronSpikes: 0, outputSpikes: 0, synapticOps: 0, neuronUpdates: 0 };
 }
 

@@ -6,12 +6,12 @@ import { loadEcgModel } from '../../src/pipeline/ecgModel.ts';
 import { ecgPipeline } from '../../src/pipeline/ecgPipeline.ts';
 import { openWfdbRecord } from '../../src/sources/wfdbRecord.ts';
 import { recordSource } from '../../src/sources/recordSource.ts';
-import type { BeatEvent, HrEvent } from '../../src/detect/events.ts';
+import type { EcgFrameEvent, HrEvent } from '../../src/detect/events.ts';
 import { FIXTURE_RECORD, readRecord } from '../helpers/fixture.ts';
 
 const model = loadEcgModel();
 
-async function pipelineEvents(chunkSamples: number): Promise<(BeatEvent | HrEvent)[]> {
+async function pipelineEvents(chunkSamples: number): Promise<EcgFrameEvent[]> {
   const record = await openWfdbRecord(FIXTURE_RECORD, { chunkSamples });
   const frames = await lastValueFrom(recordSource(record).pipe(ecgPipeline(model, 360), toArray()));
   return frames.flatMap((f) => f.events);
@@ -68,7 +68,7 @@ describe('ECG pipeline on the bundled synthetic fixture', () => {
         let frameIn = 0;
         let frameNeurons = 0;
         const cells = f.raster?.cells ?? [];
-        if (f.inputSpikes > 0) expect(f.raster?.rows).toEqual(['up', 'down', 'size', 'qrs', 'beat']);
+        if (f.inputSpikes > 0) expect(f.raster?.rows).toEqual(['up', 'down', 'size', 'qrs', 'beat', 'inter']);
         for (let k = 0; k < cells.length; k += 3) {
           const [bin, row, count] = cells.slice(k, k + 3) as [number, number, number];
           expect(count).toBeGreaterThan(0);

@@ -59,7 +59,7 @@ describe('live view server', () => {
     const page = await fetchText(view.url);
     expect(page.status).toBe(200);
     expect(page.type).toMatch(/^text\/html/);
-    for (const id of ['status', 'hr', 'detections', 'counters', 'signal-chart', 'spikes-chart', 'raster-chart', 'gaps']) expect(page.body).toContain(`id="${id}"`);
+    for (const id of ['status', 'hr', 'quality', 'detections', 'counters', 'signal-chart', 'spikes-chart', 'raster-chart', 'gaps']) expect(page.body).toContain(`id="${id}"`);
     expect(page.body).toContain('uPlot');
     expect(page.body).not.toMatch(/<script[^>]+src=/); // nothing fetched from elsewhere
     expect((await fetchText(`${view.url}nothing`)).status).toBe(404);
@@ -98,20 +98,22 @@ describe('live view server', () => {
     expect(b.messages.at(-1)).toEqual({ type: 'end' });
   });
 
-  it('gives a new viewer the last seconds of history, the latest status and heart rate at once', async () => {
+  it('gives a new viewer the last seconds of history, the latest status, heart rate and signal quality at once', async () => {
     view = await startLiveView({ signal: 'ecg', title: 'late', port: 0 });
     view.event({ type: 'status', t: 0, state: 'connected' });
     for (let s = 0; s < 30; s++) {
       view.samples(chunk(s));
-      view.frame({ ...frame((s + 1) * 360, 60 + s), events: s === 5 ? [{ type: 'hr', t: 6, bpm: 65 }] : [] });
+      const events: EcgFrame['events'] = s === 5 ? [{ type: 'hr', t: 6, bpm: 65 }] : s === 1 ? [{ type: 'quality', t: 2, state: 'noisy' }] : [];
+      view.frame({ ...frame((s + 1) * 360, 60 + s), events });
     }
     const late = await connect(view.url);
     await late.waitFor((m) => m.type === 'frame' && m.t1 === 30);
     expect(late.messages[0]?.type).toBe('hello');
-    // The status (t = 0) and the heart rate (t = 6) are older than the history, and come anyway.
+    // The status (t = 0), the heart rate (t = 6) and the quality (t = 2) are older than the history, and come anyway.
     expect(late.messages.filter((m) => m.type === 'out').map((m) => m.event)).toEqual([
       { type: 'status', t: 0, state: 'connected' },
       { type: 'hr', t: 6, bpm: 65 },
+      { type: 'quality', t: 2, state: 'noisy' },
     ]);
     const frames = late.messages.filter((m) => m.type === 'frame');
     expect(frames.length).toBeGreaterThanOrEqual(HISTORY_SECONDS);
@@ -139,15 +141,15 @@ describe('live view server', () => {
     await viewer.waitFor((m) => m.type === 'frame' && m.t1 === Math.round((last.endSample / 360) * 1e6) / 1e6);
     const rasters = viewer.messages.filter((m) => m.type === 'raster') as unknown as { t0: number; dt: number; rows: string[]; c: number[] }[];
     expect(rasters.length).toBeGreaterThan(100);
-    expect(rasters[0]?.rows).toEqual(['up', 'down', 'size', 'qrs', 'beat']);
+    expect(rasters[0]?.rows).toEqual(['up', 'down', 'size', 'qrs', 'beat', 'inter']);
     expect(rasters[0]?.dt).toBeCloseTo(4 / 360, 6);
-    const byRow = [0, 0, 0, 0, 0];
+    const byRow = [0, 0, 0, 0, 0, 0];
     for (const m of rasters) for (let k = 0; k + 2 < m.c.length; k += 3) byRow[m.c[k + 1] as number] = (byRow[m.c[k + 1] as number] ?? 0) + (m.c[k + 2] as number);
-    const [up = 0, down = 0, size = 0, qrs = 0, beat = 0] = byRow;
+    const [up = 0, down = 0, size = 0, qrs = 0, beat = 0, inter = 0] = byRow;
     expect(up).toBeGreaterThan(0);
     expect(down).toBeGreaterThan(0);
     expect(up + down).toBe(summary.spikesIn);
-    expect(size + qrs + beat).toBe(summary.neuronSpikes);
+    expect(size + qrs + beat + inter).toBe(summary.neuronSpikes);
     expect(beat).toBe(summary.spikesOut);
     expect(summary.spikesIn).toBeGreaterThan(0);
     viewer.close();

@@ -40,6 +40,35 @@ describe('createTextView', () => {
     );
   });
 
+  it('not on a terminal: a line when the signal turns noisy or flat and when it is good again (none for a good start), and the summary says how long each lasted', () => {
+    const out = new FakeTerminal(false, undefined);
+    const view = createTextView(out, { record: 'r', totalSeconds: 60, live: false });
+    view.frame(ecgFrame(2, [{ type: 'quality', t: 2, state: 'good' }]));
+    view.frame(ecgFrame(9, [{ type: 'quality', t: 9, state: 'noisy' }]));
+    view.frame(ecgFrame(14, [{ type: 'quality', t: 14, state: 'flat' }]));
+    view.frame(ecgFrame(20, [{ type: 'quality', t: 20, state: 'good' }]));
+    view.finish({ ...summary, quality: { goodSeconds: 17, noisySeconds: 5, flatSeconds: 6 } }, false);
+    const lines = out.text.split('\n');
+    expect(lines.slice(1, 4)).toEqual([
+      '  signal noisy: beats unreliable from 0:09 (9.000 s)',
+      '  signal flat: no signal from 0:14 (14.000 s)',
+      '  signal good from 0:20 (20.000 s)',
+    ]);
+    expect(lines).toContain('  signal quality   17 s good, 5 s noisy, 6 s flat');
+  });
+
+  it('on a terminal: the live line says when the signal is noisy, and stops saying it when it is good again', () => {
+    const out = new FakeTerminal(true, 120);
+    const clock = fakeClock();
+    const view = createTextView(out, { record: 'r', totalSeconds: 60, live: true, nowMs: clock.now, color: false });
+    view.frame(ecgFrame(3, [...beatAt(2.5, 60), { type: 'quality', t: 3, state: 'noisy' }]));
+    clock.ms += 200;
+    view.frame(ecgFrame(4, [{ type: 'quality', t: 4, state: 'good' }]));
+    const shown = screens(out.text);
+    expect(shown[1]).toContain('noisy: beats unreliable');
+    expect(shown[2]).not.toContain('noisy');
+  });
+
   it('on an 80-column terminal: heart rate, a sparkline of the last minute, beats, position and bar on one line', () => {
     const out = new FakeTerminal(true, 80);
     const clock = fakeClock();

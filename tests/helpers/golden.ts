@@ -1,0 +1,58 @@
+/**
+ * The golden, bit-exact output of the bundled ECG model on the bundled fixture: the encoder's
+ * UP/DOWN spikes (as recorded and at a tenth of the gain, rounded as a sensor would deliver it)
+ * and every neuron's membrane at every tick, as SHA-256 digests, with the spike counts and the
+ * beat-neuron spike ticks. Computed here; written to tests/golden/ only by
+ * `npx tsx scripts/update-golden.ts` (when the model is deliberately changed), and compared by
+ * tests/snn/ecgBeatGolden.test.ts.
+ */
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
+import { stressRecording } from '../../src/condition/noiseStress.ts';
+import type { EcgModel } from '../../src/pipeline/ecgModel.ts';
+import { encodeEcg } from '../../src/pipeline/ecgKernels.ts';
+import { createLifNetwork, createSpikeEvents, processLifChunk } from '../../src/snn/lif.ts';
+import { PROJECT_ROOT } from './datasets.ts';
+
+export const GOLDEN_PATH = resolve(PROJECT_ROOT, 'tests', 'golden', 'ecg-beat-fixture.json');
+
+export interface Golden {
+  network: string;
+  ticks: number;
+  /** SHA-256 of the encoder's UP/DOWN counts (2 bytes a tick) and their total, as recorded. */
+  inputSpikesSha256: string;
+  inputSpikes: number;
+  /** The same at gain 0.1 (the fixture scaled, rounded to whole counts). */
+  inputSpikesSha256Gain01: string;
+  inputSpikesGain01: number;
+  membraneSha256: string;
+  spikeCount: number[];
+  synapticOps: number;
+  beatSpikeTicks: number[];
+}
+
+type Engine = typeof processLifChunk;
+
+/** The golden record of `model` on `samples` (the fixture), with the given engine. */
+export function goldenOf(model: EcgModel, samples: Int32Array, engine: Engine = processLifChunk): Golden {
+  const encoded = encodeEcg(model, samples);
+  const quiet = encodeEcg(model, stressRecording(samples, { sampleRateHz: model.tickRateHz, gain: 0.1 }));
+  const net = createLifNetwork(model.network);
+  const ticks = samples.length;
+  const events = createSpikeEvents(ticks);
+  const trace = new Int32Array(ticks * net.neuronCount);
+  const n = engine(net, encoded.spikes, ticks, events, { membrane: trace });
+  const sha = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+  return {
+    network: model.network.name,
+    ticks,
+    inputSpikesSha256: sha(encoded.spikes),
+    inputSpikes: encoded.spikeCount,
+    inputSpikesSha256Gain01: sha(quiet.spikes),
+    inputSpikesGain01: quiet.spikeCount,
+    membraneSha256: sha(new Uint8Array(trace.buffer)),
+    spikeCount: Array.from(net.spikeCount),
+    synapticOps: net.synapticOps,
+    beatSpikeTicks: Array.from(events.tick.subarray(0, n)),
+  };
+}
