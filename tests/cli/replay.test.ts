@@ -47,16 +47,19 @@ beforeAll(async () => {
 });
 
 describe('replay --speed max --format jsonl', () => {
-  it('exits 0 and prints only JSON lines of beat, hr and summary, the summary last', () => {
+  it('exits 0 and prints only JSON lines of beat, hr, quality and summary, the summary last', () => {
     expect(wfdb.stderr).toBe('');
     expect(wfdb.code).toBe(0);
-    for (const event of events) expect(['beat', 'hr', 'summary']).toContain(event.type);
+    for (const event of events) expect(['beat', 'hr', 'quality', 'summary']).toContain(event.type);
+    // The clean synthetic ECG is good from the first decision (after two one-second blocks) to the end.
+    expect(events.filter((e) => e.type === 'quality')).toEqual([{ type: 'quality', t: 2, state: 'good' }]);
     expect(events.filter((e) => e.type === 'summary')).toHaveLength(1);
     const summary = events.at(-1) as SummaryEvent;
     expect(summary.type).toBe('summary');
     expect(summary.record).toBe('ecgsyn_360hz');
     expect(summary.beats).toBe(beatsOf(events).length);
     expect(summary.signalSeconds).toBe(DURATION_SECONDS);
+    expect(summary.quality).toEqual({ goodSeconds: DURATION_SECONDS - 2, noisySeconds: 0, flatSeconds: 0 });
   });
 
   it('finds every true beat and no false one (one-to-one within ±150 ms)', () => {
