@@ -27,6 +27,9 @@ replay --task digits), with t in seconds since the stream started, plus live eve
   {"type":"status","t":..,"state":"connected"|"disconnected"|"reconnecting"|"leads-off"|"leads-on"}
   {"type":"gap","t":..,"missing":N}      samples that never arrived (filled in to keep time)
   {"type":"dropped","t":..,"bytes":N}    bytes thrown away because the pipeline fell behind
+  {"type":"quality","t":..,"state":"good"|"noisy"|"flat"}   ECG signal quality, on changes
+    (noisy: beats unreliable; flat: no usable signal, e.g. a loose or saturated lead)
+Beats come at any gain of the sensor: the encoder follows the signal's own level.
 An unplugged device is waited for (retries with backoff up to 2 s) and picked up again.
 Runs until Ctrl-C or SIGTERM, then prints the summary and exits 0.
 
