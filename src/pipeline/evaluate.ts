@@ -4,7 +4,7 @@
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { lastValueFrom, tap } from 'rxjs';
+import { identity, lastValueFrom, tap } from 'rxjs';
 import { nstNoiseAmplitude, nstNoiseGain, nstSignalAmplitude } from '../condition/noiseStress.ts';
 import { countsPerUnit } from '../core/sampleScale.ts';
 import { InputNotFoundError, ValidationError } from '../core/errors.ts';
@@ -91,7 +91,7 @@ export async function evaluateRecord(model: EcgModel, path: string, options: Eva
   const total = info.samplesPerSignal ?? 0;
   await lastValueFrom(
     recordSource(record).pipe(
-      stress === undefined ? tap() : stressSignal(stress),
+      stress === undefined ? identity : stressSignal(stress),
       ecgPipeline(model, info.sampleRateHz),
       tap((frame) => {
         addFrame(totals, frame);
