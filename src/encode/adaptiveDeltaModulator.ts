@@ -124,7 +124,7 @@ export function createAdaptiveDeltaModulator(options: AdaptiveDeltaModulatorOpti
   requireIntOption('levelDownShift', options.levelDownShift, 0, 16);
   requireIntOption('stepBlocks', options.stepBlocks, 1, 16);
   requireIntOption('stepRatioQ8', options.stepRatioQ8, 257, 65535);
-  if (options.warmUpThresholdQ8 !== undefined) requireIntOption('warmUpThresholdQ8', options.warmUpThresholdQ8, 0, 65535);
+  if (options.warmUpThresholdQ8 !== undefined) requireIntOption('warmUpThresholdQ8', options.warmUpThresholdQ8, 1, 65535);
   if (options.minThresholdCounts !== undefined) requireIntOption('minThresholdCounts', options.minThresholdCounts, 1, 2 ** 30);
   const modulator = createDeltaModulator({
     thresholdCounts: adaptiveThresholdCounts(0, options.floorCounts, options.thresholdPerLevelQ8, options.minThresholdCounts ?? 1),
@@ -253,15 +253,8 @@ export function processAdaptiveDeltaModulator(
       const x = samples[i] as number;
       const ax = x < 0 ? -x : x;
       if (ax > adm.blockPeak) adm.blockPeak = ax;
-      if (warmUpThresholdQ8 === 0) {
-        // Silent warm-up: the reference follows the signal, nothing is emitted.
-        dm.reference = x;
-        out[2 * i] = 0;
-        out[2 * i + 1] = 0;
-      } else {
-        dm.thresholdCounts = adaptiveThresholdCounts(adm.blockPeak, floorCounts, warmUpThresholdQ8, minThresholdCounts);
-        spikes += processDeltaModulator(dm, samples.subarray(i, i + 1), 1, out.subarray(2 * i));
-      }
+      dm.thresholdCounts = adaptiveThresholdCounts(adm.blockPeak, floorCounts, warmUpThresholdQ8, minThresholdCounts);
+      spikes += processDeltaModulator(dm, samples.subarray(i, i + 1), 1, out.subarray(2 * i));
       i++;
       if (++adm.blockFill === blockSamples) endBlock(adm);
       continue;

@@ -70,7 +70,7 @@ function toEncoder(dm: Record<string, unknown>, tickRateHz: number): DeltaEncode
     levelDownShift: int(a, 'levelDownShift', path, 0, 16),
     stepBlocks: int(a, 'stepBlocks', path, 1, 16),
     stepRatioQ8: int(a, 'stepRatioQ8', path, 257, 65535),
-    ...(a.warmUpThresholdQ8 === undefined ? {} : { warmUpThresholdQ8: int(a, 'warmUpThresholdQ8', path, 0, 65535) }),
+    ...(a.warmUpThresholdQ8 === undefined ? {} : { warmUpThresholdQ8: int(a, 'warmUpThresholdQ8', path, 1, 65535) }),
     ...(a.minThresholdCounts === undefined ? {} : { minThresholdCounts: int(a, 'minThresholdCounts', path, 1, 2 ** 30) }),
     maxSpikesPerSample,
     refractorySamples,
