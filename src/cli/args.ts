@@ -7,10 +7,38 @@ import { UsageError } from '../core/errors.ts';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
-/** Parse `argv` for `command`; unknown flags and missing values become UsageErrors. */
-export function parseCommandArgs<O extends OptionSpec>(command: string, argv: readonly string[], options: O) {
+/**
+ * `--name -6` → `--name=-6` for the options in `names` (values in dB, where negative numbers
+ * are ordinary), which node:util would otherwise take for a flag and reject as ambiguous.
+ * @example joinNegativeValues(['--gain-db', '-6,-12', 'a.wav'], ['gain-db']) → ['--gain-db=-6,-12', 'a.wav']
+ */
+function joinNegativeValues(argv: readonly string[], names: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const next = argv[i + 1];
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    if (arg.startsWith('--') && names.includes(arg.slice(2)) && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
+/**
+ * Parse `argv` for `command`; unknown flags and missing values become UsageErrors.
+ * @param negativeValues string options whose value may be a negative number given after a
+ *   space (`--gain-db -6`); for the others node:util's "ambiguous" error stands, with its fix
+ */
+export function parseCommandArgs<O extends OptionSpec>(command: string, argv: readonly string[], options: O, negativeValues: readonly string[] = []) {
   try {
-    return parseArgs({ args: [...argv], options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    return parseArgs({ args: joinNegativeValues(argv, negativeValues), options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
   } catch (error) {
     // Some node:util messages span lines (e.g. "argument is ambiguous"): the CLI prints one.
     const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '').replace(/\s*\n\s*/g, ' ');

@@ -4,7 +4,7 @@
  * ends or Ctrl-C / SIGTERM, then the summary with the network's cost.
  */
 import type { Observable } from 'rxjs';
-import type { OutputEvent } from '../detect/events.ts';
+import type { AudioStreamCondition, OutputEvent } from '../detect/events.ts';
 import type { AudioModel } from '../pipeline/audioModel.ts';
 import { addAudioFrame, audioSummaryEvent, createAudioTotals, startAudioStream } from '../pipeline/audioSummary.ts';
 import type { DeviceItemizer } from '../pipeline/deviceItems.ts';
@@ -33,6 +33,8 @@ export interface AudioOutputOptions {
   readonly files?: () => { readonly replayed: number; readonly errors: number };
   /** The live view (--view), fed the same frames and events as the output. */
   readonly view?: LiveView | undefined;
+  /** The gain and noise the audio was replayed under (read at the end, for the summary). */
+  readonly condition?: () => AudioStreamCondition | undefined;
 }
 
 export async function writeAudioOutput(stream: Observable<AudioOutputItem>, options: AudioOutputOptions): Promise<void> {
@@ -69,6 +71,7 @@ export async function writeAudioOutput(stream: Observable<AudioOutputItem>, opti
     processingSeconds: (performance.now() - started) / 1000,
     device,
     files: options.files?.(),
+    condition: options.condition?.(),
   });
   if (view === undefined) {
     writeJsonLines(out, [summary satisfies OutputEvent]);

@@ -5,22 +5,25 @@
  */
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { catchError, concat, concatMap, defer, EMPTY, from, map, of, type Observable } from 'rxjs';
+import { catchError, concat, concatMap, defer, EMPTY, from, identity, map, of, type Observable, type OperatorFunction } from 'rxjs';
+import type { SampleChunk } from '../core/chunks.ts';
 import { EdgespikeError, ValidationError } from '../core/errors.ts';
-import type { AudioFrame } from '../detect/events.ts';
+import type { AudioFrame, AudioStreamCondition } from '../detect/events.ts';
 import { audioPipeline } from '../pipeline/audioPipeline.ts';
 import { loadAudioModel, type AudioModel } from '../pipeline/audioModel.ts';
 import type { DeviceItem, DeviceItemizer } from '../pipeline/deviceItems.ts';
 import { liveAudio, type LiveAudioOutput } from '../pipeline/liveAudio.ts';
 import { isRecording, openRecording, recordingItems } from '../pipeline/recordingItems.ts';
+import { conditionLabel, streamConditioning, type StreamCondition } from '../pipeline/audioStress.ts';
 import { profileChannel } from '../sources/deviceProfile.ts';
 import { openRecord } from '../sources/openRecord.ts';
-import { recordSource } from '../sources/recordSource.ts';
+import { recordSource, type ChunkReader } from '../sources/recordSource.ts';
 import { listWavFiles } from '../sources/wavFile.ts';
 import { clock } from '../sinks/textView.ts';
 import { writeAudioOutput, type AudioOutputItem } from './audioOutput.ts';
 import { viewSamples } from '../sinks/liveView.ts';
 import { openView, viewDeviceSamples, withView, type ViewChoice } from './viewOption.ts';
+import { streamConditionFor, type AudioConditionChoice } from './audioConditionFlags.ts';
 
 /** What replay and run have decided from the command line for an audio task. */
 export interface AudioTaskOptions {
@@ -47,7 +50,34 @@ export type ReplayAudioOptions = AudioTaskOptions & {
   readonly channel: number | string | undefined;
   readonly chunkSamples: number | undefined;
   readonly rateHz: number | undefined;
+  /** --gain-db, --noise, --snr, --seed (one value each); undefined: the audio as recorded. */
+  readonly condition?: AudioConditionChoice | undefined;
 };
+
+/** The condition of a stream, for the summary (`noiseOffset` only when it is one stream). */
+function summaryCondition(c: StreamCondition, noiseOffset: number | undefined): AudioStreamCondition {
+  if (c.noise === undefined) return { gainDb: c.gainDb };
+  return { gainDb: c.gainDb, snrDb: c.noise.snrDb, noise: c.noise.clip.name, seed: c.noise.seed, ...(noiseOffset === undefined ? {} : { noiseOffset }) };
+}
+
+/** `; gain -6 dB, white_noise at 10 dB SNR` for a header, or nothing. */
+function headerCondition(c: StreamCondition | undefined): string {
+  return c === undefined ? '' : `; ${conditionLabel({ gainDb: c.gainDb, ...(c.noise === undefined ? {} : { snrDb: c.noise.snrDb }) }, c.noise?.clip.name)}`;
+}
+
+/**
+ * The operator that applies `condition` to stream `index` read from `record` (the level
+ * measured in a first pass over it), or identity without one.
+ */
+async function conditioningFor(
+  record: ChunkReader,
+  model: AudioModel,
+  condition: StreamCondition | undefined,
+  index: number,
+): Promise<{ operator: OperatorFunction<SampleChunk, SampleChunk>; noiseOffset?: number }> {
+  if (condition === undefined) return { operator: identity };
+  return streamConditioning(recordSource(record), model.frontEnd.sampleRateHz, condition, index);
+}
 
 /**
  * `replay --task digits <path>`: a WAV file (paced by `speed`, any rate: resampled to the
@@ -61,6 +91,9 @@ export async function replayAudio(path: string, options: ReplayAudioOptions): Pr
   if (await isFolder(path)) return replayAudioFolder(path, options);
   if (await isRecording(path)) {
     const recording = await openRecording(path);
+    if (options.condition !== undefined) {
+      throw new ValidationError(`${path}: a device recording replays as the device delivered it; --gain-db, --noise, --snr and --seed apply to WAV files and folders of them`);
+    }
     if (recording.profile.signal !== 'audio') {
       throw new ValidationError(`${path}: a recording of ${recording.profile.name}, which carries ${recording.profile.signal}; ${what} needs audio (a .wav file or a microphone recording)`);
     }
@@ -96,12 +129,16 @@ export async function replayAudio(path: string, options: ReplayAudioOptions): Pr
     throw new ValidationError(`${path}: a WAV file gives its own rate; leave --rate out (it is for CSV files and device recordings)`);
   }
   const model = loadModel(options);
+  const condition = options.condition === undefined ? undefined : await streamConditionFor(options.condition, model.frontEnd.sampleRateHz);
   const record = await openRecord(path, { channel: options.channel, chunkSamples: options.chunkSamples });
   const { info } = record;
+  const conditioning = await conditioningFor(record, model, condition, 0);
   const duration = info.durationSeconds === undefined ? '' : `, ${clock(info.durationSeconds)}`;
-  const header = `edgespike replay ${basename(path)} (${info.sampleRateHz} Hz${duration}; ${modelLabel(options, model)})`;
+  const header = `edgespike replay ${basename(path)} (${info.sampleRateHz} Hz${duration}; ${modelLabel(options, model)}${headerCondition(condition)})`;
   const view = await openView(options.view, 'audio', header);
+  // Under a condition, the view shows what the cochlea hears (at its rate, gain and noise applied).
   const stream: Observable<LiveAudioOutput> = recordSource(record, { speed: options.speed }).pipe(
+    conditioning.operator,
     viewSamples(view),
     audioPipeline(model),
     map((frame): LiveAudioOutput => ({ kind: 'frame', frame })),
@@ -114,6 +151,7 @@ export async function replayAudio(path: string, options: ReplayAudioOptions): Pr
       task: options.task,
       model,
       view,
+      condition: () => (condition === undefined ? undefined : summaryCondition(condition, conditioning.noiseOffset)),
     }),
   );
   return 0;
@@ -151,16 +189,22 @@ async function replayAudioFolder(path: string, options: ReplayAudioOptions): Pro
   }
   const files = await listWavFiles(path);
   const model = loadModel(options);
+  const condition = options.condition === undefined ? undefined : await streamConditionFor(options.condition, model.frontEnd.sampleRateHz);
   const counts = { replayed: 0, errors: 0 };
-  const header = `edgespike replay ${path} (${files.length} WAV file${files.length === 1 ? '' : 's'}; ${modelLabel(options, model)})`;
+  const header = `edgespike replay ${path} (${files.length} WAV file${files.length === 1 ? '' : 's'}; ${modelLabel(options, model)}${headerCondition(condition)})`;
   const view = await openView(options.view, 'audio', header);
   const stream: Observable<AudioOutputItem> = from(files).pipe(
-    concatMap((file) =>
-      defer(() => openRecord(file, { channel: options.channel, chunkSamples: options.chunkSamples })).pipe(
-        concatMap((record) =>
+    concatMap((file, index) =>
+      defer(async () => {
+        const record = await openRecord(file, { channel: options.channel, chunkSamples: options.chunkSamples });
+        // File `index` of the list meets the noise where classify's clip `index` does.
+        return { record, conditioning: await conditioningFor(record, model, condition, index) };
+      }).pipe(
+        concatMap(({ record, conditioning }) =>
           concat(
             of<AudioOutputItem>({ kind: 'file', file }),
             recordSource(record, { speed: options.speed }).pipe(
+              conditioning.operator,
               viewSamples(view),
               audioPipeline(model),
               map((frame): AudioOutputItem => ({ kind: 'frame', frame: inFile(frame, file) })),
@@ -189,6 +233,7 @@ async function replayAudioFolder(path: string, options: ReplayAudioOptions): Pro
       model,
       files: () => counts,
       view,
+      condition: () => (condition === undefined ? undefined : summaryCondition(condition, undefined)),
     }),
   );
   return counts.errors > 0 ? 1 : 0;

@@ -8,13 +8,18 @@
  * others are still classified and the exit status is 1 at the end.
  */
 import { relative } from 'node:path';
+import { activeSpeechPower } from '../condition/audioConditions.ts';
 import { EdgespikeError, UsageError, ValidationError } from '../core/errors.ts';
-import { classifyWavFile, createAudioClassifier, totalCost, type ClipClassification } from '../pipeline/audioClassify.ts';
-import { inTestSplit, listFilesWithLabels, type MaybeLabelledFile } from '../pipeline/audioDataset.ts';
+import { classifyClipOf, classifyWavFile, createAudioClassifier, totalCost, type ClipClassification } from '../pipeline/audioClassify.ts';
+import { inTestSplit, listFilesWithLabels, readAudio, type MaybeLabelledFile } from '../pipeline/audioDataset.ts';
 import { DEFAULT_DIGITS_MODEL_PATH, loadAudioModel, type AudioModel } from '../pipeline/audioModel.ts';
+import { applyAudioCondition, audioConditions, noiseForClip, type AudioCondition, type ConditionScore, type NoiseClip } from '../pipeline/audioStress.ts';
+
+export type { ConditionScore };
 import { ACCUMULATE_PJ, costReport, MULTIPLY_ACCUMULATE_PJ, type CostReport } from '../snn/cost.ts';
 import { wavChannel } from '../sources/wavFile.ts';
 import { parseChoice, parseCommandArgs } from './args.ts';
+import { AUDIO_CONDITION_FLAGS, AUDIO_CONDITION_NEGATIVE_FLAGS, CLASSIFY_CONDITION_HELP, loadNoiseFlag, parseAudioConditionFlags, type AudioConditionChoice } from './audioConditionFlags.ts';
 import { createProgressBar } from './progress.ts';
 
 export const CLASSIFY_HELP = `Usage: edgespike classify <wav file or directory>... [options]
@@ -38,12 +43,20 @@ Options:
                        ({"type":"error",...} for a file that could not be read), then
                        {"type":"summary",...}. text: a table and a summary.
                        Default: text on a terminal, jsonl otherwise.
+                       With conditions (below), every file is classified under each one:
+                       jsonl lines carry "condition":{"gainDb":..,"snrDb":..,"noise":..,
+                       "noiseOffset":..}, the summary "conditions":[{"gainDb","snrDb",
+                       "noise","correct","total","accuracy"},...] (its other figures are
+                       the first condition's); text prints one row per condition.
+  --json               print only the summary, as one JSON document (no per-file lines;
+                       errors on stderr)
   --channel K|mix      channel of multi-channel files: 0-based index, or mix (the mean of
                        all channels). Default: 0
   --split test|train   only the files of that split of "edgespike train": FSDD indices 0-4
                        are the test split; folder-labelled files, a fixed tenth chosen by a
                        hash of the path (give the folder as you gave it to train).
                        Unlabelled files are left out.
+${CLASSIFY_CONDITION_HELP}
   -h, --help           show this help
 
 Scores are each class readout's mean membrane over the clip, in units of the hidden neurons'
@@ -70,6 +83,9 @@ Examples:
   edgespike classify fixtures/audio-digits
   edgespike classify ../shared/datasets/fsdd --split test --format jsonl | tail -1
   edgespike classify recording.wav --model my-words.json --channel mix
+  edgespike classify fixtures/audio-digits --gain-db 0,-20,-40
+  edgespike classify ../shared/datasets/fsdd --split test --gain-db 0,-20 \\
+    --noise ../shared/datasets/noise/white_noise.wav,../shared/datasets/noise/doing_the_dishes.wav --snr 20,10,0 --json
 `;
 
 /** One classified file (jsonl). `expected` and `correct` only when the file has a label. */
@@ -77,6 +93,8 @@ export interface ClassificationEvent {
   readonly type: 'classification';
   /** The path as given, or as found under a directory given. */
   readonly file: string;
+  /** With --gain-db/--noise: the condition this line was classified under. */
+  readonly condition?: ClipCondition;
   readonly label: string;
   /** Per class, in the model's class order: the readout's mean membrane, threshold units. */
   readonly scores: readonly number[];
@@ -93,6 +111,17 @@ export interface ClassificationEvent {
   readonly snnNanojoule: number;
   readonly denseNanojoule: number;
 }
+
+/** The condition of one classification: the gain, and with noise, the SNR, the noise file's name and where it started. */
+export interface ClipCondition {
+  readonly gainDb: number;
+  readonly snrDb?: number;
+  readonly noise?: string;
+  /** Samples into the noise (at the model's rate) where the clip's first sample met it. */
+  readonly noiseOffset?: number;
+}
+
+/** One condition's score (summary, with --gain-db/--noise). */
 
 /** A file or path that could not be classified (jsonl; the same message goes to stderr). */
 export interface ClassifyErrorEvent {
@@ -140,6 +169,10 @@ export interface ClassifySummaryEvent extends CostReport {
   };
   /** Wall time of the classification, s. */
   readonly processingSeconds: number;
+  /** With --noise: the seed that placed the noise. */
+  readonly seed?: number;
+  /** With --gain-db/--noise: every condition's score, in order (gains × SNRs). */
+  readonly conditions?: readonly ConditionScore[];
 }
 
 export type ClassifyEvent = ClassificationEvent | ClassifyErrorEvent | ClassifySummaryEvent;
@@ -181,12 +214,19 @@ function parseWavChannel(value: string | undefined): number | 'mix' {
 }
 
 export async function classifyCommand(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('classify', argv, {
-    model: { type: 'string' },
-    format: { type: 'string' },
-    channel: { type: 'string' },
-    split: { type: 'string' },
-  });
+  const { values, positionals } = parseCommandArgs(
+    'classify',
+    argv,
+    {
+      model: { type: 'string' },
+      format: { type: 'string' },
+      channel: { type: 'string' },
+      split: { type: 'string' },
+      json: { type: 'boolean' },
+      ...AUDIO_CONDITION_FLAGS,
+    },
+    AUDIO_CONDITION_NEGATIVE_FLAGS,
+  );
   if (values.help === true) {
     process.stdout.write(CLASSIFY_HELP);
     return 0;
@@ -194,11 +234,16 @@ export async function classifyCommand(argv: readonly string[]): Promise<number> 
   if (positionals.length === 0) throw new UsageError('classify needs at least one WAV file or directory; see edgespike classify --help');
   const out = process.stdout;
   const err = process.stderr;
-  const format = parseChoice('format', values.format, ['jsonl', 'text'] as const) ?? (out.isTTY ? 'text' : 'jsonl');
+  if (values.json === true && values.format !== undefined) throw new UsageError('--json prints the summary as one JSON document; leave out --format');
+  const format = values.json === true ? 'json' : (parseChoice('format', values.format, ['jsonl', 'text'] as const) ?? (out.isTTY ? 'text' : 'jsonl'));
   const channel = parseWavChannel(values.channel);
   const split = parseChoice('split', values.split, ['test', 'train'] as const);
+  const choice = parseAudioConditionFlags(values, false);
   const model = loadModel(values.model);
   const classifier = createAudioClassifier(model);
+  const rateHz = model.frontEnd.sampleRateHz;
+  const noises = choice === undefined ? [] : await loadNoiseFlag(choice.noisePaths, rateHz);
+  const conditions = choice === undefined ? undefined : audioConditions(choice.gainsDb, noises.length > 0 ? choice.snrsDb : undefined);
   const started = performance.now();
 
   let failed = 0;
@@ -231,41 +276,92 @@ export async function classifyCommand(argv: readonly string[]): Promise<number> 
   }
 
   bar = createProgressBar(err, files.length);
-  const results: { file: MaybeLabelledFile; result: ClipClassification }[] = [];
-  if (format === 'text' && files.length > 0) {
+  // One list of results per condition (one list when there are none).
+  const results: { file: MaybeLabelledFile; result: ClipClassification }[][] = (conditions ?? [undefined]).map(() => []);
+  if (format === 'text' && files.length > 0 && conditions === undefined) {
     out.write(`${'label'.padStart(8)} ${'expected'.padStart(8)}    ${'seconds'.padStart(7)} ${'in spk'.padStart(7)} ${'spikes'.padStart(7)} ${'syn ops'.padStart(9)} ${'updates'.padStart(8)} ${'nJ'.padStart(8)}  file\n`);
   }
   for (const [i, file] of files.entries()) {
     bar.update(i, file.path);
-    let result: ClipClassification;
+    let classified: { result: ClipClassification; condition?: ClipCondition }[];
     try {
-      result = await classifyWavFile(classifier, file.path, channel);
+      classified =
+        conditions === undefined || choice === undefined
+          ? [{ result: await classifyWavFile(classifier, file.path, channel) }]
+          : await classifyUnderConditions(classifier, file.path, channel, conditions, noises, choice, i);
     } catch (error) {
       if (!(error instanceof EdgespikeError)) throw error;
       reportError(file.path, error);
       continue;
     }
-    results.push({ file, result });
-    const event = classificationEvent(file, result, classifier.weights);
-    if (format === 'jsonl') out.write(JSON.stringify(event) + '\n');
-    else {
-      if (out.isTTY) bar.done();
-      out.write(textLine(event));
+    for (const [k, { result, condition }] of classified.entries()) {
+      results[k]?.push({ file, result });
+      const event = classificationEvent(file, result, classifier.weights, condition);
+      if (format === 'jsonl') out.write(JSON.stringify(event) + '\n');
+      else if (format === 'text' && conditions === undefined) {
+        if (out.isTTY) bar.done();
+        out.write(textLine(event));
+      }
     }
   }
   bar.done();
 
-  const summary = summaryEvent(model, values.model, classifier, results, failed, split, (performance.now() - started) / 1000);
+  const summary: ClassifySummaryEvent = {
+    ...summaryEvent(model, values.model, classifier, results[0] ?? [], failed, split, (performance.now() - started) / 1000),
+    ...(noises.length > 0 && choice !== undefined ? { seed: choice.seed } : {}),
+    ...(conditions === undefined ? {} : { conditions: conditions.map((c, k) => conditionScore(c, noises, results[k] ?? [])) }),
+  };
   if (format === 'jsonl') out.write(JSON.stringify(summary) + '\n');
+  else if (format === 'json') out.write(JSON.stringify(summary, null, 2) + '\n');
   else out.write(summaryText(summary, errorEvents));
   return failed > 0 ? 1 : 0;
 }
 
-function classificationEvent(file: MaybeLabelledFile, r: ClipClassification, weights: number): ClassificationEvent {
+/**
+ * File `index` of the list read once, then classified under each condition (the same noise and
+ * place for all of them; the clip's active level measured once).
+ */
+async function classifyUnderConditions(
+  classifier: ReturnType<typeof createAudioClassifier>,
+  path: string,
+  channel: number | 'mix',
+  conditions: readonly AudioCondition[],
+  noises: readonly NoiseClip[],
+  choice: AudioConditionChoice,
+  index: number,
+): Promise<{ result: ClipClassification; condition: ClipCondition }[]> {
+  const rateHz = classifier.model.frontEnd.sampleRateHz;
+  const samples = await readAudio(path, rateHz, channel);
+  const noise = noiseForClip(noises, choice.seed, index);
+  const speechPower = noise === undefined ? 0 : activeSpeechPower(samples, rateHz);
+  return conditions.map((c) => ({
+    result: classifyClipOf(classifier, path, applyAudioCondition(samples, c, noise, speechPower)),
+    condition: {
+      gainDb: c.gainDb,
+      ...(c.snrDb === undefined || noise === undefined ? {} : { snrDb: c.snrDb, noise: noise.clip.name, noiseOffset: noise.offset }),
+    },
+  }));
+}
+
+function conditionScore(c: AudioCondition, noises: readonly NoiseClip[], results: readonly { file: MaybeLabelledFile; result: ClipClassification }[]): ConditionScore {
+  const labelled = results.filter((r) => r.file.label !== undefined);
+  const correct = labelled.filter((r) => r.result.label === r.file.label).length;
+  return {
+    gainDb: c.gainDb,
+    snrDb: c.snrDb ?? null,
+    noise: c.snrDb === undefined ? null : noises.map((n) => n.name).join(','),
+    correct,
+    total: labelled.length,
+    accuracy: labelled.length > 0 ? correct / labelled.length : null,
+  };
+}
+
+function classificationEvent(file: MaybeLabelledFile, r: ClipClassification, weights: number, condition?: ClipCondition): ClassificationEvent {
   const cost = costReport(r, weights, r.seconds, 1);
   return {
     type: 'classification',
     file: file.path,
+    ...(condition === undefined ? {} : { condition }),
     label: r.label,
     scores: r.scores,
     ...(file.label !== undefined ? { expected: file.label, correct: r.label === file.label } : {}),
@@ -378,7 +474,8 @@ function summaryText(s: ClassifySummaryEvent, errors: readonly ClassifyErrorEven
   const num = (v: number, digits = 1): string => v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
   const lines = ['', `${s.files} file${s.files === 1 ? '' : 's'}${s.split !== undefined ? ` (${s.split} split)` : ''}: ${s.classified} classified, ${s.errors} error${s.errors === 1 ? '' : 's'}`];
   for (const e of errors) lines.push(`  error: ${e.message}`);
-  if (s.accuracy === null) lines.push('accuracy: no file has a label (FSDD-style name or label folder)');
+  if (s.conditions !== undefined) lines.push(...conditionTable(s.conditions, s.seed));
+  else if (s.accuracy === null) lines.push('accuracy: no file has a label (FSDD-style name or label folder)');
   else {
     lines.push(`accuracy: ${(100 * s.accuracy).toFixed(2)} % (${s.correct} of the ${s.labelled} files with a label)`);
     lines.push(`  per label: ${Object.entries(s.perLabel).map(([label, c]) => `${label} ${c.correct}/${c.files}`).join(', ')}`);
@@ -387,8 +484,10 @@ function summaryText(s: ClassifySummaryEvent, errors: readonly ClassifyErrorEven
     const row = (name: string, perSecond: number, perInference: number): string =>
       `  ${name.padEnd(22)} ${num(perSecond).padStart(14)} ${num(perInference).padStart(14)}`;
     const denseMacsPerSecond = s.seconds > 0 ? s.totals.denseMacs / s.seconds : 0;
+    const first = s.conditions?.[0];
     lines.push(
-      `cost over ${s.inferences} inference${s.inferences === 1 ? '' : 's'}, ${s.seconds.toFixed(2)} s of audio:`,
+      `cost over ${s.inferences} inference${s.inferences === 1 ? '' : 's'}, ${s.seconds.toFixed(2)} s of audio` +
+        `${first === undefined ? '' : ` (the first condition: ${conditionWords(first)})`}:`,
       `  ${''.padEnd(22)} ${'per second'.padStart(14)} ${'per inference'.padStart(14)}`,
       row('input spikes', s.perSecond.inputSpikes, s.perInference.inputSpikes),
       row('spikes (hidden)', s.perSecond.spikes, s.perInference.spikes),
@@ -406,4 +505,29 @@ function summaryText(s: ClassifySummaryEvent, errors: readonly ClassifyErrorEven
       `${m.classes.length} classes, ${m.tickSeconds * 1000} ms ticks; ${s.processingSeconds.toFixed(2)} s to classify`,
   );
   return lines.join('\n') + '\n';
+}
+
+/** `gain -6 dB`, `white_noise at 10 dB SNR`, `gain -6 dB, white_noise at 10 dB SNR`. */
+function conditionWords(c: ConditionScore): string {
+  const parts: string[] = [];
+  if (c.gainDb !== 0 || c.snrDb === null) parts.push(`gain ${c.gainDb} dB`);
+  if (c.snrDb !== null) parts.push(`${c.noise ?? 'noise'} at ${c.snrDb} dB SNR`);
+  return parts.join(', ');
+}
+
+/** One row per condition: gain dB, noise, SNR dB, correct/total, accuracy %. */
+function conditionTable(conditions: readonly ConditionScore[], seed: number | undefined): string[] {
+  const noiseWidth = Math.max(5, ...conditions.map((c) => (c.noise ?? '-').length));
+  const header = `${'gain dB'.padStart(8)}  ${'noise'.padEnd(noiseWidth)}  ${'SNR dB'.padStart(7)}  ${'correct/total'.padStart(13)}  ${'accuracy %'.padStart(10)}`;
+  const rows = conditions.map((c) =>
+    [
+      String(c.gainDb).padStart(8),
+      (c.noise ?? '-').padEnd(noiseWidth),
+      (c.snrDb === null ? '-' : String(c.snrDb)).padStart(7),
+      `${c.correct}/${c.total}`.padStart(13),
+      (c.accuracy === null ? '-' : (100 * c.accuracy).toFixed(2)).padStart(10),
+    ].join('  '),
+  );
+  const note = seed === undefined ? [] : [`(noise placed by seed ${seed}; SNR: each clip's active speech level against the noise recording's mean square)`];
+  return [`accuracy per condition:`, header, ...rows, ...note];
 }

@@ -15,6 +15,7 @@ import { CSV_UNITS } from '../sources/csvFile.ts';
 import { openRecord } from '../sources/openRecord.ts';
 import { recordSource } from '../sources/recordSource.ts';
 import { parseChannel, parseChoice, parseCommandArgs, parsePositive, parsePositiveInt, parseSpeed, parseTask } from './args.ts';
+import { AUDIO_CONDITION_FLAGS, AUDIO_CONDITION_NEGATIVE_FLAGS, parseAudioConditionFlags, REPLAY_CONDITION_HELP } from './audioConditionFlags.ts';
 import { untilStopped } from './signals.ts';
 import { openView, parseViewFlags, VIEW_FLAGS, VIEW_HELP, viewDeviceSamples, withView } from './viewOption.ts';
 import { viewSamples } from '../sinks/liveView.ts';
@@ -61,6 +62,7 @@ Options:
   --units mV|uV|counts units of a CSV column (counts = 5 uV steps). Default: mV
   --network FILE       ECG network file (--task ecg). Default: the bundled src/snn/networks/ecg-beat.json
   --chunk N            samples per chunk. Default: 512
+${REPLAY_CONDITION_HELP}
 ${VIEW_HELP}
   -h, --help           show this help
 
@@ -70,22 +72,30 @@ Examples:
   edgespike replay recording.csv --rate 250 --channel ecg
   edgespike replay fixtures/audio-digits/stream-3-1-4.wav --task digits --speed max --format jsonl
   edgespike replay fixtures/audio-digits --task digits --speed max --format text
+  edgespike replay fixtures/audio-digits/stream-3-1-4.wav --task digits --speed max \\
+    --gain-db -20 --noise ../shared/datasets/noise/doing_the_dishes.wav --snr 10
   edgespike replay fixtures/synthetic-ecg/ecgsyn_360hz --view    (then open http://127.0.0.1:8787/)
 `;
 
 export async function replayCommand(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('replay', argv, {
-    format: { type: 'string' },
-    speed: { type: 'string' },
-    channel: { type: 'string' },
-    rate: { type: 'string' },
-    units: { type: 'string' },
-    network: { type: 'string' },
-    chunk: { type: 'string' },
-    task: { type: 'string' },
-    model: { type: 'string' },
-    ...VIEW_FLAGS,
-  });
+  const { values, positionals } = parseCommandArgs(
+    'replay',
+    argv,
+    {
+      format: { type: 'string' },
+      speed: { type: 'string' },
+      channel: { type: 'string' },
+      rate: { type: 'string' },
+      units: { type: 'string' },
+      network: { type: 'string' },
+      chunk: { type: 'string' },
+      task: { type: 'string' },
+      model: { type: 'string' },
+      ...VIEW_FLAGS,
+      ...AUDIO_CONDITION_FLAGS,
+    },
+    AUDIO_CONDITION_NEGATIVE_FLAGS,
+  );
   if (values.help === true) {
     process.stdout.write(REPLAY_HELP);
     return 0;
@@ -98,6 +108,10 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
   const speed = parseSpeed(values.speed, 1);
   const task = parseTask(values.task, values.model, 'ecg');
   const viewChoice = parseViewFlags(values);
+  const condition = parseAudioConditionFlags(values, true);
+  if (task === 'ecg' && condition !== undefined) {
+    throw new UsageError('--gain-db, --noise, --snr and --seed are for audio (--task digits); for ECG, edgespike eval --gain/--noise measures gain and noise');
+  }
   if (task !== 'ecg') {
     if (values.network !== undefined) throw new UsageError('--network is the ECG network; for an audio task give an audio model with --model FILE');
     if (values.units !== undefined) throw new UsageError('--units is for CSV files (ECG); WAV samples are audio on the int16 scale');
@@ -111,6 +125,7 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
       chunkSamples: parsePositiveInt('chunk', values.chunk),
       rateHz: parsePositive('rate', values.rate),
       view: viewChoice,
+      condition,
     });
   }
   const model = loadEcgModel(values.network);

@@ -19,7 +19,9 @@ import { clipOf, predict, type BatchResult, type Dataset } from '../snn/train/ba
 import { exportNetworkJson, quantizeModel } from '../snn/train/quantize.ts';
 import { createWork, logit, paramCount, paramsView, type RsnnParams, type RsnnShape } from '../snn/train/rsnn.ts';
 import { uniformSource } from '../synth/random.ts';
+import { augmentClip, DEFAULT_AUGMENT_GAIN_DB, DEFAULT_AUGMENT_SNR_DB, type LevelNoiseAugment } from '../pipeline/audioAugment.ts';
 import { cochleaRaster, inTestSplit, listFilesWithLabels, readAudio, type LabelledFile } from '../pipeline/audioDataset.ts';
+import { listWavFiles } from '../sources/wavFile.ts';
 import { parseCommandArgs, parsePositive, parsePositiveInt } from './args.ts';
 import { createProgressBar } from './progress.ts';
 import { quantizedSize, quantizedViews, type WorkerBatch, type WorkerInit } from './trainWorker.ts';
@@ -41,8 +43,8 @@ Options:
   --out FILE          where to write the model (network + front end)
   --frontend FILE     front-end description. Default: src/filterbank/frontends/digits.json
   --hidden N          recurrent LIF neurons. Default: 128
-  --epochs N          float training epochs. Default: 40
-  --qat-epochs N      quantization-aware fine-tuning epochs. Default: 5
+  --epochs N          float training epochs. Default: 80
+  --qat-epochs N      quantization-aware fine-tuning epochs. Default: 8
   --batch N           clips per gradient step. Default: 32
   --lr X              Adam learning rate. Default: 0.003
   --rate-weight X     cost on hidden spikes (sparsity). Default: 0
@@ -51,13 +53,52 @@ Options:
   --homogeneous       one fixed time constant for all neurons (for comparison)
   --test-speaker S    hold out every file of speaker S (FSDD names) as the test set
   --limit N           use only the first N files per label (a quick smoke run)
-  --no-augment        train on the clips as they are
+  --no-augment        train on the clips as they are (no spike-level augmentation, no variants)
+  --variants K        each training clip also as K-1 variants at random levels and in noise
+                      (variant 0 is the clip as recorded; each epoch takes one variant of
+                      every clip at random). Default: 6
+  --augment-gain-db A,B   level range of the variants, dB re. the recording (rounded and
+                      clipped to int16 like a sensor). Default: -40,6
+  --noise FILE|DIR[,...]  background noises for the variants (WAV, resampled to the front
+                      end's rate by the anti-alias path); the first 75 % of each recording is
+                      used, so the rest stays unheard for tests. Default: none
+  --augment-snr A,B   SNR range of the noisy variants, dB against the clip's active speech
+                      level. Default: 0,30
+  --noise-probability P   share of the variants that get noise. Default: 0.6
   --report FILE       also write the training report as JSON
   -h, --help          show this help
 
-Example:
-  edgespike train --data ../shared/datasets/fsdd --out digits.json
+Example (the bundled model, about 7 min on 2 cores):
+  edgespike train --data ../shared/datasets/fsdd --noise ../shared/datasets/noise --out digits.json
 `;
+
+/** The share of each noise recording the training variants draw from (the start); the rest is left for tests. */
+export const TRAINING_NOISE_SHARE = 0.75;
+
+/** `A,B` as a range of numbers within [min, max], A ≤ B. */
+function parseRange(name: string, text: string | undefined, min: number, max: number): readonly [number, number] | undefined {
+  if (text === undefined) return undefined;
+  const parts = text.split(',').map((p) => Number(p.trim()));
+  const [a, b] = parts;
+  if (parts.length !== 2 || a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || a > b || a < min || b > max) {
+    throw new UsageError(`--${name} must be two numbers A,B with ${min} <= A <= B <= ${max} (got "${text}")`);
+  }
+  return [a, b];
+}
+
+function parseProbability(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const p = Number(text);
+  if (text.trim() === '' || !Number.isFinite(p) || p < 0 || p > 1) throw new UsageError(`--noise-probability must be a number in [0, 1] (got "${text}")`);
+  return p;
+}
+
+/** The WAV files `--noise` names: files, or every .wav in folders, in the order given. */
+async function listNoiseFiles(spec: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const part of spec.split(',').filter((p) => p !== '')) out.push(...(await listWavFiles(part)));
+  return out;
+}
 
 interface Split {
   readonly train: number[];
@@ -125,6 +166,11 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
     'test-speaker': { type: 'string' },
     limit: { type: 'string' },
     'no-augment': { type: 'boolean' },
+    variants: { type: 'string' },
+    'augment-gain-db': { type: 'string' },
+    noise: { type: 'string' },
+    'augment-snr': { type: 'string' },
+    'noise-probability': { type: 'string' },
     report: { type: 'string' },
   });
   if (values.help === true) {
@@ -138,8 +184,8 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
   const frontEndPath = values.frontend ?? DEFAULT_FRONTEND_PATH;
   const frontEnd: FrontEndSpec = parseFrontEndText(readFileSync(frontEndPath, 'utf8'), frontEndPath);
   const hidden = parsePositiveInt('hidden', values.hidden) ?? 128;
-  const epochs = values.epochs === '0' ? 0 : (parsePositiveInt('epochs', values.epochs) ?? 40);
-  const qatEpochs = values['qat-epochs'] === '0' ? 0 : (parsePositiveInt('qat-epochs', values['qat-epochs']) ?? 5);
+  const epochs = values.epochs === '0' ? 0 : (parsePositiveInt('epochs', values.epochs) ?? 80);
+  const qatEpochs = values['qat-epochs'] === '0' ? 0 : (parsePositiveInt('qat-epochs', values['qat-epochs']) ?? 8);
   const batchSize = parsePositiveInt('batch', values.batch) ?? 32;
   const lr = parsePositive('lr', values.lr) ?? 0.003;
   const rateWeight = values['rate-weight'] === undefined ? 0 : Number(values['rate-weight']);
@@ -149,6 +195,10 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
   const homogeneous = values.homogeneous === true;
   const tickMs = (1000 * frontEnd.tickSamples) / frontEnd.sampleRateHz;
   const augment = values['no-augment'] === true ? undefined : defaultAugment(tickMs);
+  const variants = values['no-augment'] === true ? 1 : (parsePositiveInt('variants', values.variants) ?? 6);
+  const gainDbRange = parseRange('augment-gain-db', values['augment-gain-db'], -120, 40) ?? DEFAULT_AUGMENT_GAIN_DB;
+  const snrDbRange = parseRange('augment-snr', values['augment-snr'], -20, 120) ?? DEFAULT_AUGMENT_SNR_DB;
+  const noiseProbability = parseProbability(values['noise-probability']) ?? 0.6;
 
   // Files, labels, split.
   const found = await listFilesWithLabels(values.data);
@@ -173,23 +223,50 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
   const split = splitFiles(files, values['test-speaker']);
   log(`train: ${files.length} files, ${classNames.length} classes (${classNames.join(' ')}), ${split.train.length} training / ${split.test.length} test`);
 
-  // Rasters through the integer cochlea.
+  // Level and noise variants of the training clips (variant 0: as recorded).
+  const noiseFiles = values.noise === undefined ? [] : await listNoiseFiles(values.noise);
+  const noises: Int32Array[] = [];
+  for (const path of noiseFiles) {
+    const whole = await readAudio(path, frontEnd.sampleRateHz);
+    noises.push(whole.slice(0, Math.floor(whole.length * TRAINING_NOISE_SHARE)));
+  }
+  const levelNoise: LevelNoiseAugment = {
+    variants,
+    gainDbRange,
+    noises,
+    snrDbRange,
+    noiseProbability,
+    seed,
+    rateHz: frontEnd.sampleRateHz,
+  };
+  if (variants > 1) {
+    log(`train: ${variants - 1} variants a training clip at ${levelNoise.gainDbRange.join(' to ')} dB` +
+      (noises.length > 0 ? `, ${Math.round(100 * levelNoise.noiseProbability)} % of them in noise at ${levelNoise.snrDbRange.join(' to ')} dB SNR (${noiseFiles.length} noise files)` : ''));
+  }
+  const isTrain = new Uint8Array(files.length);
+  for (const i of split.train) isTrain[i] = 1;
+
+  // Rasters through the integer cochlea: every file as recorded at [0, files), then the extra
+  // variants of training file i at files + (v − 1) · files + i (left empty for test files).
   const inputs = 2 * frontEnd.channels;
-  const rasters: Uint8Array[] = [];
-  const ticks = new Int32Array(files.length);
+  const rasters: Uint8Array[] = Array.from({ length: files.length * variants }, () => new Uint8Array(0));
+  const ticks = new Int32Array(files.length * variants);
   const bar = createProgressBar(process.stderr, files.length);
   for (const [i, f] of files.entries()) {
     const samples = await readAudio(f.path, frontEnd.sampleRateHz);
-    const r = cochleaRaster(frontEnd, samples);
-    rasters.push(r.counts);
-    ticks[i] = r.ticks;
+    const versions = isTrain[i] === 1 ? augmentClip(samples, i, levelNoise) : [samples];
+    versions.forEach((version, v) => {
+      const r = cochleaRaster(frontEnd, version);
+      rasters[v * files.length + i] = r.counts;
+      ticks[v * files.length + i] = r.ticks;
+    });
     bar.update(i + 1, `front end: ${f.path}`);
   }
   bar.done();
   const totalBytes = rasters.reduce((n, r) => n + r.length, 0);
   const countsShared = new SharedArrayBuffer(Math.max(1, totalBytes));
   const counts = new Uint8Array(countsShared);
-  const offsetsShared = new SharedArrayBuffer(files.length * 8);
+  const offsetsShared = new SharedArrayBuffer(rasters.length * 8);
   const offsets = new Float64Array(offsetsShared);
   let at = 0;
   rasters.forEach((r, i) => {
@@ -197,11 +274,13 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
     counts.set(r, at);
     at += r.length;
   });
-  const ticksShared = new SharedArrayBuffer(files.length * 4);
+  const ticksShared = new SharedArrayBuffer(rasters.length * 4);
   new Int32Array(ticksShared).set(ticks);
-  const labelsShared = new SharedArrayBuffer(files.length * 4);
+  const labelsShared = new SharedArrayBuffer(rasters.length * 4);
   const labels = new Int32Array(labelsShared);
-  files.forEach((f, i) => (labels[i] = classNames.indexOf(f.label)));
+  files.forEach((f, i) => {
+    for (let v = 0; v < variants; v++) labels[v * files.length + i] = classNames.indexOf(f.label);
+  });
   const data: Dataset = { inputs, counts, offsets, ticks: new Int32Array(ticksShared), labels };
   const meanTicks = split.train.reduce((s, i) => s + (ticks[i] as number), 0) / split.train.length;
   log(`train: rasters ready (${(totalBytes / 1e6).toFixed(1)} MB, mean ${meanTicks.toFixed(0)} ticks a clip, ${((performance.now() - started) / 1000).toFixed(0)} s)`);
@@ -288,6 +367,8 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
         const j = Math.floor(random() * (i + 1));
         [order[i], order[j]] = [order[j] as number, order[i] as number];
       }
+      // One variant of every training clip this epoch.
+      if (variants > 1) for (let i = 0; i < order.length; i++) order[i] = Math.min(variants - 1, Math.floor(random() * variants)) * files.length + (order[i] as number);
       // Cosine decay over the float epochs; a tenth of the rate while fine-tuning.
       const rate = qat ? lr * 0.1 : lr * (0.1 + 0.9 * 0.5 * (1 + Math.cos((Math.PI * epoch) / Math.max(1, epochs))));
       let loss = 0;
@@ -382,6 +463,7 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
     shape,
     homogeneous,
     augment: augment !== undefined,
+    levelNoise: { variants, gainDb: levelNoise.gainDbRange, noises: noiseFiles, snrDb: levelNoise.snrDbRange, noiseProbability: levelNoise.noiseProbability, noiseShare: TRAINING_NOISE_SHARE },
     seed,
     epochs,
     qatEpochs,

@@ -177,6 +177,21 @@ export interface AudioSummaryEvent {
   /** A folder replayed: its WAV files replayed to their end, and those that could not be read (each reported on stderr). */
   readonly files?: number;
   readonly fileErrors?: number;
+  /** `replay --gain-db/--noise/--snr`: what the audio was replayed under. */
+  readonly condition?: AudioStreamCondition;
+}
+
+/**
+ * The condition an audio stream was replayed under: a gain, dB, and with noise, the SNR (dB),
+ * the noise file's name, the seed and, for a single file, where in the noise (samples at the
+ * front end's rate) the stream started.
+ */
+export interface AudioStreamCondition {
+  readonly gainDb: number;
+  readonly snrDb?: number;
+  readonly noise?: string;
+  readonly seed?: number;
+  readonly noiseOffset?: number;
 }
 
 /** `costReport` of the network's work, with the totals it was computed from. */

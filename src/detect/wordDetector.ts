@@ -14,9 +14,16 @@
  *
  * A is a leaky count of spikes (8 fraction bits keep the shift's dead zone below one spike); a
  * steady rate of r spikes a tick holds it at r · 2^(k+8), so the thresholds are rates. B is A's
- * slow average outside words: a steady noise loud enough to make spikes (the log front end's
- * delta modulators give ~10 spikes a tick for any noise well above its floor) raises both
- * thresholds, so the detector listens for changes above the noise instead of sticking "on".
+ * slow average outside words: a noise that still makes spikes raises both thresholds, so the
+ * detector listens for changes above the noise instead of sticking "on".
+ *
+ * Why onset and offset follow the background level: with an AGC front end (the digits front
+ * end, `filterbank/levelAgc.ts`) the spikes themselves are already relative to each band's
+ * background, so the same word makes the same spikes in a quiet stream and a loud one (the
+ * thresholds, in spikes a tick, do not depend on the level at all), and a steady noise makes
+ * almost none (it sits below the gate 9 dB above its own floor): only a sound that rises above
+ * the background onsets a word, and a word ends when it falls back to it. B takes the rest:
+ * a noise that fluctuates enough to cross the gate now and then (clatter, a fan's beating).
  *
  * Segments:
  * - Quiet → word when onset[t]. The word starts at the first tick of the run of loud ticks that
@@ -69,7 +76,7 @@ export const ACTIVITY_FRACTION_BITS = 8;
 /** Activity leak shift k: time constant ≈ 2^2 = 4 ticks (32 ms at 8 ms ticks). */
 export const DEFAULT_ACTIVITY_LEAK_SHIFT = 2;
 /** Onset rate r_on, input spikes a tick (all channels). */
-export const DEFAULT_ON_SPIKES_PER_TICK = 4;
+export const DEFAULT_ON_SPIKES_PER_TICK = 3;
 /** Loud rate r_off, input spikes a tick: below it (plus the background) a tick is quiet. */
 export const DEFAULT_OFF_SPIKES_PER_TICK = 1;
 /** Background leak shift kb: B averages A over ≈ 2^8 = 256 ticks (2 s at 8 ms ticks). */

@@ -12,6 +12,7 @@
  *   E[t]    = ⌊Σ_{n in tick t} e[n] / (T · 2^(s−8))⌋                  envelopeQ8, counts × 2^8
  *   L[t]    = E[t]                                                    (compression "none")
  *   L[t]    = log2Q8(max(E[t], F)) − log2Q8(F)                        (compression "log2")
+ *   L[t]    ← AGC(L)[t]: the level above the channel's background       (with "agc", see levelAgc.ts)
  *   up/down = deltaModulator(L; Δ, cap), reference starting at 0      see encode/deltaModulator.ts
  *
  * Symbols: s — `stateFractionBits` (the filter state holds counts × 2^s); b0, a1, a2 — the
@@ -58,6 +59,7 @@
 import { ValidationError } from '../core/errors.ts';
 import { INT16_MAX, INT16_MIN } from '../core/fixedPoint.ts';
 import { createDeltaModulator, processDeltaModulator, type DeltaModulator } from '../encode/deltaModulator.ts';
+import { createLevelAgc, processLevelAgc, type LevelAgc } from './levelAgc.ts';
 import {
   COEFFICIENT_BITS,
   designChannels,
@@ -120,6 +122,12 @@ export interface Cochlea {
   readonly tickSumQ: Float64Array;
   /** Samples of the current tick already summed (0..T−1). */
   tickPhase: number;
+  /** The per-channel AGC of the log levels, when the description has one. */
+  readonly agc: LevelAgc | undefined;
+  /** Whether the current tick has had a non-zero input sample so far (for the AGC's digital-silence test). */
+  tickHasSound: boolean;
+  /** Per tick of the current block: 1 when every input sample of the tick was 0 (digital silence). */
+  readonly tickSilent: Uint8Array;
   /** One delta modulator per channel, on the tick level L. */
   readonly modulators: readonly DeltaModulator[];
   /** Scratch: the block's input × 2^s, and the 4 lanes of section outputs, interleaved. */
@@ -186,6 +194,9 @@ export function createCochlea(spec: FrontEndSpec): Cochlea {
     envelopeQ: new Int32Array(padded),
     tickSumQ: new Float64Array(padded),
     tickPhase: 0,
+    agc: spec.agc !== undefined ? createLevelAgc(spec.agc, channels) : undefined,
+    tickHasSound: false,
+    tickSilent: new Uint8Array(maxTicksPerBlock),
     modulators: design.map(() =>
       createDeltaModulator({
         thresholdCounts: spec.deltaModulator.thresholdCounts,
@@ -517,6 +528,27 @@ export function processCochleaReference(
   return runCochlea(cochlea, samples, count, out, envelopes, processBlock);
 }
 
+/**
+ * Flag the ticks the next `n` samples complete that were digital silence (every input sample 0),
+ * in `tickSilent[0 ...]`, carrying a tick that straddles blocks in `tickHasSound`. Run before the
+ * block (it reads the tick phase the block starts at). O(n).
+ */
+function markSilentTicks(cochlea: Cochlea, samples: Int32Array | Int16Array, start: number, n: number): void {
+  const T = cochlea.tickSamples;
+  let phase = cochlea.tickPhase;
+  let sound = cochlea.tickHasSound;
+  let tick = 0;
+  for (let i = start; i < start + n; i++) {
+    if (samples[i] !== 0) sound = true;
+    if (++phase === T) {
+      cochlea.tickSilent[tick++] = sound ? 0 : 1;
+      sound = false;
+      phase = 0;
+    }
+  }
+  cochlea.tickHasSound = sound;
+}
+
 type BlockFunction = (cochlea: Cochlea, samples: Int32Array | Int16Array, start: number, n: number) => number;
 
 function runCochlea(
@@ -531,7 +563,7 @@ function runCochlea(
   if (count > samples.length) {
     throw new RangeError(`count ${count} exceeds the ${samples.length} samples given`);
   }
-  const { channels, modulators, tickLevels, tickLevelViews, maxTicksPerBlock } = cochlea;
+  const { channels, modulators, tickLevels, tickLevelViews, maxTicksPerBlock, agc } = cochlea;
   const width = 2 * channels;
   const ticks = cochleaTicksFor(cochlea, count);
   if (out.length < ticks * width) {
@@ -546,8 +578,12 @@ function runCochlea(
   let tick = 0;
   while (done < count) {
     const n = Math.min(COCHLEA_BLOCK_SAMPLES, count - done);
+    if (agc !== undefined) markSilentTicks(cochlea, samples, done, n);
     const blockTicks = block(cochlea, samples, done, n);
     if (blockTicks > 0) {
+      if (agc !== undefined) {
+        processLevelAgc(agc, tickLevels, maxTicksPerBlock, blockTicks, cochlea.tickSilent);
+      }
       for (let c = 0; c < channels; c++) {
         processDeltaModulator(
           modulators[c] as DeltaModulator,

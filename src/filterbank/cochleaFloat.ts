@@ -7,6 +7,7 @@
  *   e[n]   = e[n−1] + (r[n] − e[n−1]) · 2^−m
  *   E[t]   = 256 · mean_{n in tick t} e[n]                                    counts × 256
  *   L[t]   = E[t]   or   256 · log2(max(E[t], F) / F),   F = 256 · floorCounts
+ *   L[t]   ← the AGC's float reference on L (`stepLevelAgcFloat`), when the description has one
  *
  * Symbols as in `cochlea.ts`. L is in the units of the fixed-point kernel's `envelopes`
  * output, so the two compare directly; the difference is the coefficient quantization, the
@@ -17,6 +18,7 @@
  */
 import { INT16_MAX, INT16_MIN } from '../core/fixedPoint.ts';
 import { designChannels, type ChannelDesign, type FrontEndSpec } from './frontEnd.ts';
+import { createLevelAgcFloat, stepLevelAgcFloat, type LevelAgcFloat } from './levelAgc.ts';
 
 /** Float reference state. */
 export interface CochleaFloat {
@@ -26,7 +28,10 @@ export interface CochleaFloat {
   readonly sectionState: Float64Array;
   readonly envelope: Float64Array;
   readonly tickSum: Float64Array;
+  readonly agc: LevelAgcFloat | undefined;
   tickPhase: number;
+  /** Whether the current tick has had a non-zero input sample. */
+  tickHasSound: boolean;
 }
 
 /** Create the float reference of a description. */
@@ -37,7 +42,9 @@ export function createCochleaFloat(spec: FrontEndSpec): CochleaFloat {
     sectionState: new Float64Array(spec.channels * spec.filter.stages * 4),
     envelope: new Float64Array(spec.channels),
     tickSum: new Float64Array(spec.channels),
+    agc: spec.agc !== undefined ? createLevelAgcFloat(spec.agc, spec.channels) : undefined,
     tickPhase: 0,
+    tickHasSound: false,
   };
 }
 
@@ -62,6 +69,7 @@ export function processCochleaFloat(
   let ticks = 0;
   for (let i = 0; i < count; i++) {
     const raw = samples[i] as number;
+    if (raw !== 0) ref.tickHasSound = true;
     const x = raw > INT16_MAX ? INT16_MAX : raw < INT16_MIN ? INT16_MIN : raw;
     const tickEnds = ++ref.tickPhase === tickSamples;
     for (let c = 0; c < channels; c++) {
@@ -91,7 +99,12 @@ export function processCochleaFloat(
       }
     }
     if (tickEnds) {
+      if (ref.agc !== undefined) {
+        const row = levels.subarray(ticks * channels, (ticks + 1) * channels);
+        stepLevelAgcFloat(ref.agc, row, !ref.tickHasSound);
+      }
       ref.tickPhase = 0;
+      ref.tickHasSound = false;
       ticks++;
     }
   }

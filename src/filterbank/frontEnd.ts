@@ -52,11 +52,16 @@
  */
 import { ValidationError } from '../core/errors.ts';
 import { isIntInRange } from '../core/fixedPoint.ts';
+import { DEFAULT_SILENCE_RESET_TICKS, validateLevelAgcSpec, type LevelAgcSpec } from './levelAgc.ts';
 
 /** The value of the `format` field. */
 export const FRONTEND_FORMAT = 'edgespike-frontend';
-/** The newest front-end description version this code reads. */
-export const FRONTEND_VERSION = 1;
+/**
+ * The newest front-end description version this code reads. Version 2 adds the optional
+ * `agc` object (per-channel gain control of the log levels, `levelAgc.ts`); a version-1
+ * description has no AGC and runs exactly as before.
+ */
+export const FRONTEND_VERSION = 2;
 /** Coefficient fraction bits: Q2.14 in int16 (the only format of version 1). */
 export const COEFFICIENT_BITS = 14;
 /** Default filter-state fraction bits: the state holds input counts × 2^12. */
@@ -117,6 +122,11 @@ export interface FrontEndSpec {
     readonly smoothShift: number;
   };
   readonly compression: Compression;
+  /**
+   * Per-channel AGC of the log levels before the delta modulator (version ≥ 2, needs log2
+   * compression); undefined: none, the level is the log level above the fixed floor.
+   */
+  readonly agc: LevelAgcSpec | undefined;
   /** T: samples per tick; the tick envelope is the mean over the tick (1..4096). */
   readonly tickSamples: number;
   readonly deltaModulator: {
@@ -199,8 +209,9 @@ function rejectUnknown(obj: Record<string, unknown>, known: readonly string[], p
 
 const KNOWN_TOP = [
   'format', 'version', 'name', 'description', 'sampleRateHz', 'channels', 'minHz', 'maxHz', 'spacing', 'filter',
-  'coefficientBits', 'stateFractionBits', 'envelope', 'compression', 'tickSamples', 'deltaModulator',
+  'coefficientBits', 'stateFractionBits', 'envelope', 'compression', 'agc', 'tickSamples', 'deltaModulator',
 ] as const;
+const KNOWN_AGC = ['smoothShift', 'subWindowTicks', 'subWindows', 'offsetQ8', 'ceilingQ8', 'reference', 'warmUpTicks', 'silenceResetTicks'] as const;
 const KNOWN_FILTER = ['kind', 'stages', 'q', 'bandwidthErb'] as const;
 const KNOWN_ENVELOPE = ['rectify', 'smoothShift'] as const;
 const KNOWN_COMPRESSION = ['kind', 'floorCounts'] as const;
@@ -235,6 +246,24 @@ function parseCompression(raw: unknown): Compression {
   const floorCounts =
     c.floorCounts === undefined ? DEFAULT_LOG_FLOOR_COUNTS : numberField(c, 'floorCounts', 'compression', 1 / 256, 32767);
   return { kind, floorCounts };
+}
+
+function parseAgc(raw: unknown, version: number, compression: Compression): LevelAgcSpec | undefined {
+  if (raw === undefined) return undefined;
+  if (version < 2) fail('agc', `needs version 2 or later (got version ${version})`);
+  if (compression.kind !== 'log2') fail('agc', 'needs "compression": "log2" (it works on log levels)');
+  const a = requireObject(raw, 'agc');
+  rejectUnknown(a, KNOWN_AGC, 'agc');
+  return validateLevelAgcSpec({
+    smoothShift: intField(a, 'smoothShift', 'agc', 0, 8),
+    subWindowTicks: intField(a, 'subWindowTicks', 'agc', 1, 4096),
+    subWindows: intField(a, 'subWindows', 'agc', 1, 64),
+    offsetQ8: intField(a, 'offsetQ8', 'agc', 0, 4096),
+    ceilingQ8: intField(a, 'ceilingQ8', 'agc', 1, 8192),
+    reference: choiceField(a, 'reference', 'agc', ['channel', 'mean'], 'channel'),
+    warmUpTicks: intField(a, 'warmUpTicks', 'agc', 0, 255, 0),
+    silenceResetTicks: intField(a, 'silenceResetTicks', 'agc', 1, 65535, DEFAULT_SILENCE_RESET_TICKS),
+  });
 }
 
 /**
@@ -281,6 +310,7 @@ export function parseFrontEnd(json: unknown): FrontEndSpec {
     smoothShift: intField(env, 'smoothShift', 'envelope', 0, 15),
   };
   const compression = parseCompression(root.compression);
+  const agc = parseAgc(root.agc, version, compression);
   const tickSamples = intField(root, 'tickSamples', '', 1, MAX_TICK_SAMPLES);
   const dmRaw = requireObject(root.deltaModulator, 'deltaModulator');
   rejectUnknown(dmRaw, KNOWN_DELTA, 'deltaModulator');
@@ -304,6 +334,7 @@ export function parseFrontEnd(json: unknown): FrontEndSpec {
     stateFractionBits,
     envelope,
     compression,
+    agc,
     tickSamples,
     deltaModulator,
   };
@@ -332,6 +363,7 @@ export function frontEndToJson(spec: FrontEndSpec): Record<string, unknown> {
     stateFractionBits: spec.stateFractionBits,
     envelope: { rectify: spec.envelope.rectify, smoothShift: spec.envelope.smoothShift },
     compression: spec.compression.kind === 'none' ? 'none' : { kind: 'log2', floorCounts: spec.compression.floorCounts },
+    ...(spec.agc !== undefined ? { agc: { ...spec.agc } } : {}),
     tickSamples: spec.tickSamples,
     deltaModulator: { ...spec.deltaModulator },
   };

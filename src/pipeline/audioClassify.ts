@@ -117,7 +117,15 @@ export function classifyClip(c: AudioClassifier, samples: Int32Array): ClipClass
  *   file) and as `classifyClip` (prefixed with the path)
  */
 export async function classifyWavFile(c: AudioClassifier, path: string, channel: number | 'mix' = 0): Promise<ClipClassification> {
-  const samples = await readAudio(path, c.model.frontEnd.sampleRateHz, channel);
+  return classifyClipOf(c, path, await readAudio(path, c.model.frontEnd.sampleRateHz, channel));
+}
+
+/**
+ * `classifyClip` on samples read from `path` (e.g. under a gain or in noise): the same, with
+ * its errors prefixed with the path.
+ * @throws ValidationError `${path}: ...` when the clip is shorter than one tick
+ */
+export function classifyClipOf(c: AudioClassifier, path: string, samples: Int32Array): ClipClassification {
   try {
     return classifyClip(c, samples);
   } catch (error) {

@@ -9,6 +9,7 @@ import { createResampler, flushResampler, maxResampledSamples, processResampler 
 import { ValidationError } from '../core/errors.ts';
 import { cochleaTicksFor, createCochlea, processCochlea } from '../filterbank/cochlea.ts';
 import type { FrontEndSpec } from '../filterbank/frontEnd.ts';
+import { levelAgcBackground, primeLevelAgc, type LevelAgc } from '../filterbank/levelAgc.ts';
 import { listWavFiles, openWavFile } from '../sources/wavFile.ts';
 
 /** One labelled file. */
@@ -76,9 +77,20 @@ function antiAliasWhole(samples: Int32Array<ArrayBuffer>, inputRateHz: number, o
   return out.subarray(delay);
 }
 
-/** A clip's cochlea spike raster (ticks × 2C). */
+/**
+ * A whole clip's cochlea spike raster (ticks × 2C). With an AGC front end the clip is heard
+ * twice: a first pass finds each channel's background over the clip (its quietest smoothed
+ * level), and the second starts with the AGC primed with it (`primeLevelAgc`), so an isolated
+ * clip is encoded as the same word in a stream is, where the background before it is known.
+ */
 export function cochleaRaster(frontEnd: FrontEndSpec, samples: Int32Array): { counts: Uint8Array; ticks: number } {
   const cochlea = createCochlea(frontEnd);
+  if (cochlea.agc !== undefined) {
+    const first = createCochlea(frontEnd);
+    const scratch = new Uint8Array(cochleaTicksFor(first, samples.length) * 2 * frontEnd.channels);
+    processCochlea(first, samples, samples.length, scratch);
+    primeLevelAgc(cochlea.agc, levelAgcBackground(first.agc as LevelAgc));
+  }
   const ticks = cochleaTicksFor(cochlea, samples.length);
   const counts = new Uint8Array(ticks * 2 * frontEnd.channels);
   const n = processCochlea(cochlea, samples, samples.length, counts);

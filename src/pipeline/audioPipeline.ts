@@ -87,6 +87,16 @@ export function lifWordNetwork(spec: NetworkSpec): CountedWordNetwork {
 }
 
 /**
+ * The first stages of `audioPipeline`: low-pass (when going down) and resample chunks to
+ * `sampleRateHz`; chunks already at that rate pass through both untouched.
+ * @param sampleRateHz the front end's rate, Hz
+ * @example 16 kHz chunks → toFrontEndRate(8000) → 8 kHz chunks
+ */
+export function toFrontEndRate(sampleRateHz: number): OperatorFunction<SampleChunk, SampleChunk> {
+  return pipe(antiAlias(sampleRateHz), resample(sampleRateHz));
+}
+
+/**
  * @param model the audio model (network, front end, classes)
  * @param options the word detector's (see `detect/wordDetector.ts` for the defaults)
  * @example recordSource(await openRecord('fixtures/audio-digits/stream-3-1-4.wav')).pipe(audioPipeline(loadAudioModel()))
@@ -96,8 +106,7 @@ export function audioPipeline(model: AudioModel, options: AudioPipelineOptions =
   const { frontEnd } = model;
   const detector = wordDetectorOptions(model, options);
   return pipe(
-    antiAlias(frontEnd.sampleRateHz),
-    resample(frontEnd.sampleRateHz),
+    toFrontEndRate(frontEnd.sampleRateHz),
     cochleaSpikes(frontEnd),
     detectWords({
       detector,

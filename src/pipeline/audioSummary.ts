@@ -1,5 +1,5 @@
 /** Running totals over AudioFrames, turned into the final `summary` event with its cost report. */
-import type { AudioCost, AudioFrame, AudioSummaryEvent, DeviceSummary } from '../detect/events.ts';
+import type { AudioCost, AudioFrame, AudioStreamCondition, AudioSummaryEvent, DeviceSummary } from '../detect/events.ts';
 import { costReport } from '../snn/cost.ts';
 import { peakRssMb } from './summary.ts';
 
@@ -59,6 +59,8 @@ export interface AudioSummaryContext {
   readonly device?: DeviceSummary | undefined;
   /** A folder replayed: files replayed to their end, and files that could not be read. */
   readonly files?: { readonly replayed: number; readonly errors: number } | undefined;
+  /** The gain and noise the audio was replayed under, if any. */
+  readonly condition?: AudioStreamCondition | undefined;
 }
 
 /**
@@ -124,6 +126,7 @@ export function audioSummaryEvent(totals: AudioTotals, context: AudioSummaryCont
     peakRssMb: round(peakRssMb(), 1),
     ...(context.device === undefined ? {} : { device: context.device }),
     ...(context.files === undefined ? {} : { files: context.files.replayed, fileErrors: context.files.errors }),
+    ...(context.condition === undefined ? {} : { condition: context.condition }),
   };
 }
 

@@ -8,12 +8,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ClassificationEvent, ClassifyErrorEvent, ClassifyEvent, ClassifySummaryEvent } from '../../src/cli/classify.ts';
+import { classifications, parseEvents, summaryOf } from '../helpers/audioEvents.ts';
+import type { ClassifyErrorEvent, ClassifyEvent } from '../../src/cli/classify.ts';
 import { encodeWav } from '../../src/formats/wav.ts';
 import { cochleaRaster, readAudio } from '../../src/pipeline/audioDataset.ts';
 import { loadAudioModel } from '../../src/pipeline/audioModel.ts';
 import { classify, createClassifier } from '../../src/snn/classifier.ts';
-import { hasStackTrace, linesOf, runCli, type CliResult } from '../helpers/cli.ts';
+import { hasStackTrace, linesOf, runCli, type CliResult, failureLine } from '../helpers/cli.ts';
 import { haveDataset, PROJECT_ROOT } from '../helpers/datasets.ts';
 import { useTempDir } from '../helpers/records.ts';
 
@@ -22,19 +23,8 @@ const model = loadAudioModel();
 /** The network's weights, counted here from the spec: one per synapse (non-zero projection entries included). */
 const WEIGHTS = model.network.synapses.length;
 
-function parseEvents(stdout: string): ClassifyEvent[] {
-  return linesOf(stdout).map((line) => JSON.parse(line) as ClassifyEvent);
-}
 
-function classifications(events: readonly ClassifyEvent[]): ClassificationEvent[] {
-  return events.filter((e): e is ClassificationEvent => e.type === 'classification');
-}
 
-function summaryOf(events: readonly ClassifyEvent[]): ClassifySummaryEvent {
-  const last = events.at(-1);
-  expect(last?.type).toBe('summary');
-  return last as ClassifySummaryEvent;
-}
 
 /** The kernels by hand, for one file: label and scores (Σ readout / ticks / 2^15) and the counts. */
 async function byHand(path: string) {
@@ -205,17 +195,6 @@ describe.concurrent('classify: text, files named directly, options', () => {
   });
 });
 
-/** A user-mistake failure: `code`, nothing on stdout, one `edgespike: ` line on stderr. */
-function failureLine(result: CliResult, code: number): string {
-  expect(hasStackTrace(result.stderr)).toBe(false);
-  expect(result.stderr).not.toContain('internal error');
-  expect(result.code).toBe(code);
-  expect(result.stdout).toBe('');
-  const lines = linesOf(result.stderr);
-  expect(lines).toHaveLength(1);
-  expect(lines[0]?.startsWith('edgespike: ')).toBe(true);
-  return lines[0] as string;
-}
 
 describe.concurrent('classify: bad files are reported one line each, the others classified, exit 1', () => {
   const tempDir = useTempDir('edgespike-classify-cli-');
@@ -282,6 +261,13 @@ describe.concurrent('classify: bad files are reported one line each, the others 
     expect(failureLine(await runCli(['classify', FIXTURES, ...args]), 2)).toContain(message);
   });
 
+  it('a model trained before the AGC (front end version 1) still loads and runs as before: 24/30 on the espeak-ng clips', async () => {
+    // The release that shipped fixtures/models/digits-v1.json measured 24/30 (80 %) on these clips.
+    const result = await runCli(['classify', 'fixtures/audio-digits', '--model', 'fixtures/models/digits-v1.json', '--format', 'jsonl']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(summaryOf(parseEvents(result.stdout))).toMatchObject({ labelled: 30, correct: 24 });
+  });
+
   it('no files: usage error, exit 2', async () => {
     expect(failureLine(await runCli(['classify']), 2)).toContain('classify needs at least one WAV file or directory');
   });
@@ -292,7 +278,9 @@ const FSDD_TEST = Array.from({ length: 10 }, (_, d) => FSDD_SPEAKERS.flatMap((s)
 const haveFsdd = haveDataset('classify on the FSDD test split (CLI)', FSDD_TEST);
 
 describe.skipIf(!haveFsdd)('classify ../shared/datasets/fsdd --split test', () => {
-  it('the 250 test clips (indices 0-4), accuracy >= 0.97 with the bundled model (the issue target)', async () => {
+  it('the 250 test clips (indices 0-4), accuracy >= 0.98 with the bundled model (issue #10\'s target as recorded)', async () => {
+    // Measured 98.4 % (246/250) with the level-invariant model (front end version 2, trained with
+    // level and noise augmentation); the model before it reached 98.0 % as recorded but 16.8 % at -30 dB.
     const result = await runCli(['classify', '../shared/datasets/fsdd', '--split', 'test', '--format', 'jsonl'], { timeoutMs: 120_000 });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -302,7 +290,15 @@ describe.skipIf(!haveFsdd)('classify ../shared/datasets/fsdd --split test', () =
     const s = summaryOf(events);
     expect(s).toMatchObject({ split: 'test', files: 250, classified: 250, errors: 0, labelled: 250 });
     expect(s.correct).toBe(lines.filter((e) => e.correct === true).length);
-    expect(s.accuracy).toBeGreaterThanOrEqual(0.97);
+    expect(s.accuracy).toBeGreaterThanOrEqual(0.98);
     expect(s.energy.ratio).toBeGreaterThan(1);
+  });
+
+  it('a model trained before the AGC (front end version 1) still loads and gives exactly its answers: 245/250', async () => {
+    // fixtures/models/digits-v1.json: the model shipped before front end version 2, which its
+    // release measured at 98.0 % (245/250) on this split; a version-1 front end must run as it did.
+    const result = await runCli(['classify', '../shared/datasets/fsdd', '--split', 'test', '--model', 'fixtures/models/digits-v1.json', '--format', 'jsonl'], { timeoutMs: 120_000 });
+    expect(result.code, result.stderr).toBe(0);
+    expect(summaryOf(parseEvents(result.stdout))).toMatchObject({ labelled: 250, correct: 245 });
   });
 });

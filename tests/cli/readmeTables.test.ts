@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { markdownFromClassifyConditions, type ConditionScore } from '../../src/pipeline/audioStress.ts';
 import { markdownFromEvalJson, type EvalJson } from '../../src/pipeline/evalReport.ts';
 import { hasStackTrace, runCli } from '../helpers/cli.ts';
 import { haveDataset, MITDB_RECORDS, PROJECT_ROOT } from '../helpers/datasets.ts';
@@ -21,6 +22,14 @@ function markedTables(): { args: string[]; table: string }[] {
   for (const m of README.matchAll(marker)) found.push({ args: (m[1] as string).trim().split(/\s+/), table: m[2] as string });
   return found;
 }
+
+/** Every table marked `<!-- classify-table: ARGS -->`: `classify ARGS --json`'s conditions. */
+function classifyTables(): { args: string[]; table: string }[] {
+  const found: { args: string[]; table: string }[] = [];
+  for (const m of README.matchAll(/<!-- classify-table: (.+?) -->\n((?:\|.*\n)+)/g)) found.push({ args: (m[1] as string).trim().split(/\s+/), table: m[2] as string });
+  return found;
+}
+const haveAudio = haveDataset('README audio tables (measured on ../shared/datasets/fsdd and noise)', ['fsdd/0_george_0.wav', 'noise/white_noise.wav']);
 
 const needed = [...MITDB_RECORDS.flatMap((r) => [`mitdb/${r}.hea`, `mitdb/${r}.dat`, `mitdb/${r}.atr`]), 'nstdb/bw.hea', 'nstdb/ma.hea'];
 const haveData = haveDataset('README accuracy tables (they are measured on ../shared/datasets/mitdb and nstdb)', needed);
@@ -36,6 +45,19 @@ describe('README tables', () => {
       expect(hasStackTrace(result.stderr)).toBe(false);
       expect(result.code).toBe(0);
       expect(table).toBe(markdownFromEvalJson(JSON.parse(result.stdout) as EvalJson));
+    });
+  });
+
+  it('the README marks its audio tables', () => {
+    expect(classifyTables().length).toBeGreaterThanOrEqual(2);
+  });
+
+  describe.skipIf(!haveAudio)('match classify --json on ../shared/datasets', () => {
+    it.each(classifyTables().map((t) => [t.args.join(' '), t] as const))('classify %s', async (_, { args, table }) => {
+      const result = await runCli(['classify', ...args, '--json'], { timeoutMs: 120_000 });
+      expect(hasStackTrace(result.stderr)).toBe(false);
+      expect(result.code).toBe(0);
+      expect(table).toBe(markdownFromClassifyConditions((JSON.parse(result.stdout) as { conditions: ConditionScore[] }).conditions));
     });
   });
 });

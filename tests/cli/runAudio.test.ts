@@ -9,14 +9,16 @@
  * socat is not installed.
  */
 import type { ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { activeSpeechPower } from '../../src/condition/audioConditions.ts';
 import { createResampler, flushResampler, maxResampledSamples, processResampler } from '../../src/condition/resample.ts';
 import type { AudioSummaryEvent, DetectionEvent, StatusEvent } from '../../src/detect/events.ts';
 import { encodePcm16Frames } from '../../src/formats/devices/pcm16Frame.ts';
 import { encodeWav } from '../../src/formats/wav.ts';
 import { readAudio } from '../../src/pipeline/audioDataset.ts';
+import { createRng, nextNormal } from '../../src/synth/random.ts';
 import { linesOf, runCli, type CliResult } from '../helpers/cli.ts';
 import { PROJECT_ROOT } from '../helpers/datasets.ts';
 import { haveSocat, playBytes, startPtyPair, type PtyPair } from '../helpers/pty.ts';
@@ -168,5 +170,30 @@ describe.skipIf(!haveSocat())('run --profile edgespike-pcm16 --task digits on a 
     // the same 16 kHz samples above.
     expectSameWords('run, 16 kHz pcm16 frames on a pty vs replay of the 8 kHz fixture', live, reference8k, false);
     expectCleanRun(run, reference16k.length, samples.length / PROFILE_RATE_HZ);
+  });
+
+  it('speech at arm\'s length (−55 dBFS active level, over an INMP441\'s −87 dBFS self-noise): the right words 3, 1, 4 at their times', async () => {
+    // An INMP441 (sensitivity −26 dBFS at 94 dB SPL, SNR 61 dB) hears normal speech at 1 m at
+    // about −55 to −60 dBFS, over its own noise floor at −26 − 61 = −87 dBFS. The fixture's words,
+    // brought to an active speech level of −55 dBFS, plus Gaussian noise at −87 dBFS, rounded to int16.
+    const truth = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'fixtures/audio-digits/stream-3-1-4.json'), 'utf8')) as {
+      digits: { label: string; startSeconds: number; endSeconds: number }[];
+    }).digits;
+    const clean = await readAudio(join(PROJECT_ROOT, STREAM), STREAM_RATE_HZ);
+    const fullScale = 32767;
+    const gain = (fullScale * 10 ** (-55 / 20)) / Math.sqrt(activeSpeechPower(clean, STREAM_RATE_HZ));
+    const noiseRms = fullScale * 10 ** (-87 / 20);
+    const rng = createRng(55);
+    const samples = Int32Array.from(clean, (v) => Math.max(-32768, Math.min(32767, Math.round(v * gain + noiseRms * nextNormal(rng)))));
+    const run = await runLive(samples, STREAM_RATE_HZ, truth.length, ['--rate', String(STREAM_RATE_HZ)]);
+    const live = detectionsOf(run.lines);
+    console.log(`[measured] run at −55 dBFS over −87 dBFS noise: ${live.map((d) => `"${d.label}" ${d.t}-${d.end} s`).join(', ')}`);
+    expect(live.map((d) => d.label)).toEqual(truth.map((d) => d.label));
+    live.forEach((d, i) => {
+      const want = truth[i] as { startSeconds: number; endSeconds: number };
+      expect(d.t, `word ${i} start`).toBeLessThan(want.endSeconds);
+      expect(d.end, `word ${i} end`).toBeGreaterThan(want.startSeconds);
+    });
+    expectCleanRun(run, truth.length, samples.length / STREAM_RATE_HZ);
   });
 });

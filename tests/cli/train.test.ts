@@ -22,6 +22,7 @@ interface Report {
   readonly accuracy: { readonly float: number; readonly quantizedFloat: number; readonly fixedPoint: number };
   readonly history: readonly { readonly loss: number; readonly phase: string }[];
   readonly perInferenceTest: { readonly hiddenSpikes: number; readonly synapticOps: number };
+  readonly levelNoise: unknown;
 }
 
 describe('train: smoke run on the espeak-ng digit fixtures', () => {
@@ -50,6 +51,9 @@ describe('train: smoke run on the espeak-ng digit fixtures', () => {
     expect(first.stderr).toContain('20 training / 10 test');
     // The stream file has no {label}_{speaker}_{index} name and no label folder: skipped, and said.
     expect(first.stderr).toContain('skipping 1 file without a label');
+    // Level augmentation by default: each training clip also as 5 variants at -40 to +6 dB.
+    expect(first.stderr).toContain('5 variants a training clip at -40 to 6 dB');
+    expect(report.levelNoise).toEqual({ variants: 6, gainDb: [-40, 6], noises: [], snrDb: [0, 30], noiseProbability: 0.6, noiseShare: 0.75 });
   });
 
   it('lowers the loss: the last epoch ends well below the first', () => {
@@ -89,6 +93,19 @@ describe('train: smoke run on the espeak-ng digit fixtures', () => {
     const b = JSON.parse(readFileSync(join(dir, 'b.json'), 'utf8')) as { projections: unknown; neurons: unknown };
     expect(b.projections).toEqual(a.projections);
     expect(b.neurons).toEqual(a.neurons);
+  });
+
+  it('rejects bad augmentation options with one-line usage errors', async () => {
+    for (const [option, value, message] of [
+      ['--augment-gain-db', '6,-40', '--augment-gain-db must be two numbers A,B with -120 <= A <= B <= 40 (got "6,-40")'],
+      ['--augment-snr', '10', '--augment-snr must be two numbers A,B with -20 <= A <= B <= 120 (got "10")'],
+      ['--noise-probability', '1.5', '--noise-probability must be a number in [0, 1] (got "1.5")'],
+    ] as const) {
+      const r = await runCli(['train', '--data', FIXTURES, '--out', join(dir, 'x.json'), `${option}=${value}`]);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain(message);
+    }
   });
 
   it('rejects a missing --data with a one-line usage error', async () => {

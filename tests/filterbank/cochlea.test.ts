@@ -15,10 +15,17 @@ import { createCochleaFloat, processCochleaFloat } from '../../src/filterbank/co
 import { designChannels, erbRate, parseFrontEnd, type FrontEndSpec } from '../../src/filterbank/frontEnd.ts';
 import { createRng, nextNormal, nextUniform } from '../../src/synth/random.ts';
 
-const DIGITS = JSON.parse(
+const SHIPPED = JSON.parse(
   readFileSync(new URL('../../src/filterbank/frontends/digits.json', import.meta.url), 'utf8'),
 ) as Record<string, unknown>;
-/** The bundled digits front end as shipped: 8 ms ticks (64 samples), at most 15 spikes a channel-tick each way. */
+/**
+ * The bundled digits filters, envelopes, ticks and delta modulator with the fixed log floor of
+ * version 1 (32 counts, −60 dBFS) and no AGC: the front end of the models trained before the AGC,
+ * which must keep running as before. 8 ms ticks (64 samples), at most 15 spikes a channel-tick
+ * each way. The AGC the shipped description adds has its own tests (cochleaAgc.test.ts).
+ */
+const DIGITS: Record<string, unknown> = { ...SHIPPED, version: 1, compression: { kind: 'log2', floorCounts: 32 } };
+delete DIGITS.agc;
 const digits = parseFrontEnd(DIGITS);
 /**
  * The same filters, envelopes and log compression with 1 ms ticks (8 samples) and the cap of 4

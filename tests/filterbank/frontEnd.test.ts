@@ -17,6 +17,9 @@ const DIGITS_PATH = new URL('../../src/filterbank/frontends/digits.json', import
 const digitsJson = JSON.parse(readFileSync(DIGITS_PATH, 'utf8')) as Record<string, unknown>;
 const digits = parseFrontEnd(digitsJson);
 
+/** A valid AGC (version 2). */
+const AGC = { smoothShift: 2, subWindowTicks: 16, subWindows: 8, offsetQ8: 384, ceilingQ8: 2048 };
+
 /** The smallest valid description: everything optional left out. */
 const MINIMAL = {
   format: 'edgespike-frontend',
@@ -70,7 +73,7 @@ describe('front-end description: the bundled digits design', () => {
   it('parses with the documented settings', () => {
     expect(digits).toMatchObject({
       format: 'edgespike-frontend',
-      version: 1,
+      version: 2,
       name: 'digits',
       sampleRateHz: 8000,
       channels: 32,
@@ -79,7 +82,8 @@ describe('front-end description: the bundled digits design', () => {
       coefficientBits: 14,
       stateFractionBits: 12,
       envelope: { rectify: 'full-wave', smoothShift: 5 },
-      compression: { kind: 'log2', floorCounts: 32 },
+      compression: { kind: 'log2', floorCounts: 1 / 256 },
+      agc: { smoothShift: 2, subWindowTicks: 16, subWindows: 8, offsetQ8: 384, ceilingQ8: 2048, reference: 'mean', warmUpTicks: 3 },
       tickSamples: 64, // 8 ms
       deltaModulator: { thresholdCounts: 128, maxSpikesPerTick: 15, refractoryTicks: 0 },
     });
@@ -163,9 +167,9 @@ describe('front-end description: the bundled digits design', () => {
 describe('front-end description: validation errors name the field', () => {
   const cases: [string, Record<string, unknown>, string][] = [
     ['format', { format: 'edgespike-network' }, 'frontend format must be "edgespike-frontend" (got "edgespike-network")'],
-    ['version', { version: 2 }, 'frontend version 2 is newer than this edgespike reads (1); upgrade edgespike'],
+    ['version', { version: 3 }, 'frontend version 3 is newer than this edgespike reads (2); upgrade edgespike'],
     ['version type', { version: '1' }, 'frontend version must be an integer in [1, 9007199254740991] (got "1")'],
-    ['unknown field', { colour: 'red' }, 'frontend colour is not a known field (known: format, version, name, description, sampleRateHz, channels, minHz, maxHz, spacing, filter, coefficientBits, stateFractionBits, envelope, compression, tickSamples, deltaModulator)'],
+    ['unknown field', { colour: 'red' }, 'frontend colour is not a known field (known: format, version, name, description, sampleRateHz, channels, minHz, maxHz, spacing, filter, coefficientBits, stateFractionBits, envelope, compression, agc, tickSamples, deltaModulator)'],
     ['sampleRateHz', { sampleRateHz: 0 }, 'frontend sampleRateHz must be an integer in [1000, 384000] (got 0)'],
     ['channels', { channels: 0 }, 'frontend channels must be an integer in [1, 256] (got 0)'],
     ['minHz', { minHz: -5 }, 'frontend minHz must be a number in [1, 4000] (got -5)'],
@@ -195,6 +199,11 @@ describe('front-end description: validation errors name the field', () => {
     ['deltaModulator.maxSpikesPerTick', { deltaModulator: { thresholdCounts: 1, maxSpikesPerTick: 256 } }, 'frontend deltaModulator.maxSpikesPerTick must be an integer in [1, 255] (got 256)'],
     ['deltaModulator unknown', { deltaModulator: { thresholdCounts: 1, refractorySamples: 2 } }, 'frontend deltaModulator.refractorySamples is not a known field (known: thresholdCounts, maxSpikesPerTick, refractoryTicks)'],
     ['name', { name: '' }, 'frontend name must be a non-empty string (got "")'],
+    ['agc in version 1', { agc: AGC }, 'frontend agc needs version 2 or later (got version 1)'],
+    ['agc without log2', { version: 2, agc: AGC }, 'frontend agc needs "compression": "log2" (it works on log levels)'],
+    ['agc.subWindows', { version: 2, compression: 'log2', agc: { ...AGC, subWindows: 0 } }, 'frontend agc.subWindows must be an integer in [1, 64] (got 0)'],
+    ['agc.reference', { version: 2, compression: 'log2', agc: { ...AGC, reference: 'max' } }, 'frontend agc.reference must be "channel" or "mean" (got "max")'],
+    ['agc unknown', { version: 2, compression: 'log2', agc: { ...AGC, alpha: 0.98 } }, 'frontend agc.alpha is not a known field (known: smoothShift, subWindowTicks, subWindows, offsetQ8, ceilingQ8, reference, warmUpTicks, silenceResetTicks)'],
   ];
   for (const [what, change, message] of cases) {
     it(what, () => {

@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { expect } from 'vitest';
 import { PROJECT_ROOT } from './datasets.ts';
 
 /** What a finished run left behind. */
@@ -93,4 +94,24 @@ export function linesOf(text: string): string[] {
 /** True when `text` holds a JavaScript stack frame line ("    at f (file:1:2)"). */
 export function hasStackTrace(text: string): boolean {
   return /^\s+at /m.test(text);
+}
+
+/**
+ * A user-mistake failure: exit `code`, nothing on stdout, one `edgespike: ` line on stderr, no
+ * stack trace and no internal error; returns that line.
+ */
+export function failureLine(result: CliResult, code: number): string {
+  expect(hasStackTrace(result.stderr)).toBe(false);
+  expect(result.stderr).not.toContain('internal error');
+  expect(result.code, result.stderr).toBe(code);
+  expect(result.stdout).toBe('');
+  const lines = linesOf(result.stderr);
+  expect(lines).toHaveLength(1);
+  expect(lines[0]?.startsWith('edgespike: ')).toBe(true);
+  return lines[0] as string;
+}
+
+/** `failureLine(r, code)`, and the line matches `pattern`. */
+export function expectOneLineError(result: CliResult, code: number, pattern: RegExp): void {
+  expect(failureLine(result, code)).toMatch(pattern);
 }

@@ -1,0 +1,135 @@
+/**
+ * `--gain-db`, `--noise`, `--snr`, `--seed` of `classify` (lists: one accuracy row per
+ * condition) and `replay --task digits` (one value each: a stream is one condition): parsed and
+ * checked up front, one usage error line per mistake.
+ */
+import { EdgespikeError, UsageError } from '../core/errors.ts';
+import { loadNoiseClips, type NoiseClip, type StreamCondition } from '../pipeline/audioStress.ts';
+import { parseNonNegativeInt } from './args.ts';
+
+/** The flags, for parseCommandArgs. */
+export const AUDIO_CONDITION_FLAGS = {
+  'gain-db': { type: 'string' },
+  noise: { type: 'string' },
+  snr: { type: 'string' },
+  seed: { type: 'string' },
+} as const;
+
+/** The flags whose values may be negative numbers after a space (`--gain-db -6`), for parseCommandArgs. */
+export const AUDIO_CONDITION_NEGATIVE_FLAGS: readonly string[] = ['gain-db', 'snr'];
+
+/** Most gain accepted, dB: +40 dB is already 100 × the recorded amplitude. */
+export const MAX_GAIN_DB = 40;
+/** `--seed` when none is given. */
+export const DEFAULT_NOISE_SEED = 1;
+
+/** What the flags ask for. */
+export interface AudioConditionChoice {
+  /** Gains, dB (`[0]` when only noise was asked for). */
+  readonly gainsDb: readonly number[];
+  /** Noise recordings (WAV paths); empty for the gains alone. */
+  readonly noisePaths: readonly string[];
+  /** SNRs, dB; empty without noise. */
+  readonly snrsDb: readonly number[];
+  readonly seed: number;
+}
+
+/** The SNR and rounding, as both commands' --help say it. */
+const SNR_DEFINITION = `                       SNR = the active speech level of the audio as recorded (the mean
+                       square over its 10 ms frames within 40 dB of its loudest frame: a
+                       simplified ITU-T P.56 active level) against the whole noise
+                       recording's mean square. The gain applies to the mix, then rounding
+                       to the nearest count and saturation to int16. Needs --noise.`;
+
+/** The lines of `classify --help` about the conditions. */
+export const CLASSIFY_CONDITION_HELP = `  --gain-db G[,G...]   classify the clips as a microphone with G dB more gain would deliver
+                       them: samples x 10^(G/20), rounded to the nearest count, saturated
+                       to int16 (clipping where it would clip); G <= +${MAX_GAIN_DB} (0 = as
+                       recorded, -20 = a tenth of the amplitude). Default with --noise: 0
+  --noise FILE[,FILE...]
+                       background noise recordings (WAV, any rate: resampled to the model's
+                       rate like the clips). The i-th file listed meets noise file
+                       i mod (number of noise files), looped from a place --seed and i pick
+  --snr DB[,DB...]     signal-to-noise ratios for --noise, dB, of each clip:
+${SNR_DEFINITION}
+  --seed N             where each clip meets its noise (a whole number >= 0): the same seed
+                       gives the same mixes. Default: ${DEFAULT_NOISE_SEED}
+                       Conditions: every gain x every SNR; one accuracy row each.`;
+
+/** The lines of `replay --help` about the conditions (one value each: a stream is one condition). */
+export const REPLAY_CONDITION_HELP = `  --gain-db G          (audio) replay the audio as a microphone with G dB more gain would
+                       deliver it: samples x 10^(G/20) at the model's rate, rounded,
+                       saturated to int16; G <= +${MAX_GAIN_DB}. Default: 0 (as recorded)
+  --noise FILE         (audio) background noise recording (WAV, any rate), looped over the
+                       stream from a place --seed picks (for a folder: --seed and the
+                       file's index, as classify picks it)
+  --snr DB             (audio) signal-to-noise ratio for --noise, dB, of the stream:
+${SNR_DEFINITION}
+                       The level is measured in a first pass over each input file.
+  --seed N             (audio) where the noise starts (a whole number >= 0). Default: ${DEFAULT_NOISE_SEED}`;
+
+function parseDbList(name: string, value: string, single: boolean): number[] {
+  const items = value.split(',');
+  if (single && items.length > 1) {
+    throw new UsageError(`--${name} takes one value here (got "${value}"): a stream is one condition; classify measures lists`);
+  }
+  return items.map((item) => {
+    const n = item.trim() === '' ? Number.NaN : Number(item);
+    if (!Number.isFinite(n)) throw new UsageError(`--${name} must be ${single ? 'a number' : 'a comma-separated list of numbers'} in dB (got "${value}")`);
+    return n;
+  });
+}
+
+/**
+ * Check the flags together.
+ * @param single one value each (replay), or lists (classify)
+ * @returns undefined when none of the flags is given (the audio as recorded)
+ * @throws UsageError: a value that is not a number, a gain above +40 dB, --snr or --seed
+ *   without --noise, --noise without --snr, several values where one is taken
+ * @example parseAudioConditionFlags({ 'gain-db': '0,-6' }, false) → { gainsDb: [0, -6], noisePaths: [], snrsDb: [], seed: 1 }
+ */
+export function parseAudioConditionFlags(
+  values: { 'gain-db'?: string | undefined; noise?: string | undefined; snr?: string | undefined; seed?: string | undefined },
+  single: boolean,
+): AudioConditionChoice | undefined {
+  const { noise, snr, seed } = values;
+  const gain = values['gain-db'];
+  if (gain === undefined && noise === undefined && snr === undefined && seed === undefined) return undefined;
+  if (snr !== undefined && noise === undefined) throw new UsageError('--snr needs --noise FILE (e.g. --noise ../shared/datasets/noise/white_noise.wav)');
+  if (seed !== undefined && noise === undefined) throw new UsageError('--seed picks where the noise starts; it needs --noise FILE');
+  if (noise !== undefined && snr === undefined) throw new UsageError(`--noise needs --snr ${single ? 'DB (e.g. --snr 10)' : 'DB[,DB...] (e.g. --snr 20,10,0)'}`);
+  const gainsDb = gain === undefined ? [0] : parseDbList('gain-db', gain, single);
+  for (const g of gainsDb) {
+    if (g > MAX_GAIN_DB) throw new UsageError(`--gain-db must be at most +${MAX_GAIN_DB} dB (got ${g}); the gain is relative to the recording`);
+  }
+  const noisePaths = noise === undefined ? [] : noise.split(',');
+  if (noisePaths.some((p) => p.trim() === '')) throw new UsageError(`--noise must name WAV files${single ? '' : ', comma-separated'} (got "${noise}")`);
+  if (single && noisePaths.length > 1) throw new UsageError(`--noise takes one file here (got "${noise}"): a stream is one condition; classify measures lists`);
+  return {
+    gainsDb,
+    noisePaths,
+    snrsDb: snr === undefined ? [] : parseDbList('snr', snr, single),
+    seed: seed === undefined ? DEFAULT_NOISE_SEED : parseNonNegativeInt('seed', seed),
+  };
+}
+
+/**
+ * The --noise files read at the model's rate (`loadNoiseClips`); their errors name the option.
+ * @throws as `loadNoiseClips`, the message starting with `--noise `
+ */
+export async function loadNoiseFlag(paths: readonly string[], rateHz: number): Promise<NoiseClip[]> {
+  try {
+    return await loadNoiseClips(paths, rateHz);
+  } catch (error) {
+    if (error instanceof EdgespikeError) error.message = `--noise ${error.message.replace(/\s*\n\s*/g, ' ')}`;
+    throw error;
+  }
+}
+
+/** The one condition of a replayed stream (`parseAudioConditionFlags(values, true)`), its noise read at `rateHz`. */
+export async function streamConditionFor(choice: AudioConditionChoice, rateHz: number): Promise<StreamCondition> {
+  const gainDb = choice.gainsDb[0] ?? 0;
+  const [clip] = await loadNoiseFlag(choice.noisePaths, rateHz);
+  const snrDb = choice.snrsDb[0];
+  return clip === undefined || snrDb === undefined ? { gainDb } : { gainDb, noise: { clip, snrDb, seed: choice.seed } };
+}

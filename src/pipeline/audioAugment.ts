@@ -1,0 +1,81 @@
+/**
+ * Level and noise augmentation of training clips, in the audio domain (before the cochlea), so
+ * the network learns from what a microphone would really deliver: each clip also as K − 1
+ * variants, each at a random gain (uniform in dB over `gainDbRange`, rounded and clipped to
+ * int16 like a sensor), and with probability `noiseProbability` with a background noise mixed
+ * in at a random SNR (uniform in dB over `snrDbRange`; SNR against the clip's active speech
+ * level, see `condition/audioConditions.ts`) from a random place in one of the noise
+ * recordings. Variant 0 is the clip as recorded. Deterministic: variant v of clip i depends
+ * only on (seed, i, v).
+ */
+import { activeSpeechPower, applyGainDb, mixAtSnr } from '../condition/audioConditions.ts';
+import { ValidationError } from '../core/errors.ts';
+import { createRng, deriveSeed, nextUniform } from '../synth/random.ts';
+
+/** Options of `augmentClip`. */
+export interface LevelNoiseAugment {
+  /** Variants per clip, the clip as recorded included (1: no augmentation). */
+  readonly variants: number;
+  /** Gain range, dB re. the recording. @default [-40, 6] */
+  readonly gainDbRange: readonly [number, number];
+  /** Noise recordings at the clips' rate (each at least as long as a clip is best; shorter ones loop). */
+  readonly noises: readonly Int32Array[];
+  /** SNR range, dB. @default [0, 30] */
+  readonly snrDbRange: readonly [number, number];
+  /** Probability that a variant gets noise (when there are noises). @default 0.5 */
+  readonly noiseProbability: number;
+  readonly seed: number;
+  /** The clips' (and noises') sample rate, Hz. */
+  readonly rateHz: number;
+}
+
+/** Default level range of the augmentation, dB: 40 dB quieter to 6 dB louder than recorded. */
+export const DEFAULT_AUGMENT_GAIN_DB: readonly [number, number] = [-40, 6];
+/** Default SNR range of the noise augmentation, dB. */
+export const DEFAULT_AUGMENT_SNR_DB: readonly [number, number] = [0, 30];
+
+/** What was done to one variant (for reports and tests). */
+export interface VariantCondition {
+  readonly gainDb: number;
+  /** Index into `noises`, or -1 without noise. */
+  readonly noise: number;
+  readonly snrDb: number | undefined;
+  readonly noiseOffset: number;
+}
+
+/** The condition of variant `v` (≥ 1) of clip `clipIndex`. */
+export function variantCondition(options: LevelNoiseAugment, clipIndex: number, v: number): VariantCondition {
+  const rng = createRng(deriveSeed(options.seed, clipIndex * 64 + v));
+  const [g0, g1] = options.gainDbRange;
+  const gainDb = g0 + (g1 - g0) * nextUniform(rng);
+  const noisy = options.noises.length > 0 && nextUniform(rng) < options.noiseProbability;
+  if (!noisy) return { gainDb, noise: -1, snrDb: undefined, noiseOffset: 0 };
+  const noise = Math.min(options.noises.length - 1, Math.floor(nextUniform(rng) * options.noises.length));
+  const [s0, s1] = options.snrDbRange;
+  const snrDb = s0 + (s1 - s0) * nextUniform(rng);
+  const length = (options.noises[noise] as Int32Array).length;
+  const noiseOffset = Math.floor(nextUniform(rng) * length);
+  return { gainDb, noise, snrDb, noiseOffset };
+}
+
+/**
+ * The clip and its augmented variants: `options.variants` arrays, the first the clip itself.
+ * O(variants × samples).
+ */
+export function augmentClip(samples: Int32Array, clipIndex: number, options: LevelNoiseAugment): Int32Array[] {
+  if (!Number.isInteger(options.variants) || options.variants < 1 || options.variants > 64) {
+    throw new ValidationError(`augmentation variants must be an integer in [1, 64] (got ${options.variants})`);
+  }
+  const out: Int32Array[] = [samples];
+  let speechPower: number | undefined;
+  for (let v = 1; v < options.variants; v++) {
+    const c = variantCondition(options, clipIndex, v);
+    if (c.noise < 0) {
+      out.push(applyGainDb(samples, c.gainDb));
+    } else {
+      speechPower ??= activeSpeechPower(samples, options.rateHz);
+      out.push(mixAtSnr(samples, options.noises[c.noise] as Int32Array, c.snrDb as number, c.noiseOffset, speechPower, c.gainDb));
+    }
+  }
+  return out;
+}
