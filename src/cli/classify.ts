@@ -8,18 +8,17 @@
  * others are still classified and the exit status is 1 at the end.
  */
 import { relative } from 'node:path';
-import { activeSpeechPower } from '../condition/audioConditions.ts';
 import { EdgespikeError, UsageError, ValidationError } from '../core/errors.ts';
-import { classifyClipOf, classifyWavFile, createAudioClassifier, totalCost, type ClipClassification } from '../pipeline/audioClassify.ts';
-import { inTestSplit, listFilesWithLabels, readAudio, type MaybeLabelledFile } from '../pipeline/audioDataset.ts';
+import { classifyWavFile, createAudioClassifier, totalCost, type ClipClassification } from '../pipeline/audioClassify.ts';
+import { inTestSplit, listFilesWithLabels, type MaybeLabelledFile } from '../pipeline/audioDataset.ts';
 import { DEFAULT_DIGITS_MODEL_PATH, loadAudioModel, type AudioModel } from '../pipeline/audioModel.ts';
-import { applyAudioCondition, audioConditions, noiseForClip, type AudioCondition, type ConditionScore, type NoiseClip } from '../pipeline/audioStress.ts';
-
-export type { ConditionScore };
+import { audioConditions, classifyUnderConditions, conditionScore, type ClipCondition, type ConditionScore } from '../pipeline/audioStress.ts';
 import { ACCUMULATE_PJ, costReport, MULTIPLY_ACCUMULATE_PJ, type CostReport } from '../snn/cost.ts';
 import { wavChannel } from '../sources/wavFile.ts';
 import { parseChoice, parseCommandArgs } from './args.ts';
-import { AUDIO_CONDITION_FLAGS, AUDIO_CONDITION_NEGATIVE_FLAGS, CLASSIFY_CONDITION_HELP, loadNoiseFlag, parseAudioConditionFlags, type AudioConditionChoice } from './audioConditionFlags.ts';
+import { AUDIO_CONDITION_FLAGS, AUDIO_CONDITION_NEGATIVE_FLAGS, CLASSIFY_CONDITION_HELP, loadNoiseFlag, parseAudioConditionFlags } from './audioConditionFlags.ts';
+
+export type { ClipCondition, ConditionScore };
 import { createProgressBar } from './progress.ts';
 
 export const CLASSIFY_HELP = `Usage: edgespike classify <wav file or directory>... [options]
@@ -113,14 +112,6 @@ export interface ClassificationEvent {
 }
 
 /** The condition of one classification: the gain, and with noise, the SNR, the noise file's name and where it started. */
-export interface ClipCondition {
-  readonly gainDb: number;
-  readonly snrDb?: number;
-  readonly noise?: string;
-  /** Samples into the noise (at the model's rate) where the clip's first sample met it. */
-  readonly noiseOffset?: number;
-}
-
 /** One condition's score (summary, with --gain-db/--noise). */
 
 /** A file or path that could not be classified (jsonl; the same message goes to stderr). */
@@ -288,7 +279,7 @@ export async function classifyCommand(argv: readonly string[]): Promise<number> 
       classified =
         conditions === undefined || choice === undefined
           ? [{ result: await classifyWavFile(classifier, file.path, channel) }]
-          : await classifyUnderConditions(classifier, file.path, channel, conditions, noises, choice, i);
+          : await classifyUnderConditions(classifier, file.path, channel, conditions, noises, choice.seed, i);
     } catch (error) {
       if (!(error instanceof EdgespikeError)) throw error;
       reportError(file.path, error);
@@ -315,45 +306,6 @@ export async function classifyCommand(argv: readonly string[]): Promise<number> 
   else if (format === 'json') out.write(JSON.stringify(summary, null, 2) + '\n');
   else out.write(summaryText(summary, errorEvents));
   return failed > 0 ? 1 : 0;
-}
-
-/**
- * File `index` of the list read once, then classified under each condition (the same noise and
- * place for all of them; the clip's active level measured once).
- */
-async function classifyUnderConditions(
-  classifier: ReturnType<typeof createAudioClassifier>,
-  path: string,
-  channel: number | 'mix',
-  conditions: readonly AudioCondition[],
-  noises: readonly NoiseClip[],
-  choice: AudioConditionChoice,
-  index: number,
-): Promise<{ result: ClipClassification; condition: ClipCondition }[]> {
-  const rateHz = classifier.model.frontEnd.sampleRateHz;
-  const samples = await readAudio(path, rateHz, channel);
-  const noise = noiseForClip(noises, choice.seed, index);
-  const speechPower = noise === undefined ? 0 : activeSpeechPower(samples, rateHz);
-  return conditions.map((c) => ({
-    result: classifyClipOf(classifier, path, applyAudioCondition(samples, c, noise, speechPower)),
-    condition: {
-      gainDb: c.gainDb,
-      ...(c.snrDb === undefined || noise === undefined ? {} : { snrDb: c.snrDb, noise: noise.clip.name, noiseOffset: noise.offset }),
-    },
-  }));
-}
-
-function conditionScore(c: AudioCondition, noises: readonly NoiseClip[], results: readonly { file: MaybeLabelledFile; result: ClipClassification }[]): ConditionScore {
-  const labelled = results.filter((r) => r.file.label !== undefined);
-  const correct = labelled.filter((r) => r.result.label === r.file.label).length;
-  return {
-    gainDb: c.gainDb,
-    snrDb: c.snrDb ?? null,
-    noise: c.snrDb === undefined ? null : noises.map((n) => n.name).join(','),
-    correct,
-    total: labelled.length,
-    accuracy: labelled.length > 0 ? correct / labelled.length : null,
-  };
 }
 
 function classificationEvent(file: MaybeLabelledFile, r: ClipClassification, weights: number, condition?: ClipCondition): ClassificationEvent {

@@ -19,8 +19,8 @@ import { clipOf, predict, type BatchResult, type Dataset } from '../snn/train/ba
 import { exportNetworkJson, quantizeModel } from '../snn/train/quantize.ts';
 import { createWork, logit, paramCount, paramsView, type RsnnParams, type RsnnShape } from '../snn/train/rsnn.ts';
 import { uniformSource } from '../synth/random.ts';
-import { augmentClip, DEFAULT_AUGMENT_GAIN_DB, DEFAULT_AUGMENT_SNR_DB, type LevelNoiseAugment } from '../pipeline/audioAugment.ts';
-import { cochleaRaster, inTestSplit, listFilesWithLabels, readAudio, type LabelledFile } from '../pipeline/audioDataset.ts';
+import { augmentedRasters, DEFAULT_AUGMENT_GAIN_DB, DEFAULT_AUGMENT_SNR_DB, loadTrainingNoises, TRAINING_NOISE_SHARE, type LevelNoiseAugment } from '../pipeline/audioAugment.ts';
+import { inTestSplit, listFilesWithLabels, type LabelledFile } from '../pipeline/audioDataset.ts';
 import { listWavFiles } from '../sources/wavFile.ts';
 import { parseCommandArgs, parsePositive, parsePositiveInt } from './args.ts';
 import { createProgressBar } from './progress.ts';
@@ -71,9 +71,6 @@ Options:
 Example (the bundled model, about 7 min on 2 cores):
   edgespike train --data ../shared/datasets/fsdd --noise ../shared/datasets/noise --out digits.json
 `;
-
-/** The share of each noise recording the training variants draw from (the start); the rest is left for tests. */
-export const TRAINING_NOISE_SHARE = 0.75;
 
 /** `A,B` as a range of numbers within [min, max], A ≤ B. */
 function parseRange(name: string, text: string | undefined, min: number, max: number): readonly [number, number] | undefined {
@@ -225,15 +222,10 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
 
   // Level and noise variants of the training clips (variant 0: as recorded).
   const noiseFiles = values.noise === undefined ? [] : await listNoiseFiles(values.noise);
-  const noises: Int32Array[] = [];
-  for (const path of noiseFiles) {
-    const whole = await readAudio(path, frontEnd.sampleRateHz);
-    noises.push(whole.slice(0, Math.floor(whole.length * TRAINING_NOISE_SHARE)));
-  }
   const levelNoise: LevelNoiseAugment = {
     variants,
     gainDbRange,
-    noises,
+    noises: await loadTrainingNoises(noiseFiles, frontEnd.sampleRateHz),
     snrDbRange,
     noiseProbability,
     seed,
@@ -241,27 +233,13 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
   };
   if (variants > 1) {
     log(`train: ${variants - 1} variants a training clip at ${levelNoise.gainDbRange.join(' to ')} dB` +
-      (noises.length > 0 ? `, ${Math.round(100 * levelNoise.noiseProbability)} % of them in noise at ${levelNoise.snrDbRange.join(' to ')} dB SNR (${noiseFiles.length} noise files)` : ''));
+      (noiseFiles.length > 0 ? `, ${Math.round(100 * levelNoise.noiseProbability)} % of them in noise at ${levelNoise.snrDbRange.join(' to ')} dB SNR (${noiseFiles.length} noise files)` : ''));
   }
   const isTrain = new Uint8Array(files.length);
   for (const i of split.train) isTrain[i] = 1;
-
-  // Rasters through the integer cochlea: every file as recorded at [0, files), then the extra
-  // variants of training file i at files + (v − 1) · files + i (left empty for test files).
   const inputs = 2 * frontEnd.channels;
-  const rasters: Uint8Array[] = Array.from({ length: files.length * variants }, () => new Uint8Array(0));
-  const ticks = new Int32Array(files.length * variants);
   const bar = createProgressBar(process.stderr, files.length);
-  for (const [i, f] of files.entries()) {
-    const samples = await readAudio(f.path, frontEnd.sampleRateHz);
-    const versions = isTrain[i] === 1 ? augmentClip(samples, i, levelNoise) : [samples];
-    versions.forEach((version, v) => {
-      const r = cochleaRaster(frontEnd, version);
-      rasters[v * files.length + i] = r.counts;
-      ticks[v * files.length + i] = r.ticks;
-    });
-    bar.update(i + 1, `front end: ${f.path}`);
-  }
+  const { rasters, ticks } = await augmentedRasters(files.map((f) => f.path), (i) => isTrain[i] === 1, frontEnd, levelNoise, (i, path) => bar.update(i + 1, `front end: ${path}`));
   bar.done();
   const totalBytes = rasters.reduce((n, r) => n + r.length, 0);
   const countsShared = new SharedArrayBuffer(Math.max(1, totalBytes));

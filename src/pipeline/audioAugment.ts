@@ -10,7 +10,9 @@
  */
 import { activeSpeechPower, applyGainDb, mixAtSnr } from '../condition/audioConditions.ts';
 import { ValidationError } from '../core/errors.ts';
+import type { FrontEndSpec } from '../filterbank/frontEnd.ts';
 import { createRng, deriveSeed, nextUniform } from '../synth/random.ts';
+import { cochleaRaster, readAudio } from './audioDataset.ts';
 
 /** Options of `augmentClip`. */
 export interface LevelNoiseAugment {
@@ -78,4 +80,46 @@ export function augmentClip(samples: Int32Array, clipIndex: number, options: Lev
     }
   }
   return out;
+}
+
+/** The share of each noise recording the training variants draw from (its start); the rest is left unheard for tests. */
+export const TRAINING_NOISE_SHARE = 0.75;
+
+/** The noise recordings for training variants: each read at `rateHz` (anti-alias path), its first `TRAINING_NOISE_SHARE`. */
+export async function loadTrainingNoises(paths: readonly string[], rateHz: number): Promise<Int32Array[]> {
+  const noises: Int32Array[] = [];
+  for (const path of paths) {
+    const whole = await readAudio(path, rateHz);
+    noises.push(whole.slice(0, Math.floor(whole.length * TRAINING_NOISE_SHARE)));
+  }
+  return noises;
+}
+
+/**
+ * Cochlea rasters of every file, with the augmented variants of the training files: file i as
+ * recorded at [i], its variant v (1 ≤ v < variants) at [v · files + i] (empty for files that
+ * are not trained on). Reads each file once; O(files × variants) cochlea runs.
+ * @param onFile called after each file (index, path), for progress
+ */
+export async function augmentedRasters(
+  paths: readonly string[],
+  isTrain: (index: number) => boolean,
+  frontEnd: FrontEndSpec,
+  options: LevelNoiseAugment,
+  onFile?: (index: number, path: string) => void,
+): Promise<{ rasters: Uint8Array[]; ticks: Int32Array }> {
+  const n = paths.length;
+  const rasters: Uint8Array[] = Array.from({ length: n * options.variants }, () => new Uint8Array(0));
+  const ticks = new Int32Array(n * options.variants);
+  for (const [i, path] of paths.entries()) {
+    const samples = await readAudio(path, frontEnd.sampleRateHz);
+    const versions = isTrain(i) ? augmentClip(samples, i, options) : [samples];
+    versions.forEach((version, v) => {
+      const r = cochleaRaster(frontEnd, version);
+      rasters[v * n + i] = r.counts;
+      ticks[v * n + i] = r.ticks;
+    });
+    onFile?.(i, path);
+  }
+  return { rasters, ticks };
 }

@@ -13,6 +13,7 @@ import { basename } from 'node:path';
 import { pipe, type Observable, type OperatorFunction } from 'rxjs';
 import {
   activePower,
+  activeSpeechPower,
   addActivePower,
   applyGainDb,
   createActivePowerMeter,
@@ -23,7 +24,8 @@ import {
 import type { SampleChunk } from '../core/chunks.ts';
 import { ValidationError } from '../core/errors.ts';
 import { conditionAudio } from '../operators/conditionAudio.ts';
-import { readAudio } from './audioDataset.ts';
+import { classifyClipOf, type AudioClassifier, type ClipClassification } from './audioClassify.ts';
+import { readAudio, type MaybeLabelledFile } from './audioDataset.ts';
 import { toFrontEndRate } from './audioPipeline.ts';
 
 /** A background noise recording, whole, at the model's rate. */
@@ -201,4 +203,58 @@ export function markdownFromClassifyConditions(conditions: readonly ConditionSco
     lines.push(`| ${parts.join(', ')} | ${c.correct}/${c.total} | ${accuracy} |`);
   }
   return lines.join('\n') + '\n';
+}
+
+/** What one clip met under one condition (`classify`'s jsonl lines carry it). */
+export interface ClipCondition {
+  readonly gainDb: number;
+  readonly snrDb?: number;
+  readonly noise?: string;
+  /** Samples into the noise (at the model's rate) where the clip's first sample met it. */
+  readonly noiseOffset?: number;
+}
+
+/**
+ * File `index` of a list read once, then classified under each condition: the same noise and
+ * place for all of them (`noiseForClip(noises, seed, index)`), the clip's active level measured
+ * once. O(conditions × the clip's classification).
+ */
+export async function classifyUnderConditions(
+  classifier: AudioClassifier,
+  path: string,
+  channel: number | 'mix',
+  conditions: readonly AudioCondition[],
+  noises: readonly NoiseClip[],
+  seed: number,
+  index: number,
+): Promise<{ result: ClipClassification; condition: ClipCondition }[]> {
+  const rateHz = classifier.model.frontEnd.sampleRateHz;
+  const samples = await readAudio(path, rateHz, channel);
+  const noise = noiseForClip(noises, seed, index);
+  const speechPower = noise === undefined ? 0 : activeSpeechPower(samples, rateHz);
+  return conditions.map((c) => ({
+    result: classifyClipOf(classifier, path, applyAudioCondition(samples, c, noise, speechPower)),
+    condition: {
+      gainDb: c.gainDb,
+      ...(c.snrDb === undefined || noise === undefined ? {} : { snrDb: c.snrDb, noise: noise.clip.name, noiseOffset: noise.offset }),
+    },
+  }));
+}
+
+/** One condition's score over the classified files: labelled files only. */
+export function conditionScore(
+  c: AudioCondition,
+  noises: readonly NoiseClip[],
+  results: readonly { file: MaybeLabelledFile; result: ClipClassification }[],
+): ConditionScore {
+  const labelled = results.filter((r) => r.file.label !== undefined);
+  const correct = labelled.filter((r) => r.result.label === r.file.label).length;
+  return {
+    gainDb: c.gainDb,
+    snrDb: c.snrDb ?? null,
+    noise: c.snrDb === undefined ? null : noises.map((n) => n.name).join(','),
+    correct,
+    total: labelled.length,
+    accuracy: labelled.length > 0 ? correct / labelled.length : null,
+  };
 }
