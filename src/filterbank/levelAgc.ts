@@ -181,8 +181,9 @@ export function processLevelAgc(agc: LevelAgc, levels: Int32Array, channelStride
   const { smoothQ12, currentMinQ12, windowMinQ12, phase, started, backgroundQ8, channels } = agc;
   for (let t = 0; t < ticks; t++) {
     // Digital silence (every input sample of the tick 0): no sound, so no background either:
-    // the levels read 0 and the AGC starts afresh for the sound after it (the band-pass filters
-    // ringing down into the silence are not background).
+    // the levels read 0 and the state is held (the band-pass filters ringing down into the
+    // silence are not background); the sound after it warms up again, and after Z silent
+    // ticks in a row the AGC starts afresh.
     if (silent !== undefined && silent[t] === 1) {
       for (let c = 0; c < channels; c++) levels[c * channelStride + t] = 0;
       agc.ticksSeen[0] = 0;
