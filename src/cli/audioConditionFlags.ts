@@ -3,9 +3,11 @@
  * condition) and `replay --task digits` (one value each: a stream is one condition): parsed and
  * checked up front, one usage error line per mistake.
  */
-import { EdgespikeError, UsageError } from '../core/errors.ts';
-import { loadNoiseClips, type NoiseClip, type StreamCondition } from '../pipeline/audioStress.ts';
+import type { AudioConditionChoice } from '../app/audioCondition.ts';
+import { UsageError } from '../core/errors.ts';
 import { parseNonNegativeInt } from './args.ts';
+
+export { loadNoiseFlag, streamConditionFor, type AudioConditionChoice } from '../app/audioCondition.ts';
 
 /** The flags, for parseCommandArgs. */
 export const AUDIO_CONDITION_FLAGS = {
@@ -22,17 +24,6 @@ export const AUDIO_CONDITION_NEGATIVE_FLAGS: readonly string[] = ['gain-db', 'sn
 export const MAX_GAIN_DB = 40;
 /** `--seed` when none is given. */
 export const DEFAULT_NOISE_SEED = 1;
-
-/** What the flags ask for. */
-export interface AudioConditionChoice {
-  /** Gains, dB (`[0]` when only noise was asked for). */
-  readonly gainsDb: readonly number[];
-  /** Noise recordings (WAV paths); empty for the gains alone. */
-  readonly noisePaths: readonly string[];
-  /** SNRs, dB; empty without noise. */
-  readonly snrsDb: readonly number[];
-  readonly seed: number;
-}
 
 /** The SNR and rounding, as both commands' --help say it. */
 const SNR_DEFINITION = `                       SNR = the active speech level of the audio as recorded (the mean
@@ -111,25 +102,4 @@ export function parseAudioConditionFlags(
     snrsDb: snr === undefined ? [] : parseDbList('snr', snr, single),
     seed: seed === undefined ? DEFAULT_NOISE_SEED : parseNonNegativeInt('seed', seed),
   };
-}
-
-/**
- * The --noise files read at the model's rate (`loadNoiseClips`); their errors name the option.
- * @throws as `loadNoiseClips`, the message starting with `--noise `
- */
-export async function loadNoiseFlag(paths: readonly string[], rateHz: number): Promise<NoiseClip[]> {
-  try {
-    return await loadNoiseClips(paths, rateHz);
-  } catch (error) {
-    if (error instanceof EdgespikeError) error.message = `--noise ${error.message.replace(/\s*\n\s*/g, ' ')}`;
-    throw error;
-  }
-}
-
-/** The one condition of a replayed stream (`parseAudioConditionFlags(values, true)`), its noise read at `rateHz`. */
-export async function streamConditionFor(choice: AudioConditionChoice, rateHz: number): Promise<StreamCondition> {
-  const gainDb = choice.gainsDb[0] ?? 0;
-  const [clip] = await loadNoiseFlag(choice.noisePaths, rateHz);
-  const snrDb = choice.snrsDb[0];
-  return clip === undefined || snrDb === undefined ? { gainDb } : { gainDb, noise: { clip, snrDb, seed: choice.seed } };
 }

@@ -9,7 +9,7 @@ import { loadDeviceProfile, profileStreaming } from '../sources/deviceProfile.ts
 import { serialSource, type OpenPort, type SerialEvent } from '../sources/serialSource.ts';
 import { parseCommandArgs, parsePositive, parsePositiveInt } from './args.ts';
 import { openRealPort } from './run.ts';
-import { untilStopped } from './signals.ts';
+import { untilStopped } from '../app/untilStopped.ts';
 
 export const RECORD_HELP = `Usage: edgespike record --device <path> --profile <name> --out <file> [options]
 

@@ -2,27 +2,15 @@
  * `edgespike replay <record>`: replay a recorded ECG (WFDB record or CSV file) through the
  * pipeline and print beats and heart rate, as JSON lines or as a live text view; with
  * `--task digits` (or `--model FILE`), replay a WAV file, a folder of them or a microphone
- * recording through the audio pipeline and print the words heard (`cli/audioTask.ts`).
+ * recording through the audio pipeline and print the words heard. The work is `app/runTask.ts`.
  */
+import type { PathSpec } from '../app/input.ts';
+import { runTask } from '../app/runTask.ts';
 import { UsageError } from '../core/errors.ts';
-import type { EcgEvent } from '../detect/events.ts';
-import { ecgPipeline } from '../pipeline/ecgPipeline.ts';
-import { loadEcgModel } from '../pipeline/ecgModel.ts';
-import { addFrame, createSummaryTotals, summaryEvent } from '../pipeline/summary.ts';
-import { writeJsonLines } from '../sinks/jsonLines.ts';
-import { createTextView } from '../sinks/textView.ts';
 import { CSV_UNITS } from '../sources/csvFile.ts';
-import { openRecord } from '../sources/openRecord.ts';
-import { recordSource } from '../sources/recordSource.ts';
 import { parseChannel, parseChoice, parseCommandArgs, parsePositive, parsePositiveInt, parseSpeed, parseTask } from './args.ts';
 import { AUDIO_CONDITION_FLAGS, AUDIO_CONDITION_NEGATIVE_FLAGS, parseAudioConditionFlags, REPLAY_CONDITION_HELP } from './audioConditionFlags.ts';
-import { untilStopped } from './signals.ts';
-import { openView, parseViewFlags, VIEW_FLAGS, VIEW_HELP, viewDeviceSamples, withView } from './viewOption.ts';
-import { viewSamples } from '../sinks/liveView.ts';
-import { basename } from 'node:path';
-import type { DeviceItemizer } from '../pipeline/deviceItems.ts';
-import { isRecording } from '../pipeline/recordingItems.ts';
-import { profileChannel } from '../sources/deviceProfile.ts';
+import { parseViewFlags, VIEW_FLAGS, VIEW_HELP } from './viewOption.ts';
 
 export const REPLAY_HELP = `Usage: edgespike replay <record> [options]
 
@@ -103,11 +91,10 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
   if (positionals.length !== 1) {
     throw new UsageError(`replay takes one record (got ${positionals.length}); see edgespike replay --help`);
   }
-  const path = positionals[0] as string;
   const format = parseChoice('format', values.format, ['jsonl', 'text'] as const) ?? (process.stdout.isTTY ? 'text' : 'jsonl');
   const speed = parseSpeed(values.speed, 1);
   const task = parseTask(values.task, values.model, 'ecg');
-  const viewChoice = parseViewFlags(values);
+  const view = parseViewFlags(values);
   const condition = parseAudioConditionFlags(values, true);
   if (task === 'ecg' && condition !== undefined) {
     throw new UsageError('--gain-db, --noise, --snr and --seed are for audio (--task digits); for ECG, edgespike eval --gain/--noise measures gain and noise');
@@ -115,75 +102,18 @@ export async function replayCommand(argv: readonly string[]): Promise<number> {
   if (task !== 'ecg') {
     if (values.network !== undefined) throw new UsageError('--network is the ECG network; for an audio task give an audio model with --model FILE');
     if (values.units !== undefined) throw new UsageError('--units is for CSV files (ECG); WAV samples are audio on the int16 scale');
-    const { replayAudio } = await import('./audioTask.ts');
-    return replayAudio(path, {
-      task,
-      modelPath: values.model,
-      format,
-      speed,
-      channel: parseChannel(values.channel),
-      chunkSamples: parsePositiveInt('chunk', values.chunk),
-      rateHz: parsePositive('rate', values.rate),
-      view: viewChoice,
-      condition,
-    });
   }
-  const model = loadEcgModel(values.network);
-  if (await isRecording(path)) {
-    // A device recording (edgespike record): through the same decoder as a live port. Loaded
-    // only here, so replaying a file pays nothing for the device code.
-    const { openRecording, recordingItems } = await import('../pipeline/recordingItems.ts');
-    const { liveEcg } = await import('../pipeline/liveEcg.ts');
-    const { writeLiveOutput } = await import('./liveOutput.ts');
-    const recording = await openRecording(path);
-    const sampleRateHz = parsePositive('rate', values.rate) ?? recording.profile.sampleRateHz;
-    let itemizer: DeviceItemizer | undefined;
-    const header = `edgespike replay ${basename(path)} (recording of ${recording.profile.name}, ${sampleRateHz} Hz)`;
-    const view = await openView(viewChoice, 'ecg', header);
-    const stream = recordingItems(recording, {
-      speed,
-      sampleRateHz,
-      channel: profileChannel(recording.profile, parseChannel(values.channel)),
-      onItemizer: (i) => (itemizer = i),
-    }).pipe(viewDeviceSamples(view), liveEcg(model, sampleRateHz, { raster: view !== undefined }));
-    await withView(view, () =>
-      writeLiveOutput(stream, {
-        format,
-        header,
-        sampleRateHz,
-        record: basename(path),
-        itemizer: () => itemizer,
-        view,
-      }),
-    );
-    return 0;
-  }
-  const record = await openRecord(path, {
+  const input: PathSpec = {
+    kind: 'path',
+    path: positionals[0] as string,
+    signal: task === 'ecg' ? 'ecg' : 'audio',
+    speed,
     channel: parseChannel(values.channel),
     chunkSamples: parsePositiveInt('chunk', values.chunk),
     sampleRateHz: parsePositive('rate', values.rate),
     units: parseChoice('units', values.units, CSV_UNITS),
-  });
-  const { info } = record;
-  const out = process.stdout;
-  const view =
-    format === 'text'
-      ? createTextView(out, { record: info.recordName, totalSeconds: info.durationSeconds, live: out.isTTY === true })
-      : undefined;
-  const liveView = await openView(viewChoice, 'ecg', `edgespike replay ${info.recordName} (${info.sampleRateHz} Hz)`);
-  const totals = createSummaryTotals(info.sampleRateHz);
-  const started = performance.now();
-  const stream = recordSource(record, { speed }).pipe(viewSamples(liveView), ecgPipeline(model, info.sampleRateHz, { raster: liveView !== undefined }));
-  const interrupted = await withView(liveView, () =>
-    untilStopped(stream, (frame) => {
-      addFrame(totals, frame);
-      if (view !== undefined) view.frame(frame);
-      else writeJsonLines(out, frame.events);
-      liveView?.frame(frame); // after stdout: a page never shows what the output has not said yet
-    }),
-  );
-  const summary = summaryEvent(totals, info.recordName, (performance.now() - started) / 1000);
-  if (view !== undefined) view.finish(summary, interrupted);
-  else writeJsonLines(out, [summary satisfies EcgEvent]);
-  return 0;
+    taskFlag: task === 'audio' ? '--model' : `--task ${task}`,
+    conditioned: condition !== undefined,
+  };
+  return runTask(input, { command: 'replay', task, modelPath: task === 'ecg' ? values.network : values.model, format, view, condition });
 }

@@ -1,23 +1,17 @@
 /**
  * `edgespike run --device <path> --profile <name>`: the live pipeline on a serial sensor: heart
  * beats from an ECG device, or words from a microphone (`--task digits`, the default for an
- * audio profile; `cli/audioTask.ts`). Runs until Ctrl-C or SIGTERM (an unplugged device is
+ * audio profile). The work is `app/runTask.ts`. Runs until Ctrl-C or SIGTERM (an unplugged device is
  * waited for, not fatal), then prints the summary and exits 0.
  */
 import { SerialPort } from 'serialport';
+import type { DeviceSpec } from '../app/input.ts';
+import { runTask } from '../app/runTask.ts';
 import { UsageError } from '../core/errors.ts';
-import { boundedQueue } from '../operators/boundedQueue.ts';
-import { createDeviceItemizer, deviceItems } from '../pipeline/deviceItems.ts';
-import { loadEcgModel } from '../pipeline/ecgModel.ts';
-import { liveEcg } from '../pipeline/liveEcg.ts';
-import { loadDeviceProfile, profileChannel, profileStreaming } from '../sources/deviceProfile.ts';
-import { mergeSerialData, pollIntervalFor, serialSource, type OpenPort } from '../sources/serialSource.ts';
-
-/** How often the live bytes go to the pipeline, ms (latency added: at most this). */
-export const HAND_OVER_MS = 50;
+import { loadDeviceProfile, profileChannel } from '../sources/deviceProfile.ts';
+import { pollIntervalFor, type OpenPort } from '../sources/serialSource.ts';
 import { parseChannel, parseChoice, parseCommandArgs, parseNonNegativeInt, parsePositive, parsePositiveInt, parseTask } from './args.ts';
-import { writeLiveOutput } from './liveOutput.ts';
-import { openView, parseViewFlags, VIEW_FLAGS, VIEW_HELP, viewDeviceSamples, withView } from './viewOption.ts';
+import { parseViewFlags, VIEW_FLAGS, VIEW_HELP } from './viewOption.ts';
 
 export const RUN_HELP = `Usage: edgespike run --device <path> --profile <name> [options]
 
@@ -98,56 +92,19 @@ export async function runCommand(argv: readonly string[], openPort: OpenPort = o
     if (values.network !== undefined) throw new UsageError('--network is the ECG network; for an audio task give an audio model with --model FILE');
   }
   const format = parseChoice('format', values.format, ['jsonl', 'text'] as const) ?? (process.stdout.isTTY ? 'text' : 'jsonl');
-  const viewChoice = parseViewFlags(values);
+  const view = parseViewFlags(values);
   const baudRate = parsePositiveInt('baud', values.baud) ?? profile.baudRate;
-  const sampleRateHz = parsePositive('rate', values.rate) ?? profile.sampleRateHz;
-  const channel = profileChannel(profile, parseChannel(values.channel));
-  const queueBytes = parsePositiveInt('queue-bytes', values['queue-bytes']) ?? 1 << 20;
-  const pollMs = values['poll-ms'] === undefined ? pollIntervalFor(baudRate) : parseNonNegativeInt('poll-ms', values['poll-ms']);
-  const model = task === 'ecg' ? loadEcgModel(values.network) : undefined;
-  const itemizer = createDeviceItemizer(profile, {
-    channel,
-    sampleRateHz,
-    onRateWarning: (measured, nominal) =>
-      process.stderr.write(
-        `edgespike: warning: ${values.device} sends ${measured.toFixed(1)} samples/s, not the nominal ${nominal} Hz ` +
-          `(${(100 * (measured / nominal - 1)).toFixed(1)}%); if the sketch has no fixed rate, pass --rate ${Math.round(measured)}\n`,
-      ),
-  });
-  const items = serialSource({
+  const spec: DeviceSpec = {
+    kind: 'device',
     path: values.device,
+    profile,
     baudRate,
+    sampleRateHz: parsePositive('rate', values.rate) ?? profile.sampleRateHz,
+    channel: profileChannel(profile, parseChannel(values.channel)),
+    queueBytes: parsePositiveInt('queue-bytes', values['queue-bytes']) ?? 1 << 20,
+    pollMs: values['poll-ms'] === undefined ? pollIntervalFor(baudRate) : parseNonNegativeInt('poll-ms', values['poll-ms']),
     openPort,
-    ...profileStreaming(profile),
-    pollIntervalMs: pollMs,
-  }).pipe(
-    // Reading on arrival, a serial device delivers a few bytes at a time: hand them to the
-    // pipeline every 50 ms, joined, since it costs far less per chunk of many samples than per
-    // sample. Polled reading already delivers 50 ms at a time.
-    boundedQueue({
-      maxSize: queueBytes,
-      sizeOf: (e) => (e.type === 'data' ? e.bytes.length : 0),
-      merge: mergeSerialData,
-      ...(pollMs > 0 ? {} : { defer: (drain: () => void) => void setTimeout(drain, HAND_OVER_MS) }),
-    }),
-    deviceItems(itemizer),
-  );
-  const header = `edgespike run ${values.device} (${profile.name}, ${sampleRateHz} Hz)`;
-  if (model === undefined) {
-    const { runAudio } = await import('./audioTask.ts');
-    await runAudio(items, { task, modelPath: values.model, format, header, itemizer, view: viewChoice });
-    return 0;
-  }
-  const view = await openView(viewChoice, 'ecg', header);
-  await withView(view, () =>
-    writeLiveOutput(items.pipe(viewDeviceSamples(view), liveEcg(model, sampleRateHz, { raster: view !== undefined })), {
-      format,
-      header,
-      sampleRateHz,
-      record: undefined,
-      itemizer: () => itemizer,
-      view,
-    }),
-  );
+  };
+  await runTask(spec, { command: 'run', task, modelPath: task === 'ecg' ? values.network : values.model, format, view });
   return 0;
 }

@@ -3,6 +3,7 @@
  * frame's events are written in one `write` call.
  */
 import type { OutputEvent } from '../detect/events.ts';
+import type { Sink } from './sink.ts';
 
 /** Round for output: times to 0.1 ms, rates to 0.01 bpm. */
 export function formatEvent(event: OutputEvent): string {
@@ -28,6 +29,16 @@ export function writeJsonLines(out: NodeJS.WritableStream, events: readonly Outp
   let text = '';
   for (const event of events) text += formatEvent(event) + '\n';
   out.write(text);
+}
+
+/** JSON lines as a session's sink: each frame's events, each device event, then the summary. */
+export function jsonLinesSink<F extends { readonly events: readonly OutputEvent[] }, S extends OutputEvent>(out: NodeJS.WritableStream): Sink<F, S> {
+  return {
+    frame: (frame) => writeJsonLines(out, frame.events),
+    event: (event) => writeJsonLines(out, [event]),
+    file: () => {},
+    finish: (end) => writeJsonLines(out, [end.summary]),
+  };
 }
 
 function round(value: number, digits: number): number {

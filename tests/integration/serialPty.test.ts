@@ -15,7 +15,9 @@ import type { DeviceEvent } from '../../src/formats/devices/types.ts';
 import { boundedQueue } from '../../src/operators/boundedQueue.ts';
 import { createDeviceItemizer, deviceItems } from '../../src/pipeline/deviceItems.ts';
 import { loadEcgModel } from '../../src/pipeline/ecgModel.ts';
-import { liveEcg, type LiveOutput } from '../../src/pipeline/liveEcg.ts';
+import { liveItems, type LiveItem } from '../../src/pipeline/liveItems.ts';
+import { ecgPipeline } from '../../src/pipeline/ecgPipeline.ts';
+import type { EcgFrame } from '../../src/detect/events.ts';
 import { loadDeviceProfile } from '../../src/sources/deviceProfile.ts';
 import { serialSource, type SerialEvent } from '../../src/sources/serialSource.ts';
 import { PROJECT_ROOT } from '../helpers/datasets.ts';
@@ -110,14 +112,14 @@ describe.skipIf(!haveSocat())('serial port on a socat pseudo-terminal pair (real
     pty = await startPtyPair(tempDir());
     const profile = loadDeviceProfile('sparkfun-ad8232');
     const itemizer = createDeviceItemizer(profile);
-    const outputs: LiveOutput[] = [];
+    const outputs: LiveItem<EcgFrame>[] = [];
     const stop = new Subject<void>();
     const running = lastValueFrom(
       serialSource({ path: pty.b, baudRate: 115200, openPort, reconnectInitialMs: 50, reconnectMaxMs: 400, pollIntervalMs }).pipe(
         takeUntil(stop),
         boundedQueue({ maxSize: 1 << 20, sizeOf: (e) => (e.type === 'data' ? e.bytes.length : 0) }),
         deviceItems(itemizer),
-        liveEcg(loadEcgModel(), 360),
+        liveItems(ecgPipeline(loadEcgModel(), 360)),
         toArray(),
       ),
     ).then((all) => outputs.push(...all));

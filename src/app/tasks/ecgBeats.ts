@@ -1,0 +1,47 @@
+/** The `ecg` task: heart beats, heart rate and signal quality from an ECG. */
+import type { EcgFrame, SummaryEvent } from '../../detect/events.ts';
+import { ecgPipeline } from '../../pipeline/ecgPipeline.ts';
+import { loadEcgModel, type EcgModel } from '../../pipeline/ecgModel.ts';
+import { addFrame, createSummaryTotals, summaryEvent } from '../../pipeline/summary.ts';
+import { createLiveTextView } from '../../sinks/liveTextView.ts';
+import type { Sink } from '../../sinks/sink.ts';
+import { createTextView } from '../../sinks/textView.ts';
+import type { SignalTask } from '../task.ts';
+
+export const ecgBeatsTask: SignalTask<EcgModel, EcgFrame, SummaryEvent> = {
+  name: 'ecg',
+  signal: 'ecg',
+  loadModel: (path) => loadEcgModel(path),
+  pipeline: (model, sampleRateHz, options) => ecgPipeline(model, sampleRateHz, options),
+  totals(_model, sampleRateHz) {
+    const totals = createSummaryTotals(sampleRateHz);
+    return {
+      addFrame: (frame) => addFrame(totals, frame),
+      startFile: () => {},
+      summary: (c) => summaryEvent(totals, c.record, c.processingSeconds, c.device),
+    };
+  },
+  textSink(out, options): Sink<EcgFrame, SummaryEvent> {
+    if (!options.device) {
+      // A record: heart rate with a progress bar over the record's length.
+      const view = createTextView(out, { record: options.record, totalSeconds: options.totalSeconds, live: options.live });
+      return { frame: (f) => view.frame(f), event: () => {}, file: () => {}, finish: (end) => view.finish(end.summary, end.interrupted) };
+    }
+    const view = createLiveTextView(out, options.header, options.live);
+    return {
+      frame: (f) => view.frame(f),
+      event: (e) => view.event(e),
+      file: () => {},
+      finish: ({ summary, device }) =>
+        view.finish(
+          summary,
+          device === undefined
+            ? []
+            : [
+                `bytes in         ${device.bytesIn} (${device.bytesDropped} skipped, ${device.unitsBad} bad lines/frames)`,
+                `missing samples  ${device.samplesMissing}   reconnections ${device.reconnects}   overflow ${device.overflowBytes} bytes`,
+              ],
+        ),
+    };
+  },
+};
