@@ -4,6 +4,37 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const KERNEL_PURITY = [
+  { group: ['rxjs', 'rxjs/*'], message: 'Kernels are pure: wrap them in src/operators instead.' },
+  { group: ['serialport', '@serialport/*'], message: 'Serial I/O lives in src/sources.' },
+  { group: ['node:*'], message: 'Kernels do no I/O: file and process access live at the edges.' },
+];
+
+/**
+ * What each folder of src/ may not import (the folders above it), as one no-restricted-imports
+ * rule per folder: kernels (core, formats, encode, condition, synth, filterbank, snn, detect) →
+ * operators, sources → sinks → pipeline → app → cli. Nothing imports the command line, and
+ * nothing below src/app imports it.
+ */
+function layers() {
+  const upper = ['operators', 'sources', 'sinks', 'pipeline', 'app', 'cli'];
+  const kernels = ['formats', 'encode', 'condition', 'synth', 'filterbank', 'snn', 'detect'];
+  const forbid = (folders) => ({
+    regex: `^(\\.\\./)+(${folders.join('|')})/`,
+    message: `Layers: this folder may not import ${folders.join(', ')} (README "Architecture").`,
+  });
+  const rule = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+  return [
+    { files: ['src/core/**/*.ts'], rules: rule([...KERNEL_PURITY, forbid([...kernels, ...upper])]) },
+    { files: kernels.map((k) => `src/${k}/**/*.ts`), rules: rule([...KERNEL_PURITY, forbid(upper)]) },
+    { files: ['src/operators/**/*.ts'], rules: rule([forbid(['sources', 'sinks', 'pipeline', 'app', 'cli'])]) },
+    { files: ['src/sources/**/*.ts'], rules: rule([forbid(['operators', 'sinks', 'pipeline', 'app', 'cli'])]) },
+    { files: ['src/sinks/**/*.ts'], rules: rule([forbid(['operators', 'sources', 'pipeline', 'app', 'cli'])]) },
+    { files: ['src/pipeline/**/*.ts'], rules: rule([forbid(['sinks', 'app', 'cli'])]) },
+    { files: ['src/app/**/*.ts'], rules: rule([forbid(['cli'])]) },
+  ];
+}
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'coverage/', 'scratch/', 'dist/'] },
   js.configs.recommended,
@@ -19,31 +50,8 @@ export default tseslint.config(
       'no-restricted-imports': 'off',
     },
   },
-  {
-    // Kernel folders stay pure: no RxJS, no serialport, no Node built-ins.
-    files: [
-      'src/core/**/*.ts',
-      'src/formats/**/*.ts',
-      'src/encode/**/*.ts',
-      'src/condition/**/*.ts',
-      'src/synth/**/*.ts',
-      'src/filterbank/**/*.ts',
-      'src/snn/**/*.ts',
-      'src/detect/**/*.ts',
-    ],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['rxjs', 'rxjs/*'], message: 'Kernels are pure: wrap them in src/operators instead.' },
-            { group: ['serialport', '@serialport/*'], message: 'Serial I/O lives in src/sources.' },
-            { group: ['node:*'], message: 'Kernels do no I/O: file and process access live at the edges.' },
-          ],
-        },
-      ],
-    },
-  },
+  // The layers (README "Architecture"): each folder imports only the folders below it.
+  ...layers(),
   {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,

@@ -6,7 +6,7 @@
 import { identity, type OperatorFunction } from 'rxjs';
 import type { SampleChunk } from '../core/chunks.ts';
 import { EdgespikeError } from '../core/errors.ts';
-import type { AudioStreamCondition } from '../detect/events.ts';
+import type { AudioStreamCondition } from '../core/events.ts';
 import { conditionLabel, loadNoiseClips, streamConditioning, type NoiseClip, type StreamCondition } from '../pipeline/audioStress.ts';
 import { recordSource, type ChunkReader } from '../sources/recordSource.ts';
 

@@ -7,7 +7,7 @@
 import { catchError, concat, concatMap, defer, EMPTY, filter, from, identity, map, of, type Observable, type OperatorFunction } from 'rxjs';
 import type { SampleChunk } from '../core/chunks.ts';
 import { EdgespikeError } from '../core/errors.ts';
-import type { AudioStreamCondition, OutputEvent } from '../detect/events.ts';
+import type { AudioStreamCondition, OutputEvent } from '../core/events.ts';
 import type { AudioModel } from '../pipeline/audioModel.ts';
 import type { StreamCondition } from '../pipeline/audioStress.ts';
 import type { DeviceItem } from '../pipeline/deviceItems.ts';

@@ -5,7 +5,7 @@
  * every task and every input.
  */
 import type { Observable } from 'rxjs';
-import type { OutputEvent } from '../detect/events.ts';
+import type { OutputEvent } from '../core/events.ts';
 import type { LiveItem } from '../pipeline/liveItems.ts';
 import type { Sink } from '../sinks/sink.ts';
 import type { SignalTask, SummaryContext, TaskFrame } from './task.ts';

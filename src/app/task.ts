@@ -6,7 +6,7 @@
  */
 import type { OperatorFunction } from 'rxjs';
 import type { SampleChunk } from '../core/chunks.ts';
-import type { AudioStreamCondition, DeviceSummary, OutputEvent } from '../detect/events.ts';
+import type { AudioStreamCondition, DeviceSummary, OutputEvent } from '../core/events.ts';
 import type { Sink } from '../sinks/sink.ts';
 
 /** What a task's frames have in common: the events to print, and where the stream has reached. */

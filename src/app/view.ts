@@ -3,7 +3,7 @@
  * fed the input samples and every item as a sink, and closed when the session ends.
  */
 import { tap, type MonoTypeOperatorFunction } from 'rxjs';
-import type { AudioFrame, EcgFrame } from '../detect/events.ts';
+import type { AudioFrame, EcgFrame } from '../core/events.ts';
 import type { DeviceItem } from '../pipeline/deviceItems.ts';
 import { startLiveView, type LiveView } from '../sinks/liveView.ts';
 import type { Sink } from '../sinks/sink.ts';

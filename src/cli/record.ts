@@ -4,8 +4,10 @@
  */
 import { timer, takeUntil, EMPTY, type Observable } from 'rxjs';
 import { UsageError } from '../core/errors.ts';
-import { createRecordingWriter, sidecarPath, type RecordingWriter } from '../sinks/recordingWriter.ts';
-import { loadDeviceProfile, profileStreaming } from '../sources/deviceProfile.ts';
+import { sidecarPath } from '../formats/recording.ts';
+import { createRecordingWriter, type RecordingWriter } from '../sinks/recordingWriter.ts';
+import { profileStreaming } from '../formats/devices/profile.ts';
+import { loadDeviceProfile } from '../sources/deviceProfile.ts';
 import { serialSource, type OpenPort, type SerialEvent } from '../sources/serialSource.ts';
 import { parseCommandArgs, parsePositive, parsePositiveInt } from './args.ts';
 import { openRealPort } from './run.ts';

@@ -6,6 +6,9 @@
 /** ECG sample scale used throughout the pipeline: integer counts of 5 µV, i.e. 200 per mV (the MIT-BIH ADC scale). */
 export const ECG_COUNTS_PER_MV = 200;
 
+/** Audio sample scale: int16 counts, full scale (1.0, 0 dBFS) = 32768. */
+export const AUDIO_FULL_SCALE = 32768;
+
 /** A chunk of one channel's samples. */
 export interface SampleChunk {
   /** Index of `samples[0]` counted from the start of the stream. */

@@ -43,3 +43,8 @@ export function roundCounts(counts: number): number {
   // -Math.round(-0) is -0; `+ 0` makes it +0 so results compare equal with `Object.is` too.
   return saturateInt32(rounded) + 0;
 }
+
+/** Counts of 5 µV → mV. @example countsToMv(200) → 1 */
+export function countsToMv(counts: number): number {
+  return counts / ECG_COUNTS_PER_MV;
+}

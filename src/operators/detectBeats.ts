@@ -7,7 +7,7 @@ import {
   type BeatDetector,
   type BeatDetectorOptions,
 } from '../detect/beatDetector.ts';
-import type { EcgFrame, EcgFrameEvent } from '../detect/events.ts';
+import type { EcgFrame, EcgFrameEvent } from '../core/events.ts';
 import { chunkOperator } from './chunkOperator.ts';
 
 interface State {

@@ -1,5 +1,5 @@
 import type { OperatorFunction } from 'rxjs';
-import type { AudioFrame, DetectionEvent } from '../detect/events.ts';
+import type { AudioFrame, DetectionEvent } from '../core/events.ts';
 import {
   createWordDetector,
   finishWordDetector,

@@ -1,6 +1,6 @@
 import type { MonoTypeOperatorFunction } from 'rxjs';
 import { createHeartRate, processHeartRateBeat, type HeartRateOptions } from '../detect/heartRate.ts';
-import type { EcgFrame, EcgFrameEvent } from '../detect/events.ts';
+import type { EcgFrame, EcgFrameEvent } from '../core/events.ts';
 import { chunkOperator } from './chunkOperator.ts';
 
 /**

@@ -13,7 +13,7 @@
  */
 import { pipe, type OperatorFunction } from 'rxjs';
 import type { SampleChunk } from '../core/chunks.ts';
-import type { AudioFrame } from '../detect/events.ts';
+import type { AudioFrame } from '../core/events.ts';
 import { DEFAULT_MEMBRANE_UNIT, wordTimingTicks, type WordDetectorOptions, type WordTimingMs } from '../detect/wordDetector.ts';
 import { antiAlias } from '../operators/antiAlias.ts';
 import { cochleaSpikes } from '../operators/cochleaSpikes.ts';

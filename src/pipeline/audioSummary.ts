@@ -1,5 +1,5 @@
 /** Running totals over AudioFrames, turned into the final `summary` event with its cost report. */
-import type { AudioCost, AudioFrame, AudioStreamCondition, AudioSummaryEvent, DeviceSummary } from '../detect/events.ts';
+import type { AudioCost, AudioFrame, AudioStreamCondition, AudioSummaryEvent, DeviceSummary } from '../core/events.ts';
 import { costReport } from '../snn/cost.ts';
 import { peakRssMb } from './summary.ts';
 

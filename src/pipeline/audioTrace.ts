@@ -14,7 +14,6 @@
  */
 import { lastValueFrom, takeWhile, tap } from 'rxjs';
 import { ValidationError } from '../core/errors.ts';
-import type { DetectionEvent } from '../detect/events.ts';
 import { createWordDetector, finishWordDetector, processWordDetector, type WordDetection, type WordDetector, type WordNetwork } from '../detect/wordDetector.ts';
 import { antiAlias } from '../operators/antiAlias.ts';
 import { cochleaSpikes } from '../operators/cochleaSpikes.ts';
@@ -24,38 +23,8 @@ import type { OpenedAnyRecord } from '../sources/openRecord.ts';
 import { recordSource } from '../sources/recordSource.ts';
 import type { AudioModel } from './audioModel.ts';
 import { wordDetectorOptions } from './audioPipeline.ts';
-import { TRACE_MARGIN_SECONDS, type NeuronSpike, type TraceWindow } from './ecgTrace.ts';
-
-/** The audio pipeline over a window (see the module comment). */
-export interface AudioTrace {
-  readonly kind: 'audio';
-  readonly recordName: string;
-  readonly window: TraceWindow;
-  /** The file's rate (waveform), Hz. */
-  readonly sampleRateHz: number;
-  /** Seconds per network tick (the cochlea's tick). */
-  readonly tickSeconds: number;
-  /** Index of `waveform[0]` in the file's samples. */
-  readonly firstSample: number;
-  /** The file's samples in the window (int16 scale). */
-  readonly waveform: Int32Array;
-  /** Tick of the first row of `cochlea`. */
-  readonly firstTick: number;
-  readonly channels: number;
-  /** Cochlea spike counts in the window, ticks × (2 × channels): `ch{c}.up` at 2c, `ch{c}.down` at 2c + 1. */
-  readonly cochlea: Uint8Array;
-  /** Names of the hidden (spiking) neurons, in network order. */
-  readonly hiddenNames: readonly string[];
-  /** Hidden-neuron spikes in the window (neuron = index into `hiddenNames`). */
-  readonly hiddenSpikes: readonly NeuronSpike[];
-  readonly classes: readonly string[];
-  /** U: the readout state value read as 1.0 (the hidden neurons' threshold). */
-  readonly membraneUnit: number;
-  /** Readout membranes on the ticks the network ran in the window: tick, class index, state units. */
-  readonly readouts: readonly { readonly tick: number; readonly k: number; readonly membrane: number }[];
-  /** Word detections overlapping the window, as `replay --task digits` prints them (t, end in s). */
-  readonly detections: readonly Pick<DetectionEvent, 't' | 'end' | 'label' | 'score'>[];
-}
+import type { AudioTrace, NeuronSpike, TraceWindow } from '../core/traces.ts';
+import { TRACE_MARGIN_SECONDS } from './ecgTrace.ts';
 
 /**
  * Run the audio pipeline over `record` from its start and keep what happened in `window`.

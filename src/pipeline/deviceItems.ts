@@ -23,11 +23,11 @@ import {
 } from '../formats/devices/deviceStream.ts';
 import type { DecoderStats } from '../formats/devices/types.ts';
 import type { Dropped } from '../operators/boundedQueue.ts';
-import { pipelineCountsPerRaw, type DeviceProfile } from '../sources/deviceProfile.ts';
+import { pipelineCountsPerRaw, type DeviceProfile } from '../formats/devices/profile.ts';
 import type { SerialEvent } from '../sources/serialSource.ts';
-import type { DeviceSummary, LiveEvent } from '../detect/events.ts';
+import type { DeviceSummary, LiveEvent } from '../core/events.ts';
 
-export type { LiveEvent } from '../detect/events.ts';
+export type { LiveEvent } from '../core/events.ts';
 
 export type DeviceItem = { readonly kind: 'samples'; readonly chunk: SampleChunk } | { readonly kind: 'event'; readonly event: LiveEvent };
 

@@ -9,7 +9,7 @@
  */
 import { pipe, type OperatorFunction } from 'rxjs';
 import type { SampleChunk } from '../core/chunks.ts';
-import type { EcgFrame } from '../detect/events.ts';
+import type { EcgFrame } from '../core/events.ts';
 import { deltaModulate } from '../operators/deltaModulate.ts';
 import { detectBeats } from '../operators/detectBeats.ts';
 import { heartRate } from '../operators/heartRate.ts';

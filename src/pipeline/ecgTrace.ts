@@ -13,7 +13,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { lastValueFrom, takeWhile, tap } from 'rxjs';
-import { ECG_COUNTS_PER_MV } from '../core/chunks.ts';
+import type { EcgReference, EcgTrace, NeuronSpike, TraceWindow } from '../core/traces.ts';
 import { ValidationError } from '../core/errors.ts';
 import { createBeatDetector, flushBeatDetector, processBeatDetector } from '../detect/beatDetector.ts';
 import { DEFAULT_MATCH_TOLERANCE_SECONDS, matchBeats } from '../detect/beatMatching.ts';
@@ -29,67 +29,6 @@ import { beatDetectorOptions, type EcgModel } from './ecgModel.ts';
 
 /** Seconds read past the window's end, so beats near it are dated as in a full replay (the detector looks ~0.2 s ahead). */
 export const TRACE_MARGIN_SECONDS = 2;
-
-/** A time window, seconds from the start of the record. */
-export interface TraceWindow {
-  readonly fromSeconds: number;
-  readonly toSeconds: number;
-}
-
-/** A neuron's spike: the tick (from the start of the record) and the neuron's index. */
-export interface NeuronSpike {
-  readonly tick: number;
-  readonly neuron: number;
-}
-
-/** The ECG pipeline over a window (see the module comment). */
-export interface EcgTrace {
-  readonly kind: 'ecg';
-  readonly recordName: string;
-  readonly channelName: string;
-  readonly window: TraceWindow;
-  /** The record's rate (input signal, beats), Hz. */
-  readonly sampleRateHz: number;
-  /** The network's tick rate (band-passed signal, spikes, membranes), Hz. */
-  readonly tickRateHz: number;
-  /** Index of `inputCounts[0]` in the record's samples. */
-  readonly firstSample: number;
-  /** Input samples in the window, counts of 5 µV (200 per mV). */
-  readonly inputCounts: Int32Array;
-  /** Tick of `conditioned[0]` (and of the first row of `spikes` and `membrane`). */
-  readonly firstTick: number;
-  /** The band-passed signal, one value per tick, counts of 5 µV × `bandpassGain`. */
-  readonly conditioned: Int32Array;
-  /** L1 · L2: the band-pass's gain in the pass band (its running sums are not divided). */
-  readonly bandpassGain: number;
-  /** The band-pass's delay, ticks (the beat detector dates R peaks back by it). */
-  readonly bandpassDelayTicks: number;
-  /** UP/DOWN spike counts, ticks × 2 (`[2t]` UP, `[2t + 1]` DOWN). */
-  readonly spikes: Uint8Array;
-  readonly neuronNames: readonly string[];
-  /** Each neuron's firing threshold, state units. */
-  readonly thresholds: readonly number[];
-  /** Index of the beat neuron in `neuronNames`. */
-  readonly beatNeuron: number;
-  /** Spikes of every neuron in the window, in tick order. */
-  readonly neuronSpikes: readonly NeuronSpike[];
-  /** Membranes after each tick, ticks × neurons, state units. */
-  readonly membrane: Int32Array;
-  /** Detected beats in the window, record samples. */
-  readonly beats: readonly number[];
-  /** With reference annotations: the window's reference beats and the window's matching. */
-  readonly reference?: EcgReference;
-}
-
-/** Reference beats in the window and the one-to-one matching of the window's detections to them. */
-export interface EcgReference {
-  readonly toleranceSeconds: number;
-  readonly beats: readonly number[];
-  /** Detections matched to a reference (TP), unmatched (FP); references unmatched (FN); record samples. */
-  readonly truePositives: readonly number[];
-  readonly falsePositives: readonly number[];
-  readonly falseNegatives: readonly number[];
-}
 
 /** Concatenated copies of streamed typed-array pieces. */
 function joinInt32(pieces: readonly Int32Array[]): Int32Array {
@@ -232,10 +171,6 @@ export async function traceEcg(
   };
 }
 
-/** Counts of 5 µV → mV. */
-export function countsToMv(counts: number): number {
-  return counts / ECG_COUNTS_PER_MV;
-}
 
 /** A window to plot around beat-detection errors, and the errors in it. */
 export interface ErrorWindow extends TraceWindow {

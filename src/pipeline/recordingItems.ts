@@ -9,8 +9,8 @@ import { asyncScheduler, Observable, type SchedulerLike, type Subscription } fro
 import { FormatError, InputNotFoundError } from '../core/errors.ts';
 import { createPacer, pacerDueMs } from '../core/pacing.ts';
 import { createDeviceItemizer, type DeviceItem, type DeviceItemizer } from './deviceItems.ts';
-import { sidecarPath, timesPath, type RecordingSidecar } from '../sinks/recordingWriter.ts';
-import { parseDeviceProfile, type DeviceProfile } from '../sources/deviceProfile.ts';
+import { sidecarPath, timesPath, type RecordingSidecar } from '../formats/recording.ts';
+import { parseDeviceProfile, type DeviceProfile } from '../formats/devices/profile.ts';
 import { READ_BLOCK_BYTES } from '../sources/openedRecord.ts';
 
 /** Samples per emitted chunk (a recording block can hold many seconds). */

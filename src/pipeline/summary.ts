@@ -1,7 +1,7 @@
 /** Running totals over EcgFrames, turned into the final `summary` event. */
 import { readFileSync } from 'node:fs';
 import type { QualityState } from '../core/chunks.ts';
-import type { DeviceSummary, EcgFrame, SummaryEvent } from '../detect/events.ts';
+import type { DeviceSummary, EcgFrame, SummaryEvent } from '../core/events.ts';
 
 export interface SummaryTotals {
   beats: number;

@@ -5,7 +5,7 @@
  * width (stream time, words so far, cochlea spikes in the last second, connection state); then
  * the summary with the network's cost.
  */
-import type { AudioFrame, AudioSummaryEvent, LiveEvent } from '../detect/events.ts';
+import type { AudioFrame, AudioSummaryEvent, LiveEvent } from '../core/events.ts';
 import { describeLiveEvent } from './liveTextView.ts';
 import { columnsOf, createTimeSeries, fitSegments, latestTimeAtOrBefore, pushTimeSeries, sumTimeSeries } from './sparkline.ts';
 import { DEFAULT_COLUMNS, REDRAW_INTERVAL_MS, clock } from './textView.ts';

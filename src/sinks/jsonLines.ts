@@ -2,7 +2,7 @@
  * JSON lines: one event per line, nothing else on the stream (logs go to stderr). Each
  * frame's events are written in one `write` call.
  */
-import type { OutputEvent } from '../detect/events.ts';
+import type { OutputEvent } from '../core/events.ts';
 import type { Sink } from './sink.ts';
 
 /** Round for output: times to 0.1 ms, rates to 0.01 bpm. */

@@ -7,7 +7,7 @@
  * and per change.
  */
 import type { QualityState } from '../core/chunks.ts';
-import type { EcgFrame, LiveEvent, SummaryEvent } from '../detect/events.ts';
+import type { EcgFrame, LiveEvent, SummaryEvent } from '../core/events.ts';
 import {
   HEART_RATE_SPARK_MAX_WIDTH,
   HEART_RATE_SPARK_MIN_WIDTH,

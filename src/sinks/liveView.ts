@@ -26,9 +26,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tap, type MonoTypeOperatorFunction } from 'rxjs';
-import type { SampleChunk } from '../core/chunks.ts';
+import { AUDIO_FULL_SCALE, ECG_COUNTS_PER_MV, type SampleChunk } from '../core/chunks.ts';
 import { EdgespikeError } from '../core/errors.ts';
-import type { AudioFrame, EcgFrame, OutputEvent } from '../detect/events.ts';
+import type { AudioFrame, EcgFrame, OutputEvent } from '../core/events.ts';
 import { ACCUMULATE_PJ } from '../snn/cost.ts';
 import { formatEvent } from './jsonLines.ts';
 import { liveViewPage } from './liveViewPage.ts';
@@ -144,7 +144,7 @@ export async function startLiveView(options: LiveViewOptions): Promise<LiveView>
       signal: options.signal,
       title: options.title,
       unit: options.signal === 'ecg' ? 'mV' : 'full scale',
-      scale: options.signal === 'ecg' ? 1 / 200 : 1 / 32768,
+      scale: options.signal === 'ecg' ? 1 / ECG_COUNTS_PER_MV : 1 / AUDIO_FULL_SCALE,
       historySeconds: HISTORY_SECONDS,
       pointsPerSecond: POINTS_PER_SECOND,
       counterWindowSeconds: COUNTER_WINDOW_SECONDS,

@@ -10,8 +10,9 @@
  * so. Markers a reader (or a test) counts carry an `aria-label` through Vega's `description`
  * channel: "detection TP 1.234 s", "reference FN 2.5 s", "word 3 0.904-1.264 s".
  */
-import type { AudioTrace } from '../pipeline/audioTrace.ts';
-import { countsToMv, type EcgTrace, type NeuronSpike } from '../pipeline/ecgTrace.ts';
+import { AUDIO_FULL_SCALE } from '../core/chunks.ts';
+import { countsToMv } from '../core/sampleScale.ts';
+import type { AudioTrace, EcgTrace, NeuronSpike } from '../core/traces.ts';
 
 /** Width of the plotting area, pixels (the x axis of every panel). */
 export const PLOT_WIDTH_PX = 1000;
@@ -277,7 +278,7 @@ export function audioPlotSpec(trace: AudioTrace): PlotSpec {
   const { fromSeconds: from, toSeconds: to } = trace.window;
   const fs = trace.sampleRateHz;
   const dt = trace.tickSeconds;
-  const waveform = minMaxColumns(trace.waveform, trace.firstSample / fs, 1 / fs, 'waveform', PLOT_WIDTH_PX, 1 / 32768);
+  const waveform = minMaxColumns(trace.waveform, trace.firstSample / fs, 1 / fs, 'waveform', PLOT_WIDTH_PX, 1 / AUDIO_FULL_SCALE);
   const C = trace.channels;
   const width = 2 * C;
   const cochleaEvents: RasterEvent[] = [];

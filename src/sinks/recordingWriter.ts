@@ -10,28 +10,8 @@
  */
 import { appendFileSync, closeSync, fdatasyncSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import type { DeviceProfile } from '../sources/deviceProfile.ts';
-
-/** The sidecar of a recording. */
-export interface RecordingSidecar {
-  readonly format: 'edgespike-recording';
-  readonly version: 1;
-  /** The profile's name and the profile itself as used (so the recording replays without devices/). */
-  readonly profileName: string;
-  readonly profile: Omit<DeviceProfile, 'path'>;
-  readonly baudRate: number;
-  readonly devicePath: string;
-  readonly host: string;
-  /** ISO 8601 start time. */
-  readonly startedAt: string;
-  bytes: number;
-  /** Seconds from the start to the last flush. */
-  seconds: number;
-  /** Connection changes while recording: [seconds from start, state]. */
-  events: [number, string][];
-  /** Free text, e.g. what the recording holds. */
-  note?: string;
-}
+import type { DeviceProfile } from '../formats/devices/profile.ts';
+import { sidecarPath, timesPath, type RecordingSidecar } from '../formats/recording.ts';
 
 /** Flush at least this often, ms. */
 export const RECORDING_FLUSH_MS = 1000;
@@ -42,15 +22,6 @@ export interface RecordingWriter {
   /** Write what is pending and sync; called by the writer itself at least every second. */
   flush(nowMs: number): void;
   close(nowMs: number): RecordingSidecar;
-}
-
-export function sidecarPath(recordingPath: string): string {
-  return `${recordingPath}.json`;
-}
-
-/** The arrival-time index of a recording: lines of `<bytes so far> <seconds since start>`. */
-export function timesPath(recordingPath: string): string {
-  return `${recordingPath}.times`;
 }
 
 export function createRecordingWriter(

@@ -5,7 +5,7 @@
  *
  * F is the task's frame (`EcgFrame`, `AudioFrame`), S its summary event.
  */
-import type { DeviceSummary, LiveEvent } from '../detect/events.ts';
+import type { DeviceSummary, LiveEvent } from '../core/events.ts';
 
 /** How a session ended, for every sink's `finish`. */
 export interface SessionEnd<S> {

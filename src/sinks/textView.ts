@@ -5,7 +5,7 @@
  * the summary.
  */
 import type { QualityState } from '../core/chunks.ts';
-import type { EcgFrame, SummaryEvent } from '../detect/events.ts';
+import type { EcgFrame, SummaryEvent } from '../core/events.ts';
 import {
   HEART_RATE_SPARK_MAX_WIDTH,
   HEART_RATE_SPARK_MIN_WIDTH,

@@ -1,107 +1,15 @@
 /**
- * Device profiles (`devices/<name>/profile.json`, format `edgespike-device` version 1): how a
- * sensor talks over its serial port, validated on load with errors that name the field.
+ * Device profiles on disk: the ones shipped in `devices/<name>/profile.json`, or a path to a
+ * profile.json, read and validated (`formats/devices/profile.ts`).
  */
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputNotFoundError, ValidationError } from '../core/errors.ts';
+import { parseDeviceProfile, type DeviceProfile } from '../formats/devices/profile.ts';
 
 /** The devices/ folder of this installation (from src/sources or dist/sources alike). */
 export const DEVICES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'devices');
-
-export const DEVICE_FRAMINGS = ['ascii-lines', 'openbci-cyton', 'edgespike-pcm16'] as const;
-export type DeviceFraming = (typeof DEVICE_FRAMINGS)[number];
-
-/** One channel of a device: physical value = (raw − zeroCounts) / countsPerUnit, in `units`. */
-export interface DeviceChannel {
-  readonly name: string;
-  readonly units: string;
-  readonly zeroCounts: number;
-  readonly countsPerUnit: number;
-}
-
-export interface DeviceProfile {
-  readonly name: string;
-  readonly description: string;
-  readonly framing: DeviceFraming;
-  readonly baudRate: number;
-  /** Nominal samples per second per channel. */
-  readonly sampleRateHz: number;
-  readonly signal: 'ecg' | 'audio';
-  readonly channels: readonly DeviceChannel[];
-  readonly startCommand: string | null;
-  readonly stopCommand: string | null;
-  /** Wait after opening before the start command, ms. */
-  readonly openDelayMs: number;
-  /** Where the profile was read from. */
-  readonly path: string;
-}
-
-function fail(source: string, field: string, message: string): never {
-  throw new ValidationError(`${source}: profile ${field} ${message}`);
-}
-
-function positive(obj: Record<string, unknown>, key: string, source: string): number {
-  const v = obj[key];
-  if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) fail(source, key, `must be a number > 0 (got ${JSON.stringify(v)})`);
-  return v;
-}
-
-function text(obj: Record<string, unknown>, key: string, source: string): string {
-  const v = obj[key];
-  if (typeof v !== 'string' || v === '') fail(source, key, `must be a non-empty string (got ${JSON.stringify(v)})`);
-  return v;
-}
-
-function command(obj: Record<string, unknown>, key: string, source: string): string | null {
-  const v = obj[key];
-  if (v === null || v === undefined) return null;
-  if (typeof v !== 'string') fail(source, key, `must be a string or null (got ${JSON.stringify(v)})`);
-  return v;
-}
-
-/** Validate a parsed profile. */
-export function parseDeviceProfile(json: unknown, source: string): DeviceProfile {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) fail(source, '(root)', 'must be a JSON object');
-  const p = json as Record<string, unknown>;
-  if (p.format !== 'edgespike-device') fail(source, 'format', `must be "edgespike-device" (got ${JSON.stringify(p.format)})`);
-  if (p.version !== 1) fail(source, 'version', `must be 1 (got ${JSON.stringify(p.version)}); upgrade edgespike for newer profiles`);
-  const framing = p.framing;
-  if (!(DEVICE_FRAMINGS as readonly unknown[]).includes(framing)) {
-    fail(source, 'framing', `must be one of ${DEVICE_FRAMINGS.join(', ')} (got ${JSON.stringify(framing)})`);
-  }
-  const signal = p.signal;
-  if (signal !== 'ecg' && signal !== 'audio') fail(source, 'signal', `must be "ecg" or "audio" (got ${JSON.stringify(signal)})`);
-  if (!Array.isArray(p.channels) || p.channels.length === 0) fail(source, 'channels', 'must be a non-empty array');
-  const channels = (p.channels as unknown[]).map((c, i): DeviceChannel => {
-    if (typeof c !== 'object' || c === null) fail(source, `channels[${i}]`, 'must be an object');
-    const ch = c as Record<string, unknown>;
-    const zero = ch.zeroCounts;
-    if (typeof zero !== 'number' || !Number.isFinite(zero)) fail(source, `channels[${i}].zeroCounts`, `must be a number (got ${JSON.stringify(zero)})`);
-    return {
-      name: text(ch, 'name', source),
-      units: text(ch, 'units', source),
-      zeroCounts: zero,
-      countsPerUnit: positive(ch, 'countsPerUnit', source),
-    };
-  });
-  const openDelayMs = p.openDelayMs ?? 0;
-  if (typeof openDelayMs !== 'number' || openDelayMs < 0) fail(source, 'openDelayMs', `must be a number >= 0 (got ${JSON.stringify(openDelayMs)})`);
-  return {
-    name: text(p, 'name', source),
-    description: typeof p.description === 'string' ? p.description : '',
-    framing: framing as DeviceFraming,
-    baudRate: positive(p, 'baudRate', source),
-    sampleRateHz: positive(p, 'sampleRateHz', source),
-    signal,
-    channels,
-    startCommand: command(p, 'startCommand', source),
-    stopCommand: command(p, 'stopCommand', source),
-    openDelayMs,
-    path: source,
-  };
-}
 
 /** Names of the profiles shipped in devices/. */
 export function knownProfileNames(dir: string = DEVICES_DIR): string[] {
@@ -133,32 +41,4 @@ export function loadDeviceProfile(nameOrPath: string, dir: string = DEVICES_DIR)
     throw new ValidationError(`${path}: not valid JSON (${(error as Error).message})`);
   }
   return parseDeviceProfile(json, path);
-}
-
-/** Pipeline counts per raw count for an ECG channel (pipeline: 5 µV per count, 200 per mV). */
-export function pipelineCountsPerRaw(channel: DeviceChannel): number {
-  const perMv: Record<string, number> = { mV: 1, uV: 1000, µV: 1000, V: 0.001 };
-  const unitsPerMv = perMv[channel.units];
-  if (unitsPerMv === undefined) {
-    throw new ValidationError(`channel "${channel.name}" is in ${channel.units}; the ECG pipeline needs mV, uV or V`);
-  }
-  // raw → units: (raw − zero) / countsPerUnit; units → mV: / unitsPerMv; mV → counts: × 200.
-  return 200 / (channel.countsPerUnit * unitsPerMv);
-}
-
-/** The channel index of `channel` (index or name) in a profile. */
-export function profileChannel(profile: DeviceProfile, channel: number | string | undefined): number {
-  if (channel === undefined) return 0;
-  const names = profile.channels.map((c) => c.name);
-  const index = typeof channel === 'number' ? channel : names.indexOf(channel);
-  const count = profile.framing === 'openbci-cyton' ? 8 : profile.channels.length;
-  if (index < 0 || index >= count) {
-    throw new ValidationError(`--channel ${channel}: profile ${profile.name} has ${count} channel(s): ${names.join(', ')}`);
-  }
-  return index;
-}
-
-/** The serial-source options a profile decides: how to start and stop streaming. */
-export function profileStreaming(profile: DeviceProfile): { startCommand: string | null; stopCommand: string | null; openDelayMs: number } {
-  return { startCommand: profile.startCommand, stopCommand: profile.stopCommand, openDelayMs: profile.openDelayMs };
 }

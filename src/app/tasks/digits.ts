@@ -1,5 +1,5 @@
 /** The `digits` task: spoken words on a continuous audio stream, with the network's cost. */
-import type { AudioFrame, AudioSummaryEvent } from '../../detect/events.ts';
+import type { AudioFrame, AudioSummaryEvent } from '../../core/events.ts';
 import { audioPipeline } from '../../pipeline/audioPipeline.ts';
 import { loadAudioModel, type AudioModel } from '../../pipeline/audioModel.ts';
 import { addAudioFrame, audioSummaryEvent, createAudioTotals, startAudioStream } from '../../pipeline/audioSummary.ts';

@@ -1,5 +1,5 @@
 /** The `ecg` task: heart beats, heart rate and signal quality from an ECG. */
-import type { EcgFrame, SummaryEvent } from '../../detect/events.ts';
+import type { EcgFrame, SummaryEvent } from '../../core/events.ts';
 import { ecgPipeline } from '../../pipeline/ecgPipeline.ts';
 import { loadEcgModel, type EcgModel } from '../../pipeline/ecgModel.ts';
 import { addFrame, createSummaryTotals, summaryEvent } from '../../pipeline/summary.ts';

@@ -2,7 +2,7 @@
  * What the ECG pipeline reports: a discriminated union on `type`. These are the JSON lines
  * of `replay --format jsonl` and `run`; `t` is seconds from the start of the record or stream.
  */
-import type { QualityState, SpikeRaster } from '../core/chunks.ts';
+import type { QualityState, SpikeRaster } from './chunks.ts';
 
 /** A heart beat: the time of the spike of the network's beat neuron, corrected for its latency. */
 export interface BeatEvent {
