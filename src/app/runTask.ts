@@ -33,6 +33,8 @@ export interface TaskRunOptions {
   readonly view: ViewChoice | undefined;
   /** Audio replayed under a gain and noise (one value each); undefined: as recorded. */
   readonly condition?: AudioConditionChoice | undefined;
+  /** Where the output goes. @default process.stdout */
+  readonly out?: NodeJS.WritableStream & { readonly isTTY?: boolean };
 }
 
 /**
@@ -84,7 +86,7 @@ async function runOn<M, F extends TaskFrame, S extends OutputEvent>(
   // A live device's header closes its brackets before the task; a file's holds it.
   const header = `edgespike ${options.command} ${input.label} ` + (input.kind === 'device' ? `(${details})${headerSuffix}` : `(${details}${headerSuffix})`);
   const view = await openView(options.view, task.signal, header);
-  const out = process.stdout;
+  const out = options.out ?? process.stdout;
   const output: Sink<F, S> =
     options.format === 'text'
       ? task.textSink(out, {

@@ -8,7 +8,7 @@ import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from '
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MATCH_TOLERANCE_SECONDS, matchBeats } from '../../src/detect/beatMatching.ts';
-import type { BeatEvent, DetectionEvent } from '../../src/detect/events.ts';
+import type { BeatEvent, DetectionEvent } from '../../src/core/events.ts';
 import { beatSamples, parseMitAnnotations } from '../../src/formats/wfdb/annotation.ts';
 import { encodeMitAnnotations } from '../../src/formats/wfdb/writer.ts';
 import { hasStackTrace, linesOf, runCli, type CliResult } from '../helpers/cli.ts';

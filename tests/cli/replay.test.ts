@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { matchBeats } from '../../src/detect/beatMatching.ts';
-import type { BeatEvent, EcgEvent, HrEvent, SummaryEvent } from '../../src/detect/events.ts';
+import type { BeatEvent, EcgEvent, HrEvent, SummaryEvent } from '../../src/core/events.ts';
 import { beatSamples, parseMitAnnotations } from '../../src/formats/wfdb/annotation.ts';
 import { linesOf, runCli } from '../helpers/cli.ts';
 import type { CliResult } from '../helpers/cli.ts';

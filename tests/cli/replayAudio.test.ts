@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { audioSummaryOf, detectionsOf, parseAudioLines, type AudioLine } from '../helpers/audioEvents.ts';
 import { activeSpeechPower } from '../../src/condition/audioConditions.ts';
-import type { DetectionEvent } from '../../src/detect/events.ts';
+import type { DetectionEvent } from '../../src/core/events.ts';
 import { encodeWav } from '../../src/formats/wav.ts';
 import { classifyWavFile, createAudioClassifier } from '../../src/pipeline/audioClassify.ts';
 import { listFilesWithLabels, readAudio } from '../../src/pipeline/audioDataset.ts';

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { activeSpeechPower } from '../../src/condition/audioConditions.ts';
 import { createResampler, flushResampler, maxResampledSamples, processResampler } from '../../src/condition/resample.ts';
-import type { AudioSummaryEvent, DetectionEvent, StatusEvent } from '../../src/detect/events.ts';
+import type { AudioSummaryEvent, DetectionEvent, StatusEvent } from '../../src/core/events.ts';
 import { encodePcm16Frames } from '../../src/formats/devices/pcm16Frame.ts';
 import { encodeWav } from '../../src/formats/wav.ts';
 import { readAudio } from '../../src/pipeline/audioDataset.ts';

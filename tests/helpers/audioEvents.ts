@@ -1,7 +1,7 @@
 /** The JSON lines of `classify` and of audio `replay`/`run`, parsed for tests. */
 import { expect } from 'vitest';
 import type { ClassificationEvent, ClassifyEvent, ClassifySummaryEvent } from '../../src/cli/classify.ts';
-import type { AudioSummaryEvent, DetectionEvent } from '../../src/detect/events.ts';
+import type { AudioSummaryEvent, DetectionEvent } from '../../src/core/events.ts';
 import { linesOf } from './cli.ts';
 
 /** `classify --format jsonl` output, one event per line. */

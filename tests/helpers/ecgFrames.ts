@@ -1,5 +1,5 @@
 /** Hand-made ECG frames and a summary for the text views' tests. */
-import type { BeatEvent, EcgFrame, EcgFrameEvent, HrEvent, SummaryEvent } from '../../src/detect/events.ts';
+import type { BeatEvent, EcgFrame, EcgFrameEvent, HrEvent, SummaryEvent } from '../../src/core/events.ts';
 
 /** A chunk ending at `endS` at 100 Hz. */
 export function ecgFrame(endS: number, events: readonly EcgFrameEvent[]): EcgFrame {

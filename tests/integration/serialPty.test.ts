@@ -17,7 +17,7 @@ import { createDeviceItemizer, deviceItems } from '../../src/pipeline/deviceItem
 import { loadEcgModel } from '../../src/pipeline/ecgModel.ts';
 import { liveItems, type LiveItem } from '../../src/pipeline/liveItems.ts';
 import { ecgPipeline } from '../../src/pipeline/ecgPipeline.ts';
-import type { EcgFrame } from '../../src/detect/events.ts';
+import type { EcgFrame } from '../../src/core/events.ts';
 import { loadDeviceProfile } from '../../src/sources/deviceProfile.ts';
 import { serialSource, type SerialEvent } from '../../src/sources/serialSource.ts';
 import { PROJECT_ROOT } from '../helpers/datasets.ts';

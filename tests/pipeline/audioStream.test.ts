@@ -9,7 +9,7 @@
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import type { SampleChunk } from '../../src/core/chunks.ts';
-import type { DetectionEvent } from '../../src/detect/events.ts';
+import type { DetectionEvent } from '../../src/core/events.ts';
 import { activeSpeechPower, applyGainDb, mixAtSnr, noiseOffsetFor } from '../../src/condition/audioConditions.ts';
 import { classifyClip, createAudioClassifier } from '../../src/pipeline/audioClassify.ts';
 import { loadNoiseClips } from '../../src/pipeline/audioStress.ts';

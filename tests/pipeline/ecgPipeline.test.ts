@@ -6,7 +6,7 @@ import { loadEcgModel } from '../../src/pipeline/ecgModel.ts';
 import { ecgPipeline } from '../../src/pipeline/ecgPipeline.ts';
 import { openWfdbRecord } from '../../src/sources/wfdbRecord.ts';
 import { recordSource } from '../../src/sources/recordSource.ts';
-import type { EcgFrameEvent, HrEvent } from '../../src/detect/events.ts';
+import type { EcgFrameEvent, HrEvent } from '../../src/core/events.ts';
 import { FIXTURE_RECORD, readRecord } from '../helpers/fixture.ts';
 
 const model = loadEcgModel();

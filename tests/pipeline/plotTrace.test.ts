@@ -5,7 +5,7 @@
  */
 import { lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import type { DetectionEvent } from '../../src/detect/events.ts';
+import type { DetectionEvent } from '../../src/core/events.ts';
 import { loadAudioModel } from '../../src/pipeline/audioModel.ts';
 import { audioPipeline } from '../../src/pipeline/audioPipeline.ts';
 import { traceAudio } from '../../src/pipeline/audioTrace.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AudioFrame, DetectionEvent } from '../../src/detect/events.ts';
+import type { AudioFrame, DetectionEvent } from '../../src/core/events.ts';
 import { createDetectionTextView } from '../../src/sinks/detectionTextView.ts';
 import { FakeTerminal, fakeClock, screens } from '../helpers/fakeTerminal.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LiveEvent } from '../../src/detect/events.ts';
+import type { LiveEvent } from '../../src/core/events.ts';
 import { createLiveTextView } from '../../src/sinks/liveTextView.ts';
 import { beatAt, ecgFrame, summary } from '../helpers/ecgFrames.ts';
 import { FakeTerminal, fakeClock, screens } from '../helpers/fakeTerminal.ts';

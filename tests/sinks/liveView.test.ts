@@ -6,7 +6,7 @@
 import { get } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lastValueFrom, toArray } from 'rxjs';
-import type { EcgFrame } from '../../src/detect/events.ts';
+import type { EcgFrame } from '../../src/core/events.ts';
 import { loadEcgModel } from '../../src/pipeline/ecgModel.ts';
 import { ecgPipeline } from '../../src/pipeline/ecgPipeline.ts';
 import { addFrame, createSummaryTotals, summaryEvent } from '../../src/pipeline/summary.ts';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { EcgFrame } from '../../src/detect/events.ts';
+import type { EcgFrame } from '../../src/core/events.ts';
 import { createTextView } from '../../src/sinks/textView.ts';
 import { beatAt, ecgFrame, summary } from '../helpers/ecgFrames.ts';
 import { FakeTerminal, fakeClock, screens } from '../helpers/fakeTerminal.ts';
