@@ -3,7 +3,7 @@
  * when the model is changed on purpose (a re-tuned network, a new encoder), and commit the
  * result with that change: the golden test compares against this file and never writes it.
  *
- *   npx tsx scripts/update-golden.ts
+ *   npm run golden:update
  */
 import { writeFileSync } from 'node:fs';
 import { loadEcgModel } from '../src/pipeline/ecgModel.ts';

@@ -3,7 +3,7 @@
  * UP/DOWN spikes (as recorded and at a tenth of the gain, rounded as a sensor would deliver it)
  * and every neuron's membrane at every tick, as SHA-256 digests, with the spike counts and the
  * beat-neuron spike ticks. Computed here; written to tests/golden/ only by
- * `npx tsx scripts/update-golden.ts` (when the model is deliberately changed), and compared by
+ * `npm run golden:update` (when the model is deliberately changed), and compared by
  * tests/snn/ecgBeatGolden.test.ts.
  */
 import { createHash } from 'node:crypto';

@@ -3,7 +3,7 @@
  * encoder's spikes (as recorded and at a tenth of the gain), every neuron's membrane at every
  * tick (as SHA-256 digests), the spike counts and the beat-neuron spike ticks. Any change of
  * arithmetic, rounding, saturation or order of operations shows up here, on any machine. The
- * file is written only by `npx tsx scripts/update-golden.ts`, when the model is deliberately
+ * file is written only by `npm run golden:update`, when the model is deliberately
  * changed; this test only reads it.
  */
 import { readFileSync } from 'node:fs';
