@@ -50,8 +50,8 @@
  *
  * Cost: `parseFrontEnd` and `designChannels` are O(C) and run once, at set-up.
  */
+import { describeJson, jsonChecker } from '../core/jsonCheck.ts';
 import { ValidationError } from '../core/errors.ts';
-import { isIntInRange } from '../core/fixedPoint.ts';
 import { DEFAULT_SILENCE_RESET_TICKS, validateLevelAgcSpec, type LevelAgcSpec } from './levelAgc.ts';
 
 /** The value of the `format` field. */
@@ -139,73 +139,15 @@ export interface FrontEndSpec {
   };
 }
 
-function fail(path: string, message: string): never {
-  throw new ValidationError(`frontend ${path} ${message}`);
-}
-
-function describe(value: unknown): string {
-  if (Array.isArray(value)) return 'an array';
-  if (value === null) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return typeof value;
-}
-
-function requireObject(value: unknown, path: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    fail(path, `must be an object (got ${describe(value)})`);
-  }
-  return value as Record<string, unknown>;
-}
-
-function join(path: string, key: string): string {
-  return path === '' ? key : `${path}.${key}`;
-}
-
-function intField(
-  obj: Record<string, unknown>,
-  key: string,
-  path: string,
-  min: number,
-  max: number,
-  fallback?: number,
-): number {
-  const value = obj[key];
-  if (value === undefined && fallback !== undefined) return fallback;
-  if (!isIntInRange(value, min, max)) {
-    fail(join(path, key), `must be an integer in [${min}, ${max}] (got ${describe(value)})`);
-  }
-  return value;
-}
-
-function numberField(obj: Record<string, unknown>, key: string, path: string, min: number, max: number): number {
-  const value = obj[key];
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    fail(join(path, key), `must be a number in [${min}, ${max}] (got ${describe(value)})`);
-  }
-  return value;
-}
-
-function choiceField<T extends string>(
-  obj: Record<string, unknown>,
-  key: string,
-  path: string,
-  choices: readonly T[],
-  fallback?: T,
-): T {
-  const value = obj[key];
-  if (value === undefined && fallback !== undefined) return fallback;
-  if (!(choices as readonly unknown[]).includes(value)) {
-    fail(join(path, key), `must be ${choices.map((c) => `"${c}"`).join(' or ')} (got ${describe(value)})`);
-  }
-  return value as T;
-}
-
-function rejectUnknown(obj: Record<string, unknown>, known: readonly string[], path: string): void {
-  for (const key of Object.keys(obj)) {
-    if (!known.includes(key)) fail(join(path, key), `is not a known field (known: ${known.join(', ')})`);
-  }
-}
+const {
+  fail,
+  object: requireObject,
+  int: intField,
+  number: numberField,
+  choice: choiceField,
+  rejectUnknown,
+} = jsonChecker('frontend ');
+const describe = describeJson;
 
 const KNOWN_TOP = [
   'format', 'version', 'name', 'description', 'sampleRateHz', 'channels', 'minHz', 'maxHz', 'spacing', 'filter',

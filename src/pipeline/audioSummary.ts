@@ -1,4 +1,5 @@
 /** Running totals over AudioFrames, turned into the final `summary` event with its cost report. */
+import { roundDecimals } from '../core/decimal.ts';
 import type { AudioCost, AudioFrame, AudioStreamCondition, AudioSummaryEvent, DeviceSummary } from '../core/events.ts';
 import { costReport } from '../snn/cost.ts';
 import { peakRssMb } from './summary.ts';
@@ -90,24 +91,24 @@ export function audioSummaryEvent(totals: AudioTotals, context: AudioSummaryCont
     networkTicks: totals.networkTicks,
     weights: context.weights,
     perSecond: {
-      inputSpikes: round(report.perSecond.inputSpikes, 1),
-      hiddenSpikes: round(report.perSecond.spikes, 1),
-      synapticOps: round(report.perSecond.synapticOps, 1),
-      neuronUpdates: round(report.perSecond.neuronUpdates, 1),
+      inputSpikes: roundDecimals(report.perSecond.inputSpikes, 1),
+      hiddenSpikes: roundDecimals(report.perSecond.spikes, 1),
+      synapticOps: roundDecimals(report.perSecond.synapticOps, 1),
+      neuronUpdates: roundDecimals(report.perSecond.neuronUpdates, 1),
     },
     perDetection: {
-      inputSpikes: round(report.perInference.inputSpikes, 1),
-      hiddenSpikes: round(report.perInference.spikes, 1),
-      synapticOps: round(report.perInference.synapticOps, 1),
-      neuronUpdates: round(report.perInference.neuronUpdates, 1),
-      denseMacs: round(report.perInference.denseMacs, 1),
+      inputSpikes: roundDecimals(report.perInference.inputSpikes, 1),
+      hiddenSpikes: roundDecimals(report.perInference.spikes, 1),
+      synapticOps: roundDecimals(report.perInference.synapticOps, 1),
+      neuronUpdates: roundDecimals(report.perInference.neuronUpdates, 1),
+      denseMacs: roundDecimals(report.perInference.denseMacs, 1),
     },
     energy: {
-      snnNanojoulePerSecond: round(report.energy.snnNanojoulePerSecond, 3),
-      snnNanojoulePerDetection: round(report.energy.snnNanojoulePerInference, 3),
-      denseNanojoulePerSecond: round(report.energy.denseNanojoulePerSecond, 3),
-      denseNanojoulePerDetection: round(report.energy.denseNanojoulePerInference, 3),
-      ratio: round(report.energy.ratio, 2),
+      snnNanojoulePerSecond: roundDecimals(report.energy.snnNanojoulePerSecond, 3),
+      snnNanojoulePerDetection: roundDecimals(report.energy.snnNanojoulePerInference, 3),
+      denseNanojoulePerSecond: roundDecimals(report.energy.denseNanojoulePerSecond, 3),
+      denseNanojoulePerDetection: roundDecimals(report.energy.denseNanojoulePerInference, 3),
+      ratio: roundDecimals(report.energy.ratio, 2),
       model: report.energy.model,
     },
   };
@@ -117,20 +118,15 @@ export function audioSummaryEvent(totals: AudioTotals, context: AudioSummaryCont
     task: context.task,
     model: context.model,
     detections: totals.detections,
-    audioSeconds: round(audioSeconds, 3),
+    audioSeconds: roundDecimals(audioSeconds, 3),
     spikesIn: totals.spikesIn,
-    networkSeconds: round(totals.networkTicks * context.tickSeconds, 3),
+    networkSeconds: roundDecimals(totals.networkTicks * context.tickSeconds, 3),
     cost,
-    processingSeconds: round(context.processingSeconds, 3),
-    xRealTime: context.processingSeconds > 0 ? round(audioSeconds / context.processingSeconds, 1) : 0,
-    peakRssMb: round(peakRssMb(), 1),
+    processingSeconds: roundDecimals(context.processingSeconds, 3),
+    xRealTime: context.processingSeconds > 0 ? roundDecimals(audioSeconds / context.processingSeconds, 1) : 0,
+    peakRssMb: roundDecimals(peakRssMb(), 1),
     ...(context.device === undefined ? {} : { device: context.device }),
     ...(context.files === undefined ? {} : { files: context.files.replayed, fileErrors: context.files.errors }),
     ...(context.condition === undefined ? {} : { condition: context.condition }),
   };
-}
-
-function round(value: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
 }

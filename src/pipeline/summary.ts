@@ -1,4 +1,5 @@
 /** Running totals over EcgFrames, turned into the final `summary` event. */
+import { roundDecimals } from '../core/decimal.ts';
 import { readFileSync } from 'node:fs';
 import type { QualityState } from '../core/chunks.ts';
 import type { DeviceSummary, EcgFrame, SummaryEvent } from '../core/events.ts';
@@ -52,15 +53,15 @@ export function summaryEvent(totals: SummaryTotals, record: string | undefined, 
     type: 'summary',
     record,
     beats: totals.beats,
-    meanBpm: totals.hrCount > 0 ? round(totals.hrSum / totals.hrCount, 2) : null,
+    meanBpm: totals.hrCount > 0 ? roundDecimals(totals.hrSum / totals.hrCount, 2) : null,
     spikesIn: totals.spikesIn,
     spikesOut: totals.spikesOut,
     neuronSpikes: totals.neuronSpikes,
     synapticOps: totals.synapticOps,
     neuronUpdates: totals.neuronUpdates,
-    signalSeconds: round(totals.endSample / totals.sampleRateHz, 3),
-    processingSeconds: round(processingSeconds, 3),
-    peakRssMb: round(peakRssMb(), 1),
+    signalSeconds: roundDecimals(totals.endSample / totals.sampleRateHz, 3),
+    processingSeconds: roundDecimals(processingSeconds, 3),
+    peakRssMb: roundDecimals(peakRssMb(), 1),
     ...(totals.quality === undefined ? {} : { quality: qualitySeconds(totals.quality, totals.endSample / totals.sampleRateHz) }),
     ...(device === undefined ? {} : { device }),
   };
@@ -70,13 +71,9 @@ export function summaryEvent(totals: SummaryTotals, record: string | undefined, 
 function qualitySeconds(q: NonNullable<SummaryTotals['quality']>, endSeconds: number): SummaryEvent['quality'] {
   const seconds = { ...q.seconds };
   seconds[q.state] += Math.max(0, endSeconds - q.since);
-  return { goodSeconds: round(seconds.good, 3), noisySeconds: round(seconds.noisy, 3), flatSeconds: round(seconds.flat, 3) };
+  return { goodSeconds: roundDecimals(seconds.good, 3), noisySeconds: roundDecimals(seconds.noisy, 3), flatSeconds: roundDecimals(seconds.flat, 3) };
 }
 
-function round(value: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
-}
 
 /**
  * Peak resident memory of this process, MB: Linux's VmHWM (reset at exec, so a child started by

@@ -2,6 +2,7 @@
  * JSON lines: one event per line, nothing else on the stream (logs go to stderr). Each
  * frame's events are written in one `write` call.
  */
+import { roundDecimals } from '../core/decimal.ts';
 import type { OutputEvent } from '../core/events.ts';
 import type { Sink } from './sink.ts';
 
@@ -9,15 +10,15 @@ import type { Sink } from './sink.ts';
 export function formatEvent(event: OutputEvent): string {
   switch (event.type) {
     case 'beat':
-      return `{"type":"beat","t":${round(event.t, 4)},"sample":${event.sample}}`;
+      return `{"type":"beat","t":${roundDecimals(event.t, 4)},"sample":${event.sample}}`;
     case 'hr':
-      return `{"type":"hr","t":${round(event.t, 4)},"bpm":${round(event.bpm, 2)}}`;
+      return `{"type":"hr","t":${roundDecimals(event.t, 4)},"bpm":${roundDecimals(event.bpm, 2)}}`;
     case 'status':
-      return `{"type":"status","t":${round(event.t, 4)},"state":"${event.state}"}`;
+      return `{"type":"status","t":${roundDecimals(event.t, 4)},"state":"${event.state}"}`;
     case 'gap':
-      return `{"type":"gap","t":${round(event.t, 4)},"missing":${event.missing}}`;
+      return `{"type":"gap","t":${roundDecimals(event.t, 4)},"missing":${event.missing}}`;
     case 'dropped':
-      return `{"type":"dropped","t":${round(event.t, 4)},"bytes":${event.bytes}}`;
+      return `{"type":"dropped","t":${roundDecimals(event.t, 4)},"bytes":${event.bytes}}`;
     default:
       return JSON.stringify(event);
   }
@@ -39,9 +40,4 @@ export function jsonLinesSink<F extends { readonly events: readonly OutputEvent[
     file: () => {},
     finish: (end) => writeJsonLines(out, [end.summary]),
   };
-}
-
-function round(value: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
 }
