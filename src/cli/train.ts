@@ -14,6 +14,7 @@ import { DEFAULT_AUGMENT_GAIN_DB, DEFAULT_AUGMENT_SNR_DB } from '../pipeline/aud
 import { trainAudioModel } from '../pipeline/audioTraining.ts';
 import { threadWorkers } from '../pipeline/trainWorkerPool.ts';
 import { defaultAugment } from '../snn/train/augment.ts';
+import { TRAINER_DEFAULTS } from '../snn/train/trainer.ts';
 import { parseCommandArgs, parsePositive, parsePositiveInt, parseProbability, parseRange } from './args.ts';
 import { createProgressBar } from './progress.ts';
 
@@ -96,13 +97,13 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
   const started = performance.now();
   const frontEndPath = values.frontend ?? DEFAULT_FRONTEND_PATH;
   const frontEnd = parseFrontEndText(readFileSync(frontEndPath, 'utf8'), frontEndPath);
-  const hidden = parsePositiveInt('hidden', values.hidden) ?? 128;
-  const epochs = values.epochs === '0' ? 0 : (parsePositiveInt('epochs', values.epochs) ?? 80);
-  const qatEpochs = values['qat-epochs'] === '0' ? 0 : (parsePositiveInt('qat-epochs', values['qat-epochs']) ?? 8);
-  const batchSize = parsePositiveInt('batch', values.batch) ?? 32;
-  const lr = parsePositive('lr', values.lr) ?? 0.003;
-  const rateWeight = values['rate-weight'] === undefined ? 0 : Number(values['rate-weight']);
-  const seed = values.seed === undefined ? 1 : Number(values.seed);
+  const hidden = parsePositiveInt('hidden', values.hidden) ?? TRAINER_DEFAULTS.hidden;
+  const epochs = values.epochs === '0' ? 0 : (parsePositiveInt('epochs', values.epochs) ?? TRAINER_DEFAULTS.epochs);
+  const qatEpochs = values['qat-epochs'] === '0' ? 0 : (parsePositiveInt('qat-epochs', values['qat-epochs']) ?? TRAINER_DEFAULTS.qatEpochs);
+  const batchSize = parsePositiveInt('batch', values.batch) ?? TRAINER_DEFAULTS.batchSize;
+  const lr = parsePositive('lr', values.lr) ?? TRAINER_DEFAULTS.lr;
+  const rateWeight = values['rate-weight'] === undefined ? TRAINER_DEFAULTS.rateWeight : Number(values['rate-weight']);
+  const seed = values.seed === undefined ? TRAINER_DEFAULTS.seed : Number(values.seed);
   if (!Number.isInteger(seed)) throw new UsageError(`--seed must be a whole number (got "${values.seed}")`);
   const workerCount = parsePositiveInt('workers', values.workers) ?? availableParallelism();
   const noAugment = values['no-augment'] === true;

@@ -107,26 +107,30 @@ export interface TrainingSet {
 
 /** Options of `trainRsnn`. */
 export interface TrainerOptions {
-  /** Recurrent LIF neurons. */
+  /** Recurrent LIF neurons. @default 128 */
   readonly hidden: number;
-  /** Float epochs E, then quantization-aware epochs. */
+  /** Float epochs E. @default 80 */
   readonly epochs: number;
+  /** Quantization-aware epochs after the float ones. @default 8 */
   readonly qatEpochs: number;
-  /** Clips per gradient step. */
+  /** Clips per gradient step. @default 32 */
   readonly batchSize: number;
-  /** Base Adam learning rate λ. */
+  /** Base Adam learning rate λ (per step, of the parameters' units). @default 0.003 */
   readonly lr: number;
-  /** Weight of the cost on hidden spikes (mean spikes per neuron per tick). */
+  /** Weight of the cost on hidden spikes (mean spikes per neuron per tick). @default 0 */
   readonly rateWeight: number;
-  /** Initialisation, shuffling, variant choice and augmentation (whole number). */
+  /** Initialisation, shuffling, variant choice and augmentation (whole number). @default 1 */
   readonly seed: number;
-  /** One fixed time constant for all neurons (not trained). */
+  /** One fixed time constant for all neurons (not trained). @default false */
   readonly homogeneous: boolean;
   /** The network's tick, ms (initial decays, hidden rate). */
   readonly tickMs: number;
-  /** Spike-level augmentation of training clips, or none. */
+  /** Spike-level augmentation of training clips (`defaultAugment(tickMs)`), or none. */
   readonly augment: AugmentOptions | undefined;
 }
+
+/** The defaults of `TrainerOptions` (what `edgespike train` uses without options). */
+export const TRAINER_DEFAULTS = { hidden: 128, epochs: 80, qatEpochs: 8, batchSize: 32, lr: 0.003, rateWeight: 0, seed: 1 } as const;
 
 /** One epoch's figures (in the training report; key order is the report's). */
 export interface EpochEntry {
