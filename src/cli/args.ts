@@ -129,3 +129,25 @@ export function parseNumberList(name: string, value: string | undefined, options
     return n;
   });
 }
+
+/**
+ * `A,B`: a range of numbers within [min, max], A ≤ B (`--augment-gain-db -40,6`).
+ * @example parseRange('augment-snr', '0,30', -20, 120) → [0, 30]; parseRange('augment-snr', undefined, -20, 120) → undefined
+ */
+export function parseRange(name: string, value: string | undefined, min: number, max: number): readonly [number, number] | undefined {
+  if (value === undefined) return undefined;
+  const parts = value.split(',').map((p) => Number(p.trim()));
+  const [a, b] = parts;
+  if (parts.length !== 2 || a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || a > b || a < min || b > max) {
+    throw new UsageError(`--${name} must be two numbers A,B with ${min} <= A <= B <= ${max} (got "${value}")`);
+  }
+  return [a, b];
+}
+
+/** A probability flag: a number in [0, 1]. */
+export function parseProbability(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const p = Number(value);
+  if (value.trim() === '' || !Number.isFinite(p) || p < 0 || p > 1) throw new UsageError(`--${name} must be a number in [0, 1] (got "${value}")`);
+  return p;
+}
