@@ -7,7 +7,10 @@
 import type { OperatorFunction } from 'rxjs';
 import type { SampleChunk } from '../core/chunks.ts';
 import type { AudioStreamCondition, DeviceSummary, OutputEvent } from '../core/events.ts';
+import type { TraceWindow } from '../core/traces.ts';
+import type { PlotSpec } from '../sinks/plotSpec.ts';
 import type { Sink } from '../sinks/sink.ts';
+import type { OpenedAnyRecord } from '../sources/openRecord.ts';
 
 /** What a task's frames have in common: the events to print, and where the stream has reached. */
 export interface TaskFrame {
@@ -69,6 +72,11 @@ export interface SignalTask<M, F extends TaskFrame, S extends OutputEvent> {
   totals(model: M, sampleRateHz: number): TaskTotals<F, S>;
   /** A frame of file `path` of a folder: its events name the file (undefined: frames unchanged). */
   inFile?(frame: F, path: string): F;
+  /**
+   * The figure of what the pipeline saw and did over `window` of `record` (`edgespike plot`):
+   * the pipeline run from the record's start, cut to the window.
+   */
+  plot(model: M, record: OpenedAnyRecord, window: TraceWindow): Promise<PlotSpec>;
   /** The human-readable output. */
   textSink(out: NodeJS.WritableStream, options: TextSinkOptions): Sink<F, S>;
 }

@@ -1,23 +1,16 @@
 /**
  * `edgespike plot <record or wav>`: one figure of what the pipeline saw and did over a time
- * window, as SVG or a self-contained HTML page (src/pipeline/*Trace.ts collect, src/sinks/plot*.ts draw).
+ * window, as SVG or a self-contained HTML page (`app/plot.ts`: the task's trace in
+ * src/pipeline/*Trace.ts, drawn by src/sinks/plot*.ts).
  */
-import { writeFile } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
-import { UsageError, ValidationError } from '../core/errors.ts';
-import { loadAudioModel } from '../pipeline/audioModel.ts';
-import { traceAudio } from '../pipeline/audioTrace.ts';
-import { loadEcgModel } from '../pipeline/ecgModel.ts';
-import { traceEcg } from '../pipeline/ecgTrace.ts';
-import { isRecording } from '../pipeline/recordingItems.ts';
-import { PLOT_FORMATS, renderHtml, renderSvg, type PlotFormat } from '../sinks/plotRender.ts';
-import { audioPlotSpec, ecgPlotSpec, MAX_RASTER_MARKS } from '../sinks/plotSpec.ts';
+import { extname } from 'node:path';
+import { DEFAULT_PLOT_SECONDS, plotRecord, type PlotOptions } from '../app/plot.ts';
+import { digitsTask, ecgBeatsTask } from '../app/tasks/index.ts';
+import { UsageError } from '../core/errors.ts';
+import { PLOT_FORMATS, type PlotFormat } from '../sinks/plotRender.ts';
+import { MAX_RASTER_MARKS } from '../sinks/plotSpec.ts';
 import { CSV_UNITS } from '../sources/csvFile.ts';
-import { openRecord } from '../sources/openRecord.ts';
 import { parseChannel, parseChoice, parseCommandArgs, parsePositive } from './args.ts';
-
-/** Default window length, seconds (from --from, or 0). */
-export const DEFAULT_PLOT_SECONDS = 10;
 
 export const PLOT_HELP = `Usage: edgespike plot <record or wav> [options]
 
@@ -115,30 +108,17 @@ export async function plotCommand(argv: readonly string[]): Promise<number> {
   const isAudio = /\.wav$/i.test(path);
   if (isAudio && values.network !== undefined) throw new UsageError('--network is the ECG network; for a .wav file give an audio model with --model FILE');
   if (!isAudio && values.model !== undefined) throw new UsageError('--model is an audio model (for a .wav file); the ECG network is --network FILE');
-  if (await isRecording(path)) throw new ValidationError(`${path}: plotting device recordings is not supported yet; plot a WFDB record, a .csv or a .wav file`);
-  const record = await openRecord(path, {
+  const options: PlotOptions = {
+    path,
+    fromSeconds,
+    toSeconds: toGiven,
+    format,
+    out: values.out,
     channel: parseChannel(values.channel),
     sampleRateHz: parsePositive('rate', values.rate),
     units: parseChoice('units', values.units, CSV_UNITS),
-  });
-  const { info } = record;
-  const duration = info.durationSeconds;
-  if (duration !== undefined && fromSeconds >= duration) {
-    throw new ValidationError(`--from ${fromSeconds} s is past the end of ${info.recordName} (${duration.toFixed(3)} s long)`);
-  }
-  let toSeconds = toGiven ?? fromSeconds + DEFAULT_PLOT_SECONDS;
-  if (duration !== undefined) toSeconds = Math.min(toSeconds, duration);
-  const window = { fromSeconds, toSeconds };
-  const spec = isAudio
-    ? audioPlotSpec(await traceAudio(loadAudioModel(values.model), record, window))
-    : ecgPlotSpec(await traceEcg(loadEcgModel(values.network), record, window, 'annotationPath' in info ? info.annotationPath : undefined));
-  const out = values.out ?? `${basename(info.recordName)}.${format}`;
-  const text = format === 'svg' ? await renderSvg(spec) : await renderHtml(spec, `${info.recordName} ${fromSeconds}-${toSeconds} s`);
-  try {
-    await writeFile(out, text);
-  } catch (error) {
-    throw new ValidationError(`cannot write ${out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  process.stderr.write(`edgespike: wrote ${out} (${format}, ${(text.length / 1024).toFixed(0)} KiB; ${info.recordName} ${fromSeconds.toFixed(3)}-${toSeconds.toFixed(3)} s)\n`);
+  };
+  if (isAudio) await plotRecord(digitsTask, digitsTask.loadModel(values.model), options);
+  else await plotRecord(ecgBeatsTask, ecgBeatsTask.loadModel(values.network), options);
   return 0;
 }

@@ -2,7 +2,9 @@
 import type { AudioFrame, AudioSummaryEvent } from '../../core/events.ts';
 import { audioPipeline } from '../../pipeline/audioPipeline.ts';
 import { loadAudioModel, type AudioModel } from '../../pipeline/audioModel.ts';
+import { traceAudio } from '../../pipeline/audioTrace.ts';
 import { addAudioFrame, audioSummaryEvent, createAudioTotals, startAudioStream } from '../../pipeline/audioSummary.ts';
+import { audioPlotSpec } from '../../sinks/plotSpec.ts';
 import { createDetectionTextView } from '../../sinks/detectionTextView.ts';
 import type { SignalTask } from '../task.ts';
 
@@ -31,6 +33,7 @@ export const digitsTask: SignalTask<AudioModel, AudioFrame, AudioSummaryEvent> =
         }),
     };
   },
+  plot: async (model, record, window) => audioPlotSpec(await traceAudio(model, record, window)),
   // `file` second, after `type`, in every detection of a folder's file.
   inFile: (frame, file) => (frame.events.length === 0 ? frame : { ...frame, events: frame.events.map(({ type, ...rest }) => ({ type, file, ...rest })) }),
   textSink(out, options) {
