@@ -155,7 +155,7 @@ function planRowSource(delivery: GenericDelivery, row: string, count: 'count' | 
 /** Source of the generic chunk function for one delivery. */
 function genericSource(delivery: GenericDelivery): string {
   const update = neuronUpdateSource({
-    exc: 'e', inh: 'h', membrane: 'v', refractoryLeft: 'r', active: 'active',
+    exc: 'e', inh: 'h', membrane: 'v', refractoryLeft: 'refractoryLeft[n]', active: 'active',
     pendingExc: 'pending[base + n]', pendingInh: 'pending[base + N + n]', receivesExc: true, receivesInh: true,
     excShift: 'excShift[n]', inhShift: 'inhShift[n]', memShift: 'memShift[n]', bias: 'bias[n]', threshold: 'threshold[n]',
     resetToZero: 'resetToZero[n]', refractoryTicks: 'refractoryTicks[n]', membraneMin: 'membraneMin[n]',
@@ -194,9 +194,9 @@ function genericSource(delivery: GenericDelivery): string {
     '    const active = slotActive[slot] === 1;',
     '    slotActive[slot] = 0;',
     '    for (let n = 0; n < N; n++) {',
-    '      let e = exc[n], h = inh[n], v = membrane[n], r = refractoryLeft[n];',
+    '      let e = exc[n], h = inh[n], v = membrane[n];',
     ...update.map((s) => `      ${s}`),
-    '      exc[n] = e; inh[n] = h; membrane[n] = v; refractoryLeft[n] = r;',
+    '      exc[n] = e; inh[n] = h; membrane[n] = v;',
     '      if (traceMembrane !== undefined) traceMembrane[t * N + n] = v;',
     '    }',
     '    if (probeNeurons !== undefined) for (let k = 0; k < probeCount; k++) trace.membrane[t * probeCount + k] = membrane[probeNeurons[k]];',

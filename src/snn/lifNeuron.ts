@@ -46,7 +46,7 @@ export type NeuronTerm = number | string;
 
 /** Names and parameters of one neuron's update (see the module comment for the symbols). */
 export interface NeuronUpdateTerms {
-  /** Local variables holding exc, inh, mem and the refractory ticks left (read and written). */
+  /** Variables (or array elements) holding exc, inh, mem and the refractory ticks left (read and written). */
   readonly exc: string;
   readonly inh: string;
   readonly membrane: string;
