@@ -24,7 +24,7 @@
  * A synapse's `from` names an input channel or a neuron; `to` names a neuron. Positive
  * weights are excitatory and feed the target's excitatory current, negative weights are
  * inhibitory and feed its inhibitory current; each current has its own leak, so fast
- * excitation and slow inhibition can meet in one neuron. See `lif.ts` for the equations.
+ * excitation and slow inhibition can meet in one neuron. See `lifNeuron.ts` for the equations.
  */
 import { ValidationError } from '../core/errors.ts';
 import { INT8_MAX, INT8_MIN, isIntInRange, signedMax, signedMin } from '../core/fixedPoint.ts';
