@@ -31,7 +31,8 @@ const load = (path) => import(pathToFileURL(join(dist, path)).href);
 const { encodeEcg, runEcgKernels } = await load('pipeline/ecgKernels.js');
 const { loadEcgModel } = await load('pipeline/ecgModel.js');
 const { ecgPipeline } = await load('pipeline/ecgPipeline.js');
-const { createLifNetwork, createSpikeEvents, processLifChunk } = await load('snn/lif.js');
+const { createLifEngine } = await load('snn/lifEngine.js');
+const { createSpikeEvents } = await load('snn/lifNetwork.js');
 const { readWholeRecord } = await load('sources/readWhole.js');
 const { openWfdbRecord } = await load('sources/wfdbRecord.js');
 const { recordSource } = await load('sources/recordSource.js');
@@ -48,16 +49,17 @@ line(`sampleRateHz ${info.sampleRateHz}`);
 line(`samples ${samples.length} sha256 ${sha256(samples)}`);
 line(`network ${model.network.name} tickRateHz ${model.tickRateHz}`);
 
-// Interpreted engine with a full membrane trace: exactly what the golden test hashes.
+// Generic engine loop with a full membrane trace: exactly what the golden test hashes.
 if (info.sampleRateHz === model.tickRateHz) {
   const encoded = encodeEcg(model, samples);
   line(`bandpass sha256 ${sha256(encoded.signal)}`);
   line(`deltaSpikes ${encoded.spikeCount} sha256 ${sha256(encoded.spikes)}`);
-  const net = createLifNetwork(model.network);
+  const engine = createLifEngine(model.network);
+  const { net } = engine;
   const ticks = samples.length;
   const events = createSpikeEvents(ticks);
   const trace = new Int32Array(ticks * net.neuronCount);
-  const n = processLifChunk(net, encoded.spikes, ticks, events, { membrane: trace });
+  const n = engine.run(encoded.spikes, ticks, events, { membrane: trace });
   line(`ticks ${ticks}`);
   line(`membraneSha256 ${sha256(trace)}`);
   line(`spikeCount ${Array.from(net.spikeCount).join(',')}`);

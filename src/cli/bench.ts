@@ -19,8 +19,8 @@ import { createBeatDetector, flushBeatDetector, processBeatDetector } from '../d
 import { createSignalQuality, processSignalQuality, type QualityChange } from '../detect/signalQuality.ts';
 import { createDeltaEncoder, deltaEncoderPrimeSamples, encodeWholeSignal, primeDeltaEncoder, processDeltaEncoder } from '../encode/deltaEncoder.ts';
 import { createFloatLifNetwork, processFloatLifChunk } from '../snn/floatReference.ts';
-import { createLifNetwork, createSpikeEvents, processLifChunk, processLifChunkReference } from '../snn/lif.ts';
-import { createLifRunner } from '../snn/lifCompiled.ts';
+import { allowedLifDeliveries, createLifEngine } from '../snn/lifEngine.ts';
+import { createSpikeEvents } from '../snn/lifNetwork.ts';
 import { ecgPipeline } from '../pipeline/ecgPipeline.ts';
 import { loadEcgModel, type EcgModel } from '../pipeline/ecgModel.ts';
 import { openWfdbRecord } from '../sources/wfdbRecord.ts';
@@ -52,7 +52,7 @@ Then the streaming audio digits pipeline: the bundled digits model's cochlea fro
 (band-pass bank, envelopes, delta modulation) and its fixed-point LIF network, on the FSDD
 test split (recordings 0-4 of ../shared/datasets/fsdd; else the bundled espeak clips in
 fixtures/audio-digits) joined as one stream, in chunks of ${CHUNK} samples: x real time per
-stage and in all, the network engine's speed against the reference engine (same run), and
+stage and in all, the network engine's speed against its saturating delivery (same run), and
 the model's size and activity (neurons, weights, spikes, synaptic operations and neuron
 updates per second and per clip, energy estimate against the dense network).
 
@@ -212,9 +212,8 @@ async function benchEcg(positionals: readonly string[], repeat: number, withMemo
     return s;
   });
   const outputs = spikes.map((s) => {
-    const net = createLifNetwork(model.network);
     const ev = createSpikeEvents(s.length / 2);
-    const n = processLifChunk(net, s, s.length / 2, ev);
+    const n = createLifEngine(model.network).run(s, s.length / 2, ev);
     return { tick: ev.tick.slice(0, n), output: ev.output.slice(0, n) };
   });
   const delay = qrsBandpassDelaySamples(createQrsBandpass(model.bandpass));
@@ -263,28 +262,24 @@ async function benchEcg(positionals: readonly string[], repeat: number, withMemo
   const events = createSpikeEvents(CHUNK);
   record('network (fixed-point LIF, compiled)', await timeBest(repeat, () => {
     for (const s of spikes) {
-      const { net, run } = createLifRunner(model.network);
+      const engine = createLifEngine(model.network);
       chunks(s.length / 2, (start, count) => {
-        sink += run(net, s.subarray(2 * start, 2 * (start + count)), count, events);
+        sink += engine.run(s.subarray(2 * start, 2 * (start + count)), count, events);
       });
     }
   }));
-  record('network (fixed-point LIF, fast)', await timeBest(repeat, () => {
-    for (const s of spikes) {
-      const net = createLifNetwork(model.network);
-      chunks(s.length / 2, (start, count) => {
-        sink += processLifChunk(net, s.subarray(2 * start, 2 * (start + count)), count, events);
-      });
-    }
-  }));
-  record('network (fixed-point LIF, reference)', await timeBest(repeat, () => {
-    for (const s of spikes) {
-      const net = createLifNetwork(model.network);
-      chunks(s.length / 2, (start, count) => {
-        sink += processLifChunkReference(net, s.subarray(2 * start, 2 * (start + count)), count, events);
-      });
-    }
-  }));
+  // The same network through the generic loop: the best generic delivery, then the slowest (every add clamped).
+  const genericDelivery = allowedLifDeliveries(createLifEngine(model.network).net).find((d) => d !== 'compiled') ?? 'saturating';
+  for (const delivery of [genericDelivery, 'saturating'] as const) {
+    record(`network (fixed-point LIF, ${delivery})`, await timeBest(repeat, () => {
+      for (const s of spikes) {
+        const engine = createLifEngine(model.network, { delivery });
+        chunks(s.length / 2, (start, count) => {
+          sink += engine.run(s.subarray(2 * start, 2 * (start + count)), count, events);
+        });
+      }
+    }));
+  }
   const qualityChanges: QualityChange[] = [];
   record('signal quality (good/noisy/flat)', await timeBest(repeat, () => {
     records.forEach((_, i) => {

@@ -10,8 +10,9 @@
  * would feed them; the network is not reset between clips. Each stage is timed alone (on the
  * previous stage's output, computed once beforehand) and the whole chain is timed as it
  * streams. Each figure is the best of `repeat` passes after a warm-up, in CPU seconds; the
- * network runs on the engine `createLifRunner` picks and on the reference engine, in the same
- * run, whose ratio is the engine speedup (and whose final states must be identical).
+ * network runs on the delivery `createLifEngine` picks and on its slowest, `saturating` (one
+ * clamp per synaptic add, the plain layout), in the same run, whose ratio is the engine speedup
+ * (and whose final states must be identical).
  */
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -20,8 +21,8 @@ import { cochleaTicksFor, createCochlea, processCochlea } from '../filterbank/co
 import { readAudio } from '../pipeline/audioDataset.ts';
 import { loadAudioModel, type AudioModel } from '../pipeline/audioModel.ts';
 import { costReport, type CostReport } from '../snn/cost.ts';
-import { createLifNetwork, createSpikeEvents, processLifChunk, processLifChunkReference, type LifNetwork } from '../snn/lif.ts';
-import { createLifRunner } from '../snn/lifCompiled.ts';
+import { createLifEngine, type LifDelivery, type LifEngine } from '../snn/lifEngine.ts';
+import { createSpikeEvents, type LifNetwork } from '../snn/lifNetwork.ts';
 import { listWavFiles } from '../sources/wavFile.ts';
 
 /** The speed target for the streaming digits pipeline (issue #4: 200; issue #10: 300), in x real time on one core. */
@@ -49,7 +50,7 @@ export interface AudioBench {
   readonly stages: readonly AudioStageResult[];
   readonly pipelineXRealTime: number;
   readonly targetXRealTime: number;
-  /** CPU of the reference engine / CPU of the engine the pipeline uses, same run. */
+  /** CPU of the `saturating` delivery / CPU of the delivery the pipeline uses, same run. */
   readonly engineSpeedup: number;
   /** Whether the two engines ended in identical states with identical counters. */
   readonly enginesIdentical: boolean;
@@ -192,47 +193,45 @@ export async function benchAudio(
       sink += processCochlea(cochlea, samples.subarray(start, start + count), count, chunkOut);
     }
   }));
-  // The network alone, on the front end's spikes, chunk for chunk: the engine the pipeline
-  // picks, then the reference engine (the same results, slower).
-  const runNetwork = (net: LifNetwork, run: (net: LifNetwork, input: Uint8Array, ticks: number, events: ReturnType<typeof createSpikeEvents>) => number): void => {
+  // The network alone, on the front end's spikes, chunk for chunk: the delivery the pipeline
+  // picks, then the saturating one (the same results, slower).
+  const runNetwork = (delivery: LifDelivery | 'auto'): LifEngine => {
+    const engine = createLifEngine(network, { delivery });
     let t = 0;
     for (let k = 0; k < chunkCount; k++) {
       const n = chunkTicks[k] as number;
-      sink += run(net, raster.subarray(t * width, (t + n) * width), n, events);
+      sink += engine.run(raster.subarray(t * width, (t + n) * width), n, events);
       t += n;
     }
+    return engine;
   };
-  const engine = createLifRunner(network).run === processLifChunk ? 'fast' : 'compiled';
-  let fast: LifNetwork | undefined;
+  let fast: LifEngine | undefined;
   const fastCpu = timeBest(repeat, () => {
-    const runner = createLifRunner(network);
-    runNetwork(runner.net, runner.run);
-    fast = runner.net;
+    fast = runNetwork('auto');
   });
-  record(`network (fixed-point LIF, ${engine})`, fastCpu);
-  let reference: LifNetwork | undefined;
+  record(`network (fixed-point LIF, ${(fast as LifEngine).delivery})`, fastCpu);
+  let reference: LifEngine | undefined;
   const referenceCpu = timeBest(repeat, () => {
-    reference = createLifNetwork(network);
-    runNetwork(reference, processLifChunkReference);
+    reference = runNetwork('saturating');
   });
-  record('network (fixed-point LIF, reference)', referenceCpu);
+  record('network (fixed-point LIF, saturating)', referenceCpu);
   let streamed: LifNetwork | undefined;
   const pipelineCpu = timeBest(repeat, () => {
     const cochlea = createCochlea(frontEnd);
-    const { net, run } = createLifRunner(network);
+    const engine = createLifEngine(network);
     for (let start = 0; start < total; start += CHUNK) {
       const count = Math.min(CHUNK, total - start);
       const n = processCochlea(cochlea, samples.subarray(start, start + count), count, chunkOut);
-      sink += run(net, chunkOut, n, events);
+      sink += engine.run(chunkOut, n, events);
     }
-    streamed = net;
+    streamed = engine.net;
   });
   record('whole pipeline (samples → spikes → network)', pipelineCpu);
   if (sink === 0.5) log('');
 
   const net = streamed as LifNetwork;
-  const enginesIdentical = sameState(fast as LifNetwork, reference as LifNetwork) && sameState(net, reference as LifNetwork);
-  if (!enginesIdentical) log('bench: WARNING: the fast and the reference engines disagree; this is a bug, please report it');
+  const enginesIdentical = sameState((fast as LifEngine).net, (reference as LifEngine).net) && sameState(net, (reference as LifEngine).net);
+  if (!enginesIdentical) log('bench: WARNING: two deliveries of the engine disagree; this is a bug, please report it');
   let hiddenSpikes = 0;
   for (const s of net.spikeCount) hiddenSpikes += s;
   const spikingNeurons = network.neurons.filter((n) => !n.nonSpiking).length;
@@ -283,7 +282,7 @@ export function formatAudioBench(a: AudioBench): string[] {
     '',
     `whole pipeline: ${int(a.pipelineXRealTime)} x real time on one core: ${a.pipelineXRealTime >= a.targetXRealTime ? 'PASS' : 'FAIL'} ` +
       `(target >= ${a.targetXRealTime} x, issues #4 and #10; ${(a.pipelineXRealTime / a.targetXRealTime).toFixed(1)} x the target)`,
-    `network engine: ${a.engineSpeedup.toFixed(2)} x the reference engine's speed (same run; final states ${a.enginesIdentical ? 'identical' : 'DIFFERENT'})`,
+    `network engine: ${a.engineSpeedup.toFixed(2)} x the saturating delivery's speed (same run; final states ${a.enginesIdentical ? 'identical' : 'DIFFERENT'})`,
     '',
     `model ${m.name}: ${m.inputs} inputs, ${m.neurons} neurons (${m.spikingNeurons} spiking + ${m.readouts} non-spiking readouts), ` +
       `${int(m.weights)} weights (int8 synapses), ${m.stateBits}-bit states, ${m.ticksPerSecond.toFixed(0)} ticks/s`,

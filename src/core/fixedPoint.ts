@@ -22,6 +22,22 @@ export const INT32_MIN = -2147483648;
 export const INT32_MAX = 2147483647;
 
 /**
+ * Largest value of a signed `bits`-bit integer, 2^(bits-1) − 1.
+ * @example signedMax(16) → 32767; signedMax(32) → 2147483647
+ */
+export function signedMax(bits: number): number {
+  return 2 ** (bits - 1) - 1;
+}
+
+/**
+ * Smallest value of a signed `bits`-bit integer, −2^(bits-1).
+ * @example signedMin(16) → -32768; signedMin(8) → -128
+ */
+export function signedMin(bits: number): number {
+  return -(2 ** (bits - 1));
+}
+
+/**
  * Saturate an integer to int16.
  * @example saturateInt16(40000) → 32767; saturateInt16(-40000) → -32768; saturateInt16(5) → 5
  */

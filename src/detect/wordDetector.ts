@@ -70,6 +70,7 @@
  * allocation after `createWordDetector` except one object per detection.
  */
 import { ValidationError } from '../core/errors.ts';
+import { addReadoutSums, argmaxFirst } from '../core/readoutScores.ts';
 
 /** Fraction bits of the activity integrator A. */
 export const ACTIVITY_FRACTION_BITS = 8;
@@ -287,11 +288,7 @@ function flushRun(d: WordDetector): void {
   const ticks = d.pendingTicks;
   if (ticks === 0) return;
   d.network.run(d.pendingRows, ticks, d.readouts);
-  const C = d.classes;
-  const { sums, readouts } = d;
-  for (let t = 0; t < ticks; t++) {
-    for (let k = 0; k < C; k++) sums[k] = (sums[k] as number) + (readouts[t * C + k] as number);
-  }
+  addReadoutSums(d.sums, d.readouts, ticks);
   d.wordTicks += ticks;
   d.networkTicks += ticks;
   d.pendingTicks = 0;
@@ -332,8 +329,7 @@ function endWord(d: WordDetector, capped: boolean, decidedTick: number, out: Wor
   }
   const C = d.classes;
   const sums = Float64Array.from(d.sums);
-  let label = 0;
-  for (let k = 1; k < C; k++) if ((sums[k] as number) > (sums[label] as number)) label = k;
+  const label = argmaxFirst(sums);
   const denominator = d.wordTicks * d.membraneUnit;
   const top = (sums[label] as number) / denominator;
   const probabilities = new Float64Array(C);

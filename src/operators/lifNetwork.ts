@@ -1,14 +1,14 @@
 import type { OperatorFunction } from 'rxjs';
 import type { NetworkChunk, SpikeChunk, SpikeRaster } from '../core/chunks.ts';
 import { ValidationError } from '../core/errors.ts';
-import { createSpikeEvents } from '../snn/lif.ts';
-import { createLifRunner } from '../snn/lifCompiled.ts';
+import { createLifEngine } from '../snn/lifEngine.ts';
+import { createSpikeEvents } from '../snn/lifNetwork.ts';
 import type { NetworkSpec } from '../snn/network.ts';
 import { runLifBinned } from '../snn/raster.ts';
 import { chunkOperator } from './chunkOperator.ts';
 
 /**
- * Run the fixed-point LIF network on each spike chunk (see `snn/lif.ts`). The network's state
+ * Run the fixed-point LIF network on each spike chunk (see `snn/lifEngine.ts`). The network's state
  * carries over from chunk to chunk, so chunk boundaries never change the output.
  * @param rasterBinTicks when set, each chunk also carries `raster`: the spikes of every input and
  *   neuron per bin of this many ticks (`snn/raster.ts`; for the live view). Unset (the default),
@@ -18,9 +18,10 @@ import { chunkOperator } from './chunkOperator.ts';
 export function lifNetwork(spec: NetworkSpec, rasterBinTicks?: number): OperatorFunction<SpikeChunk, NetworkChunk> {
   const rows = [...spec.inputs, ...spec.neurons.map((n) => n.name)];
   return chunkOperator(
-    () => ({ ...createLifRunner(spec), events: createSpikeEvents(0), before: new Float64Array(spec.neurons.length) }),
+    () => ({ engine: createLifEngine(spec), events: createSpikeEvents(0), before: new Float64Array(spec.neurons.length) }),
     (state, chunk: SpikeChunk): NetworkChunk => {
-      const { net } = state;
+      const { engine } = state;
+      const { net } = engine;
       if (chunk.inputCount !== net.inputCount) {
         throw new ValidationError(
           `network "${spec.name}" has ${net.inputCount} inputs but the encoder gives ${chunk.inputCount}`,
@@ -32,10 +33,10 @@ export function lifNetwork(spec: NetworkSpec, rasterBinTicks?: number): Operator
       let count: number;
       let raster: SpikeRaster | undefined;
       if (rasterBinTicks === undefined) {
-        count = state.run(net, chunk.counts, chunk.ticks, state.events);
+        count = engine.run(chunk.counts, chunk.ticks, state.events);
       } else {
         const cells: number[] = [];
-        count = runLifBinned(net, state.run, chunk.counts, chunk.ticks, chunk.startTick, rasterBinTicks, state.events, state.before, cells);
+        count = runLifBinned(engine, chunk.counts, chunk.ticks, chunk.startTick, rasterBinTicks, state.events, state.before, cells);
         raster = { binTicks: rasterBinTicks, tickRateHz: chunk.tickRateHz, rows, cells };
       }
       const result: NetworkChunk = {

@@ -19,7 +19,8 @@ import { antiAlias } from '../operators/antiAlias.ts';
 import { cochleaSpikes } from '../operators/cochleaSpikes.ts';
 import { detectWords, type CountedWordNetwork } from '../operators/detectWords.ts';
 import { resample } from '../operators/resample.ts';
-import { createLifNetwork, createSpikeEvents, processLifChunk, resetLifNetwork } from '../snn/lif.ts';
+import { createLifEngine } from '../snn/lifEngine.ts';
+import { createSpikeEvents } from '../snn/lifNetwork.ts';
 import type { NetworkSpec } from '../snn/network.ts';
 import type { AudioModel } from './audioModel.ts';
 
@@ -54,7 +55,8 @@ export function wordDetectorOptions(model: AudioModel, options: AudioPipelineOpt
  * (a reset zeroes the engine's counters, so they are banked first).
  */
 export function lifWordNetwork(spec: NetworkSpec): CountedWordNetwork {
-  const net = createLifNetwork(spec);
+  const engine = createLifEngine(spec);
+  const { net } = engine;
   const index = new Map(spec.neurons.map((n, i) => [n.name, i]));
   const neurons = Uint16Array.from(spec.outputs, (name) => index.get(name) as number);
   let events = createSpikeEvents(0);
@@ -69,12 +71,12 @@ export function lifWordNetwork(spec: NetworkSpec): CountedWordNetwork {
       banked.hiddenSpikes += spikes();
       banked.synapticOps += net.synapticOps;
       banked.neuronUpdates += net.neuronUpdates;
-      resetLifNetwork(net);
+      engine.reset();
     },
     run(rows, ticks, readouts) {
       const capacity = ticks * spec.outputs.length;
       if (events.tick.length < capacity) events = createSpikeEvents(capacity);
-      processLifChunk(net, rows, ticks, events, { membrane: readouts, neurons });
+      engine.run(rows, ticks, events, { membrane: readouts, neurons });
     },
     counts() {
       return {

@@ -5,7 +5,7 @@
  *
  * Nothing is re-implemented: the file goes through the pipeline's own operators (anti-alias,
  * resample, cochlea) from its first sample, and the word detector drives the same fixed-point
- * network as in `audioPipeline` (`lifWordNetwork`'s engine, `processLifChunk`), here wrapped so
+ * network as in `audioPipeline` (`lifWordNetwork`'s engine, `createLifEngine`), here wrapped so
  * every network tick's spikes and readouts are recorded. The detector runs the network only on
  * words, from rest: for each word, on the consecutive stream ticks from the pre-roll's first
  * tick to the word's last tick with spikes, in order (spikeless ticks are held back and run
@@ -18,7 +18,8 @@ import { createWordDetector, finishWordDetector, processWordDetector, type WordD
 import { antiAlias } from '../operators/antiAlias.ts';
 import { cochleaSpikes } from '../operators/cochleaSpikes.ts';
 import { resample } from '../operators/resample.ts';
-import { createLifNetwork, createSpikeEvents, processLifChunk, resetLifNetwork } from '../snn/lif.ts';
+import { createLifEngine } from '../snn/lifEngine.ts';
+import { createSpikeEvents } from '../snn/lifNetwork.ts';
 import type { OpenedAnyRecord } from '../sources/openRecord.ts';
 import { recordSource } from '../sources/recordSource.ts';
 import type { AudioModel } from './audioModel.ts';
@@ -49,7 +50,8 @@ export async function traceAudio(model: AudioModel, record: OpenedAnyRecord, win
 
   // The network, recorded tick by tick; see the module comment for the tick mapping.
   const spec = model.network;
-  const net = createLifNetwork(spec);
+  const engine = createLifEngine(spec);
+  const { net } = engine;
   const outputs = new Set(spec.outputs);
   const hiddenIndex = spec.neurons.map((n, i) => (outputs.has(n.name) ? -1 : i)).filter((i) => i >= 0);
   const hiddenOf = new Int32Array(spec.neurons.length).fill(-1);
@@ -65,7 +67,7 @@ export async function traceAudio(model: AudioModel, record: OpenedAnyRecord, win
   let segmentTick = 0;
   const network: WordNetwork = {
     reset() {
-      resetLifNetwork(net);
+      engine.reset();
       const d = current.detector as WordDetector;
       segmentTick = d.tick - Math.min(d.preRollTicks, d.ringCount);
     },
@@ -74,7 +76,7 @@ export async function traceAudio(model: AudioModel, record: OpenedAnyRecord, win
       for (let t = 0; t < ticks; t++) {
         before.set(net.spikeCount);
         const mem = out.subarray(t * classes, (t + 1) * classes);
-        processLifChunk(net, rows.subarray(t * I, (t + 1) * I), 1, events, { membrane: mem, neurons: readoutNeurons });
+        engine.run(rows.subarray(t * I, (t + 1) * I), 1, events, { membrane: mem, neurons: readoutNeurons });
         const tick = segmentTick++;
         if (!inWindow(tick)) continue;
         for (let n = 0; n < net.neuronCount; n++) {

@@ -7,8 +7,8 @@ import { createQrsBandpass, processQrsBandpass } from '../condition/qrsBandpass.
 import { createResampler, flushResampler, maxResampledSamples, processResampler } from '../condition/resample.ts';
 import { createBeatDetector, flushBeatDetector, processBeatDetector } from '../detect/beatDetector.ts';
 import { createDeltaEncoder, encodeWholeSignal } from '../encode/deltaEncoder.ts';
-import { createSpikeEvents } from '../snn/lif.ts';
-import { createLifRunner } from '../snn/lifCompiled.ts';
+import { createLifEngine } from '../snn/lifEngine.ts';
+import { createSpikeEvents } from '../snn/lifNetwork.ts';
 import { beatDetectorOptions, type EcgModel } from './ecgModel.ts';
 
 /** Beats and counts from one run. */
@@ -43,14 +43,15 @@ export function detectEncodedEcg(
   sampleRateHz: number,
   chunkTicks = 4096,
 ): EcgKernelRun {
-  const { net, run } = createLifRunner(model.network);
+  const engine = createLifEngine(model.network);
+  const { net } = engine;
   const detector = createBeatDetector(beatDetectorOptions(model, sampleRateHz));
   const events = createSpikeEvents(chunkTicks * model.network.outputs.length);
   const beats: number[] = [];
   const ticks = encoded.signal.length;
   for (let t = 0; t < ticks; t += chunkTicks) {
     const n = Math.min(chunkTicks, ticks - t);
-    const count = run(net, encoded.spikes.subarray(2 * t, 2 * (t + n)), n, events);
+    const count = engine.run(encoded.spikes.subarray(2 * t, 2 * (t + n)), n, events);
     processBeatDetector(detector, encoded.signal.subarray(t, t + n), n, events.tick, events.output, count, beats);
   }
   flushBeatDetector(detector, beats);

@@ -5,8 +5,8 @@
  *
  * Nothing is re-implemented: the record goes through the pipeline's own operators (resample,
  * QRS band-pass, delta modulator) from its first sample, so every state is what `replay` has
- * when it reaches the window; the network is the same fixed-point engine (`processLifChunk`,
- * bit-identical to the compiled one `replay` uses) and the beats come from the same beat
+ * when it reaches the window; the network is the same fixed-point engine as `replay`'s
+ * (`createLifEngine`; membranes are recorded through its generic loop, bit-identical) and the beats come from the same beat
  * detector. Inside the window the network runs one tick per call so each tick's spikes and
  * membranes can be read (chunking never changes results). Reading stops a margin after the
  * window, so a long record costs only up to the window's end.
@@ -22,7 +22,8 @@ import { createQrsBandpass, qrsBandpassDelaySamples } from '../condition/qrsBand
 import { deltaModulate } from '../operators/deltaModulate.ts';
 import { qrsBandpass } from '../operators/qrsBandpass.ts';
 import { resample } from '../operators/resample.ts';
-import { createLifNetwork, createSpikeEvents, processLifChunk } from '../snn/lif.ts';
+import { createLifEngine } from '../snn/lifEngine.ts';
+import { createSpikeEvents } from '../snn/lifNetwork.ts';
 import type { OpenedAnyRecord } from '../sources/openRecord.ts';
 import { recordSource } from '../sources/recordSource.ts';
 import { beatDetectorOptions, type EcgModel } from './ecgModel.ts';
@@ -101,7 +102,8 @@ export async function traceEcg(
 
   // The network and the beat detector, as in detectEncodedEcg, but one tick at a time in the window.
   const spec = model.network;
-  const net = createLifNetwork(spec);
+  const engine = createLifEngine(spec);
+  const { net } = engine;
   const neuronCount = net.neuronCount;
   const detector = createBeatDetector(beatDetectorOptions(model, fs));
   const chunkTicks = 4096;
@@ -114,7 +116,7 @@ export async function traceEcg(
   const before = new Float64Array(neuronCount);
   const beats: number[] = [];
   const step = (t: number, n: number, trace?: Int32Array): void => {
-    const count = processLifChunk(net, spikeRows.subarray(2 * t, 2 * (t + n)), n, events, trace === undefined ? undefined : { membrane: trace });
+    const count = engine.run(spikeRows.subarray(2 * t, 2 * (t + n)), n, events, trace === undefined ? undefined : { membrane: trace });
     processBeatDetector(detector, signal.subarray(t, t + n), n, events.tick, events.output, count, beats);
   };
   for (let t = 0; t < signal.length; ) {

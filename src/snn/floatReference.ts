@@ -1,5 +1,5 @@
 /**
- * Floating-point reference model of the LIF engine: the same equations as `lif.ts` with the
+ * Floating-point reference model of the LIF engine: the same equations as `lifNeuron.ts` with the
  * bit-shift leaks replaced by the exact multiplications they approximate, and no rounding.
  *
  *   exc[t] = exc[t-1] · (1 - 2^-excShift) + Σ_{w>0} w · 2^shift · s_pre[t - delay]
@@ -9,10 +9,12 @@
  *
  * States saturate at the same bounds as the fixed-point engine, so the two differ only by the
  * rounding of `x >> k` (toward minus infinity, at most one state unit per leak per tick). The
- * fixed-point engine is the product; this model is what it is checked against.
+ * fixed-point engine is the product; this model is what it is checked against
+ * (tests/snn/floatReference.test.ts compares the two tick by tick within that bound).
  * Cost: as the fixed-point engine, in float64.
  */
-import type { LifSpikeEvents } from './lif.ts';
+import { signedMax, signedMin } from '../core/fixedPoint.ts';
+import type { LifSpikeEvents } from './lifNetwork.ts';
 import type { NetworkSpec } from './network.ts';
 
 /** Float reference network state. */
@@ -40,6 +42,8 @@ export interface FloatLifNetwork {
   readonly pendingInh: Float64Array;
   readonly ringSize: number;
   readonly outputIndex: Int16Array;
+  /** Spikes fired so far, per neuron. */
+  readonly spikeCount: Float64Array;
   tick: number;
 }
 
@@ -59,7 +63,7 @@ export function createFloatLifNetwork(spec: NetworkSpec): FloatLifNetwork {
     maxDelay = Math.max(maxDelay, s.delayTicks);
   }
   const decay = (shift: number): number => 1 - 2 ** -shift;
-  const stateMin = -(2 ** (spec.stateBits - 1));
+  const stateMin = signedMin(spec.stateBits);
   const outputIndex = new Int16Array(neuronCount).fill(-1);
   spec.outputs.forEach((name, i) => {
     outputIndex[neuronIndex.get(name) as number] = i;
@@ -69,7 +73,7 @@ export function createFloatLifNetwork(spec: NetworkSpec): FloatLifNetwork {
     neuronCount,
     inputCount,
     stateMin,
-    stateMax: 2 ** (spec.stateBits - 1) - 1,
+    stateMax: signedMax(spec.stateBits),
     threshold: Float64Array.from(spec.neurons, (n) => (n.nonSpiking ? Infinity : n.threshold)),
     memDecay: Float64Array.from(spec.neurons, (n) => decay(n.memShift)),
     excDecay: Float64Array.from(spec.neurons, (n) => decay(n.excShift)),
@@ -87,12 +91,13 @@ export function createFloatLifNetwork(spec: NetworkSpec): FloatLifNetwork {
     pendingInh: new Float64Array((maxDelay + 1) * neuronCount),
     ringSize: maxDelay + 1,
     outputIndex,
+    spikeCount: new Float64Array(neuronCount),
     tick: 0,
   };
 }
 
 /**
- * Run the float reference for `ticks` ticks; same arguments and result as `processLifChunk`.
+ * Run the float reference for `ticks` ticks; same arguments and result as `LifEngine.run`.
  * @param membraneTrace optional ticks × neurons membrane recording
  */
 export function processFloatLifChunk(
@@ -136,6 +141,7 @@ export function processFloatLifChunk(
         if (v >= (net.threshold[n] as number)) {
           v = net.resetToZero[n] === 1 ? 0 : v - (net.threshold[n] as number);
           refractoryLeft[n] = net.refractoryTicks[n] as number;
+          net.spikeCount[n] = (net.spikeCount[n] as number) + 1;
           const out = net.outputIndex[n] as number;
           if (out >= 0) {
             events.tick[written] = tick;

@@ -24,10 +24,10 @@
  * A synapse's `from` names an input channel or a neuron; `to` names a neuron. Positive
  * weights are excitatory and feed the target's excitatory current, negative weights are
  * inhibitory and feed its inhibitory current; each current has its own leak, so fast
- * excitation and slow inhibition can meet in one neuron. See `lif.ts` for the equations.
+ * excitation and slow inhibition can meet in one neuron. See `lifNeuron.ts` for the equations.
  */
 import { ValidationError } from '../core/errors.ts';
-import { INT8_MAX, INT8_MIN, isIntInRange } from '../core/fixedPoint.ts';
+import { INT8_MAX, INT8_MIN, isIntInRange, signedMax, signedMin } from '../core/fixedPoint.ts';
 
 /** The value of the `format` field. */
 export const NETWORK_FORMAT = 'edgespike-network';
@@ -194,8 +194,8 @@ export function parseNetwork(json: unknown): NetworkSpec {
     fail('version', `${version} is newer than this edgespike reads (${NETWORK_VERSION}); upgrade edgespike`);
   }
   const stateBits = intField(root, 'stateBits', '', 8, 32, DEFAULT_STATE_BITS);
-  const stateMax = 2 ** (stateBits - 1) - 1;
-  const stateMin = -(2 ** (stateBits - 1));
+  const stateMax = signedMax(stateBits);
+  const stateMin = signedMin(stateBits);
   const inputs = stringList(root, 'inputs', '');
   if (!Array.isArray(root.neurons) || root.neurons.length === 0) {
     fail('neurons', `must be a non-empty array (got ${describe(root.neurons)})`);

@@ -11,7 +11,8 @@ import { resolve } from 'node:path';
 import { stressRecording } from '../../src/condition/noiseStress.ts';
 import type { EcgModel } from '../../src/pipeline/ecgModel.ts';
 import { encodeEcg } from '../../src/pipeline/ecgKernels.ts';
-import { createLifNetwork, createSpikeEvents, processLifChunk } from '../../src/snn/lif.ts';
+import { createLifEngine, type LifDelivery } from '../../src/snn/lifEngine.ts';
+import { createSpikeEvents } from '../../src/snn/lifNetwork.ts';
 import { PROJECT_ROOT } from './datasets.ts';
 
 export const GOLDEN_PATH = resolve(PROJECT_ROOT, 'tests', 'golden', 'ecg-beat-fixture.json');
@@ -31,17 +32,16 @@ export interface Golden {
   beatSpikeTicks: number[];
 }
 
-type Engine = typeof processLifChunk;
-
-/** The golden record of `model` on `samples` (the fixture), with the given engine. */
-export function goldenOf(model: EcgModel, samples: Int32Array, engine: Engine = processLifChunk): Golden {
+/** The golden record of `model` on `samples` (the fixture), with the given delivery of the engine. */
+export function goldenOf(model: EcgModel, samples: Int32Array, delivery: LifDelivery | 'auto' = 'auto'): Golden {
   const encoded = encodeEcg(model, samples);
   const quiet = encodeEcg(model, stressRecording(samples, { sampleRateHz: model.tickRateHz, gain: 0.1 }));
-  const net = createLifNetwork(model.network);
+  const engine = createLifEngine(model.network, { delivery });
+  const { net } = engine;
   const ticks = samples.length;
   const events = createSpikeEvents(ticks);
   const trace = new Int32Array(ticks * net.neuronCount);
-  const n = engine(net, encoded.spikes, ticks, events, { membrane: trace });
+  const n = engine.run(encoded.spikes, ticks, events, { membrane: trace });
   const sha = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
   return {
     network: model.network.name,

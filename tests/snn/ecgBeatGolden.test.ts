@@ -11,8 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { encodeEcg } from '../../src/pipeline/ecgKernels.ts';
 import { loadEcgModel } from '../../src/pipeline/ecgModel.ts';
 import { createFloatLifNetwork, processFloatLifChunk } from '../../src/snn/floatReference.ts';
-import { createLifNetwork, createSpikeEvents, processLifChunk, processLifChunkReference } from '../../src/snn/lif.ts';
-import { createLifRunner } from '../../src/snn/lifCompiled.ts';
+import { allowedLifDeliveries, createLifEngine } from '../../src/snn/lifEngine.ts';
+import { createSpikeEvents } from '../../src/snn/lifNetwork.ts';
 import { matchBeats } from '../../src/detect/beatMatching.ts';
 import { haveDataset, datasetPath } from '../helpers/datasets.ts';
 import { FIXTURE_RECORD, readRecord } from '../helpers/fixture.ts';
@@ -33,17 +33,18 @@ describe('bundled ECG network: golden bit-exact output on the fixture', () => {
     expect(actual.beatSpikeTicks.length).toBe(370); // one beat spike per true beat of the fixture
   });
 
-  it('the reference engine produces the golden output too', async () => {
+  it('every delivery of the engine produces the golden output too', async () => {
     const { samples } = await readRecord(FIXTURE_RECORD);
-    expect(goldenOf(model, samples, processLifChunkReference)).toEqual(golden());
+    for (const delivery of allowedLifDeliveries(createLifEngine(model.network).net)) expect(goldenOf(model, samples, delivery)).toEqual(golden());
   });
 
-  it('the compiled engine produces the golden spikes too', async () => {
+  it('the compiled engine produces the golden spikes too (unrecorded: the compiled function itself)', async () => {
     const { samples } = await readRecord(FIXTURE_RECORD);
     const encoded = encodeEcg(model, samples);
-    const { net, run } = createLifRunner(model.network);
+    const engine = createLifEngine(model.network, { delivery: 'compiled' });
+    const { net } = engine;
     const events = createSpikeEvents(samples.length);
-    const n = run(net, encoded.spikes, samples.length, events);
+    const n = engine.run(encoded.spikes, samples.length, events);
     expect(Array.from(events.tick.subarray(0, n))).toEqual(golden().beatSpikeTicks);
     expect(Array.from(net.spikeCount)).toEqual(golden().spikeCount);
   });
@@ -60,9 +61,8 @@ describe('bundled ECG network: golden bit-exact output on the fixture', () => {
 function compareWithFloat(samples: Int32Array): { fixed: number; float: number; within1: number; within10: number } {
   const encoded = encodeEcg(model, samples);
   const ticks = samples.length;
-  const a = createLifNetwork(model.network);
   const ea = createSpikeEvents(ticks);
-  const na = processLifChunk(a, encoded.spikes, ticks, ea);
+  const na = createLifEngine(model.network).run(encoded.spikes, ticks, ea);
   const b = createFloatLifNetwork(model.network);
   const eb = createSpikeEvents(ticks);
   const nb = processFloatLifChunk(b, encoded.spikes, ticks, eb);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadEcgModel } from '../../src/pipeline/ecgModel.ts';
 import { encodeEcg } from '../../src/pipeline/ecgKernels.ts';
-import { createSpikeEvents } from '../../src/snn/lif.ts';
-import { createLifRunner } from '../../src/snn/lifCompiled.ts';
+import { createLifEngine } from '../../src/snn/lifEngine.ts';
+import { createSpikeEvents } from '../../src/snn/lifNetwork.ts';
 import { runLifBinned } from '../../src/snn/raster.ts';
 import { FIXTURE_RECORD, readRecord } from '../helpers/fixture.ts';
 
@@ -15,13 +15,13 @@ describe('runLifBinned', () => {
     const ticks = encoded.signal.length;
     const outputs = model.network.outputs.length;
 
-    const whole = createLifRunner(model.network);
+    const whole = createLifEngine(model.network);
     const wholeEvents = createSpikeEvents(ticks * outputs);
-    const wholeCount = whole.run(whole.net, encoded.spikes, ticks, wholeEvents);
+    const wholeCount = whole.run(encoded.spikes, ticks, wholeEvents);
 
     let reference: Map<string, number> | undefined;
     for (const chunkTicks of [ticks, 7, 512]) {
-      const binned = createLifRunner(model.network);
+      const binned = createLifEngine(model.network);
       const events = createSpikeEvents(ticks * outputs);
       const before = new Float64Array(binned.net.neuronCount);
       const perCell = new Map<string, number>();
@@ -30,7 +30,7 @@ describe('runLifBinned', () => {
         const n = Math.min(chunkTicks, ticks - t);
         const cells: number[] = [];
         const scratch = { tick: events.tick.subarray(written), output: events.output.subarray(written) };
-        written += runLifBinned(binned.net, binned.run, encoded.spikes.subarray(2 * t, 2 * (t + n)), n, t, 4, scratch, before, cells);
+        written += runLifBinned(binned, encoded.spikes.subarray(2 * t, 2 * (t + n)), n, t, 4, scratch, before, cells);
         for (let k = 0; k < cells.length; k += 3) {
           const [bin, row, count] = cells.slice(k, k + 3) as [number, number, number];
           expect(bin * 4).toBeLessThan(t + n);
@@ -62,7 +62,7 @@ describe('runLifBinned', () => {
   });
 
   it('refuses a bin of less than one tick, saying so', () => {
-    const { net, run } = createLifRunner(model.network);
-    expect(() => runLifBinned(net, run, new Uint8Array(2), 1, 0, 0, createSpikeEvents(1), new Float64Array(net.neuronCount), [])).toThrow('"binTicks" must be an integer >= 1 (got 0)');
+    const engine = createLifEngine(model.network);
+    expect(() => runLifBinned(engine, new Uint8Array(2), 1, 0, 0, createSpikeEvents(1), new Float64Array(engine.net.neuronCount), [])).toThrow('"binTicks" must be an integer >= 1 (got 0)');
   });
 });

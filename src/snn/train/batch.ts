@@ -2,6 +2,7 @@
  * The gradient of a batch of clips: what each training worker computes. Pure: the dataset,
  * the parameters and the gradient are typed arrays (shared between threads by the caller).
  */
+import { argmaxFirst } from '../../core/readoutScores.ts';
 import { uniformSource } from '../../synth/random.ts';
 import { augmentRaster, type AugmentOptions } from './augment.ts';
 import { backward, createWork, crossEntropy, forward, paramsView, type Clip, type ForwardOptions, type RsnnParams, type RsnnShape, type RsnnWork } from './rsnn.ts';
@@ -68,9 +69,7 @@ export function batchGradient(
     }
     const { scores, spikes } = forward(p, clip, work, options.forward);
     result.loss += crossEntropy(scores, clip.label, gScore);
-    let best = 0;
-    for (let c = 1; c < scores.length; c++) if ((scores[c] as number) > (scores[best] as number)) best = c;
-    if (best === clip.label) result.correct++;
+    if (argmaxFirst(scores) === clip.label) result.correct++;
     result.spikes += spikes;
     result.ticks += clip.ticks;
     backward(p, clip, work, gScore, grad, options.forward, options.beta, options.rateWeight / (clip.ticks * p.shape.hidden));
@@ -80,10 +79,7 @@ export function batchGradient(
 
 /** Scores of a clip by the float model (no augmentation). */
 export function predict(p: RsnnParams, clip: Clip, work: RsnnWork, options?: ForwardOptions): number {
-  const { scores } = forward(p, clip, work, options);
-  let best = 0;
-  for (let c = 1; c < scores.length; c++) if ((scores[c] as number) > (scores[best] as number)) best = c;
-  return best;
+  return argmaxFirst(forward(p, clip, work, options).scores);
 }
 
 export { paramsView, type RsnnShape };

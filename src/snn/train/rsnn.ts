@@ -1,7 +1,8 @@
 /**
  * The trainable float model of a recurrent spiking classifier, and its exact gradient by
  * backpropagation through time with a surrogate derivative for the spike. It mirrors what the
- * fixed-point engine (`lif.ts`) computes for the exported network, tick for tick:
+ * fixed-point engine (`lifEngine.ts`) computes for the exported network, tick for tick
+ * (tests/snn/train/rsnnEngine.test.ts compares the two on quantized parameters):
  *
  *   I[t] = αs ⊙ I[t−1] + W_in x[t] + W_rec s[t−1]        (synaptic current, hidden layer)
  *   U[t] = αm ⊙ Ũ[t−1] + I[t]                             (membrane)

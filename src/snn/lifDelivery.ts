@@ -1,12 +1,10 @@
 /**
- * The fast form of the fixed-point LIF engine for networks of any size: the same equations,
- * the same order of operations and the same saturation as the reference in `lif.ts`
- * (`processLifChunkReference`), so the same spikes, states and counters, bit for bit; only the
- * synaptic delivery is laid out for speed. Tested against the reference on random dense and
- * sparse networks, saturating ones included (tests/snn/lifFast.test.ts).
+ * Synaptic delivery for the fixed-point LIF engine (`lifEngine.ts`): how a spike's weighted
+ * terms reach the pending sums of its targets. The neuron update itself is in `lifNeuron.ts`;
+ * this module only lays the synapses out for speed and proves when the adds need no clamp.
  *
  * Delivery plan. Each source's synapses (an input channel's or a neuron's, the rows of
- * `lif.ts`) are sorted by delay, stably, into runs of equal delay; a synapse keeps its weight
+ * `lifNetwork.ts`) are sorted by delay, stably, into runs of equal delay; a synapse keeps its weight
  * w << shift and its offset in a ring slot (target for w ≥ 0, N + target for w < 0). A spike
  * then costs, per run, one slot computation, and per synapse one load of offset and weight
  * and one add:
@@ -14,7 +12,7 @@
  *   pending[slot(t + delay) · 2N + offset_s] += w_s · count
  *
  * instead of a ring-index computation, a sign branch and a clamp per synapse. The order of
- * the adds may differ from the reference's, and cannot matter: all terms of one pending sum
+ * the adds may differ from the synapse order, and cannot matter: all terms of one pending sum
  * share a sign (excitatory ≥ 0, inhibitory < 0), so adding them with saturation gives the
  * clamped exact sum in any order. (The sort is stable anyway, so the order is deterministic.)
  *
@@ -26,7 +24,7 @@
  *   B(target, sign) = 255 · Σ_{input synapses} |w << shift| + Σ_{neuron synapses} |w << shift|,
  *
  * and when every B ≤ 2^31 − 1 no sum can leave int32, so the adds need no clamp (`exactSums`).
- * Otherwise every add saturates as in the reference. (A neuron synapse of delay 0, which
+ * Otherwise every add saturates (`addSaturating`). (A neuron synapse of delay 0, which
  * `parseNetwork` refuses, also turns the clamp on: the one-term-per-tick argument needs delay ≥ 1.)
  *
  * Packed synapses. When every w << shift fits in int16 and 2N ≤ 2^16 (int8 weights with
@@ -37,14 +35,9 @@
  * Cost per tick: O(neurons) updates, plus per spike O(runs) + one add per outgoing synapse.
  * No allocation per chunk; the plan is built once, in `createLifNetwork`.
  */
-import type { LifNetwork, LifSpikeEvents, LifTrace } from './lif.ts';
+import { INT16_MAX, INT16_MIN, INT32_MAX, saturateInt32 } from '../core/fixedPoint.ts';
+import { MAX_INPUT_SPIKES_PER_TICK } from './lifNeuron.ts';
 
-/** Largest int32. */
-const INT32_MAX = 2147483647;
-/** Smallest int32. */
-const INT32_MIN = -2147483648;
-/** Largest input spike count in one tick (inputs are Uint8 counts). */
-const MAX_INPUT_COUNT = 255;
 /** Packed synapses: the offset takes the low 16 bits, the weight the high 16 (see the module comment). */
 const PACK_SHIFT = 16;
 const PACK_OFFSET_MASK = 0xffff;
@@ -136,12 +129,12 @@ export function createLifDeliveryPlan(rows: LifRows): LifDeliveryPlan {
     weight[k] = w;
     const fromInput = s < (inputStart[inputCount] as number);
     if (!fromInput && synDelay[s] === 0) neuronDelayZero = true;
-    bound[place] = (bound[place] as number) + Math.abs(w) * (fromInput ? MAX_INPUT_COUNT : 1);
+    bound[place] = (bound[place] as number) + Math.abs(w) * (fromInput ? MAX_INPUT_SPIKES_PER_TICK : 1);
   }
   let largestSumBound = 0;
   for (const b of bound) if (b > largestSumBound) largestSumBound = b;
   let packs = 2 * N <= PACK_OFFSET_MASK + 1;
-  for (const w of weight) if (w < -32768 || w > 32767) packs = false;
+  for (const w of weight) if (w < INT16_MIN || w > INT16_MAX) packs = false;
   return {
     rowRun,
     runFrom: Int32Array.from(runFromList),
@@ -162,136 +155,11 @@ function packSynapses(offset: Int32Array, weight: Int32Array): Int32Array {
 }
 
 /**
- * Run the network for `ticks` ticks with its delivery plan: the contract, results and state of
- * `processLifChunkReference` (see `lif.ts` for the equations and parameters).
- * @param net state from `createLifNetwork`, updated in place
- * @param input spike counts, ticks × inputs row-major
- * @param ticks how many ticks to run
- * @param events caller-owned output buffers (at most ticks × outputs spikes)
- * @param trace optional membrane recording (all neurons, or the `neurons` listed)
- * @returns the number of output spike events written
- */
-export function processLifChunkFast(
-  net: LifNetwork,
-  input: Uint8Array,
-  ticks: number,
-  events: LifSpikeEvents,
-  trace?: LifTrace,
-): number {
-  const {
-    neuronCount: N, inputCount, stateMin, stateMax, threshold, memShift, excShift, inhShift, bias,
-    resetToZero, refractoryTicks, membraneMin, exc, inh, membrane, refractoryLeft, pending, slotActive,
-    ringSize, outputIndex, spikeCount,
-  } = net;
-  const { rowRun, runFrom, runDelay, offset, weight, exactSums, packed } = net.delivery;
-  if (input.length < ticks * inputCount) {
-    throw new RangeError(`input holds ${input.length} counts; ${ticks} ticks need ${ticks * inputCount}`);
-  }
-  const stride = 2 * N;
-  let written = 0;
-  let tick = net.tick;
-  let slot = net.slot;
-  let synOps = 0;
-  const traceMembrane = trace?.neurons === undefined ? trace?.membrane : undefined;
-  const probeMembrane = trace?.neurons === undefined ? undefined : trace.membrane;
-  const probeNeurons = trace?.neurons;
-  const probeCount = probeNeurons?.length ?? 0;
-  for (let t = 0; t < ticks; t++, tick++) {
-    // Deliver this tick's input spikes (input synapses may also be delayed).
-    const inBase = t * inputCount;
-    for (let i = 0; i < inputCount; i++) {
-      const count = input[inBase + i] as number;
-      if (count === 0) continue;
-      const runEnd = rowRun[i + 1] as number;
-      for (let k = rowRun[i] as number; k < runEnd; k++) {
-        let due = slot + (runDelay[k] as number);
-        if (due >= ringSize) due -= ringSize;
-        const from = runFrom[k] as number;
-        const end = runFrom[k + 1] as number;
-        if (!exactSums) addSaturating(pending, offset, weight, from, end, due * stride, count);
-        else if (packed !== undefined) {
-          if (count === 1) addPacked(pending, packed, from, end, due * stride);
-          else addPackedScaled(pending, packed, from, end, due * stride, count);
-        } else if (count === 1) addExact(pending, offset, weight, from, end, due * stride);
-        else addExactScaled(pending, offset, weight, from, end, due * stride, count);
-        slotActive[due] = 1;
-      }
-      synOps += count * ((runFrom[runEnd] as number) - (runFrom[rowRun[i] as number] as number));
-    }
-    const base = slot * stride;
-    const active = slotActive[slot] === 1;
-    slotActive[slot] = 0;
-    for (let n = 0; n < N; n++) {
-      let e = exc[n] as number;
-      e -= e >> (excShift[n] as number);
-      let h = inh[n] as number;
-      h -= h >> (inhShift[n] as number);
-      if (active) {
-        e += pending[base + n] as number;
-        h += pending[base + N + n] as number;
-        pending[base + n] = 0;
-        pending[base + N + n] = 0;
-        if (e > stateMax) e = stateMax;
-        if (h < stateMin) h = stateMin;
-      }
-      exc[n] = e;
-      inh[n] = h;
-      let v: number;
-      if ((refractoryLeft[n] as number) > 0) {
-        refractoryLeft[n] = (refractoryLeft[n] as number) - 1;
-        v = 0;
-      } else {
-        v = membrane[n] as number;
-        v = v - (v >> (memShift[n] as number)) + e + h + (bias[n] as number);
-        if (v > stateMax) v = stateMax;
-        else if (v < (membraneMin[n] as number)) v = membraneMin[n] as number;
-        const theta = threshold[n] as number;
-        if (v >= theta) {
-          v = resetToZero[n] === 1 ? 0 : v - theta;
-          refractoryLeft[n] = refractoryTicks[n] as number;
-          spikeCount[n] = (spikeCount[n] as number) + 1;
-          const out = outputIndex[n] as number;
-          if (out >= 0) {
-            events.tick[written] = tick;
-            events.output[written] = out;
-            written++;
-          }
-          const row = inputCount + n;
-          const runEnd = rowRun[row + 1] as number;
-          for (let k = rowRun[row] as number; k < runEnd; k++) {
-            let due = slot + (runDelay[k] as number);
-            if (due >= ringSize) due -= ringSize;
-            const from = runFrom[k] as number;
-            const end = runFrom[k + 1] as number;
-            if (!exactSums) addSaturating(pending, offset, weight, from, end, due * stride, 1);
-            else if (packed !== undefined) addPacked(pending, packed, from, end, due * stride);
-            else addExact(pending, offset, weight, from, end, due * stride);
-            slotActive[due] = 1;
-          }
-          synOps += (runFrom[runEnd] as number) - (runFrom[rowRun[row] as number] as number);
-        }
-      }
-      membrane[n] = v;
-      if (traceMembrane !== undefined) traceMembrane[t * N + n] = v;
-    }
-    if (probeMembrane !== undefined && probeNeurons !== undefined) {
-      for (let k = 0; k < probeCount; k++) probeMembrane[t * probeCount + k] = membrane[probeNeurons[k] as number] as number;
-    }
-    slot = slot + 1 === ringSize ? 0 : slot + 1;
-  }
-  net.tick = tick;
-  net.slot = slot;
-  net.synapticOps += synOps;
-  net.neuronUpdates += ticks * N;
-  return written;
-}
-
-/**
  * pending[base + offset[s]] += weight[s] for s in [from, end), unclamped (the plan proved the
  * sums stay in int32). Unrolled by four: V8 keeps the loop overhead off three of four adds,
  * which measured 1.5–2× faster than the plain loop. Adds run in synapse order either way.
  */
-function addExact(pending: Int32Array, offset: Int32Array, weight: Int32Array, from: number, end: number, base: number): void {
+export function addExact(pending: Int32Array, offset: Int32Array, weight: Int32Array, from: number, end: number, base: number): void {
   let s = from;
   for (; s + 3 < end; s += 4) {
     const a0 = base + (offset[s] as number);
@@ -310,7 +178,7 @@ function addExact(pending: Int32Array, offset: Int32Array, weight: Int32Array, f
 }
 
 /** `addExact` with every weight times `count` (an input's spikes in one tick). */
-function addExactScaled(pending: Int32Array, offset: Int32Array, weight: Int32Array, from: number, end: number, base: number, count: number): void {
+export function addExactScaled(pending: Int32Array, offset: Int32Array, weight: Int32Array, from: number, end: number, base: number, count: number): void {
   let s = from;
   for (; s + 3 < end; s += 4) {
     const a0 = base + (offset[s] as number);
@@ -332,7 +200,7 @@ function addExactScaled(pending: Int32Array, offset: Int32Array, weight: Int32Ar
  * `addExact` on packed synapses: pending[base + (p & 0xffff)] += p >> 16 for p = packed[s].
  * Unrolled by four like `addExact`; the four words are read before the adds.
  */
-function addPacked(pending: Int32Array, packed: Int32Array, from: number, end: number, base: number): void {
+export function addPacked(pending: Int32Array, packed: Int32Array, from: number, end: number, base: number): void {
   let s = from;
   for (; s + 3 < end; s += 4) {
     const p0 = packed[s] as number, p1 = packed[s + 1] as number, p2 = packed[s + 2] as number, p3 = packed[s + 3] as number;
@@ -353,7 +221,7 @@ function addPacked(pending: Int32Array, packed: Int32Array, from: number, end: n
 }
 
 /** `addPacked` with every weight times `count` (an input's spikes in one tick). */
-function addPackedScaled(pending: Int32Array, packed: Int32Array, from: number, end: number, base: number, count: number): void {
+export function addPackedScaled(pending: Int32Array, packed: Int32Array, from: number, end: number, base: number, count: number): void {
   let s = from;
   for (; s + 3 < end; s += 4) {
     const p0 = packed[s] as number, p1 = packed[s + 1] as number, p2 = packed[s + 2] as number, p3 = packed[s + 3] as number;
@@ -373,11 +241,10 @@ function addPackedScaled(pending: Int32Array, packed: Int32Array, from: number, 
   }
 }
 
-/** pending[base + offset[s]] = sat32(pending[…] + weight[s] · count), in synapse order, as the reference adds. */
-function addSaturating(pending: Int32Array, offset: Int32Array, weight: Int32Array, from: number, end: number, base: number, count: number): void {
+/** pending[base + offset[s]] = sat32(pending[…] + weight[s] · count), in synapse order. */
+export function addSaturating(pending: Int32Array, offset: Int32Array, weight: Int32Array, from: number, end: number, base: number, count: number): void {
   for (let s = from; s < end; s++) {
     const at = base + (offset[s] as number);
-    const sum = (pending[at] as number) + (weight[s] as number) * count;
-    pending[at] = sum > INT32_MAX ? INT32_MAX : sum < INT32_MIN ? INT32_MIN : sum;
+    pending[at] = saturateInt32((pending[at] as number) + (weight[s] as number) * count);
   }
 }
