@@ -31,6 +31,8 @@ export interface JsonChecker {
   readonly number: (obj: Record<string, unknown>, key: string, path: string, min: number, max: number) => number;
   /** A non-empty string; `fallback` when absent (if given). */
   readonly string: (obj: Record<string, unknown>, key: string, path: string, fallback?: string) => string;
+  /** An array of non-empty strings (names). */
+  readonly names: (obj: Record<string, unknown>, key: string, path: string) => string[];
   /** One of `choices`; `fallback` when absent (if given). */
   readonly choice: <T extends string>(obj: Record<string, unknown>, key: string, path: string, choices: readonly T[], fallback?: T) => T;
   /** Every key of `obj` is one of `known`. */
@@ -66,6 +68,15 @@ export function jsonChecker(prefix: string): JsonChecker {
       if (value === undefined && fallback !== undefined) return fallback;
       if (typeof value !== 'string' || value === '') fail(jsonPath(path, key), `must be a non-empty string (got ${describeJson(value)})`);
       return value as string;
+    },
+    names(obj, key, path) {
+      const value = obj[key];
+      const at = jsonPath(path, key);
+      if (!Array.isArray(value)) fail(at, `must be an array of names (got ${describeJson(value)})`);
+      return (value as unknown[]).map((item, i) => {
+        if (typeof item !== 'string' || item === '') fail(`${at}[${i}]`, `must be a non-empty string (got ${describeJson(item)})`);
+        return item as string;
+      });
     },
     choice<T extends string>(obj: Record<string, unknown>, key: string, path: string, choices: readonly T[], fallback?: T): T {
       const value = obj[key];

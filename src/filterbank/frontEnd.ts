@@ -139,14 +139,10 @@ export interface FrontEndSpec {
   };
 }
 
-const {
-  fail,
-  object: requireObject,
-  int: intField,
-  number: numberField,
-  choice: choiceField,
-  rejectUnknown,
-} = jsonChecker('frontend ');
+const check = jsonChecker('frontend ');
+// Annotated, so that TypeScript narrows after a call that never returns.
+const fail: (path: string, message: string) => never = check.fail;
+const { object: requireObject, int: intField, number: numberField, choice: choiceField, rejectUnknown } = check;
 const describe = describeJson;
 
 const KNOWN_TOP = [

@@ -27,7 +27,8 @@
  * excitation and slow inhibition can meet in one neuron. See `lifNeuron.ts` for the equations.
  */
 import { ValidationError } from '../core/errors.ts';
-import { INT8_MAX, INT8_MIN, isIntInRange, signedMax, signedMin } from '../core/fixedPoint.ts';
+import { describeJson, jsonChecker } from '../core/jsonCheck.ts';
+import { INT8_MAX, INT8_MIN, signedMax, signedMin } from '../core/fixedPoint.ts';
 
 /** The value of the `format` field. */
 export const NETWORK_FORMAT = 'edgespike-network';
@@ -108,60 +109,11 @@ export interface NetworkSpec {
   readonly meta: Readonly<Record<string, unknown>>;
 }
 
-function fail(path: string, message: string): never {
-  throw new ValidationError(`network ${path} ${message}`);
-}
-
-function requireObject(value: unknown, path: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    fail(path, `must be an object (got ${describe(value)})`);
-  }
-  return value as Record<string, unknown>;
-}
-
-function describe(value: unknown): string {
-  if (Array.isArray(value)) return 'an array';
-  if (value === null) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return typeof value;
-}
-
-function intField(
-  obj: Record<string, unknown>,
-  key: string,
-  path: string,
-  min: number,
-  max: number,
-  fallback?: number,
-): number {
-  const value = obj[key];
-  if (value === undefined && fallback !== undefined) return fallback;
-  if (!isIntInRange(value, min, max)) {
-    fail(`${path}.${key}`, `must be an integer in [${min}, ${max}] (got ${describe(value)})`);
-  }
-  return value;
-}
-
-function stringField(obj: Record<string, unknown>, key: string, path: string, fallback?: string): string {
-  const value = obj[key];
-  if (value === undefined && fallback !== undefined) return fallback;
-  if (typeof value !== 'string' || value === '') {
-    fail(`${path}.${key}`, `must be a non-empty string (got ${describe(value)})`);
-  }
-  return value;
-}
-
-function stringList(obj: Record<string, unknown>, key: string, path: string): string[] {
-  const value = obj[key];
-  if (!Array.isArray(value)) fail(`${path}.${key}`, `must be an array of names (got ${describe(value)})`);
-  return value.map((item, i) => {
-    if (typeof item !== 'string' || item === '') {
-      fail(`${path}.${key}[${i}]`, `must be a non-empty string (got ${describe(item)})`);
-    }
-    return item;
-  });
-}
+const check = jsonChecker('network ');
+// Annotated, so that TypeScript narrows after a call that never returns.
+const fail: (path: string, message: string) => never = check.fail;
+const { object: requireObject, int: intField, string: stringField, names: stringList, rejectUnknown: rejectUnknownOf } = check;
+const describe = describeJson;
 
 const KNOWN_TOP = new Set([
   'format', 'version', 'name', 'description', 'stateBits', 'inputs', 'neurons', 'synapses', 'projections', 'outputs', 'meta',
@@ -173,9 +125,7 @@ const KNOWN_NEURON = new Set([
 const KNOWN_SYNAPSE = new Set(['from', 'to', 'weight', 'shift', 'delayTicks', 'comment']);
 
 function rejectUnknown(obj: Record<string, unknown>, known: Set<string>, path: string): void {
-  for (const key of Object.keys(obj)) {
-    if (!known.has(key)) fail(`${path}.${key}`, `is not a known field (known: ${[...known].join(', ')})`);
-  }
+  rejectUnknownOf(obj, [...known], path);
 }
 
 /**

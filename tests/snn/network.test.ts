@@ -36,7 +36,7 @@ describe('network file format: validation errors name the field', () => {
     [{ format: 'other' }, 'network format must be "edgespike-network" (got "other")'],
     [{ version: 3 }, 'network version 3 is newer than this edgespike reads (2); upgrade edgespike'],
     [{ projections: [] }, 'network projections needs version 2'],
-    [{ stateBits: 40 }, 'network .stateBits must be an integer in [8, 32] (got 40)'],
+    [{ stateBits: 40 }, 'network stateBits must be an integer in [8, 32] (got 40)'],
     [{ neurons: [] }, 'network neurons must be a non-empty array (got an array)'],
     [{ neurons: [{ name: 'n', threshold: 10, memShift: -1 }] }, 'network neurons[0].memShift must be an integer in [0, 30] (got -1)'],
     [{ neurons: [{ name: 'n', threshold: 0, memShift: 1 }] }, 'network neurons[0].threshold must be an integer in [1, 32767] (got 0)'],
@@ -84,7 +84,7 @@ describe('network file format: validation errors name the field', () => {
 
   it('reports bad JSON with the file name', () => {
     expect(() => parseNetworkText('{ "format": ', 'net.json')).toThrow(/^net\.json: not valid JSON/);
-    expect(() => parseNetworkText(JSON.stringify({ ...minimal(), version: 0 }), 'net.json')).toThrow('net.json: network .version must be an integer');
+    expect(() => parseNetworkText(JSON.stringify({ ...minimal(), version: 0 }), 'net.json')).toThrow('net.json: network version must be an integer');
   });
 });
 
