@@ -2,15 +2,8 @@
  * `edgespike eval <records or directories>...`: beat-detection accuracy against reference
  * annotations, per record and pooled (gross).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { UsageError, ValidationError } from '../core/errors.ts';
-import { loadEcgModel, type EcgModel } from '../pipeline/ecgModel.ts';
-import { errorWindows, traceEcg } from '../pipeline/ecgTrace.ts';
-import { openRecord } from '../sources/openRecord.ts';
-import { findAnnotatedRecords, type RecordEvaluation } from '../pipeline/evaluate.ts';
-import { evalConditions, evalReportJson, evalReportText, evaluateConditions } from '../pipeline/evalReport.ts';
-import { defaultNoiseDir, loadNoiseMix } from '../pipeline/noiseRecordings.ts';
+import { runEval } from '../app/evaluate.ts';
+import { UsageError } from '../core/errors.ts';
 import { parseChannel, parseCommandArgs, parseNumberList, parsePositive, parsePositiveInt } from './args.ts';
 import { createProgressBar } from './progress.ts';
 
@@ -57,44 +50,6 @@ Example:
   edgespike eval ../shared/datasets/mitdb --noise bw,ma --snr 12,6,0
 `;
 
-/**
- * `--plots DIR`: an SVG of the window around each FP and FN of one record (the plot command's
- * trace and figure; errors close together share a window). Vega is loaded only when asked for.
- */
-async function plotErrors(
-  model: EcgModel,
-  path: string,
-  result: RecordEvaluation,
-  channel: number | string | undefined,
-  toleranceSeconds: number,
-  plots: { readonly dir: string; readonly max: number; written: number; skipped: number },
-): Promise<void> {
-  const { match } = result;
-  if (match.falsePositives + match.falseNegatives === 0) return;
-  const { renderSvg } = await import('../sinks/plotRender.ts');
-  const { ecgPlotSpec } = await import('../sinks/plotSpec.ts');
-  try {
-    await mkdir(plots.dir, { recursive: true });
-  } catch (error) {
-    throw new ValidationError(`--plots ${plots.dir}: cannot create the folder (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
-  const record = await openRecord(path, { channel });
-  const { info } = record;
-  const fs = info.sampleRateHz;
-  const annotationPath = 'annotationPath' in info ? info.annotationPath : undefined;
-  const windows = errorWindows(match.unmatchedDetectionSamples, match.unmatchedReferenceSamples, fs, info.durationSeconds ?? Infinity);
-  for (const window of windows.slice(0, plots.max)) {
-    const first = window.errors[0];
-    if (first === undefined) continue;
-    const kinds = [...new Set(window.errors.map((e) => e.kind))].sort().join('+');
-    const trace = await traceEcg(model, await openRecord(path, { channel }), window, annotationPath, toleranceSeconds);
-    const file = join(plots.dir, `${info.recordName}_${(first.sample / fs).toFixed(2).padStart(7, '0')}s_${kinds}.svg`);
-    await writeFile(file, await renderSvg(ecgPlotSpec(trace)));
-    plots.written++;
-  }
-  plots.skipped += Math.max(0, windows.length - plots.max);
-}
-
 export async function evalCommand(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('eval', argv, {
     channel: { type: 'string' },
@@ -116,40 +71,29 @@ export async function evalCommand(argv: readonly string[]): Promise<number> {
   const toleranceMs = parsePositive('tolerance-ms', values['tolerance-ms']) ?? 150;
   const plotsMax = parsePositiveInt('plots-max', values['plots-max']) ?? DEFAULT_PLOTS_MAX;
   if (values['plots-max'] !== undefined && values.plots === undefined) throw new UsageError('--plots-max needs --plots DIR');
-  const plots = values.plots === undefined ? undefined : { dir: values.plots, max: plotsMax, written: 0, skipped: 0 };
-  const model = loadEcgModel(values.network);
-  const records = await findAnnotatedRecords(positionals);
-  const gains = parseNumberList('gain', values.gain) ?? [1];
+  const gains = parseNumberList('gain', values.gain);
   if (values.snr !== undefined && values.noise === undefined) throw new UsageError('--snr needs --noise NAMES (e.g. --noise bw,ma)');
   if (values['noise-dir'] !== undefined && values.noise === undefined) throw new UsageError('--noise-dir needs --noise NAMES');
   const snrs = parseNumberList('snr', values.snr, { allowNegative: true }) ?? [12, 6, 0];
-  const channel = parseChannel(values.channel);
-  const noise =
-    values.noise === undefined
-      ? undefined
-      : await loadNoiseMix(
-          values.noise.split(',').filter((n) => n !== ''),
-          values['noise-dir'] ?? defaultNoiseDir(records[0] as string),
-          typeof channel === 'number' ? channel : 0,
-        );
-  const conditions = evalConditions(gains, noise, snrs);
-  if (plots !== undefined && (values.gain !== undefined || noise !== undefined)) throw new UsageError('--plots draws the records as recorded; leave out --gain and --noise');
-  const progress = createProgressBar(process.stderr, records.length * conditions.length);
-  const results = await evaluateConditions(model, records, conditions, {
-    channel,
-    toleranceSeconds: toleranceMs / 1000,
-    onProgress: (done, label) => progress.update(done, label),
-  });
-  if (plots !== undefined) {
-    for (const result of (results[0]?.records ?? []).entries()) {
-      await plotErrors(model, records[result[0]] as string, result[1], channel, toleranceMs / 1000, plots);
-    }
-  }
-  progress.done();
-  if (plots !== undefined) {
-    const skipped = plots.skipped > 0 ? `; ${plots.skipped} more error windows not plotted (--plots-max ${plots.max} per record)` : '';
-    process.stderr.write(`edgespike: wrote ${plots.written} error plot${plots.written === 1 ? '' : 's'} to ${plots.dir}${skipped}\n`);
-  }
-  process.stdout.write(values.json === true ? evalReportJson(model, toleranceMs / 1000, results) : evalReportText(results, toleranceMs));
+  let bar: ReturnType<typeof createProgressBar> | undefined;
+  const report = await runEval(
+    {
+      paths: positionals,
+      networkPath: values.network,
+      channel: parseChannel(values.channel),
+      toleranceMs,
+      gains,
+      noise: values.noise === undefined ? undefined : { names: values.noise.split(',').filter((n) => n !== ''), dir: values['noise-dir'] },
+      snrs,
+      plots: values.plots === undefined ? undefined : { dir: values.plots, max: plotsMax },
+      json: values.json === true,
+    },
+    {
+      start: (total) => (bar = createProgressBar(process.stderr, total)),
+      update: (done, label) => bar?.update(done, label),
+      done: () => bar?.done(),
+    },
+  );
+  process.stdout.write(report);
   return 0;
 }
