@@ -2,6 +2,7 @@
  * An ECG model: a network file whose `meta` describes the front end and the beat read-out
  * the network was built for. Validated on load; errors name the field.
  */
+import { jsonChecker } from '../core/jsonCheck.ts';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InputNotFoundError, ValidationError } from '../core/errors.ts';
@@ -33,20 +34,8 @@ export interface EcgModel {
   readonly lookAheadTicks: number;
 }
 
-function field(obj: unknown, path: string): Record<string, unknown> {
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
-    throw new ValidationError(`network meta.${path} must be an object`);
-  }
-  return obj as Record<string, unknown>;
-}
-
-function int(obj: Record<string, unknown>, key: string, path: string, min: number, max: number, fallback?: number): number {
-  const value = obj[key] ?? fallback;
-  if (!isIntInRange(value, min, max)) {
-    throw new ValidationError(`network meta.${path}.${key} must be an integer in [${min}, ${max}] (got ${JSON.stringify(value)})`);
-  }
-  return value;
-}
+// `meta` of an ECG network file, checked with the JSON kit: errors say `network meta.<path> ...`.
+const { object: field, int } = jsonChecker('network meta.');
 
 /**
  * `meta.deltaModulator`: `{ "thresholdCounts", "maxSpikesPerSample", "refractorySamples" }` for

@@ -4,6 +4,7 @@
  * alone (no file access: `sources/deviceProfile.ts` finds and reads the files).
  */
 import { ValidationError } from '../../core/errors.ts';
+import { jsonChecker } from '../../core/jsonCheck.ts';
 
 export const DEVICE_FRAMINGS = ['ascii-lines', 'openbci-cyton', 'edgespike-pcm16'] as const;
 export type DeviceFraming = (typeof DEVICE_FRAMINGS)[number];
@@ -34,7 +35,7 @@ export interface DeviceProfile {
 }
 
 function fail(source: string, field: string, message: string): never {
-  throw new ValidationError(`${source}: profile ${field} ${message}`);
+  return jsonChecker(`${source}: profile `).fail(field, message);
 }
 
 function positive(obj: Record<string, unknown>, key: string, source: string): number {
@@ -44,9 +45,7 @@ function positive(obj: Record<string, unknown>, key: string, source: string): nu
 }
 
 function text(obj: Record<string, unknown>, key: string, source: string): string {
-  const v = obj[key];
-  if (typeof v !== 'string' || v === '') fail(source, key, `must be a non-empty string (got ${JSON.stringify(v)})`);
-  return v;
+  return jsonChecker(`${source}: profile `).string(obj, key, '');
 }
 
 function command(obj: Record<string, unknown>, key: string, source: string): string | null {
