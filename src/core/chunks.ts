@@ -90,3 +90,18 @@ export interface NetworkChunk {
   /** Spikes per bin of every input and neuron, only when asked for (`lifNetwork`'s `rasterBinTicks`). */
   readonly raster?: SpikeRaster;
 }
+
+/** Cochlea spike counts for the ticks a chunk of audio completed. */
+export interface CochleaChunk {
+  /** Tick of the first row, counted from the start of the stream. */
+  readonly startTick: number;
+  readonly ticks: number;
+  /** Counts per tick: 2 × channels (`ch{c}.up`, `ch{c}.down`). */
+  readonly inputCount: number;
+  /** ticks × inputCount spike counts, row-major. The chunk owns this array. */
+  readonly counts: Uint8Array;
+  /** Samples taken in so far (exclusive end), at the front end's rate. */
+  readonly endSample: number;
+  /** The front end's sample rate, Hz. */
+  readonly sampleRateHz: number;
+}

@@ -1,25 +1,11 @@
 import type { OperatorFunction } from 'rxjs';
-import type { SampleChunk } from '../core/chunks.ts';
+import type { CochleaChunk, SampleChunk } from '../core/chunks.ts';
 import { ValidationError } from '../core/errors.ts';
 import { createSlab } from '../core/slab.ts';
 import { cochleaTicksFor, createCochlea, processCochlea } from '../filterbank/cochlea.ts';
 import type { FrontEndSpec } from '../filterbank/frontEnd.ts';
 import { chunkOperator } from './chunkOperator.ts';
 
-/** Cochlea spike counts for the ticks a chunk of audio completed. */
-export interface CochleaChunk {
-  /** Tick of the first row, counted from the start of the stream. */
-  readonly startTick: number;
-  readonly ticks: number;
-  /** Counts per tick: 2 × channels (`ch{c}.up`, `ch{c}.down`). */
-  readonly inputCount: number;
-  /** ticks × inputCount spike counts, row-major. The chunk owns this array. */
-  readonly counts: Uint8Array;
-  /** Samples taken in so far (exclusive end), at the front end's rate. */
-  readonly endSample: number;
-  /** The front end's sample rate, Hz. */
-  readonly sampleRateHz: number;
-}
 
 /**
  * Run the integer cochlea on each chunk (see `filterbank/cochlea.ts`): band-pass bank,

@@ -1,4 +1,5 @@
 import type { OperatorFunction } from 'rxjs';
+import type { CochleaChunk } from '../core/chunks.ts';
 import type { AudioFrame, DetectionEvent } from '../core/events.ts';
 import {
   createWordDetector,
@@ -10,7 +11,6 @@ import {
   type WordNetwork,
 } from '../detect/wordDetector.ts';
 import { chunkOperator } from './chunkOperator.ts';
-import type { CochleaChunk } from './cochleaSpikes.ts';
 
 /** A `WordNetwork` that also counts its work (totals since it was created, across resets). */
 export interface CountedWordNetwork extends WordNetwork {
