@@ -68,7 +68,7 @@ export function markdownFromBenchJson(section: BenchTableSection, report: BenchR
       const slowest = Math.min(...need(report.decoders, section).map((d) => d.timesOneMbaud));
       const live = need(report.live, section)[0];
       const met = (ok: boolean): string => (ok ? 'yes' : '**no**');
-      return table(['measure', 'measured', 'target', 'met'], '---|---:|---:|---|', [
+      return table(['measure', 'measured', 'target', 'met'], '---|---:|---:|---', [
         ['ECG whole pipeline, one core', `${int(ecg)}× real time`, `≥ ${int(ECG_TARGET_X_REAL_TIME)}×`, met(ecg >= ECG_TARGET_X_REAL_TIME)],
         ['audio whole pipeline, one core', `${int(a.pipelineXRealTime)}× real time`, `≥ ${int(a.targetXRealTime)}×`, met(a.pipelineXRealTime >= a.targetXRealTime)],
         ['slowest device decoder', `${int(slowest)}× 1 Mbaud`, `≥ ${DECODER_TARGET_TIMES_ONE_MBAUD}×`, met(slowest >= DECODER_TARGET_TIMES_ONE_MBAUD)],
@@ -107,6 +107,7 @@ export function markdownFromBenchJson(section: BenchTableSection, report: BenchR
         ['dense equivalent MACs', int(c.perInference.denseMacs * (a.clips / a.audioSeconds)), int(c.perInference.denseMacs)],
         ['energy estimate, spiking', `${int(e.snnNanojoulePerSecond)} nJ`, `${int(e.snnNanojoulePerInference)} nJ`],
         ['energy estimate, dense', `${int(e.denseNanojoulePerSecond)} nJ`, `${int(e.denseNanojoulePerInference)} nJ`],
+        ['dense / spiking energy', `${e.ratio.toFixed(1)}×`, `${e.ratio.toFixed(1)}×`],
       ]);
     }
   }
