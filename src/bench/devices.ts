@@ -14,6 +14,12 @@ import { timeBest } from './harness.ts';
 /** 1 Mbaud with 8N1 framing: 10 bits a byte. */
 export const ONE_MBAUD_BYTES_PER_SECOND = 100_000;
 
+/** The slowest device decoder must keep up with this many 1 Mbaud links. */
+export const DECODER_TARGET_TIMES_ONE_MBAUD = 10;
+
+/** The live stream's CPU target, percent of one core. */
+export const LIVE_TARGET_CPU_PERCENT = 1;
+
 export interface DecoderBench {
   readonly stream: string;
   readonly corrupted: boolean;

@@ -7,16 +7,13 @@
  * is exactly `markdownFromBenchJson(SECTION, report)` and that a fresh quick run of `bench
  * --json` has the same shape as the kept report (`benchShape`: field names, stage names,
  * launchers, streams), so a renamed or added stage fails until the README is regenerated
- * (`edgespike bench --readme`, which runs the benchmark and rewrites both).
+ * (`npm run bench:readme`, i.e. `edgespike bench --readme`, which runs the benchmark and rewrites both).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BenchReport } from './report.ts';
-import { DECODER_TARGET_TIMES_ONE_MBAUD } from './report.ts';
+import { DECODER_TARGET_TIMES_ONE_MBAUD, LIVE_TARGET_CPU_PERCENT } from './devices.ts';
 import { ECG_TARGET_X_REAL_TIME } from './ecg.ts';
-
-/** The live stream's CPU target, percent of one core (issue: well under 1 %). */
-export const LIVE_TARGET_CPU_PERCENT = 1;
+import type { BenchReport } from './report.ts';
 
 /** The tables the README can hold, in the order they appear there. */
 export const BENCH_TABLE_SECTIONS = ['inputs', 'targets', 'ecg-stages', 'replay', 'devices', 'live', 'audio-stages', 'audio-activity'] as const;

@@ -5,7 +5,7 @@
  */
 import { join, resolve } from 'node:path';
 import { benchAudio, audioBenchClips, formatAudioBench, type AudioBench } from './audio.ts';
-import { benchDecoders, benchLive, type DecoderBench, type LiveBench } from './devices.ts';
+import { benchDecoders, benchLive, DECODER_TARGET_TIMES_ONE_MBAUD, type DecoderBench, type LiveBench } from './devices.ts';
 import { benchEcg, ECG_TARGET_X_REAL_TIME, ecgBenchRecords } from './ecg.ts';
 import type { StageResult } from './harness.ts';
 import { benchReplayMemory, type MemoryResult } from './replayMemory.ts';
@@ -14,8 +14,6 @@ import { benchReplayMemory, type MemoryResult } from './replayMemory.ts';
 export const BENCH_CHUNK_SAMPLES = 512;
 /** Seconds the live-stream section streams (the first `LIVE_WARM_UP_SECONDS` are not measured). */
 export const LIVE_BENCH_SECONDS = 40;
-/** The slowest device decoder must keep up with this many 1 Mbaud links. */
-export const DECODER_TARGET_TIMES_ONE_MBAUD = 10;
 
 /** What to run; every section is on unless skipped. */
 export interface BenchOptions {

@@ -9,7 +9,7 @@
  * report they were rendered from (`<!-- bench-json: PATH from: COMMAND -->`): each
  * `<!-- bench-table: SECTION -->` must be exactly what that report renders to, and a fresh quick
  * `bench --json` must have the report's shape (fields, stages, launchers, streams), so a renamed
- * or added stage fails here until `npm run bench -- --readme` regenerates both.
+ * or added stage fails here until `npm run bench:readme` regenerates both.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
