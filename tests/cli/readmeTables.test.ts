@@ -4,10 +4,18 @@
  * arguments; this test runs the command and checks that the table is exactly what the report
  * renders to (`markdownFromEvalJson`). A change of the network that moves a number fails here
  * until the README is brought up to date.
+ *
+ * The speed tables cannot be re-measured to the digit, so the README keeps the `bench --json`
+ * report they were rendered from (`<!-- bench-json: PATH from: COMMAND -->`): each
+ * `<!-- bench-table: SECTION -->` must be exactly what that report renders to, and a fresh quick
+ * `bench --json` must have the report's shape (fields, stages, launchers, streams), so a renamed
+ * or added stage fails here until `npm run bench:readme` regenerates both.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BENCH_JSON_MARKER, BENCH_TABLE_MARKER, BENCH_TABLE_SECTIONS, benchShape, markdownFromBenchJson, type BenchTableSection } from '../../src/bench/readme.ts';
+import type { BenchReport } from '../../src/bench/report.ts';
 import { markdownFromClassifyConditions, type ConditionScore } from '../../src/pipeline/audioStress.ts';
 import { markdownFromEvalJson, type EvalJson } from '../../src/pipeline/evalReport.ts';
 import { hasStackTrace, runCli } from '../helpers/cli.ts';
@@ -60,4 +68,39 @@ describe('README tables', () => {
       expect(table).toBe(markdownFromClassifyConditions((JSON.parse(result.stdout) as { conditions: ConditionScore[] }).conditions));
     });
   });
+});
+
+/** The kept bench report, the command that made it, and every marked speed table. */
+function benchTables(): { path: string; command: string; report: BenchReport; tables: { section: string; table: string }[] } {
+  const marker = BENCH_JSON_MARKER.exec(README);
+  if (marker === null) throw new Error('README.md has no <!-- bench-json: PATH from: COMMAND --> marker');
+  const path = marker[1] as string;
+  const report = JSON.parse(readFileSync(join(PROJECT_ROOT, path), 'utf8')) as BenchReport;
+  const tables = [...README.matchAll(BENCH_TABLE_MARKER)].map((m) => ({ section: m[1] as string, table: m[2] as string }));
+  return { path, command: marker[2] as string, report, tables };
+}
+
+describe('README speed tables', () => {
+  const kept = benchTables();
+
+  it('the README names its bench report, made by bench --json, and marks every speed table once', () => {
+    expect(kept.command).toMatch(/^edgespike bench( .*)? --json$/);
+    expect(kept.tables.map((t) => t.section)).toEqual([...BENCH_TABLE_SECTIONS]);
+  });
+
+  it.each(kept.tables.map((t) => [t.section, t] as const))('bench-table: %s is what the kept report renders to', (_, { section, table }) => {
+    expect(table).toBe(markdownFromBenchJson(section as BenchTableSection, kept.report));
+  });
+
+  it('a fresh quick bench --json has the kept report\'s fields, stages, launchers and streams', async () => {
+    // The smallest inputs: the synthetic 5-minute record, one bundled clip, one timed pass; no live stream (40 s).
+    const args = ['bench', 'fixtures/synthetic-ecg/ecgsyn_360hz', '--audio', 'fixtures/audio-digits/0_engb_0.wav', '--repeat', '1', '--no-live', '--json'];
+    const result = await runCli(args, { timeoutMs: 60_000 });
+    expect(hasStackTrace(result.stderr)).toBe(false);
+    expect(result.code).toBe(0);
+    const fresh = benchShape(JSON.parse(result.stdout)) as Record<string, unknown>;
+    const expected = benchShape(kept.report) as Record<string, unknown>;
+    expect(Object.keys(fresh)).toEqual(Object.keys(expected).filter((k) => k !== 'live'));
+    expect(fresh).toEqual(Object.fromEntries(Object.keys(fresh).map((k) => [k, expected[k]])));
+  }, 70_000);
 });

@@ -1,5 +1,5 @@
 /**
- * The audio part of `npm run bench`: how fast the streaming digits pipeline runs — the
+ * The audio part of `npm run bench`: how picked the streaming digits pipeline runs — the
  * cochlea front end (band-pass bank, envelopes, delta modulation into UP/DOWN spikes) and the
  * fixed-point LIF network of the bundled digits model — as seconds of audio per second of CPU
  * on one core ("x real time"), and what the model is and does: neurons, weights, spikes and
@@ -24,20 +24,13 @@ import { costReport, type CostReport } from '../snn/cost.ts';
 import { createLifEngine, type LifDelivery, type LifEngine } from '../snn/lifEngine.ts';
 import { createSpikeEvents, type LifNetwork } from '../snn/lifNetwork.ts';
 import { listWavFiles } from '../sources/wavFile.ts';
+import { barePass, createStageTable, timeBest, type StageResult } from './harness.ts';
 
 /** The speed target for the streaming digits pipeline (issue #4: 200; issue #10: 300), in x real time on one core. */
 export const AUDIO_TARGET_X_REAL_TIME = 300;
 
 /** FSDD's test split: recordings 0–4 of every speaker and digit (`{digit}_{speaker}_{index}.wav`). */
 const FSDD_TEST_NAME = /^\d+_[^_]+_[0-4]\.wav$/i;
-
-export interface AudioStageResult {
-  readonly stage: string;
-  readonly cpuSeconds: number;
-  readonly xRealTime: number;
-  readonly megaSamplesPerSecond: number;
-  readonly ratioToBaseline: number;
-}
 
 /** What `benchAudio` measured. */
 export interface AudioBench {
@@ -47,7 +40,7 @@ export interface AudioBench {
   readonly sampleRateHz: number;
   readonly chunkSamples: number;
   readonly repeat: number;
-  readonly stages: readonly AudioStageResult[];
+  readonly stages: readonly StageResult[];
   readonly pipelineXRealTime: number;
   readonly targetXRealTime: number;
   /** CPU of the `saturating` delivery / CPU of the delivery the pipeline uses, same run. */
@@ -74,24 +67,6 @@ export interface AudioBench {
   };
   /** `costReport` of the stream: per second, per inference (a clip), energy. */
   readonly cost: CostReport;
-}
-
-/** CPU seconds (user + system) this process has used. */
-export function cpuSeconds(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-}
-
-/** Best CPU time of `repeat` runs of `fn` after one warm-up run. */
-function timeBest(repeat: number, fn: () => void): number {
-  fn();
-  let best = Infinity;
-  for (let i = 0; i < repeat; i++) {
-    const start = cpuSeconds();
-    fn();
-    best = Math.min(best, cpuSeconds() - start);
-  }
-  return best;
 }
 
 /**
@@ -168,31 +143,19 @@ export async function benchAudio(
   const chunkOut = new Uint8Array(maxChunkTicks * width);
   const events = createSpikeEvents(maxChunkTicks * network.outputs.length);
 
-  const results: AudioStageResult[] = [];
-  let baselineCpu = 0;
-  const record = (stage: string, cpu: number): void => {
-    if (results.length === 0) baselineCpu = cpu;
-    results.push({ stage, cpuSeconds: cpu, xRealTime: audioSeconds / cpu, megaSamplesPerSecond: total / cpu / 1e6, ratioToBaseline: cpu / baselineCpu });
-    log(`  ${stage.padEnd(44)} ${Math.round(audioSeconds / cpu).toLocaleString('en-US').padStart(12)} x real time`);
-  };
+  const table = createStageTable(audioSeconds, total, log, 44);
   log(`bench: ${audioSeconds.toFixed(1)} s of audio, best of ${repeat} passes per stage`);
 
   let sink = 0;
-  record('baseline: bare pass over samples', timeBest(repeat, () => {
-    for (let start = 0; start < total; start += CHUNK) {
-      const end = Math.min(total, start + CHUNK);
-      let s = 0;
-      for (let i = start; i < end; i++) s += samples[i] as number;
-      sink += s;
-    }
-  }));
-  record(`front end (cochlea ${frontEnd.channels} ch + delta mod.)`, timeBest(repeat, () => {
+  const bare = barePass([samples], CHUNK);
+  await table.time('baseline: bare pass over samples', repeat, bare.run);
+  await table.time(`front end (cochlea ${frontEnd.channels} ch + delta mod.)`, repeat, () => {
     const cochlea = createCochlea(frontEnd);
     for (let start = 0; start < total; start += CHUNK) {
       const count = Math.min(CHUNK, total - start);
       sink += processCochlea(cochlea, samples.subarray(start, start + count), count, chunkOut);
     }
-  }));
+  });
   // The network alone, on the front end's spikes, chunk for chunk: the delivery the pipeline
   // picks, then the saturating one (the same results, slower).
   const runNetwork = (delivery: LifDelivery | 'auto'): LifEngine => {
@@ -205,18 +168,18 @@ export async function benchAudio(
     }
     return engine;
   };
-  let fast: LifEngine | undefined;
-  const fastCpu = timeBest(repeat, () => {
-    fast = runNetwork('auto');
+  let picked: LifEngine | undefined;
+  const pickedCpu = await timeBest(repeat, () => {
+    picked = runNetwork('auto');
   });
-  record(`network (fixed-point LIF, ${(fast as LifEngine).delivery})`, fastCpu);
-  let reference: LifEngine | undefined;
-  const referenceCpu = timeBest(repeat, () => {
-    reference = runNetwork('saturating');
+  table.add(`network (fixed-point LIF, ${(picked as LifEngine).delivery})`, pickedCpu);
+  let saturating: LifEngine | undefined;
+  const saturatingCpu = await timeBest(repeat, () => {
+    saturating = runNetwork('saturating');
   });
-  record('network (fixed-point LIF, saturating)', referenceCpu);
+  table.add('network (fixed-point LIF, saturating)', saturatingCpu);
   let streamed: LifNetwork | undefined;
-  const pipelineCpu = timeBest(repeat, () => {
+  const pipelineCpu = await timeBest(repeat, () => {
     const cochlea = createCochlea(frontEnd);
     const engine = createLifEngine(network);
     for (let start = 0; start < total; start += CHUNK) {
@@ -226,11 +189,11 @@ export async function benchAudio(
     }
     streamed = engine.net;
   });
-  record('whole pipeline (samples → spikes → network)', pipelineCpu);
-  if (sink === 0.5) log('');
+  table.add('whole pipeline (samples → spikes → network)', pipelineCpu);
+  if (sink + bare.sink() === 0.5) log('');
 
   const net = streamed as LifNetwork;
-  const enginesIdentical = sameState((fast as LifEngine).net, (reference as LifEngine).net) && sameState(net, (reference as LifEngine).net);
+  const enginesIdentical = sameState((picked as LifEngine).net, (saturating as LifEngine).net) && sameState(net, (saturating as LifEngine).net);
   if (!enginesIdentical) log('bench: WARNING: two deliveries of the engine disagree; this is a bug, please report it');
   let hiddenSpikes = 0;
   for (const s of net.spikeCount) hiddenSpikes += s;
@@ -244,10 +207,10 @@ export async function benchAudio(
     sampleRateHz: rateHz,
     chunkSamples: CHUNK,
     repeat,
-    stages: results,
+    stages: table.results,
     pipelineXRealTime: audioSeconds / pipelineCpu,
     targetXRealTime: AUDIO_TARGET_X_REAL_TIME,
-    engineSpeedup: referenceCpu / fastCpu,
+    engineSpeedup: saturatingCpu / pickedCpu,
     enginesIdentical,
     model: {
       name: network.name,

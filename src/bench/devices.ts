@@ -9,9 +9,16 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDeviceStream, decodeDeviceStream, type Framing } from '../formats/devices/deviceStream.ts';
+import { timeBest } from './harness.ts';
 
 /** 1 Mbaud with 8N1 framing: 10 bits a byte. */
 export const ONE_MBAUD_BYTES_PER_SECOND = 100_000;
+
+/** The slowest device decoder must keep up with this many 1 Mbaud links. */
+export const DECODER_TARGET_TIMES_ONE_MBAUD = 10;
+
+/** The live stream's CPU target, percent of one core. */
+export const LIVE_TARGET_CPU_PERCENT = 1;
 
 export interface DecoderBench {
   readonly stream: string;
@@ -26,13 +33,11 @@ const FIXTURES: readonly (readonly [string, Framing])[] = [
   ['pcm16-tone', 'edgespike-pcm16'],
 ];
 
-function cpuSeconds(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-}
-
-/** Decode each fixture, repeated to ~4 MB, in 64-byte chunks (serial-port sized), clean and with 1% of bytes replaced. */
-export function benchDecoders(fixturesDir: string, repeat: number): DecoderBench[] {
+/**
+ * Decode each fixture, repeated to ~4 MB, in 64-byte chunks (serial-port sized), clean and with
+ * 1% of bytes replaced; best of `repeat` passes after a warm-up.
+ */
+export async function benchDecoders(fixturesDir: string, repeat: number): Promise<DecoderBench[]> {
   const results: DecoderBench[] = [];
   for (const [name, framing] of FIXTURES) {
     const one = new Uint8Array(readFileSync(join(fixturesDir, `${name}.bin`)));
@@ -46,13 +51,10 @@ export function benchDecoders(fixturesDir: string, repeat: number): DecoderBench
       if (seed % 100 === 0) corruptedBytes[i] = seed >>> 24;
     }
     for (const [corrupted, bytes] of [[false, clean], [true, corruptedBytes]] as const) {
-      let best = Infinity;
-      for (let r = 0; r <= repeat; r++) {
+      const best = await timeBest(repeat, () => {
         const stream = createDeviceStream({ framing, zeroCounts: 0, countsPerRaw: 1 });
-        const start = cpuSeconds();
         for (let at = 0; at < bytes.length; at += 64) decodeDeviceStream(stream, bytes.subarray(at, at + 64));
-        if (r > 0) best = Math.min(best, cpuSeconds() - start); // r = 0 is the warm-up
-      }
+      });
       const bytesPerSecond = bytes.length / best;
       results.push({ stream: name, corrupted, megabytesPerSecond: bytesPerSecond / 1e6, timesOneMbaud: bytesPerSecond / ONE_MBAUD_BYTES_PER_SECOND });
     }
