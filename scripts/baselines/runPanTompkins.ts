@@ -12,11 +12,14 @@ import { matchBeats, poolScores, type BeatScore } from '../../src/detect/beatMat
 import { beatSamples, parseMitAnnotations } from '../../src/formats/wfdb/annotation.ts';
 import { loadNoiseMix } from '../../src/pipeline/noiseRecordings.ts';
 import { readWholeRecord } from '../../src/sources/readWhole.ts';
+import { fileURLToPath } from 'node:url';
 import { detectPanTompkins } from './panTompkins.ts';
 
-const MITDB = '/work/shared/datasets/mitdb';
-const NSTDB = '/work/shared/datasets/nstdb';
-// The records listed in /work/shared/datasets/README.md (DS1 of de Chazal et al. 2004 plus paced 102, 104).
+// ../shared/datasets beside the project (this file is scripts/baselines/runPanTompkins.ts).
+const DATASETS = fileURLToPath(new URL('../../../shared/datasets/', import.meta.url));
+const MITDB = `${DATASETS}mitdb`;
+const NSTDB = `${DATASETS}nstdb`;
+// The records listed in ../shared/datasets/README.md (DS1 of de Chazal et al. 2004 plus paced 102, 104).
 const RECORDS = [
   '101', '102', '104', '106', '108', '109', '112', '114', '115', '116', '118', '119',
   '122', '124', '201', '203', '205', '207', '208', '209', '215', '220', '223', '230',

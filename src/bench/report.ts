@@ -3,7 +3,7 @@
  * replay processes, audio, device decoders, live stream) and returns the report that
  * `bench --json` prints; `formatBenchText` renders it as the text `bench` prints.
  */
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { benchAudio, audioBenchClips, formatAudioBench, type AudioBench } from './audio.ts';
 import { benchDecoders, benchLive, DECODER_TARGET_TIMES_ONE_MBAUD, type DecoderBench, type LiveBench } from './devices.ts';
 import { benchEcg, ECG_TARGET_X_REAL_TIME, ecgBenchRecords } from './ecg.ts';
@@ -93,7 +93,8 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
   let audio: AudioBench | undefined;
   if (options.withAudio) {
     const { source, files } = await audioBenchClips(options.audio, paths.fsdd, paths.audioFixtures);
-    audio = await benchAudio(files, { source, chunkSamples, repeat, log });
+    // The default folders are named from the project (../shared/datasets/fsdd), not this machine's root.
+    audio = await benchAudio(files, { source: source.replace(paths.fsdd, relative(projectRoot, paths.fsdd)).replace(paths.audioFixtures, 'fixtures/audio-digits'), chunkSamples, repeat, log });
   }
   let decoders: DecoderBench[] | undefined;
   if (options.devices) {
