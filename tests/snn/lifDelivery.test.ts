@@ -12,17 +12,22 @@ import { createLifNetwork, createSpikeEvents } from '../../src/snn/lifNetwork.ts
 import { encodeBase64Int8, parseNetwork, type NetworkSpec } from '../../src/snn/network.ts';
 import { createLifOracle, runLifOracle } from './lifOracle.ts';
 
+/** The doc comment's example: one input with two synapses (to neuron 1, weight -2, delay 2; to neuron 0, weight 3, delay 0). */
+function docExampleRows(): Parameters<typeof createLifDeliveryPlan>[0] {
+  return {
+    neuronCount: 2,
+    inputCount: 1,
+    inputStart: Int32Array.of(0, 2),
+    neuronStart: Int32Array.of(2, 2, 2),
+    synTarget: Uint16Array.of(1, 0),
+    synWeight: Int32Array.of(-2, 3),
+    synDelay: Uint16Array.of(2, 0),
+  };
+}
+
 describe('delivery plan', () => {
   it('sorts a row by delay into runs and bounds its sums (the doc comment example)', () => {
-    const plan = createLifDeliveryPlan({
-      neuronCount: 2,
-      inputCount: 1,
-      inputStart: Int32Array.of(0, 2),
-      neuronStart: Int32Array.of(2, 2, 2),
-      synTarget: Uint16Array.of(1, 0),
-      synWeight: Int32Array.of(-2, 3),
-      synDelay: Uint16Array.of(2, 0),
-    });
+    const plan = createLifDeliveryPlan(docExampleRows());
     expect(Array.from(plan.rowRun)).toEqual([0, 2, 2, 2]);
     expect(Array.from(plan.runFrom)).toEqual([0, 1, 2]);
     expect(Array.from(plan.runDelay)).toEqual([0, 2]);
@@ -67,15 +72,7 @@ describe('delivery plan', () => {
 
 describe('delivery plan: packed synapses', () => {
   it('packs each synapse as weight · 2^16 + offset (the doc comment example)', () => {
-    const plan = createLifDeliveryPlan({
-      neuronCount: 2,
-      inputCount: 1,
-      inputStart: Int32Array.of(0, 2),
-      neuronStart: Int32Array.of(2, 2, 2),
-      synTarget: Uint16Array.of(1, 0),
-      synWeight: Int32Array.of(-2, 3),
-      synDelay: Uint16Array.of(2, 0),
-    });
+    const plan = createLifDeliveryPlan(docExampleRows());
     expect(Array.from(plan.packed ?? [])).toEqual([3 * 65536 + 0, -2 * 65536 + 3]);
   });
 
