@@ -1,11 +1,12 @@
 /**
  * The bindings the integration suite runs on, each as a rig that delivers a byte stream the
- * way its device would: the mock (a scripted device, no I/O), a socat pseudo-terminal pair
+ * way its device would: the mock (a scripted device, no I/O), node-serialport's own mock
+ * (`SerialPortMock`, through the same `SerialPortBinding` as a real port), a socat pseudo-terminal pair
  * read by node-serialport on arrival and by polling its fd, a recording written by the real
  * `RecordingWriter`, and a real device when `EDGESPIKE_TEST_PORT` is set.
  */
 import { join } from 'node:path';
-import { SerialPort } from 'serialport';
+import { SerialPort, SerialPortMock } from 'serialport';
 import type { DeviceProfile } from '../../src/formats/devices/profile.ts';
 import { createRecordingWriter } from '../../src/sinks/recordingWriter.ts';
 import type { BindingFactory } from '../../src/sources/byteBinding.ts';
@@ -42,10 +43,11 @@ export interface Rig {
 }
 
 let openPty: PtyPair | undefined;
-/** Unplug the pseudo-terminal pair a rig started (afterEach). */
+/** Unplug the pseudo-terminal pair a rig started, forget the mock ports (afterEach). */
 export async function releaseRigs(): Promise<void> {
   await openPty?.unplug();
   openPty = undefined;
+  SerialPortMock.binding.reset();
 }
 
 const mockRig: Rig = {
@@ -63,6 +65,45 @@ const mockRig: Rig = {
       play: (bytes, rate, options) => playInto((data, from, to) => device.emit(data.subarray(from, to)), bytes, rate, { ...options, stop: () => options?.stop?.() === true }),
       unplug: () => Promise.resolve(device.unplug()),
       plug: () => Promise.resolve(device.plug()),
+    });
+  },
+};
+
+/** The port behind a `SerialPortMock`, to push bytes into or fail its read. */
+interface MockPortBinding {
+  readonly isOpen: boolean;
+  emitData(data: Buffer): void;
+  pendingRead: ((error?: Error) => void) | null;
+}
+
+const serialPortMockRig: Rig = {
+  name: 'node-serialport SerialPortMock',
+  unavailable: undefined,
+  live: (dir) => {
+    const path = join(dir, 'MOCK1');
+    SerialPortMock.binding.createPort(path);
+    let port: MockPortBinding | undefined;
+    const openPort: OpenPort = (o) => {
+      const mock = new SerialPortMock({ ...o, autoOpen: false });
+      mock.on('open', () => (port = mock.port as unknown as MockPortBinding));
+      return mock;
+    };
+    return Promise.resolve({
+      path,
+      binding: serialBinding({ path, baudRate: 115200, openPort }),
+      opened: async () => {
+        while (port?.isOpen !== true) await sleep(5);
+      },
+      play: (bytes, rate, options) => playInto((data, from, to) => port?.emitData(Buffer.from(data.subarray(from, to))), bytes, rate, options),
+      // The device vanishes: its pending read fails, and the port is gone until it is created again.
+      unplug: () => {
+        const gone = port;
+        port = undefined;
+        SerialPortMock.binding.reset();
+        gone?.pendingRead?.(new Error('EIO: device unplugged'));
+        return Promise.resolve();
+      },
+      plug: () => Promise.resolve(SerialPortMock.binding.createPort(path)),
     });
   },
 };
@@ -122,4 +163,4 @@ const deviceRig = (): Rig => {
 };
 
 /** Every binding, in the order the suite runs them. */
-export const RIGS: readonly Rig[] = [mockRig, ptyRig('pty, read on arrival', 0), ptyRig('pty, polled every 50 ms (adaptive)', 50), recordingRig, deviceRig()];
+export const RIGS: readonly Rig[] = [mockRig, serialPortMockRig, ptyRig('pty, read on arrival', 0), ptyRig('pty, polled every 50 ms (adaptive)', 50), recordingRig, deviceRig()];
