@@ -9,19 +9,22 @@ import { basename } from 'node:path';
 import { map, type Observable } from 'rxjs';
 import { ValidationError } from '../core/errors.ts';
 import type { DeviceSummary } from '../core/events.ts';
-import { boundedQueue } from '../operators/boundedQueue.ts';
-import { createDeviceItemizer, deviceItems, type DeviceItem, type DeviceItemizer } from '../pipeline/deviceItems.ts';
-import { isRecording, openRecording, recordingItems } from '../pipeline/recordingItems.ts';
+import { createDeviceItemizer, type DeviceItem, type DeviceItemizer } from '../pipeline/deviceItems.ts';
+import { deviceSource } from '../pipeline/deviceSource.ts';
+import { isRecording, openRecording, recordingBinding } from '../sources/bindings/recordingBinding.ts';
 import type { CsvUnits } from '../sources/csvFile.ts';
 import { profileChannel, profileStreaming, type DeviceProfile } from '../formats/devices/profile.ts';
 import { openRecord } from '../sources/openRecord.ts';
 import { recordSource, type ChunkReader } from '../sources/recordSource.ts';
-import { mergeSerialData, serialSource, type OpenPort } from '../sources/serialSource.ts';
+import { serialBinding, type OpenPort } from '../sources/serialSource.ts';
 import { clock } from '../sinks/textView.ts';
 import { listWavFiles } from '../sources/wavFile.ts';
 
 /** How often live bytes go to the pipeline, ms, when the port is read on arrival (latency added: at most this). */
 export const HAND_OVER_MS = 50;
+
+/** A recording's queue: it holds one 64 KiB block at a time, so any size above that does. */
+const RECORDING_QUEUE_BYTES = 1 << 20;
 
 /** A recorded file, a folder of WAV files or a device recording, at a path. */
 export interface PathSpec {
@@ -163,7 +166,7 @@ async function openFolder(spec: PathSpec): Promise<Input> {
   };
 }
 
-/** A device recording: through the same decoder as a live port. */
+/** A device recording: through the same `deviceSource` (queue, decoder, pacing) as a live port. */
 async function openRecordingInput(spec: PathSpec): Promise<Input> {
   const recording = await openRecording(spec.path);
   const { profile } = recording;
@@ -175,11 +178,12 @@ async function openRecordingInput(spec: PathSpec): Promise<Input> {
   }
   const sampleRateHz = spec.sampleRateHz ?? profile.sampleRateHz;
   let itemizer: DeviceItemizer | undefined;
-  const items = recordingItems(recording, {
+  const items = deviceSource({
+    path: spec.path,
+    binding: () => recordingBinding(recording),
+    itemizer: () => (itemizer = createDeviceItemizer(profile, { channel: profileChannel(profile, spec.channel), sampleRateHz })),
+    queueBytes: RECORDING_QUEUE_BYTES,
     speed: spec.speed,
-    sampleRateHz,
-    channel: profileChannel(profile, spec.channel),
-    onItemizer: (i) => (itemizer = i),
   });
   return {
     kind: 'recording',
@@ -193,7 +197,7 @@ async function openRecordingInput(spec: PathSpec): Promise<Input> {
   };
 }
 
-/** A live serial port, read through the bounded queue and the profile's decoder. */
+/** A live serial port, through the same `deviceSource` as a recording. */
 function openDevice(spec: DeviceSpec): Input {
   const itemizer = createDeviceItemizer(spec.profile, {
     channel: spec.channel,
@@ -204,24 +208,16 @@ function openDevice(spec: DeviceSpec): Input {
           `(${(100 * (measured / nominal - 1)).toFixed(1)}%); if the sketch has no fixed rate, pass --rate ${Math.round(measured)}\n`,
       ),
   });
-  const items = serialSource({
+  const items = deviceSource({
     path: spec.path,
-    baudRate: spec.baudRate,
-    openPort: spec.openPort,
+    binding: serialBinding({ path: spec.path, baudRate: spec.baudRate, openPort: spec.openPort, pollIntervalMs: spec.pollMs }),
     ...profileStreaming(spec.profile),
-    pollIntervalMs: spec.pollMs,
-  }).pipe(
+    itemizer: () => itemizer,
+    queueBytes: spec.queueBytes,
     // Reading on arrival, a serial device delivers a few bytes at a time: hand them to the
-    // pipeline every 50 ms, joined, since it costs far less per chunk of many samples than per
-    // sample. Polled reading already delivers 50 ms at a time.
-    boundedQueue({
-      maxSize: spec.queueBytes,
-      sizeOf: (e) => (e.type === 'data' ? e.bytes.length : 0),
-      merge: mergeSerialData,
-      ...(spec.pollMs > 0 ? {} : { defer: (drain: () => void) => void setTimeout(drain, HAND_OVER_MS) }),
-    }),
-    deviceItems(itemizer),
-  );
+    // pipeline every 50 ms, joined. Polled reading already delivers 50 ms at a time.
+    handOverMs: spec.pollMs > 0 ? 0 : HAND_OVER_MS,
+  });
   return {
     kind: 'device',
     name: undefined,

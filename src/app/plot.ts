@@ -5,7 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ValidationError } from '../core/errors.ts';
-import { isRecording } from '../pipeline/recordingItems.ts';
+import { isRecording } from '../sources/bindings/recordingBinding.ts';
 import { renderHtml, renderSvg, type PlotFormat } from '../sinks/plotRender.ts';
 import type { CsvUnits } from '../sources/csvFile.ts';
 import { openRecord } from '../sources/openRecord.ts';

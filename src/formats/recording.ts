@@ -2,7 +2,7 @@
  * A device recording (`edgespike record`) on disk: the raw bytes in `<file>`, a JSON sidecar
  * `<file>.json` saying what they are (profile, baud rate, start time, totals), and
  * `<file>.times`, lines of `<byte offset> <seconds since start>` for when the bytes arrived.
- * Written by `sinks/recordingWriter.ts`, read by `pipeline/recordingItems.ts`.
+ * Written by `sinks/recordingWriter.ts`, read by `sources/bindings/recordingBinding.ts`.
  */
 import type { DeviceProfile } from './devices/profile.ts';
 

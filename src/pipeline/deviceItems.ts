@@ -1,8 +1,8 @@
 /**
  * From a device's bytes and connection changes to the pipeline's input: sample chunks for the
  * spiking pipeline and the live events (`status`, `gap`, `dropped`) that go straight to the
- * output. Shared by `run` (a live serial port) and `replay` of a recording, so both decode
- * alike.
+ * output. Shared by `run` (a live serial port) and `replay` of a recording (both through
+ * `deviceSource`), so both decode alike.
  *
  * Time: a sample's index is its stream time × the nominal rate. Losses keep their place in
  * time: counter gaps and leads-off periods (one `!` line per sample period) are filled by the
@@ -24,7 +24,7 @@ import {
 import type { DecoderStats } from '../formats/devices/types.ts';
 import type { Dropped } from '../operators/boundedQueue.ts';
 import { pipelineCountsPerRaw, type DeviceProfile } from '../formats/devices/profile.ts';
-import type { SerialEvent } from '../sources/serialSource.ts';
+import type { SerialEvent } from '../sources/byteSource.ts';
 import type { DeviceSummary, LiveEvent } from '../core/events.ts';
 
 export type { LiveEvent } from '../core/events.ts';
@@ -159,6 +159,15 @@ export function createDeviceItemizer(profile: DeviceProfile, options: DeviceItem
   };
 }
 
+/** The items for one serial event or `Dropped` marker (what `deviceItems` does with each value). */
+export function itemsFor(itemizer: DeviceItemizer, value: SerialEvent | Dropped): DeviceItem[] {
+  return value.type === 'data'
+    ? itemizer.data(value.bytes, value.atMs)
+    : value.type === 'status'
+      ? itemizer.status(value.state, value.atMs)
+      : itemizer.dropped(value.size);
+}
+
 /**
  * The operator form: serial events (and `Dropped` markers from `boundedQueue`) in, device items
  * out, through an itemizer the caller keeps (for its statistics).
@@ -171,12 +180,7 @@ export function deviceItems(itemizer: DeviceItemizer): OperatorFunction<SerialEv
         next(value) {
           let items: DeviceItem[];
           try {
-            items =
-              value.type === 'data'
-                ? itemizer.data(value.bytes, value.atMs)
-                : value.type === 'status'
-                  ? itemizer.status(value.state, value.atMs)
-                  : itemizer.dropped(value.size);
+            items = itemsFor(itemizer, value);
           } catch (error) {
             subscriber.error(error);
             return;

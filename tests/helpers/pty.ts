@@ -77,26 +77,42 @@ export interface PlayOptions {
  * corrupting some. Resolves with the offset reached (all of it, unless stopped).
  */
 export async function playBytes(path: string, bytes: Uint8Array, bytesPerSecond: number, options: PlayOptions = {}): Promise<number> {
+  const fd = openSync(path, 'w');
+  try {
+    return await playInto((data, from, to) => void writeSync(fd, data, from, to - from), bytes, bytesPerSecond, options);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** `playBytes` into any sink: `write(data, from, to)` gets each 20 ms slice as it is due. */
+export async function playInto(
+  write: (data: Uint8Array, from: number, to: number) => void,
+  bytes: Uint8Array,
+  bytesPerSecond: number,
+  options: PlayOptions = {},
+): Promise<number> {
+  const data = corrupted(bytes, options);
+  const start = Date.now();
+  let offset = 0;
+  while (offset < data.length && options.stop?.() !== true) {
+    const due = Math.min(data.length, Math.floor(((Date.now() - start) / 1000) * bytesPerSecond) + 1);
+    if (due > offset) {
+      write(data, offset, due);
+      offset = due;
+      options.onProgress?.(offset);
+    }
+    await sleep(20);
+  }
+  return offset;
+}
+
+/** A copy of `bytes` with `corruptFraction` of them replaced by seeded random values. */
+export function corrupted(bytes: Uint8Array, options: PlayOptions = {}): Uint8Array {
   const data = bytes.slice();
   if ((options.corruptFraction ?? 0) > 0) {
     const random = rng(options.seed ?? 1);
     for (let i = 0; i < data.length; i++) if (random() < (options.corruptFraction as number)) data[i] = Math.floor(random() * 256);
   }
-  const fd = openSync(path, 'w');
-  const start = Date.now();
-  let offset = 0;
-  try {
-    while (offset < data.length && options.stop?.() !== true) {
-      const due = Math.min(data.length, Math.floor(((Date.now() - start) / 1000) * bytesPerSecond) + 1);
-      if (due > offset) {
-        writeSync(fd, data, offset, due - offset);
-        offset = due;
-        options.onProgress?.(offset);
-      }
-      await sleep(20);
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return offset;
+  return data;
 }
