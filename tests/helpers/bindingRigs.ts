@@ -19,6 +19,12 @@ import { corrupted, haveSocat, playBytes, playInto, startPtyPair, type PlayOptio
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const openRealPort: OpenPort = (o) => new SerialPort({ ...o, autoOpen: false });
 
+/**
+ * How much faster than asked the in-memory mocks deliver: they have no kernel buffer to fill,
+ * so the suite's cases take seconds there rather than the pty's real pace.
+ */
+const MOCK_SPEEDUP = 4;
+
 /** A device someone can play bytes into, unplug and plug back. */
 export interface LiveRig {
   readonly path: string;
@@ -62,7 +68,7 @@ const mockRig: Rig = {
       opened: async () => {
         while (!device.isOpen) await sleep(5);
       },
-      play: (bytes, rate, options) => playInto((data, from, to) => device.emit(data.subarray(from, to)), bytes, rate, { ...options, stop: () => options?.stop?.() === true }),
+      play: (bytes, rate, options) => playInto((data, from, to) => device.emit(data.subarray(from, to)), bytes, rate * MOCK_SPEEDUP, { ...options, stop: () => options?.stop?.() === true }),
       unplug: () => Promise.resolve(device.unplug()),
       plug: () => Promise.resolve(device.plug()),
     });
@@ -94,7 +100,7 @@ const serialPortMockRig: Rig = {
       opened: async () => {
         while (port?.isOpen !== true) await sleep(5);
       },
-      play: (bytes, rate, options) => playInto((data, from, to) => port?.emitData(Buffer.from(data.subarray(from, to))), bytes, rate, options),
+      play: (bytes, rate, options) => playInto((data, from, to) => port?.emitData(Buffer.from(data.subarray(from, to))), bytes, rate * MOCK_SPEEDUP, options),
       // The device vanishes: its pending read fails, and the port is gone until it is created again.
       unplug: () => {
         const gone = port;
