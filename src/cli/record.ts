@@ -1,17 +1,14 @@
 /**
  * `edgespike record --device <path> --profile <name> --out <file>`: the raw byte stream of a
- * serial sensor, with a sidecar `<file>.json`, synced to disk every second.
+ * serial sensor, with a sidecar `<file>.json`, synced to disk every second (`app/record.ts`).
  */
-import { timer, takeUntil, EMPTY, type Observable } from 'rxjs';
+import { recordDevice } from '../app/record.ts';
 import { UsageError } from '../core/errors.ts';
 import { sidecarPath } from '../formats/recording.ts';
-import { createRecordingWriter, type RecordingWriter } from '../sinks/recordingWriter.ts';
-import { profileStreaming } from '../formats/devices/profile.ts';
 import { loadDeviceProfile } from '../sources/deviceProfile.ts';
-import { serialSource, type OpenPort, type SerialEvent } from '../sources/serialSource.ts';
+import type { OpenPort } from '../sources/serialSource.ts';
 import { parseCommandArgs, parsePositive, parsePositiveInt } from './args.ts';
 import { openRealPort } from './run.ts';
-import { untilStopped } from '../app/untilStopped.ts';
 
 export const RECORD_HELP = `Usage: edgespike record --device <path> --profile <name> --out <file> [options]
 
@@ -50,58 +47,19 @@ export async function recordCommand(argv: readonly string[], openPort: OpenPort 
     throw new UsageError('record needs --device <path>, --profile <name> and --out <file>; see edgespike record --help');
   }
   const profile = loadDeviceProfile(values.profile);
-  const baudRate = parsePositiveInt('baud', values.baud) ?? profile.baudRate;
-  const durationS = parsePositive('duration', values.duration);
-  const outPath = values.out;
-  const startMs = Date.now();
-  let writer: RecordingWriter | undefined;
-  const live = process.stderr.isTTY === true;
-  let state = 'connecting';
-  let lastDraw = 0;
-  const draw = (force = false): void => {
-    if (!live || (!force && Date.now() - lastDraw < 200)) return;
-    lastDraw = Date.now();
-    const s = writer === undefined ? 0 : (Date.now() - startMs) / 1000;
-    process.stderr.write(`\rrecording ${values.device} → ${outPath}: ${s.toFixed(1)} s, ${bytes} bytes, ${state}\x1b[K`);
-  };
-  let bytes = 0;
-  const flusher = setInterval(() => writer?.flush(Date.now()), 1000);
-  const source: Observable<SerialEvent> = serialSource({
-    path: values.device,
-    baudRate,
+  const sidecar = await recordDevice({
+    devicePath: values.device,
+    profile,
+    baudRate: parsePositiveInt('baud', values.baud) ?? profile.baudRate,
+    outPath: values.out,
+    durationSeconds: parsePositive('duration', values.duration),
+    note: values.note,
     openPort,
-    ...profileStreaming(profile),
-  }).pipe(takeUntil(durationS === undefined ? EMPTY : timer(durationS * 1000)));
-  try {
-    await untilStopped(source, (event) => {
-      const now = Date.now();
-      if (event.type === 'data') {
-        writer ??= createRecordingWriter(outPath, {
-          profile,
-          baudRate,
-          devicePath: values.device as string,
-          startMs: now,
-          ...(values.note === undefined ? {} : { note: values.note }),
-        });
-        writer.write(event.bytes, now);
-        bytes += event.bytes.length;
-        draw();
-      } else {
-        state = event.state;
-        writer?.event(event.state, now);
-        if (!live) process.stderr.write(`edgespike: ${values.device} ${event.state}\n`);
-        draw(true);
-      }
-    });
-  } finally {
-    clearInterval(flusher);
-  }
-  const sidecar = writer?.close(Date.now());
-  if (live) process.stderr.write('\n');
+  });
   process.stderr.write(
     sidecar === undefined
       ? `edgespike: nothing was received from ${values.device}; no recording written\n`
-      : `edgespike: recorded ${sidecar.bytes} bytes in ${sidecar.seconds.toFixed(1)} s to ${outPath} (sidecar ${sidecarPath(outPath)})\n`,
+      : `edgespike: recorded ${sidecar.bytes} bytes in ${sidecar.seconds.toFixed(1)} s to ${values.out} (sidecar ${sidecarPath(values.out)})\n`,
   );
   return 0;
 }

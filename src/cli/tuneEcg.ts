@@ -1,22 +1,13 @@
 /**
  * `edgespike tune-ecg <mitdb directory>`: the procedure that made the bundled ECG network
- * (`pipeline/ecgTuning.ts`), over a chosen mix of sensor gains and noise levels.
+ * (`app/tuneEcg.ts`, `pipeline/ecgTuning.ts`), over a chosen mix of sensor gains and noise levels.
  */
-import { writeFileSync } from 'node:fs';
+import { DEFAULT_HOLDOUT, tuneEcgNetwork } from '../app/tuneEcg.ts';
 import { UsageError } from '../core/errors.ts';
-import { buildEcgBeatNetworkJson, type EcgBeatDesign } from '../snn/ecgBeatNetwork.ts';
-import { loadEcgModel, DEFAULT_ECG_MODEL_PATH } from '../pipeline/ecgModel.ts';
+import type { WeightedCondition } from '../pipeline/ecgTuning.ts';
 import { conditionLabel, evalConditions } from '../pipeline/evalReport.ts';
-import { createScorer, describeScore, loadTuningData, tuneDesign, type WeightedCondition } from '../pipeline/ecgTuning.ts';
 import { defaultNoiseDir, loadNoiseMix } from '../pipeline/noiseRecordings.ts';
 import { parseCommandArgs, parseNumberList, parsePositiveInt } from './args.ts';
-
-export const DEFAULT_HOLDOUT = ['101', '106', '118', '215', '223', '230'];
-
-export const MITDB_RECORDS = [
-  '101', '102', '104', '106', '108', '109', '112', '114', '115', '116', '118', '119',
-  '122', '124', '201', '203', '205', '207', '208', '209', '215', '220', '223', '230',
-];
 
 export const TUNE_ECG_HELP = `Usage: edgespike tune-ecg <mitdb directory> [options]
 
@@ -78,45 +69,7 @@ export async function tuneEcgCommand(argv: readonly string[]): Promise<number> {
     throw new UsageError(`--weights needs ${conditions.length} values (${conditions.map(conditionLabel).join(', ')}); got ${weights.length}`);
   }
   const weighted: WeightedCondition[] = conditions.map((c, i) => ({ ...c, weight: weights[i] as number }));
-  const out = values.out ?? DEFAULT_ECG_MODEL_PATH;
-  const start = loadEcgModel(values.start ?? DEFAULT_ECG_MODEL_PATH).network.meta.design as EcgBeatDesign;
-
-  log(`loading ${MITDB_RECORDS.length} records from ${dir} under ${weighted.map((c) => `${conditionLabel(c)} (weight ${c.weight})`).join(', ')}`);
-  const data = await loadTuningData(dir, MITDB_RECORDS, holdout, weighted, log);
-  const score = createScorer(data);
-  // Synchronous: the search itself never yields to the event loop, and each sweep's design must reach the disk.
-  const write = (design: EcgBeatDesign, report: Record<string, unknown> | undefined): void => {
-    const json = buildEcgBeatNetworkJson(
-      design,
-      'ECG beat detector: level-adaptive delta-modulated QRS band-pass spikes into a fixed-point LIF network whose inhibition is an adaptive threshold.',
-    );
-    if (report !== undefined) (json.meta as Record<string, unknown>).tuning = report;
-    writeFileSync(out, JSON.stringify(json, null, 2) + '\n');
-  };
-  const result = tuneDesign(start, score, { sweeps, log, onSweep: (design) => write(design, undefined) });
-  const held = score(result.design, true);
-  const fmt = (s: ReturnType<typeof score>) =>
-    Object.fromEntries(
-      [...s.byCondition].map(([label, b]) => [
-        label,
-        { fn: b.falseNegatives, fp: b.falsePositives, sensitivity: round5(b.sensitivity), positivePredictivity: round5(b.positivePredictivity), f1: round5(b.f1) },
-      ]),
-    );
-  const report = {
-    procedure: 'coordinate descent on the weighted FN + FP of the tuning records (edgespike tune-ecg)',
-    tuningRecords: MITDB_RECORDS.filter((r) => !holdout.includes(r)),
-    heldOutRecords: MITDB_RECORDS.filter((r) => holdout.includes(r)),
-    conditions: weighted.map((c) => ({ label: conditionLabel(c), weight: c.weight })),
-    tuning: fmt(result.score),
-    heldOut: fmt(held),
-  };
-  write(result.design, report);
-  log(`held out: ${describeScore(held)}`);
-  log(`wrote ${out}`);
+  const report = await tuneEcgNetwork({ dir, holdout, sweeps, conditions: weighted, startPath: values.start, outPath: values.out, log });
   process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   return 0;
-}
-
-function round5(x: number): number {
-  return Math.round(x * 1e5) / 1e5;
 }

@@ -5,6 +5,7 @@
  * command's output schema: field order is the output's.
  */
 import { relative } from 'node:path';
+import { roundDecimals } from '../core/decimal.ts';
 import { scoreLabels, type LabelScore } from '../detect/scoring.ts';
 import { ACCUMULATE_PJ, costReport, MULTIPLY_ACCUMULATE_PJ, type CostReport } from '../snn/cost.ts';
 import { totalCost, type AudioClassifier, type ClipClassification } from './audioClassify.ts';
@@ -85,14 +86,9 @@ export interface ClassifySummaryEvent extends CostReport {
 
 export type ClassifyEvent = ClassificationEvent | ClassifyErrorEvent | ClassifySummaryEvent;
 
-function round(value: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
-}
-
 /** Round every number of a cost block for output (counts per second or per inference, nJ). */
 function roundAll<T extends Record<string, number | string>>(block: T, digits: number): T {
-  return Object.fromEntries(Object.entries(block).map(([k, v]) => [k, typeof v === 'number' ? round(v, digits) : v])) as T;
+  return Object.fromEntries(Object.entries(block).map(([k, v]) => [k, typeof v === 'number' ? roundDecimals(v, digits) : v])) as T;
 }
 
 /** The `classification` event of one file (under one condition). */
@@ -105,14 +101,14 @@ export function classificationEvent(file: MaybeLabelledFile, r: ClipClassificati
     label: r.label,
     scores: r.scores,
     ...(file.label !== undefined ? { expected: file.label, correct: r.label === file.label } : {}),
-    seconds: round(r.seconds, 6),
+    seconds: roundDecimals(r.seconds, 6),
     ticks: r.ticks,
     inputSpikes: r.inputSpikes,
     spikes: r.spikes,
     synapticOps: r.synapticOps,
     neuronUpdates: r.neuronUpdates,
-    snnNanojoule: round(cost.energy.snnNanojoulePerInference, 3),
-    denseNanojoule: round(cost.energy.denseNanojoulePerInference, 3),
+    snnNanojoule: roundDecimals(cost.energy.snnNanojoulePerInference, 3),
+    denseNanojoule: roundDecimals(cost.energy.denseNanojoulePerInference, 3),
   };
 }
 
@@ -147,7 +143,7 @@ export function classifySummaryEvent(
     perLabel: scores.perLabel,
     confusion: scores.confusion,
     ...(split !== undefined ? { split } : {}),
-    seconds: round(report.seconds, 6),
+    seconds: roundDecimals(report.seconds, 6),
     inferences: report.inferences,
     totals: {
       inputSpikes: total.inputSpikes,
@@ -170,7 +166,7 @@ export function classifySummaryEvent(
       weights: classifier.weights,
       tickSeconds: model.tickSeconds,
     },
-    processingSeconds: round(processingSeconds, 3),
+    processingSeconds: roundDecimals(processingSeconds, 3),
   };
 }
 
