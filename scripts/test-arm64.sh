@@ -7,8 +7,8 @@
 #   2. the beats, the heart rates and the golden membrane SHA-256 of the bundled fixture are
 #      byte-identical to the x86-64 run (scripts/arm64-beats.js on both, then cmp);
 #   3. the kernel, format, source and pipeline tests pass under the arm64 Node.js with vitest
-#      --pool=threads (scripts/arm64-test-files.js: all tests but the three data-set-scale
-#      accuracy measurements and those that start child
+#      --pool=threads (scripts/arm64-test-files.js: all tests but the data-set-scale
+#      accuracy measurements, the float training and those that start child
 #      processes, which an emulated program cannot start without binfmt_misc).
 #   npm run test:arm64 [-- vitest file filters...]   (filters replace the file list of step 3)
 #
