@@ -90,12 +90,16 @@ describe.skipIf(skip !== false)('replay --view in chromium', () => {
       // Both read in one go in the page (the tsconfig has no DOM types, hence the string).
       const hr = await page.evaluate<{ bpm: string; text: string }>("(() => { const e = document.getElementById('hr'); return { bpm: e.dataset.bpm, text: e.textContent }; })()");
       const shown = Number(hr.bpm);
-      const printed = stdout
-        .split('\n')
-        .filter((l) => l.startsWith('{"type":"hr"'))
-        .map((l) => (JSON.parse(l) as { bpm: number }).bpm);
-      expect(printed.length).toBeGreaterThan(0);
-      expect(printed.slice(-5)).toContain(shown);
+      // stdout reaches this process through a pipe, so on a loaded machine the page may be a line
+      // ahead of what has arrived here: wait for the shown rate to arrive, then check it is recent.
+      const printedRates = (): number[] =>
+        stdout
+          .split('\n')
+          .filter((l) => l.startsWith('{"type":"hr"') && l.endsWith('}'))
+          .map((l) => (JSON.parse(l) as { bpm: number }).bpm);
+      await until('the shown heart rate in the JSON output', () => (printedRates().includes(shown) ? true : undefined), 5_000);
+      const printed = printedRates();
+      expect(printed.slice(-10)).toContain(shown);
       expect(hr.text).toBe(String(shown));
 
       // The chart advances, and so does the spike raster under it.
@@ -149,14 +153,15 @@ describe.skipIf(skip !== false)('replay --task digits --view in chromium', () =>
   it('lists the words the output printed, newest first, and hides the heart rate', async () => {
     const port = await freePort();
     let stderr = '';
+    // The browser starts first: the replay is 4.7 s, and a slow browser start must not miss it.
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     const run = runCli(['replay', 'fixtures/audio-digits/stream-3-1-4.wav', '--task', 'digits', '--view', '--view-port', String(port), '--speed', '1', '--format', 'jsonl'], {
       timeoutMs: 60_000,
       onSpawn: (child) => child.stderr?.on('data', (text: string | Buffer) => (stderr += String(text))),
     });
     const url = `http://127.0.0.1:${port}/`;
-    await until('the URL on stderr', () => (stderr.includes(url) ? true : undefined));
-    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     try {
+      await until('the URL on stderr', () => (stderr.includes(url) ? true : undefined));
       const page = await browser.newPage();
       await page.goto(url);
       // The page stays on screen after the end; the last 10 s (the whole 4.7 s file) were sent to it.
