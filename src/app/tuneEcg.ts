@@ -6,10 +6,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import { DEFAULT_ECG_MODEL_PATH, loadEcgModel } from '../pipeline/ecgModel.ts';
-import { createScorer, describeScore, loadTuningData, tuneDesign, type WeightedCondition } from '../pipeline/ecgTuning.ts';
+import { createScorer, describeScore, loadTuningData, type WeightedCondition } from '../pipeline/ecgTuning.ts';
 import { conditionLabel } from '../pipeline/evalReport.ts';
 import { roundDecimals } from '../core/decimal.ts';
 import { buildEcgBeatNetworkJson, type EcgBeatDesign } from '../snn/ecgBeatNetwork.ts';
+import { coordinateDescent } from '../snn/tune/coordinateDescent.ts';
+import { ECG_BEAT_AXES } from '../snn/tune/ecgBeatAxes.ts';
 
 /** Records held out of the tuning by default (scored, never tuned on). */
 export const DEFAULT_HOLDOUT = ['101', '106', '118', '215', '223', '230'];
@@ -51,7 +53,12 @@ export async function tuneEcgNetwork(options: TuneEcgOptions): Promise<Record<st
     if (report !== undefined) (json.meta as Record<string, unknown>).tuning = report;
     writeFileSync(out, JSON.stringify(json, null, 2) + '\n');
   };
-  const result = tuneDesign(start, score, { sweeps: options.sweeps, log, onSweep: (design) => write(design, undefined) });
+  const result = coordinateDescent(start, ECG_BEAT_AXES, (design) => score(design, false), {
+    sweeps: options.sweeps,
+    log,
+    describe: describeScore,
+    onSweep: (design) => write(design, undefined),
+  });
   const held = score(result.design, true);
   const fmt = (s: ReturnType<typeof score>): Record<string, unknown> =>
     Object.fromEntries(
