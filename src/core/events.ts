@@ -1,6 +1,8 @@
 /**
- * What the ECG pipeline reports: a discriminated union on `type`. These are the JSON lines
- * of `replay --format jsonl` and `run`; `t` is seconds from the start of the record or stream.
+ * The output schema, in one module: every JSON line edgespike prints. What the ECG pipeline
+ * reports (a discriminated union on `type`: the JSON lines of `replay --format jsonl` and
+ * `run`; `t` is seconds from the start of the record or stream), a device's live events, the
+ * audio stream's detections and summary, and `classify`'s lines (at the end).
  */
 import type { QualityState, SpikeRaster } from './chunks.ts';
 
@@ -236,3 +238,126 @@ export interface AudioFrame {
   readonly neuronUpdates: number;
   readonly networkTicks: number;
 }
+
+// --- classify: the output of `edgespike classify` (jsonl; field order is the output's) -------
+
+/** The cost report of `cost` over `seconds` of audio and `inferences` results. */
+export interface CostReport {
+  readonly seconds: number;
+  readonly inferences: number;
+  readonly perSecond: { inputSpikes: number; spikes: number; synapticOps: number; neuronUpdates: number };
+  readonly perInference: { inputSpikes: number; spikes: number; synapticOps: number; neuronUpdates: number; denseMacs: number };
+  readonly energy: {
+    /** Spiking network, per inference and per second (nJ). */
+    readonly snnNanojoulePerInference: number;
+    readonly snnNanojoulePerSecond: number;
+    /** The dense non-spiking network of the same weights, per inference and per second (nJ). */
+    readonly denseNanojoulePerInference: number;
+    readonly denseNanojoulePerSecond: number;
+    /** E_dense / E_snn. */
+    readonly ratio: number;
+    readonly model: string;
+  };
+}
+
+/** Counts of one expected label. */
+export interface LabelScore {
+  readonly files: number;
+  readonly correct: number;
+  /** correct / files. */
+  readonly accuracy: number;
+}
+
+/** What one clip met under one condition (`classify`'s jsonl lines carry it). */
+export interface ClipCondition {
+  readonly gainDb: number;
+  readonly snrDb?: number;
+  readonly noise?: string;
+  /** Samples into the noise (at the model's rate) where the clip's first sample met it. */
+  readonly noiseOffset?: number;
+}
+
+/** One condition's score as `classify --json` reports it (`conditions[]`). */
+export interface ConditionScore {
+  readonly gainDb: number;
+  /** null without noise. */
+  readonly snrDb: number | null;
+  /** The noise files' names (comma-separated, in the order given); null without noise. */
+  readonly noise: string | null;
+  /** Labelled files classified right, and labelled files classified. */
+  readonly correct: number;
+  readonly total: number;
+  /** correct / total; null when no classified file has a label. */
+  readonly accuracy: number | null;
+}
+
+/** One classified file (jsonl). `expected` and `correct` only when the file has a label. */
+export interface ClassificationEvent {
+  readonly type: 'classification';
+  /** The path as given, or as found under a directory given. */
+  readonly file: string;
+  /** With --gain-db/--noise: the condition this line was classified under. */
+  readonly condition?: ClipCondition;
+  readonly label: string;
+  /** Per class, in the model's class order: the readout's mean membrane, threshold units. */
+  readonly scores: readonly number[];
+  readonly expected?: string;
+  readonly correct?: boolean;
+  /** Length of the clip, s. */
+  readonly seconds: number;
+  readonly ticks: number;
+  readonly inputSpikes: number;
+  readonly spikes: number;
+  readonly synapticOps: number;
+  readonly neuronUpdates: number;
+  /** Estimated energy of this inference, nJ: the spiking network and the dense equivalent. */
+  readonly snnNanojoule: number;
+  readonly denseNanojoule: number;
+}
+
+/** A file or path that could not be classified (jsonl; the same message goes to stderr). */
+export interface ClassifyErrorEvent {
+  readonly type: 'error';
+  readonly file: string;
+  readonly message: string;
+}
+
+/** The last line (jsonl). */
+export interface ClassifySummaryEvent extends CostReport {
+  readonly type: 'summary';
+  /** Inputs tried: every file found, and every path that could not be listed (as one). */
+  readonly files: number;
+  readonly classified: number;
+  /** Files or paths that could not be classified. */
+  readonly errors: number;
+  /** Classified files that have a label, and how many of them were classified right. */
+  readonly labelled: number;
+  readonly correct: number;
+  /** correct / labelled; null when no classified file has a label. */
+  readonly accuracy: number | null;
+  /** Per expected label (model class order first). */
+  readonly perLabel: Readonly<Record<string, LabelScore>>;
+  /** expected label → predicted label → files. */
+  readonly confusion: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  readonly split?: 'test' | 'train';
+  /** Sums over the classified files (dense MACs = weights × ticks). */
+  readonly totals: { inputSpikes: number; spikes: number; synapticOps: number; neuronUpdates: number; ticks: number; denseMacs: number };
+  readonly model: {
+    readonly name: string;
+    readonly path: string;
+    readonly classes: readonly string[];
+    readonly neurons: number;
+    readonly spikingNeurons: number;
+    readonly readouts: number;
+    readonly weights: number;
+    readonly tickSeconds: number;
+  };
+  /** Wall time of the classification, s. */
+  readonly processingSeconds: number;
+  /** With --noise: the seed that placed the noise. */
+  readonly seed?: number;
+  /** With --gain-db/--noise: every condition's score, in order (gains × SNRs). */
+  readonly conditions?: readonly ConditionScore[];
+}
+
+export type ClassifyEvent = ClassificationEvent | ClassifyErrorEvent | ClassifySummaryEvent;

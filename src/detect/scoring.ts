@@ -8,13 +8,7 @@
  * (labelled: the items that have an expected label; items without one are not scored).
  */
 
-/** Counts of one expected label. */
-export interface LabelScore {
-  readonly files: number;
-  readonly correct: number;
-  /** correct / files. */
-  readonly accuracy: number;
-}
+import type { LabelScore } from '../core/events.ts';
 
 /** One classified item: what it should be (undefined: unknown), and what it was classified as. */
 export interface ScoredItem {

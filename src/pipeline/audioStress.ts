@@ -22,6 +22,7 @@ import {
   noisePower,
 } from '../condition/audioConditions.ts';
 import type { SampleChunk } from '../core/chunks.ts';
+import type { ClipCondition, ConditionScore } from '../core/events.ts';
 import { ValidationError } from '../core/errors.ts';
 import { conditionAudio } from '../operators/conditionAudio.ts';
 import { classifyClipOf, type AudioClassifier, type ClipClassification } from './audioClassify.ts';
@@ -173,19 +174,6 @@ export function conditionLabel(condition: AudioCondition, noiseName?: string): s
   return parts.join(', ');
 }
 
-/** One condition's score as `classify --json` reports it (`conditions[]`). */
-export interface ConditionScore {
-  readonly gainDb: number;
-  /** null without noise. */
-  readonly snrDb: number | null;
-  /** The noise files' names (comma-separated, in the order given); null without noise. */
-  readonly noise: string | null;
-  /** Labelled files classified right, and labelled files classified. */
-  readonly correct: number;
-  readonly total: number;
-  /** correct / total; null when no classified file has a label. */
-  readonly accuracy: number | null;
-}
 
 /**
  * The README's table of `classify ... --json` conditions: one row per condition, the accuracy
@@ -205,14 +193,6 @@ export function markdownFromClassifyConditions(conditions: readonly ConditionSco
   return lines.join('\n') + '\n';
 }
 
-/** What one clip met under one condition (`classify`'s jsonl lines carry it). */
-export interface ClipCondition {
-  readonly gainDb: number;
-  readonly snrDb?: number;
-  readonly noise?: string;
-  /** Samples into the noise (at the model's rate) where the clip's first sample met it. */
-  readonly noiseOffset?: number;
-}
 
 /**
  * File `index` of a list read once, then classified under each condition: the same noise and

@@ -9,8 +9,9 @@
 import { EdgespikeError, ValidationError } from '../core/errors.ts';
 import { classifyWavFile, type AudioClassifier, type ClipClassification } from './audioClassify.ts';
 import { inTestSplit, listFilesWithLabels, type MaybeLabelledFile } from './audioDataset.ts';
-import { classifyUnderConditions, conditionScore, type AudioCondition, type ClipCondition, type NoiseClip } from './audioStress.ts';
-import { CLASSIFY_TEXT_HEADER, classificationEvent, classificationText, classifySummaryEvent, classifySummaryText, type ClassifyErrorEvent, type ClassifySummaryEvent } from './classifyReport.ts';
+import { classifyUnderConditions, conditionScore, type AudioCondition, type NoiseClip } from './audioStress.ts';
+import { CLASSIFY_TEXT_HEADER, classificationEvent, classificationText, classifySummaryEvent, classifySummaryText } from './classifyReport.ts';
+import type { ClassifyErrorEvent, ClassifySummaryEvent, ClipCondition } from '../core/events.ts';
 
 /** What `classifyFiles` classifies, and how it writes. */
 export interface ClassifyFilesOptions {

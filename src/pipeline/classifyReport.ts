@@ -1,90 +1,20 @@
 /**
  * The output of `edgespike classify`: the events (one `classification` per file and condition,
- * `error` per file that could not be read, one `summary`), built from the clip classifications,
- * and their text form (a table line per file, the summary block). The JSON forms are the
- * command's output schema: field order is the output's.
+ * `error` per file that could not be read, one `summary`; their types are in `core/events.ts`),
+ * built from the clip classifications, and their text form (a table line per file, the summary
+ * block). Field order is the output's.
  */
 import { relative } from 'node:path';
 import { roundDecimals } from '../core/decimal.ts';
-import { scoreLabels, type LabelScore } from '../detect/scoring.ts';
-import { ACCUMULATE_PJ, costReport, MULTIPLY_ACCUMULATE_PJ, type CostReport } from '../snn/cost.ts';
+import type { ClassificationEvent, ClassifyErrorEvent, ClassifySummaryEvent, ClipCondition } from '../core/events.ts';
+import { scoreLabels } from '../detect/scoring.ts';
+import { ACCUMULATE_PJ, costReport, MULTIPLY_ACCUMULATE_PJ } from '../snn/cost.ts';
 import { totalCost, type AudioClassifier, type ClipClassification } from './audioClassify.ts';
 import type { MaybeLabelledFile } from './audioDataset.ts';
 import { DEFAULT_DIGITS_MODEL_PATH } from './audioModel.ts';
-import type { ClipCondition, ConditionScore } from './audioStress.ts';
+import type { ConditionScore } from '../core/events.ts';
 
-export type { LabelScore };
 
-/** One classified file (jsonl). `expected` and `correct` only when the file has a label. */
-export interface ClassificationEvent {
-  readonly type: 'classification';
-  /** The path as given, or as found under a directory given. */
-  readonly file: string;
-  /** With --gain-db/--noise: the condition this line was classified under. */
-  readonly condition?: ClipCondition;
-  readonly label: string;
-  /** Per class, in the model's class order: the readout's mean membrane, threshold units. */
-  readonly scores: readonly number[];
-  readonly expected?: string;
-  readonly correct?: boolean;
-  /** Length of the clip, s. */
-  readonly seconds: number;
-  readonly ticks: number;
-  readonly inputSpikes: number;
-  readonly spikes: number;
-  readonly synapticOps: number;
-  readonly neuronUpdates: number;
-  /** Estimated energy of this inference, nJ: the spiking network and the dense equivalent. */
-  readonly snnNanojoule: number;
-  readonly denseNanojoule: number;
-}
-
-/** A file or path that could not be classified (jsonl; the same message goes to stderr). */
-export interface ClassifyErrorEvent {
-  readonly type: 'error';
-  readonly file: string;
-  readonly message: string;
-}
-
-/** The last line (jsonl). */
-export interface ClassifySummaryEvent extends CostReport {
-  readonly type: 'summary';
-  /** Inputs tried: every file found, and every path that could not be listed (as one). */
-  readonly files: number;
-  readonly classified: number;
-  /** Files or paths that could not be classified. */
-  readonly errors: number;
-  /** Classified files that have a label, and how many of them were classified right. */
-  readonly labelled: number;
-  readonly correct: number;
-  /** correct / labelled; null when no classified file has a label. */
-  readonly accuracy: number | null;
-  /** Per expected label (model class order first). */
-  readonly perLabel: Readonly<Record<string, LabelScore>>;
-  /** expected label → predicted label → files. */
-  readonly confusion: Readonly<Record<string, Readonly<Record<string, number>>>>;
-  readonly split?: 'test' | 'train';
-  /** Sums over the classified files (dense MACs = weights × ticks). */
-  readonly totals: { inputSpikes: number; spikes: number; synapticOps: number; neuronUpdates: number; ticks: number; denseMacs: number };
-  readonly model: {
-    readonly name: string;
-    readonly path: string;
-    readonly classes: readonly string[];
-    readonly neurons: number;
-    readonly spikingNeurons: number;
-    readonly readouts: number;
-    readonly weights: number;
-    readonly tickSeconds: number;
-  };
-  /** Wall time of the classification, s. */
-  readonly processingSeconds: number;
-  /** With --noise: the seed that placed the noise. */
-  readonly seed?: number;
-  /** With --gain-db/--noise: every condition's score, in order (gains × SNRs). */
-  readonly conditions?: readonly ConditionScore[];
-}
-
-export type ClassifyEvent = ClassificationEvent | ClassifyErrorEvent | ClassifySummaryEvent;
 
 /** Round every number of a cost block for output (counts per second or per inference, nJ). */
 function roundAll<T extends Record<string, number | string>>(block: T, digits: number): T {

@@ -35,24 +35,7 @@ export interface SpikeCost {
   readonly ticks: number;
 }
 
-/** The cost report of `cost` over `seconds` of audio and `inferences` results. */
-export interface CostReport {
-  readonly seconds: number;
-  readonly inferences: number;
-  readonly perSecond: { inputSpikes: number; spikes: number; synapticOps: number; neuronUpdates: number };
-  readonly perInference: { inputSpikes: number; spikes: number; synapticOps: number; neuronUpdates: number; denseMacs: number };
-  readonly energy: {
-    /** Spiking network, per inference and per second (nJ). */
-    readonly snnNanojoulePerInference: number;
-    readonly snnNanojoulePerSecond: number;
-    /** The dense non-spiking network of the same weights, per inference and per second (nJ). */
-    readonly denseNanojoulePerInference: number;
-    readonly denseNanojoulePerSecond: number;
-    /** E_dense / E_snn. */
-    readonly ratio: number;
-    readonly model: string;
-  };
-}
+import type { CostReport } from '../core/events.ts';
 
 
 export function costReport(cost: SpikeCost, weights: number, seconds: number, inferences: number): CostReport {

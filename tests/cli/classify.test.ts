@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { classifications, parseEvents, summaryOf } from '../helpers/audioEvents.ts';
-import type { ClassifyErrorEvent, ClassifyEvent } from '../../src/pipeline/classifyReport.ts';
+import type { ClassifyErrorEvent, ClassifyEvent } from '../../src/core/events.ts';
 import { encodeWav } from '../../src/formats/wav.ts';
 import { cochleaRaster, readAudio } from '../../src/pipeline/audioDataset.ts';
 import { loadAudioModel } from '../../src/pipeline/audioModel.ts';

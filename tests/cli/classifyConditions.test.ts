@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { classifications, parseEvents, summaryOf } from '../helpers/audioEvents.ts';
-import type { ClassificationEvent, ClassifyEvent, ClassifySummaryEvent } from '../../src/pipeline/classifyReport.ts';
+import type { ClassificationEvent, ClassifyEvent, ClassifySummaryEvent } from '../../src/core/events.ts';
 import { activeSpeechPower, applyGainDb, mixAtSnr, noiseOffsetFor } from '../../src/condition/audioConditions.ts';
 import { encodeWav } from '../../src/formats/wav.ts';
 import { classifyClip, createAudioClassifier } from '../../src/pipeline/audioClassify.ts';

@@ -1,7 +1,6 @@
 /** The JSON lines of `classify` and of audio `replay`/`run`, parsed for tests. */
 import { expect } from 'vitest';
-import type { ClassificationEvent, ClassifyEvent, ClassifySummaryEvent } from '../../src/pipeline/classifyReport.ts';
-import type { AudioSummaryEvent, DetectionEvent } from '../../src/core/events.ts';
+import type { AudioSummaryEvent, ClassificationEvent, ClassifyEvent, ClassifySummaryEvent, DetectionEvent } from '../../src/core/events.ts';
 import { linesOf } from './cli.ts';
 
 /** `classify --format jsonl` output, one event per line. */
