@@ -6,7 +6,9 @@
 import { EMPTY, takeUntil, timer } from 'rxjs';
 import { profileStreaming, type DeviceProfile } from '../formats/devices/profile.ts';
 import type { RecordingSidecar } from '../formats/recording.ts';
-import { createRecordingWriter, RECORDING_FLUSH_MS, type RecordingWriter } from '../sinks/recordingWriter.ts';
+import { recordingSink, type ArrivedBytes } from '../sinks/recordingWriter.ts';
+import { recordStatusSink } from '../sinks/recordStatus.ts';
+import type { Sink } from '../sinks/sink.ts';
 import { serialSource, type OpenPort } from '../sources/serialSource.ts';
 import { untilStopped } from './untilStopped.ts';
 
@@ -25,52 +27,33 @@ export interface RecordOptions {
 }
 
 /**
- * Record until stopped. A live line on a terminal (stderr), else a line per connection change.
+ * Record until stopped: the byte source's data and status events go, in order, to two sinks,
+ * the recording (`recordingSink`) and the status line on stderr (`recordStatusSink`).
  * @returns the sidecar as last written, or undefined when no byte arrived (no file is written then)
  */
 export async function recordDevice(options: RecordOptions): Promise<RecordingSidecar | undefined> {
   const { devicePath, outPath } = options;
-  const startMs = Date.now();
-  let writer: RecordingWriter | undefined;
-  const live = process.stderr.isTTY === true;
-  let state = 'connecting';
-  let bytes = 0;
-  let lastDraw = 0;
-  const draw = (force = false): void => {
-    if (!live || (!force && Date.now() - lastDraw < 200)) return;
-    lastDraw = Date.now();
-    const s = writer === undefined ? 0 : (Date.now() - startMs) / 1000;
-    process.stderr.write(`\rrecording ${devicePath} → ${outPath}: ${s.toFixed(1)} s, ${bytes} bytes, ${state}\x1b[K`);
-  };
-  const flusher = setInterval(() => writer?.flush(Date.now()), RECORDING_FLUSH_MS);
+  const sessionStartMs = Date.now();
+  const recording = recordingSink(outPath, { profile: options.profile, baudRate: options.baudRate, devicePath, sessionStartMs, note: options.note });
+  const sinks: readonly Sink<ArrivedBytes, unknown>[] = [
+    recording,
+    recordStatusSink({ devicePath, outPath, sessionStartMs, live: process.stderr.isTTY === true, write: (text) => process.stderr.write(text) }),
+  ];
   const source = serialSource({ path: devicePath, baudRate: options.baudRate, openPort: options.openPort, ...profileStreaming(options.profile) }).pipe(
     takeUntil(options.durationSeconds === undefined ? EMPTY : timer(options.durationSeconds * 1000)),
   );
+  let interrupted = false;
   try {
-    await untilStopped(source, (event) => {
+    interrupted = await untilStopped(source, (event) => {
       const now = Date.now();
       if (event.type === 'data') {
-        writer ??= createRecordingWriter(outPath, {
-          profile: options.profile,
-          baudRate: options.baudRate,
-          devicePath,
-          startMs: now,
-          ...(options.note === undefined ? {} : { note: options.note }),
-        });
-        writer.write(event.bytes, now);
-        bytes += event.bytes.length;
-        draw();
+        for (const sink of sinks) sink.frame({ bytes: event.bytes, atMs: now });
       } else {
-        state = event.state;
-        writer?.event(event.state, now);
-        if (!live) process.stderr.write(`edgespike: ${devicePath} ${event.state}\n`);
-        draw(true);
+        for (const sink of sinks) sink.event({ type: 'status', t: (now - sessionStartMs) / 1000, state: event.state });
       }
     });
   } finally {
-    clearInterval(flusher);
+    for (const sink of sinks) sink.finish({ summary: undefined, interrupted, device: undefined });
   }
-  const sidecar = writer?.close(Date.now());
-  if (live) process.stderr.write('\n');
-  return sidecar;
+  return recording.sidecar;
 }

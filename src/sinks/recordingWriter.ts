@@ -6,12 +6,14 @@
  * rewritten (atomically, via a temporary file and rename) with the totals at every flush.
  * A third file, `<file>.times`, gets a line `<byte offset> <seconds since start>` for the
  * first chunk of every 100 ms (appended at each flush): when the bytes arrived, so a replay can
- * restore the timing of outages and leads-off.
+ * restore the timing of outages and leads-off. `recordingSink` is the same writer as a session
+ * `Sink` (what `edgespike record` uses).
  */
 import { appendFileSync, closeSync, fdatasyncSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { DeviceProfile } from '../formats/devices/profile.ts';
 import { sidecarPath, timesPath, type RecordingSidecar } from '../formats/recording.ts';
+import type { Sink } from './sink.ts';
 
 /** Flush at least this often, ms. */
 export const RECORDING_FLUSH_MS = 1000;
@@ -91,6 +93,57 @@ export function createRecordingWriter(
         closed = true;
       }
       return sidecar;
+    },
+  };
+}
+
+/** A chunk of a device's raw bytes and when it arrived (ms, `Date.now()`), the frame of a `record` session. */
+export interface ArrivedBytes {
+  readonly bytes: Uint8Array;
+  readonly atMs: number;
+}
+
+/** The recording writer as a session's `Sink`, and the sidecar it last wrote. */
+export interface RecordingSink extends Sink<ArrivedBytes, unknown> {
+  /** The sidecar as last written; undefined while no byte has arrived (no file is written then). */
+  readonly sidecar: RecordingSidecar | undefined;
+}
+
+/**
+ * A `Sink` that records: the files are created at the first byte (so a device that never sends
+ * leaves nothing behind), each frame's bytes are appended, each status event is stored in the
+ * sidecar (its `t`, seconds since `sessionStartMs`, becomes seconds since the first byte), the
+ * writer is flushed every `RECORDING_FLUSH_MS` even while no byte arrives, and `finish`
+ * closes it.
+ */
+export function recordingSink(
+  path: string,
+  options: { profile: DeviceProfile; baudRate: number; devicePath: string; sessionStartMs: number; note?: string | undefined },
+): RecordingSink {
+  let writer: RecordingWriter | undefined;
+  let sidecar: RecordingSidecar | undefined;
+  const flusher = setInterval(() => writer?.flush(Date.now()), RECORDING_FLUSH_MS);
+  return {
+    get sidecar() {
+      return sidecar;
+    },
+    frame({ bytes, atMs }) {
+      writer ??= createRecordingWriter(path, {
+        profile: options.profile,
+        baudRate: options.baudRate,
+        devicePath: options.devicePath,
+        startMs: atMs,
+        ...(options.note === undefined ? {} : { note: options.note }),
+      });
+      writer.write(bytes, atMs);
+    },
+    event(event) {
+      if (event.type === 'status') writer?.event(event.state, options.sessionStartMs + event.t * 1000);
+    },
+    file() {},
+    finish() {
+      clearInterval(flusher);
+      sidecar = writer?.close(Date.now());
     },
   };
 }
