@@ -4,59 +4,58 @@
  * User mistakes (bad flags, missing or malformed files) print one line and exit non-zero;
  * a stack trace means a bug (set EDGESPIKE_DEBUG=1 to see traces for every error).
  */
+import type { CliCommand } from './cli/args.ts';
 import { EdgespikeError, UsageError } from './core/errors.ts';
-
-interface CommandModule {
-  readonly help: string;
-  readonly run: (argv: readonly string[]) => Promise<number>;
-}
 
 interface Command {
   readonly summary: string;
-  /** Loaded on demand, so a command pays start-up time and memory only for its own code. */
-  readonly load: () => Promise<CommandModule>;
+  /**
+   * The command's module (its default export is the command, made by `defineCommand`), loaded
+   * on demand, so a command pays start-up time and memory only for its own code.
+   */
+  readonly load: () => Promise<{ readonly default: CliCommand }>;
 }
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   replay: {
     summary: 'replay a recorded ECG (WFDB or CSV) and report beats and heart rate',
-    load: async () => import('./cli/replay.ts').then((m) => ({ help: m.REPLAY_HELP, run: m.replayCommand })),
+    load: async () => import('./cli/replay.ts'),
   },
   eval: {
     summary: 'score beat detection against reference annotations (Se, +P, F1, heart-rate error)',
-    load: async () => import('./cli/eval.ts').then((m) => ({ help: m.EVAL_HELP, run: m.evalCommand })),
+    load: async () => import('./cli/eval.ts'),
   },
   run: {
     summary: 'the live pipeline on a serial sensor (AD8232, OpenBCI Cyton, ...), reconnecting on unplug',
-    load: async () => import('./cli/run.ts').then((m) => ({ help: m.RUN_HELP, run: (argv: readonly string[]) => m.runCommand(argv) })),
+    load: async () => import('./cli/run.ts'),
   },
   record: {
     summary: "record a serial sensor's raw byte stream (replay it later with replay)",
-    load: async () => import('./cli/record.ts').then((m) => ({ help: m.RECORD_HELP, run: (argv: readonly string[]) => m.recordCommand(argv) })),
+    load: async () => import('./cli/record.ts'),
   },
   devices: {
     summary: 'list the serial ports present and the known device profiles',
-    load: async () => import('./cli/devices.ts').then((m) => ({ help: m.DEVICES_HELP, run: m.devicesCommand })),
+    load: async () => import('./cli/devices.ts'),
   },
   train: {
     summary: 'train a spiking sound classifier on labelled WAV files and export it in fixed point',
-    load: async () => import('./cli/train.ts').then((m) => ({ help: m.TRAIN_HELP, run: m.trainCommand })),
+    load: async () => import('./cli/train.ts'),
   },
   classify: {
     summary: 'classify sound clips (WAV) with the spiking audio model: labels, accuracy, spike cost and energy',
-    load: async () => import('./cli/classify.ts').then((m) => ({ help: m.CLASSIFY_HELP, run: m.classifyCommand })),
+    load: async () => import('./cli/classify.ts'),
   },
   plot: {
     summary: 'draw a window of a record or WAV file: signal, spikes, neurons, membranes, detections (SVG or HTML)',
-    load: async () => import('./cli/plot.ts').then((m) => ({ help: m.PLOT_HELP, run: m.plotCommand })),
+    load: async () => import('./cli/plot.ts'),
   },
   bench: {
     summary: 'time each pipeline stage and the whole pipeline (x real time) and measure memory',
-    load: async () => import('./cli/bench.ts').then((m) => ({ help: m.BENCH_HELP, run: m.benchCommand })),
+    load: async () => import('./cli/bench.ts'),
   },
   'tune-ecg': {
     summary: '(developer) re-tune the ECG network on MIT-BIH with held-out records',
-    load: async () => import('./cli/tuneEcg.ts').then((m) => ({ help: m.TUNE_ECG_HELP, run: m.tuneEcgCommand })),
+    load: async () => import('./cli/tuneEcg.ts'),
   },
 };
 
@@ -85,7 +84,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? rest[0] : undefined;
     const command = topic === undefined ? undefined : COMMANDS[topic];
-    process.stdout.write(command === undefined ? MAIN_HELP : (await command.load()).help);
+    process.stdout.write(command === undefined ? MAIN_HELP : (await command.load()).default.help);
     return name === undefined ? 1 : 0;
   }
   if (name === '--version' || name === '-v') {
@@ -96,7 +95,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command === undefined) {
     throw new UsageError(`unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')} (see edgespike --help)`);
   }
-  return (await command.load()).run(rest);
+  return (await command.load()).default.run(rest);
 }
 
 // EPIPE (e.g. `edgespike replay ... | head`) just means nobody is reading any more.

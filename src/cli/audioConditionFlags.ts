@@ -5,19 +5,14 @@
  */
 import type { AudioConditionChoice } from '../app/audioCondition.ts';
 import { UsageError } from '../core/errors.ts';
-import { parseNonNegativeInt } from './args.ts';
+import { parseNonNegativeInt, stringFlags } from './args.ts';
 
 export { loadNoiseFlag, streamConditionFor, type AudioConditionChoice } from '../app/audioCondition.ts';
 
-/** The flags, for parseCommandArgs. */
-export const AUDIO_CONDITION_FLAGS = {
-  'gain-db': { type: 'string' },
-  noise: { type: 'string' },
-  snr: { type: 'string' },
-  seed: { type: 'string' },
-} as const;
+/** The flags, for a command's option table. */
+export const AUDIO_CONDITION_FLAGS = stringFlags('gain-db', 'noise', 'snr', 'seed');
 
-/** The flags whose values may be negative numbers after a space (`--gain-db -6`), for parseCommandArgs. */
+/** The flags whose values may be negative numbers after a space (`--gain-db -6`), for defineCommand's negativeValues. */
 export const AUDIO_CONDITION_NEGATIVE_FLAGS: readonly string[] = ['gain-db', 'snr'];
 
 /** Most gain accepted, dB: +40 dB is already 100 × the recorded amplitude. */

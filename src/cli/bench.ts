@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { UsageError } from '../core/errors.ts';
 import { updateReadmeBench } from '../bench/readme.ts';
 import { BENCH_CHUNK_SAMPLES, formatBenchText, LIVE_BENCH_SECONDS, runBench } from '../bench/report.ts';
-import { parseCommandArgs, parsePositiveInt } from './args.ts';
+import { booleanFlags, defineCommand, parsePositiveInt, stringFlags } from './args.ts';
 
 const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CHUNK = BENCH_CHUNK_SAMPLES;
@@ -46,53 +46,43 @@ Options:
   -h, --help    show this help
 `;
 
-export async function benchCommand(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('bench', argv, {
-    repeat: { type: 'string' },
-    'no-memory': { type: 'boolean' },
-    'no-live': { type: 'boolean' },
-    'no-devices': { type: 'boolean' },
-    'no-audio': { type: 'boolean' },
-    'no-ecg': { type: 'boolean' },
-    audio: { type: 'string' },
-    json: { type: 'boolean' },
-    readme: { type: 'boolean' },
-  });
-  if (values.help === true) {
-    process.stdout.write(BENCH_HELP);
+export default defineCommand({
+  name: 'bench',
+  help: BENCH_HELP,
+  options: { ...stringFlags('repeat', 'audio'), ...booleanFlags('no-memory', 'no-live', 'no-devices', 'no-audio', 'no-ecg', 'json', 'readme') },
+  run: async ({ values, positionals, argv }) => {
+    const repeat = parsePositiveInt('repeat', values.repeat) ?? 5;
+    if (values['no-ecg'] === true && positionals.length > 0) {
+      throw new UsageError('bench: records were given with --no-ecg, which skips them; drop one or the other');
+    }
+    if (values['no-audio'] === true && values.audio !== undefined) {
+      throw new UsageError('bench: --audio was given with --no-audio, which skips it; drop one or the other');
+    }
+    const skipped = (['no-ecg', 'no-memory', 'no-audio', 'no-devices', 'no-live'] as const).filter((k) => values[k] === true);
+    if (values.readme === true && skipped.length > 0) {
+      throw new UsageError(`bench: --readme renders every README speed table; drop --${skipped.join(', --')}`);
+    }
+    const log = (line: string): void => void process.stderr.write(line + '\n');
+    const report = await runBench(
+      {
+        projectRoot: PROJECT_ROOT,
+        records: positionals,
+        repeat,
+        audio: values.audio,
+        ecg: values['no-ecg'] !== true,
+        memory: values['no-memory'] !== true,
+        withAudio: values['no-audio'] !== true,
+        devices: values['no-devices'] !== true,
+        live: values['no-live'] !== true,
+      },
+      log,
+    );
+    if (values.readme === true) {
+      const command = ['edgespike bench', ...argv.filter((a) => a !== '--readme' && a !== '--json'), '--json'].join(' ');
+      const sections = updateReadmeBench(PROJECT_ROOT, report, command);
+      log(`bench: README.md tables re-rendered (${sections.join(', ')}) from the report of "${command}"`);
+    }
+    process.stdout.write(values.json === true ? JSON.stringify(report, null, 2) + '\n' : formatBenchText(report));
     return 0;
-  }
-  const repeat = parsePositiveInt('repeat', values.repeat) ?? 5;
-  if (values['no-ecg'] === true && positionals.length > 0) {
-    throw new UsageError('bench: records were given with --no-ecg, which skips them; drop one or the other');
-  }
-  if (values['no-audio'] === true && values.audio !== undefined) {
-    throw new UsageError('bench: --audio was given with --no-audio, which skips it; drop one or the other');
-  }
-  const skipped = (['no-ecg', 'no-memory', 'no-audio', 'no-devices', 'no-live'] as const).filter((k) => values[k] === true);
-  if (values.readme === true && skipped.length > 0) {
-    throw new UsageError(`bench: --readme renders every README speed table; drop --${skipped.join(', --')}`);
-  }
-  const log = (line: string): void => void process.stderr.write(line + '\n');
-  const report = await runBench(
-    {
-      projectRoot: PROJECT_ROOT,
-      records: positionals,
-      repeat,
-      audio: values.audio,
-      ecg: values['no-ecg'] !== true,
-      memory: values['no-memory'] !== true,
-      withAudio: values['no-audio'] !== true,
-      devices: values['no-devices'] !== true,
-      live: values['no-live'] !== true,
-    },
-    log,
-  );
-  if (values.readme === true) {
-    const command = ['edgespike bench', ...argv.filter((a) => a !== '--readme' && a !== '--json'), '--json'].join(' ');
-    const sections = updateReadmeBench(PROJECT_ROOT, report, command);
-    log(`bench: README.md tables re-rendered (${sections.join(', ')}) from the report of "${command}"`);
-  }
-  process.stdout.write(values.json === true ? JSON.stringify(report, null, 2) + '\n' : formatBenchText(report));
-  return 0;
-}
+  },
+});

@@ -15,7 +15,7 @@ import { audioConditions } from '../pipeline/audioStress.ts';
 import { classifyFiles } from '../pipeline/classifyFiles.ts';
 import { ACCUMULATE_PJ, MULTIPLY_ACCUMULATE_PJ } from '../snn/cost.ts';
 import { wavChannel } from '../sources/wavFile.ts';
-import { parseChoice, parseCommandArgs } from './args.ts';
+import { booleanFlags, defineCommand, parseChoice, parseOutputFormat, somePositionals, stringFlags } from './args.ts';
 import { AUDIO_CONDITION_FLAGS, AUDIO_CONDITION_NEGATIVE_FLAGS, CLASSIFY_CONDITION_HELP, loadNoiseFlag, parseAudioConditionFlags } from './audioConditionFlags.ts';
 import { createProgressBar } from './progress.ts';
 
@@ -105,38 +105,27 @@ function parseWavChannel(value: string | undefined): number | 'mix' {
   }
 }
 
-export async function classifyCommand(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(
-    'classify',
-    argv,
-    {
-      model: { type: 'string' },
-      format: { type: 'string' },
-      channel: { type: 'string' },
-      split: { type: 'string' },
-      json: { type: 'boolean' },
-      ...AUDIO_CONDITION_FLAGS,
-    },
-    AUDIO_CONDITION_NEGATIVE_FLAGS,
-  );
-  if (values.help === true) {
-    process.stdout.write(CLASSIFY_HELP);
-    return 0;
-  }
-  if (positionals.length === 0) throw new UsageError('classify needs at least one WAV file or directory; see edgespike classify --help');
-  const out = process.stdout;
-  if (values.json === true && values.format !== undefined) throw new UsageError('--json prints the summary as one JSON document; leave out --format');
-  const format = values.json === true ? 'json' : (parseChoice('format', values.format, ['jsonl', 'text'] as const) ?? (out.isTTY ? 'text' : 'jsonl'));
-  const channel = parseWavChannel(values.channel);
-  const split = parseChoice('split', values.split, ['test', 'train'] as const);
-  const choice = parseAudioConditionFlags(values, false);
-  const model = loadModel(values.model);
-  const classifier = createAudioClassifier(model);
-  const noises = choice === undefined ? [] : await loadNoiseFlag(choice.noisePaths, model.frontEnd.sampleRateHz);
-  const conditions = choice === undefined ? undefined : { list: audioConditions(choice.gainsDb, noises.length > 0 ? choice.snrsDb : undefined), noises, seed: choice.seed };
-  const failed = await classifyFiles(
-    { paths: positionals, classifier, modelPath: values.model, format, channel, split, ...(conditions === undefined ? {} : { conditions }) },
-    { out, err: process.stderr, progress: (total) => createProgressBar(process.stderr, total) },
-  );
-  return failed > 0 ? 1 : 0;
-}
+export default defineCommand({
+  name: 'classify',
+  help: CLASSIFY_HELP,
+  options: { ...stringFlags('model', 'format', 'channel', 'split'), ...booleanFlags('json'), ...AUDIO_CONDITION_FLAGS },
+  negativeValues: AUDIO_CONDITION_NEGATIVE_FLAGS,
+  positionals: somePositionals('WAV file or directory'),
+  run: async ({ values, positionals }) => {
+    const out = process.stdout;
+    if (values.json === true && values.format !== undefined) throw new UsageError('--json prints the summary as one JSON document; leave out --format');
+    const format = values.json === true ? 'json' : parseOutputFormat(values.format);
+    const channel = parseWavChannel(values.channel);
+    const split = parseChoice('split', values.split, ['test', 'train'] as const);
+    const choice = parseAudioConditionFlags(values, false);
+    const model = loadModel(values.model);
+    const classifier = createAudioClassifier(model);
+    const noises = choice === undefined ? [] : await loadNoiseFlag(choice.noisePaths, model.frontEnd.sampleRateHz);
+    const conditions = choice === undefined ? undefined : { list: audioConditions(choice.gainsDb, noises.length > 0 ? choice.snrsDb : undefined), noises, seed: choice.seed };
+    const failed = await classifyFiles(
+      { paths: positionals, classifier, modelPath: values.model, format, channel, split, ...(conditions === undefined ? {} : { conditions }) },
+      { out, err: process.stderr, progress: (total) => createProgressBar(process.stderr, total) },
+    );
+    return failed > 0 ? 1 : 0;
+  },
+});

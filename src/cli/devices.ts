@@ -4,7 +4,7 @@
 import { readdirSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import { knownProfileNames, loadDeviceProfile } from '../sources/deviceProfile.ts';
-import { parseCommandArgs } from './args.ts';
+import { booleanFlags, defineCommand } from './args.ts';
 
 export const DEVICES_HELP = `Usage: edgespike devices [--json]
 
@@ -42,31 +42,31 @@ async function listPorts(): Promise<{ ports: PortRow[]; note?: string }> {
   }
 }
 
-export async function devicesCommand(argv: readonly string[]): Promise<number> {
-  const { values } = parseCommandArgs('devices', argv, { json: { type: 'boolean' } });
-  if (values.help === true) {
-    process.stdout.write(DEVICES_HELP);
+export default defineCommand({
+  name: 'devices',
+  help: DEVICES_HELP,
+  options: booleanFlags('json'),
+  run: async ({ values }) => {
+    const { ports, note } = await listPorts();
+    const profiles = knownProfileNames().map((name) => loadDeviceProfile(name));
+    if (values.json === true) {
+      process.stdout.write(JSON.stringify({ ports, note, profiles: profiles.map(({ path: _p, ...p }) => p) }, null, 2) + '\n');
+      return 0;
+    }
+    const lines = ['Serial ports:'];
+    if (ports.length === 0) lines.push('  (none found)');
+    for (const p of ports) {
+      const about = [p.manufacturer, p.vendorId !== undefined ? `${p.vendorId}:${p.productId ?? ''}` : undefined, p.serialNumber].filter(Boolean).join(', ');
+      lines.push(`  ${p.path}${about === '' ? '' : `  (${about})`}`);
+    }
+    if (note !== undefined) lines.push(`  note: ${note}`);
+    lines.push('', 'Device profiles (--profile NAME):');
+    for (const p of profiles) {
+      lines.push(`  ${p.name.padEnd(18)} ${p.framing.padEnd(16)} ${String(p.baudRate).padStart(7)} baud ${String(p.sampleRateHz).padStart(6)} Hz  ${p.signal}  ${p.description}`);
+    }
+    if (profiles.length === 0) lines.push('  (none found in devices/)');
+    lines.push('', 'Run one with: edgespike run --device <port> --profile <name>');
+    process.stdout.write(lines.join('\n') + '\n');
     return 0;
-  }
-  const { ports, note } = await listPorts();
-  const profiles = knownProfileNames().map((name) => loadDeviceProfile(name));
-  if (values.json === true) {
-    process.stdout.write(JSON.stringify({ ports, note, profiles: profiles.map(({ path: _p, ...p }) => p) }, null, 2) + '\n');
-    return 0;
-  }
-  const lines = ['Serial ports:'];
-  if (ports.length === 0) lines.push('  (none found)');
-  for (const p of ports) {
-    const about = [p.manufacturer, p.vendorId !== undefined ? `${p.vendorId}:${p.productId ?? ''}` : undefined, p.serialNumber].filter(Boolean).join(', ');
-    lines.push(`  ${p.path}${about === '' ? '' : `  (${about})`}`);
-  }
-  if (note !== undefined) lines.push(`  note: ${note}`);
-  lines.push('', 'Device profiles (--profile NAME):');
-  for (const p of profiles) {
-    lines.push(`  ${p.name.padEnd(18)} ${p.framing.padEnd(16)} ${String(p.baudRate).padStart(7)} baud ${String(p.sampleRateHz).padStart(6)} Hz  ${p.signal}  ${p.description}`);
-  }
-  if (profiles.length === 0) lines.push('  (none found in devices/)');
-  lines.push('', 'Run one with: edgespike run --device <port> --profile <name>');
-  process.stdout.write(lines.join('\n') + '\n');
-  return 0;
-}
+  },
+});

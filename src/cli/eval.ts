@@ -4,7 +4,7 @@
  */
 import { runEval } from '../app/evaluate.ts';
 import { UsageError } from '../core/errors.ts';
-import { parseChannel, parseCommandArgs, parseNumberList, parsePositive, parsePositiveInt } from './args.ts';
+import { booleanFlags, defineCommand, parseChannel, parseNumberList, parsePositive, parsePositiveInt, somePositionals, stringFlags } from './args.ts';
 import { createProgressBar } from './progress.ts';
 
 /** Most error plots per record, by default. */
@@ -50,50 +50,39 @@ Example:
   edgespike eval ../shared/datasets/mitdb --noise bw,ma --snr 12,6,0
 `;
 
-export async function evalCommand(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('eval', argv, {
-    channel: { type: 'string' },
-    'tolerance-ms': { type: 'string' },
-    network: { type: 'string' },
-    json: { type: 'boolean' },
-    plots: { type: 'string' },
-    'plots-max': { type: 'string' },
-    gain: { type: 'string' },
-    noise: { type: 'string' },
-    snr: { type: 'string' },
-    'noise-dir': { type: 'string' },
-  });
-  if (values.help === true) {
-    process.stdout.write(EVAL_HELP);
+export default defineCommand({
+  name: 'eval',
+  help: EVAL_HELP,
+  options: { ...stringFlags('channel', 'tolerance-ms', 'network', 'plots', 'plots-max', 'gain', 'noise', 'snr', 'noise-dir'), ...booleanFlags('json') },
+  positionals: somePositionals('record or directory'),
+  run: async ({ values, positionals }) => {
+    const toleranceMs = parsePositive('tolerance-ms', values['tolerance-ms']) ?? 150;
+    const plotsMax = parsePositiveInt('plots-max', values['plots-max']) ?? DEFAULT_PLOTS_MAX;
+    if (values['plots-max'] !== undefined && values.plots === undefined) throw new UsageError('--plots-max needs --plots DIR');
+    const gains = parseNumberList('gain', values.gain);
+    if (values.snr !== undefined && values.noise === undefined) throw new UsageError('--snr needs --noise NAMES (e.g. --noise bw,ma)');
+    if (values['noise-dir'] !== undefined && values.noise === undefined) throw new UsageError('--noise-dir needs --noise NAMES');
+    const snrs = parseNumberList('snr', values.snr, { allowNegative: true }) ?? [12, 6, 0];
+    let bar: ReturnType<typeof createProgressBar> | undefined;
+    const report = await runEval(
+      {
+        paths: positionals,
+        networkPath: values.network,
+        channel: parseChannel(values.channel),
+        toleranceMs,
+        gains,
+        noise: values.noise === undefined ? undefined : { names: values.noise.split(',').filter((n) => n !== ''), dir: values['noise-dir'] },
+        snrs,
+        plots: values.plots === undefined ? undefined : { dir: values.plots, max: plotsMax },
+        json: values.json === true,
+      },
+      {
+        start: (total) => (bar = createProgressBar(process.stderr, total)),
+        update: (done, label) => bar?.update(done, label),
+        done: () => bar?.done(),
+      },
+    );
+    process.stdout.write(report);
     return 0;
-  }
-  if (positionals.length === 0) throw new UsageError('eval needs at least one record or directory; see edgespike eval --help');
-  const toleranceMs = parsePositive('tolerance-ms', values['tolerance-ms']) ?? 150;
-  const plotsMax = parsePositiveInt('plots-max', values['plots-max']) ?? DEFAULT_PLOTS_MAX;
-  if (values['plots-max'] !== undefined && values.plots === undefined) throw new UsageError('--plots-max needs --plots DIR');
-  const gains = parseNumberList('gain', values.gain);
-  if (values.snr !== undefined && values.noise === undefined) throw new UsageError('--snr needs --noise NAMES (e.g. --noise bw,ma)');
-  if (values['noise-dir'] !== undefined && values.noise === undefined) throw new UsageError('--noise-dir needs --noise NAMES');
-  const snrs = parseNumberList('snr', values.snr, { allowNegative: true }) ?? [12, 6, 0];
-  let bar: ReturnType<typeof createProgressBar> | undefined;
-  const report = await runEval(
-    {
-      paths: positionals,
-      networkPath: values.network,
-      channel: parseChannel(values.channel),
-      toleranceMs,
-      gains,
-      noise: values.noise === undefined ? undefined : { names: values.noise.split(',').filter((n) => n !== ''), dir: values['noise-dir'] },
-      snrs,
-      plots: values.plots === undefined ? undefined : { dir: values.plots, max: plotsMax },
-      json: values.json === true,
-    },
-    {
-      start: (total) => (bar = createProgressBar(process.stderr, total)),
-      update: (done, label) => bar?.update(done, label),
-      done: () => bar?.done(),
-    },
-  );
-  process.stdout.write(report);
-  return 0;
-}
+  },
+});

@@ -10,7 +10,7 @@ import { UsageError } from '../core/errors.ts';
 import { PLOT_FORMATS, type PlotFormat } from '../sinks/plotRender.ts';
 import { MAX_RASTER_MARKS } from '../sinks/plotSpec.ts';
 import { CSV_UNITS } from '../sources/csvFile.ts';
-import { parseChannel, parseChoice, parseCommandArgs, parsePositive } from './args.ts';
+import { defineCommand, onePositional, parseChannel, parseChoice, parsePositive, stringFlags } from './args.ts';
 
 export const PLOT_HELP = `Usage: edgespike plot <record or wav> [options]
 
@@ -72,53 +72,43 @@ function parseSeconds(name: string, value: string | undefined): number | undefin
   return n;
 }
 
-export async function plotCommand(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('plot', argv, {
-    from: { type: 'string' },
-    to: { type: 'string' },
-    out: { type: 'string' },
-    format: { type: 'string' },
-    channel: { type: 'string' },
-    rate: { type: 'string' },
-    units: { type: 'string' },
-    network: { type: 'string' },
-    model: { type: 'string' },
-  });
-  if (values.help === true) {
-    process.stdout.write(PLOT_HELP);
-    return 0;
-  }
-  if (positionals.length !== 1) throw new UsageError(`plot takes one record or WAV file (got ${positionals.length}); see edgespike plot --help`);
-  const path = positionals[0] as string;
-  const fromSeconds = parseSeconds('from', values.from) ?? 0;
-  const toGiven = parseSeconds('to', values.to);
-  if (toGiven !== undefined && toGiven <= fromSeconds) throw new UsageError(`--to must be after --from (got --from ${fromSeconds} --to ${toGiven})`);
-  let format = parseChoice('format', values.format, PLOT_FORMATS);
-  if (values.out !== undefined) {
-    const ext = extname(values.out).slice(1).toLowerCase();
-    const byExtension = (PLOT_FORMATS as readonly string[]).includes(ext) ? (ext as PlotFormat) : undefined;
-    if (format === undefined) {
-      if (byExtension === undefined) throw new UsageError(`--out ${values.out}: cannot tell the format from the extension; name it .svg or .html, or give --format svg|html`);
-      format = byExtension;
-    } else if (byExtension !== undefined && byExtension !== format) {
-      throw new UsageError(`--out ${values.out} says ${byExtension} but --format says ${format}; make them agree`);
+export default defineCommand({
+  name: 'plot',
+  help: PLOT_HELP,
+  options: stringFlags('from', 'to', 'out', 'format', 'channel', 'rate', 'units', 'network', 'model'),
+  positionals: onePositional('record or WAV file'),
+  run: async ({ values, positionals }) => {
+    const path = positionals[0] as string;
+    const fromSeconds = parseSeconds('from', values.from) ?? 0;
+    const toGiven = parseSeconds('to', values.to);
+    if (toGiven !== undefined && toGiven <= fromSeconds) throw new UsageError(`--to must be after --from (got --from ${fromSeconds} --to ${toGiven})`);
+    let format = parseChoice('format', values.format, PLOT_FORMATS);
+    if (values.out !== undefined) {
+      const ext = extname(values.out).slice(1).toLowerCase();
+      const byExtension = (PLOT_FORMATS as readonly string[]).includes(ext) ? (ext as PlotFormat) : undefined;
+      if (format === undefined) {
+        if (byExtension === undefined) throw new UsageError(`--out ${values.out}: cannot tell the format from the extension; name it .svg or .html, or give --format svg|html`);
+        format = byExtension;
+      } else if (byExtension !== undefined && byExtension !== format) {
+        throw new UsageError(`--out ${values.out} says ${byExtension} but --format says ${format}; make them agree`);
+      }
     }
-  }
-  format ??= 'html';
-  const isAudio = /\.wav$/i.test(path);
-  if (isAudio && values.network !== undefined) throw new UsageError('--network is the ECG network; for a .wav file give an audio model with --model FILE');
-  if (!isAudio && values.model !== undefined) throw new UsageError('--model is an audio model (for a .wav file); the ECG network is --network FILE');
-  const options: PlotOptions = {
-    path,
-    fromSeconds,
-    toSeconds: toGiven,
-    format,
-    out: values.out,
-    channel: parseChannel(values.channel),
-    sampleRateHz: parsePositive('rate', values.rate),
-    units: parseChoice('units', values.units, CSV_UNITS),
-  };
-  if (isAudio) await plotRecord(digitsTask, digitsTask.loadModel(values.model), options);
-  else await plotRecord(ecgBeatsTask, ecgBeatsTask.loadModel(values.network), options);
-  return 0;
-}
+    format ??= 'html';
+    const isAudio = /\.wav$/i.test(path);
+    if (isAudio && values.network !== undefined) throw new UsageError('--network is the ECG network; for a .wav file give an audio model with --model FILE');
+    if (!isAudio && values.model !== undefined) throw new UsageError('--model is an audio model (for a .wav file); the ECG network is --network FILE');
+    const options: PlotOptions = {
+      path,
+      fromSeconds,
+      toSeconds: toGiven,
+      format,
+      out: values.out,
+      channel: parseChannel(values.channel),
+      sampleRateHz: parsePositive('rate', values.rate),
+      units: parseChoice('units', values.units, CSV_UNITS),
+    };
+    if (isAudio) await plotRecord(digitsTask, digitsTask.loadModel(values.model), options);
+    else await plotRecord(ecgBeatsTask, ecgBeatsTask.loadModel(values.network), options);
+    return 0;
+  },
+});

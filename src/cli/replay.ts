@@ -8,7 +8,7 @@ import type { PathSpec } from '../app/input.ts';
 import { runTask } from '../app/runTask.ts';
 import { UsageError } from '../core/errors.ts';
 import { CSV_UNITS } from '../sources/csvFile.ts';
-import { parseChannel, parseChoice, parseCommandArgs, parsePositive, parsePositiveInt, parseSpeed, parseTask } from './args.ts';
+import { defineCommand, onePositional, parseChannel, parseChoice, parseOutputFormat, parsePositive, parsePositiveInt, parseSpeed, parseTask, stringFlags, TASK_FLAGS, taskModelPath } from './args.ts';
 import { AUDIO_CONDITION_FLAGS, AUDIO_CONDITION_NEGATIVE_FLAGS, parseAudioConditionFlags, REPLAY_CONDITION_HELP } from './audioConditionFlags.ts';
 import { parseViewFlags, VIEW_FLAGS, VIEW_HELP } from './viewOption.ts';
 
@@ -65,55 +65,35 @@ Examples:
   edgespike replay fixtures/synthetic-ecg/ecgsyn_360hz --view    (then open http://127.0.0.1:8787/)
 `;
 
-export async function replayCommand(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(
-    'replay',
-    argv,
-    {
-      format: { type: 'string' },
-      speed: { type: 'string' },
-      channel: { type: 'string' },
-      rate: { type: 'string' },
-      units: { type: 'string' },
-      network: { type: 'string' },
-      chunk: { type: 'string' },
-      task: { type: 'string' },
-      model: { type: 'string' },
-      ...VIEW_FLAGS,
-      ...AUDIO_CONDITION_FLAGS,
-    },
-    AUDIO_CONDITION_NEGATIVE_FLAGS,
-  );
-  if (values.help === true) {
-    process.stdout.write(REPLAY_HELP);
-    return 0;
-  }
-  if (positionals.length !== 1) {
-    throw new UsageError(`replay takes one record (got ${positionals.length}); see edgespike replay --help`);
-  }
-  const format = parseChoice('format', values.format, ['jsonl', 'text'] as const) ?? (process.stdout.isTTY ? 'text' : 'jsonl');
-  const speed = parseSpeed(values.speed, 1);
-  const task = parseTask(values.task, values.model, 'ecg');
-  const view = parseViewFlags(values);
-  const condition = parseAudioConditionFlags(values, true);
-  if (task === 'ecg' && condition !== undefined) {
-    throw new UsageError('--gain-db, --noise, --snr and --seed are for audio (--task digits); for ECG, edgespike eval --gain/--noise measures gain and noise');
-  }
-  if (task !== 'ecg') {
-    if (values.network !== undefined) throw new UsageError('--network is the ECG network; for an audio task give an audio model with --model FILE');
-    if (values.units !== undefined) throw new UsageError('--units is for CSV files (ECG); WAV samples are audio on the int16 scale');
-  }
-  const input: PathSpec = {
-    kind: 'path',
-    path: positionals[0] as string,
-    signal: task === 'ecg' ? 'ecg' : 'audio',
-    speed,
-    channel: parseChannel(values.channel),
-    chunkSamples: parsePositiveInt('chunk', values.chunk),
-    sampleRateHz: parsePositive('rate', values.rate),
-    units: parseChoice('units', values.units, CSV_UNITS),
-    taskFlag: task === 'audio' ? '--model' : `--task ${task}`,
-    conditioned: condition !== undefined,
-  };
-  return runTask(input, { command: 'replay', task, modelPath: task === 'ecg' ? values.network : values.model, format, view, condition });
-}
+export default defineCommand({
+  name: 'replay',
+  help: REPLAY_HELP,
+  options: { ...stringFlags('format', 'speed', 'channel', 'rate', 'units', 'chunk'), ...TASK_FLAGS, ...VIEW_FLAGS, ...AUDIO_CONDITION_FLAGS },
+  negativeValues: AUDIO_CONDITION_NEGATIVE_FLAGS,
+  positionals: onePositional('record'),
+  run: async ({ values, positionals }) => {
+    const format = parseOutputFormat(values.format);
+    const speed = parseSpeed(values.speed, 1);
+    const task = parseTask(values.task, values.model, 'ecg');
+    const view = parseViewFlags(values);
+    const condition = parseAudioConditionFlags(values, true);
+    if (task === 'ecg' && condition !== undefined) {
+      throw new UsageError('--gain-db, --noise, --snr and --seed are for audio (--task digits); for ECG, edgespike eval --gain/--noise measures gain and noise');
+    }
+    const modelPath = taskModelPath(task, values);
+    if (task !== 'ecg' && values.units !== undefined) throw new UsageError('--units is for CSV files (ECG); WAV samples are audio on the int16 scale');
+    const input: PathSpec = {
+      kind: 'path',
+      path: positionals[0] as string,
+      signal: task === 'ecg' ? 'ecg' : 'audio',
+      speed,
+      channel: parseChannel(values.channel),
+      chunkSamples: parsePositiveInt('chunk', values.chunk),
+      sampleRateHz: parsePositive('rate', values.rate),
+      units: parseChoice('units', values.units, CSV_UNITS),
+      taskFlag: task === 'audio' ? '--model' : `--task ${task}`,
+      conditioned: condition !== undefined,
+    };
+    return runTask(input, { command: 'replay', task, modelPath, format, view, condition });
+  },
+});

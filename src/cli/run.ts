@@ -11,7 +11,7 @@ import { UsageError } from '../core/errors.ts';
 import { profileChannel } from '../formats/devices/profile.ts';
 import { loadDeviceProfile } from '../sources/deviceProfile.ts';
 import { pollIntervalFor, type OpenPort } from '../sources/serialSource.ts';
-import { parseChannel, parseChoice, parseCommandArgs, parseNonNegativeInt, parsePositive, parsePositiveInt, parseTask } from './args.ts';
+import { defineCommand, NO_POSITIONALS, parseChannel, parseNonNegativeInt, parseOutputFormat, parsePositive, parsePositiveInt, parseTask, stringFlags, TASK_FLAGS, taskModelPath, type CliCommand } from './args.ts';
 import { parseViewFlags, VIEW_FLAGS, VIEW_HELP } from './viewOption.ts';
 
 export const RUN_HELP = `Usage: edgespike run --device <path> --profile <name> [options]
@@ -60,52 +60,44 @@ Examples:
 /** The real serial bindings. */
 export const openRealPort: OpenPort = (o) => new SerialPort({ ...o, autoOpen: false });
 
-export async function runCommand(argv: readonly string[], openPort: OpenPort = openRealPort): Promise<number> {
-  const { values, positionals } = parseCommandArgs('run', argv, {
-    device: { type: 'string' },
-    profile: { type: 'string' },
-    baud: { type: 'string' },
-    rate: { type: 'string' },
-    channel: { type: 'string' },
-    format: { type: 'string' },
-    network: { type: 'string' },
-    task: { type: 'string' },
-    model: { type: 'string' },
-    'queue-bytes': { type: 'string' },
-    'poll-ms': { type: 'string' },
-    ...VIEW_FLAGS,
+/** `run` on the given serial bindings (a mock's, in tests). */
+export function runCommandOn(openPort: OpenPort): CliCommand {
+  return defineCommand({
+    name: 'run',
+    help: RUN_HELP,
+    options: { ...stringFlags('device', 'profile', 'baud', 'rate', 'channel', 'format', 'queue-bytes', 'poll-ms'), ...TASK_FLAGS, ...VIEW_FLAGS },
+    positionals: NO_POSITIONALS,
+    run: async ({ values }) => {
+      if (values.device === undefined) throw new UsageError('run needs --device <path>; see edgespike devices');
+      if (values.profile === undefined) throw new UsageError('run needs --profile <name>; see edgespike devices for the known profiles');
+      const profile = loadDeviceProfile(values.profile);
+      const task = parseTask(values.task, values.model, profile.signal === 'audio' ? 'digits' : 'ecg');
+      if (task === 'ecg' && profile.signal !== 'ecg') {
+        throw new UsageError(`profile ${profile.name} carries ${profile.signal}; --task ecg needs an ECG device (for a microphone use --task digits)`);
+      }
+      if (task !== 'ecg' && profile.signal !== 'audio') {
+        const flag = task === 'audio' ? '--model' : `--task ${task}`;
+        throw new UsageError(`profile ${profile.name} carries ${profile.signal}; ${flag} needs a microphone (e.g. edgespike-pcm16)`);
+      }
+      const modelPath = taskModelPath(task, values);
+      const format = parseOutputFormat(values.format);
+      const view = parseViewFlags(values);
+      const baudRate = parsePositiveInt('baud', values.baud) ?? profile.baudRate;
+      const spec: DeviceSpec = {
+        kind: 'device',
+        path: values.device,
+        profile,
+        baudRate,
+        sampleRateHz: parsePositive('rate', values.rate) ?? profile.sampleRateHz,
+        channel: profileChannel(profile, parseChannel(values.channel)),
+        queueBytes: parsePositiveInt('queue-bytes', values['queue-bytes']) ?? 1 << 20,
+        pollMs: values['poll-ms'] === undefined ? pollIntervalFor(baudRate) : parseNonNegativeInt('poll-ms', values['poll-ms']),
+        openPort,
+      };
+      await runTask(spec, { command: 'run', task, modelPath, format, view });
+      return 0;
+    },
   });
-  if (values.help === true) {
-    process.stdout.write(RUN_HELP);
-    return 0;
-  }
-  if (positionals.length > 0) throw new UsageError(`run takes no positional arguments (got "${positionals[0]}"); see edgespike run --help`);
-  if (values.device === undefined) throw new UsageError('run needs --device <path>; see edgespike devices');
-  if (values.profile === undefined) throw new UsageError('run needs --profile <name>; see edgespike devices for the known profiles');
-  const profile = loadDeviceProfile(values.profile);
-  const task = parseTask(values.task, values.model, profile.signal === 'audio' ? 'digits' : 'ecg');
-  if (task === 'ecg' && profile.signal !== 'ecg') {
-    throw new UsageError(`profile ${profile.name} carries ${profile.signal}; --task ecg needs an ECG device (for a microphone use --task digits)`);
-  }
-  if (task !== 'ecg') {
-    const flag = task === 'audio' ? '--model' : `--task ${task}`;
-    if (profile.signal !== 'audio') throw new UsageError(`profile ${profile.name} carries ${profile.signal}; ${flag} needs a microphone (e.g. edgespike-pcm16)`);
-    if (values.network !== undefined) throw new UsageError('--network is the ECG network; for an audio task give an audio model with --model FILE');
-  }
-  const format = parseChoice('format', values.format, ['jsonl', 'text'] as const) ?? (process.stdout.isTTY ? 'text' : 'jsonl');
-  const view = parseViewFlags(values);
-  const baudRate = parsePositiveInt('baud', values.baud) ?? profile.baudRate;
-  const spec: DeviceSpec = {
-    kind: 'device',
-    path: values.device,
-    profile,
-    baudRate,
-    sampleRateHz: parsePositive('rate', values.rate) ?? profile.sampleRateHz,
-    channel: profileChannel(profile, parseChannel(values.channel)),
-    queueBytes: parsePositiveInt('queue-bytes', values['queue-bytes']) ?? 1 << 20,
-    pollMs: values['poll-ms'] === undefined ? pollIntervalFor(baudRate) : parseNonNegativeInt('poll-ms', values['poll-ms']),
-    openPort,
-  };
-  await runTask(spec, { command: 'run', task, modelPath: task === 'ecg' ? values.network : values.model, format, view });
-  return 0;
 }
+
+export default runCommandOn(openRealPort);

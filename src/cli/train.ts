@@ -15,7 +15,7 @@ import { trainAudioModel } from '../pipeline/audioTraining.ts';
 import { threadWorkers } from '../pipeline/trainWorkerPool.ts';
 import { defaultAugment } from '../snn/train/augment.ts';
 import { TRAINER_DEFAULTS } from '../snn/train/trainer.ts';
-import { parseCommandArgs, parsePositive, parsePositiveInt, parseProbability, parseRange } from './args.ts';
+import { booleanFlags, defineCommand, NO_POSITIONALS, parsePositive, parsePositiveInt, parseProbability, parseRange, stringFlags } from './args.ts';
 import { createProgressBar } from './progress.ts';
 
 export const DEFAULT_FRONTEND_PATH = fileURLToPath(new URL('../../src/filterbank/frontends/digits.json', import.meta.url));
@@ -64,79 +64,62 @@ Example (the bundled model, about 7 min on 2 cores):
   edgespike train --data ../shared/datasets/fsdd --noise ../shared/datasets/noise --out digits.json
 `;
 
-export async function trainCommand(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('train', argv, {
-    data: { type: 'string' },
-    out: { type: 'string' },
-    frontend: { type: 'string' },
-    hidden: { type: 'string' },
-    epochs: { type: 'string' },
-    'qat-epochs': { type: 'string' },
-    batch: { type: 'string' },
-    lr: { type: 'string' },
-    'rate-weight': { type: 'string' },
-    seed: { type: 'string' },
-    workers: { type: 'string' },
-    homogeneous: { type: 'boolean' },
-    'test-speaker': { type: 'string' },
-    limit: { type: 'string' },
-    'no-augment': { type: 'boolean' },
-    variants: { type: 'string' },
-    'augment-gain-db': { type: 'string' },
-    noise: { type: 'string' },
-    'augment-snr': { type: 'string' },
-    'noise-probability': { type: 'string' },
-    report: { type: 'string' },
-  });
-  if (values.help === true) {
-    process.stdout.write(TRAIN_HELP);
+export default defineCommand({
+  name: 'train',
+  help: TRAIN_HELP,
+  options: {
+    ...stringFlags('data', 'out', 'frontend', 'report', 'test-speaker', 'limit'),
+    ...stringFlags('hidden', 'epochs', 'qat-epochs', 'batch', 'lr', 'rate-weight', 'seed', 'workers'),
+    ...stringFlags('variants', 'augment-gain-db', 'noise', 'augment-snr', 'noise-probability'),
+    ...booleanFlags('homogeneous', 'no-augment'),
+  },
+  positionals: NO_POSITIONALS,
+  required: { data: '<dir>', out: '<model.json>' },
+  run: async ({ values }) => {
+    const started = performance.now();
+    const frontEndPath = values.frontend ?? DEFAULT_FRONTEND_PATH;
+    const frontEnd = parseFrontEndText(readFileSync(frontEndPath, 'utf8'), frontEndPath);
+    const hidden = parsePositiveInt('hidden', values.hidden) ?? TRAINER_DEFAULTS.hidden;
+    const epochs = values.epochs === '0' ? 0 : (parsePositiveInt('epochs', values.epochs) ?? TRAINER_DEFAULTS.epochs);
+    const qatEpochs = values['qat-epochs'] === '0' ? 0 : (parsePositiveInt('qat-epochs', values['qat-epochs']) ?? TRAINER_DEFAULTS.qatEpochs);
+    const batchSize = parsePositiveInt('batch', values.batch) ?? TRAINER_DEFAULTS.batchSize;
+    const lr = parsePositive('lr', values.lr) ?? TRAINER_DEFAULTS.lr;
+    const rateWeight = values['rate-weight'] === undefined ? TRAINER_DEFAULTS.rateWeight : Number(values['rate-weight']);
+    const seed = values.seed === undefined ? TRAINER_DEFAULTS.seed : Number(values.seed);
+    if (!Number.isInteger(seed)) throw new UsageError(`--seed must be a whole number (got "${values.seed}")`);
+    const workerCount = parsePositiveInt('workers', values.workers) ?? availableParallelism();
+    const noAugment = values['no-augment'] === true;
+    const tickMs = (1000 * frontEnd.tickSamples) / frontEnd.sampleRateHz;
+    const { model, report } = await trainAudioModel(
+      {
+        data: values.data,
+        frontEnd,
+        hidden,
+        epochs,
+        qatEpochs,
+        batchSize,
+        lr,
+        rateWeight,
+        seed,
+        homogeneous: values.homogeneous === true,
+        augment: noAugment ? undefined : defaultAugment(tickMs),
+        variants: noAugment ? 1 : (parsePositiveInt('variants', values.variants) ?? 6),
+        gainDbRange: parseRange('augment-gain-db', values['augment-gain-db'], -120, 40) ?? DEFAULT_AUGMENT_GAIN_DB,
+        snrDbRange: parseRange('augment-snr', values['augment-snr'], -20, 120) ?? DEFAULT_AUGMENT_SNR_DB,
+        noiseProbability: parseProbability('noise-probability', values['noise-probability']) ?? 0.6,
+        testSpeaker: values['test-speaker'],
+        limit: parsePositiveInt('limit', values.limit),
+        noise: values.noise,
+      },
+      threadWorkers(workerCount),
+      { log: (line) => void process.stderr.write(line + '\n'), progress: (total) => createProgressBar(process.stderr, total) },
+    );
+    writeFileSync(values.out, JSON.stringify(model) + '\n');
+    if (values.report !== undefined) writeFileSync(values.report, JSON.stringify(report, null, 2) + '\n');
+    const { accuracy } = report;
+    process.stderr.write(`train: test accuracy float ${(100 * accuracy.float).toFixed(2)}%, quantized (float sim) ${(100 * accuracy.quantizedFloat).toFixed(2)}%, fixed-point ${(100 * accuracy.fixedPoint).toFixed(2)}% (${report.testFiles} clips)\n`);
+    process.stderr.write(`train: wrote ${values.out} in ${((performance.now() - started) / 60000).toFixed(1)} min\n`);
+    process.stdout.write(JSON.stringify({ type: 'training', accuracy, minutes: report.minutes }) + '\n');
     return 0;
-  }
-  if (positionals.length > 0) throw new UsageError(`train takes no positional arguments (got "${positionals[0]}"); see edgespike train --help`);
-  if (values.data === undefined || values.out === undefined) throw new UsageError('train needs --data <dir> and --out <model.json>; see edgespike train --help');
-  const started = performance.now();
-  const frontEndPath = values.frontend ?? DEFAULT_FRONTEND_PATH;
-  const frontEnd = parseFrontEndText(readFileSync(frontEndPath, 'utf8'), frontEndPath);
-  const hidden = parsePositiveInt('hidden', values.hidden) ?? TRAINER_DEFAULTS.hidden;
-  const epochs = values.epochs === '0' ? 0 : (parsePositiveInt('epochs', values.epochs) ?? TRAINER_DEFAULTS.epochs);
-  const qatEpochs = values['qat-epochs'] === '0' ? 0 : (parsePositiveInt('qat-epochs', values['qat-epochs']) ?? TRAINER_DEFAULTS.qatEpochs);
-  const batchSize = parsePositiveInt('batch', values.batch) ?? TRAINER_DEFAULTS.batchSize;
-  const lr = parsePositive('lr', values.lr) ?? TRAINER_DEFAULTS.lr;
-  const rateWeight = values['rate-weight'] === undefined ? TRAINER_DEFAULTS.rateWeight : Number(values['rate-weight']);
-  const seed = values.seed === undefined ? TRAINER_DEFAULTS.seed : Number(values.seed);
-  if (!Number.isInteger(seed)) throw new UsageError(`--seed must be a whole number (got "${values.seed}")`);
-  const workerCount = parsePositiveInt('workers', values.workers) ?? availableParallelism();
-  const noAugment = values['no-augment'] === true;
-  const tickMs = (1000 * frontEnd.tickSamples) / frontEnd.sampleRateHz;
-  const { model, report } = await trainAudioModel(
-    {
-      data: values.data,
-      frontEnd,
-      hidden,
-      epochs,
-      qatEpochs,
-      batchSize,
-      lr,
-      rateWeight,
-      seed,
-      homogeneous: values.homogeneous === true,
-      augment: noAugment ? undefined : defaultAugment(tickMs),
-      variants: noAugment ? 1 : (parsePositiveInt('variants', values.variants) ?? 6),
-      gainDbRange: parseRange('augment-gain-db', values['augment-gain-db'], -120, 40) ?? DEFAULT_AUGMENT_GAIN_DB,
-      snrDbRange: parseRange('augment-snr', values['augment-snr'], -20, 120) ?? DEFAULT_AUGMENT_SNR_DB,
-      noiseProbability: parseProbability('noise-probability', values['noise-probability']) ?? 0.6,
-      testSpeaker: values['test-speaker'],
-      limit: parsePositiveInt('limit', values.limit),
-      noise: values.noise,
-    },
-    threadWorkers(workerCount),
-    { log: (line) => void process.stderr.write(line + '\n'), progress: (total) => createProgressBar(process.stderr, total) },
-  );
-  writeFileSync(values.out, JSON.stringify(model) + '\n');
-  if (values.report !== undefined) writeFileSync(values.report, JSON.stringify(report, null, 2) + '\n');
-  const { accuracy } = report;
-  process.stderr.write(`train: test accuracy float ${(100 * accuracy.float).toFixed(2)}%, quantized (float sim) ${(100 * accuracy.quantizedFloat).toFixed(2)}%, fixed-point ${(100 * accuracy.fixedPoint).toFixed(2)}% (${report.testFiles} clips)\n`);
-  process.stderr.write(`train: wrote ${values.out} in ${((performance.now() - started) / 60000).toFixed(1)} min\n`);
-  process.stdout.write(JSON.stringify({ type: 'training', accuracy, minutes: report.minutes }) + '\n');
-  return 0;
-}
+  },
+});

@@ -7,7 +7,7 @@ import { UsageError } from '../core/errors.ts';
 import type { WeightedCondition } from '../pipeline/ecgTuning.ts';
 import { conditionLabel, evalConditions } from '../pipeline/evalReport.ts';
 import { defaultNoiseDir, loadNoiseMix } from '../pipeline/noiseRecordings.ts';
-import { parseCommandArgs, parseNumberList, parsePositiveInt } from './args.ts';
+import { defineCommand, parseNumberList, parsePositiveInt, stringFlags } from './args.ts';
 
 export const TUNE_ECG_HELP = `Usage: edgespike tune-ecg <mitdb directory> [options]
 
@@ -36,40 +36,30 @@ Example:
   edgespike tune-ecg ../shared/datasets/mitdb --noise bw,ma --snr 6,0 --out tuned.json
 `;
 
-export async function tuneEcgCommand(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('tune-ecg', argv, {
-    holdout: { type: 'string' },
-    sweeps: { type: 'string' },
-    out: { type: 'string' },
-    start: { type: 'string' },
-    gain: { type: 'string' },
-    noise: { type: 'string' },
-    snr: { type: 'string' },
-    'noise-dir': { type: 'string' },
-    weights: { type: 'string' },
-  });
-  if (values.help === true) {
-    process.stdout.write(TUNE_ECG_HELP);
+export default defineCommand({
+  name: 'tune-ecg',
+  help: TUNE_ECG_HELP,
+  options: stringFlags('holdout', 'sweeps', 'out', 'start', 'gain', 'noise', 'snr', 'noise-dir', 'weights'),
+  positionals: { min: 1, max: 1, says: () => 'needs the mitdb directory' },
+  run: async ({ values, positionals }) => {
+    if (values.snr !== undefined && values.noise === undefined) throw new UsageError('--snr needs --noise NAMES (e.g. --noise bw,ma)');
+    const dir = positionals[0] as string;
+    const holdout = values.holdout?.split(',') ?? DEFAULT_HOLDOUT;
+    const sweeps = parsePositiveInt('sweeps', values.sweeps) ?? 6;
+    const log = (line: string): void => void process.stderr.write(line + '\n');
+    const noise = values.noise === undefined ? undefined : await loadNoiseMix(values.noise.split(','), values['noise-dir'] ?? defaultNoiseDir(`${dir}/x`), 0);
+    const conditions = [
+      { gain: 1 },
+      ...(parseNumberList('gain', values.gain) ?? []).filter((g) => g !== 1).map((gain) => ({ gain })),
+      ...(noise === undefined ? [] : evalConditions([1], noise, parseNumberList('snr', values.snr, { allowNegative: true }) ?? [6, 0])),
+    ];
+    const weights = parseNumberList('weights', values.weights) ?? conditions.map((c, i) => (i === 0 ? 10 : (c.snrDb ?? -Infinity) >= 6 ? 3 : 1));
+    if (weights.length !== conditions.length) {
+      throw new UsageError(`--weights needs ${conditions.length} values (${conditions.map(conditionLabel).join(', ')}); got ${weights.length}`);
+    }
+    const weighted: WeightedCondition[] = conditions.map((c, i) => ({ ...c, weight: weights[i] as number }));
+    const report = await tuneEcgNetwork({ dir, holdout, sweeps, conditions: weighted, startPath: values.start, outPath: values.out, log });
+    process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     return 0;
-  }
-  if (positionals.length !== 1) throw new UsageError('tune-ecg needs the mitdb directory; see edgespike tune-ecg --help');
-  if (values.snr !== undefined && values.noise === undefined) throw new UsageError('--snr needs --noise NAMES (e.g. --noise bw,ma)');
-  const dir = positionals[0] as string;
-  const holdout = values.holdout?.split(',') ?? DEFAULT_HOLDOUT;
-  const sweeps = parsePositiveInt('sweeps', values.sweeps) ?? 6;
-  const log = (line: string): void => void process.stderr.write(line + '\n');
-  const noise = values.noise === undefined ? undefined : await loadNoiseMix(values.noise.split(','), values['noise-dir'] ?? defaultNoiseDir(`${dir}/x`), 0);
-  const conditions = [
-    { gain: 1 },
-    ...(parseNumberList('gain', values.gain) ?? []).filter((g) => g !== 1).map((gain) => ({ gain })),
-    ...(noise === undefined ? [] : evalConditions([1], noise, parseNumberList('snr', values.snr, { allowNegative: true }) ?? [6, 0])),
-  ];
-  const weights = parseNumberList('weights', values.weights) ?? conditions.map((c, i) => (i === 0 ? 10 : (c.snrDb ?? -Infinity) >= 6 ? 3 : 1));
-  if (weights.length !== conditions.length) {
-    throw new UsageError(`--weights needs ${conditions.length} values (${conditions.map(conditionLabel).join(', ')}); got ${weights.length}`);
-  }
-  const weighted: WeightedCondition[] = conditions.map((c, i) => ({ ...c, weight: weights[i] as number }));
-  const report = await tuneEcgNetwork({ dir, holdout, sweeps, conditions: weighted, startPath: values.start, outPath: values.out, log });
-  process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-  return 0;
-}
+  },
+});

@@ -6,14 +6,10 @@
 import type { ViewChoice } from '../app/view.ts';
 import { UsageError } from '../core/errors.ts';
 import { DEFAULT_VIEW_HOST, DEFAULT_VIEW_PORT } from '../sinks/liveView.ts';
-import { parseNonNegativeInt } from './args.ts';
+import { booleanFlags, parseNonNegativeInt, stringFlags } from './args.ts';
 
-/** The flags, for parseCommandArgs. */
-export const VIEW_FLAGS = {
-  view: { type: 'boolean' },
-  'view-port': { type: 'string' },
-  'view-host': { type: 'string' },
-} as const;
+/** The flags, for a command's option table. */
+export const VIEW_FLAGS = { ...booleanFlags('view'), ...stringFlags('view-port', 'view-host') };
 
 /** The lines of --help about the view (same for replay and run). */
 export const VIEW_HELP = `  --view               serve a live view of the stream (signal, spikes, heart rate or
