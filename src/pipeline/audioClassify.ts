@@ -18,7 +18,7 @@
  * tick and one accumulate per input or hidden spike per outgoing synapse), all counted in the
  * result; allocation O(ticks × inputs) for the raster.
  */
-import { ValidationError } from '../core/errors.ts';
+import { ValidationError, prefixValidationErrors } from '../core/errors.ts';
 import { createClassifier, classify, type Classifier } from '../snn/classifier.ts';
 import type { SpikeCost } from '../snn/cost.ts';
 import type { NetworkSpec } from '../snn/network.ts';
@@ -126,12 +126,7 @@ export async function classifyWavFile(c: AudioClassifier, path: string, channel:
  * @throws ValidationError `${path}: ...` when the clip is shorter than one tick
  */
 export function classifyClipOf(c: AudioClassifier, path: string, samples: Int32Array): ClipClassification {
-  try {
-    return classifyClip(c, samples);
-  } catch (error) {
-    if (error instanceof ValidationError) throw new ValidationError(`${path}: ${error.message}`);
-    throw error;
-  }
+  return prefixValidationErrors(path, () => classifyClip(c, samples));
 }
 
 /** The sum of inferences' counts (for `costReport`), and their seconds of audio. */
