@@ -10,6 +10,7 @@ import { ValidationError } from '../core/errors.ts';
 import { cochleaTicksFor, createCochlea, processCochlea } from '../filterbank/cochlea.ts';
 import type { FrontEndSpec } from '../filterbank/frontEnd.ts';
 import { levelAgcBackground, primeLevelAgc, type LevelAgc } from '../filterbank/levelAgc.ts';
+import { readAllSamples } from '../sources/readWhole.ts';
 import { listWavFiles, openWavFile } from '../sources/wavFile.ts';
 
 /** One labelled file. */
@@ -41,14 +42,7 @@ export async function listLabelledFiles(root: string): Promise<LabelledFile[]> {
 /** Samples of a whole WAV file at `rateHz` (low-passed and resampled if higher, resampled if lower), in the pipeline's audio scale. */
 export async function readAudio(path: string, rateHz: number, channel: number | 'mix' = 0): Promise<Int32Array> {
   const opened = await openWavFile(path, { channel, chunkSamples: 65536 });
-  const parts: Int32Array[] = [];
-  for await (const chunk of opened.chunks()) parts.push(chunk.samples);
-  let samples = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    samples.set(p, at);
-    at += p.length;
-  }
+  let samples = await readAllSamples(opened);
   if (opened.info.sampleRateHz > rateHz) samples = antiAliasWhole(samples, opened.info.sampleRateHz, rateHz);
   if (opened.info.sampleRateHz !== rateHz) {
     const rs = createResampler(opened.info.sampleRateHz, rateHz);
