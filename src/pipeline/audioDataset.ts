@@ -27,15 +27,11 @@ const FSDD_NAME = /^([^_]+)_([^_]+)_(\d+)\.wav$/i;
 
 /** Labels of the files under `root`: FSDD names first, else the folder a file sits in. */
 export async function listLabelledFiles(root: string): Promise<LabelledFile[]> {
-  const files = await listWavFiles(root);
-  return files.map((path) => {
-    const m = FSDD_NAME.exec(basename(path));
-    if (m !== null) return { path, label: m[1] as string, speaker: m[2] as string, index: Number(m[3]) };
-    const folder = relative(root, dirname(path));
-    if (folder === '' || folder.startsWith('..')) {
-      throw new ValidationError(`${path}: no label; name files {label}_{speaker}_{index}.wav (FSDD) or put them in one folder per label`);
+  return (await listFilesWithLabels(root)).map((file) => {
+    if (file.label === undefined) {
+      throw new ValidationError(`${file.path}: no label; name files {label}_{speaker}_{index}.wav (FSDD) or put them in one folder per label`);
     }
-    return { path, label: folder.split(/[\\/]/)[0] as string, speaker: folder, index: -1 };
+    return { ...file, label: file.label };
   });
 }
 
