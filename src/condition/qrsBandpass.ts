@@ -18,7 +18,7 @@
  * Cost: O(n) per chunk, about 12 integer operations per sample, no allocation.
  */
 import { ValidationError } from '../core/errors.ts';
-import { INT16_MAX, INT16_MIN, saturateInt16 } from '../core/fixedPoint.ts';
+import { INT16_MAX, INT16_MIN, requireIntOption, saturateInt16 } from '../core/fixedPoint.ts';
 
 /** Largest L1 · L2 · 2^m: with int16 inputs, the running sums then fit in int32. */
 export const MAX_SUM_GAIN = 65536;
@@ -48,18 +48,12 @@ export interface QrsBandpass {
   started: boolean;
 }
 
-function checkLength(value: number, name: string, min: number, max: number): void {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ValidationError(`"${name}" must be an integer in [${min}, ${max}] (got ${value})`);
-  }
-}
-
 /** Create a band-pass; validates the options. */
 export function createQrsBandpass(options: QrsBandpassOptions): QrsBandpass {
   const [length1, length2] = options.smoothSamples;
-  checkLength(length1, 'smoothSamples[0]', 1, 64);
-  checkLength(length2, 'smoothSamples[1]', 1, 64);
-  checkLength(options.highpassShift, 'highpassShift', 1, 12);
+  requireIntOption('smoothSamples[0]', length1, 1, 64);
+  requireIntOption('smoothSamples[1]', length2, 1, 64);
+  requireIntOption('highpassShift', options.highpassShift, 1, 12);
   if (length1 * length2 * 2 ** options.highpassShift > MAX_SUM_GAIN) {
     throw new ValidationError(
       `smoothSamples[0] × smoothSamples[1] × 2^highpassShift must be <= ${MAX_SUM_GAIN} so the sums fit in int32 ` +

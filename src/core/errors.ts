@@ -27,3 +27,17 @@ export class InputNotFoundError extends EdgespikeError {
 export class UsageError extends EdgespikeError {
   override name = 'UsageError';
 }
+
+/**
+ * Run `body`; a ValidationError it throws comes out with `source` in front of its message
+ * (other errors pass unchanged), so an error names the file or clip it is about.
+ * @example prefixValidationErrors('x.json', () => parseNetwork(json)) → throws "x.json: network version must be ..."
+ */
+export function prefixValidationErrors<T>(source: string, body: () => T): T {
+  try {
+    return body();
+  } catch (error) {
+    if (error instanceof ValidationError) throw new ValidationError(`${source}: ${error.message}`);
+    throw error;
+  }
+}

@@ -21,6 +21,7 @@
  * chunk is longer than any before it (the ring grows to hold it).
  */
 import { ValidationError } from '../core/errors.ts';
+import { requireIntOption } from '../core/fixedPoint.ts';
 
 /** Beat detector options. */
 export interface BeatDetectorOptions {
@@ -57,19 +58,13 @@ export interface BeatDetector {
   beatCount: number;
 }
 
-function checkTicks(name: string, value: number): void {
-  if (!Number.isInteger(value) || value < 0 || value > 65535) {
-    throw new ValidationError(`"${name}" must be an integer in [0, 65535] (got ${value})`);
-  }
-}
-
 export function createBeatDetector(options: BeatDetectorOptions): BeatDetector {
   const lookBackTicks = options.lookBackTicks ?? 0;
   const lookAheadTicks = options.lookAheadTicks ?? 0;
   const signalDelayTicks = options.signalDelayTicks ?? 0;
-  checkTicks('lookBackTicks', lookBackTicks);
-  checkTicks('lookAheadTicks', lookAheadTicks);
-  checkTicks('signalDelayTicks', signalDelayTicks);
+  requireIntOption('lookBackTicks', lookBackTicks, 0, 65535);
+  requireIntOption('lookAheadTicks', lookAheadTicks, 0, 65535);
+  requireIntOption('signalDelayTicks', signalDelayTicks, 0, 65535);
   for (const key of ['tickRateHz', 'sampleRateHz'] as const) {
     if (!(options[key] > 0)) throw new ValidationError(`"${key}" must be > 0 (got ${options[key]})`);
   }

@@ -13,6 +13,7 @@
  * what it can be judged on (no references but 3 detections: Se = 1, +P = 0, F1 = 0).
  */
 import { ValidationError } from '../core/errors.ts';
+import { sumFields } from '../core/fieldSums.ts';
 import { createHeartRate, processHeartRateBeat } from './heartRate.ts';
 import type { HeartRateOptions } from './heartRate.ts';
 
@@ -89,15 +90,8 @@ export function beatScore(truePositives: number, falsePositives: number, falseNe
  * Cost: O(records).
  */
 export function poolScores(scores: readonly BeatScore[]): BeatScore {
-  let tp = 0;
-  let fp = 0;
-  let fn = 0;
-  for (const s of scores) {
-    tp += s.truePositives;
-    fp += s.falsePositives;
-    fn += s.falseNegatives;
-  }
-  return beatScore(tp, fp, fn);
+  const pooled = sumFields(scores, ['truePositives', 'falsePositives', 'falseNegatives']);
+  return beatScore(pooled.truePositives, pooled.falsePositives, pooled.falseNegatives);
 }
 
 /**

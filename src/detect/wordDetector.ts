@@ -70,6 +70,7 @@
  * allocation after `createWordDetector` except one object per detection.
  */
 import { ValidationError } from '../core/errors.ts';
+import { requireIntOption } from '../core/fixedPoint.ts';
 import { addReadoutSums, argmaxFirst } from '../core/readoutScores.ts';
 
 /** Fraction bits of the activity integrator A. */
@@ -205,12 +206,6 @@ export interface WordDetector {
   dropped: number;
 }
 
-function checkInt(name: string, value: number, min: number, max: number): void {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ValidationError(`"${name}" must be an integer in [${min}, ${max}] (got ${value})`);
-  }
-}
-
 /**
  * Create a word detector driving `network`.
  * @param options see `WordDetectorOptions` (timing in ticks)
@@ -225,14 +220,14 @@ export function createWordDetector(options: WordDetectorOptions, network: WordNe
   const on = options.onSpikesPerTick ?? DEFAULT_ON_SPIKES_PER_TICK;
   const off = options.offSpikesPerTick ?? DEFAULT_OFF_SPIKES_PER_TICK;
   const membraneUnit = options.membraneUnit ?? DEFAULT_MEMBRANE_UNIT;
-  checkInt('inputs', options.inputs, 1, 65535);
-  checkInt('classes', options.classes, 1, 65535);
-  checkInt('leakShift', leakShift, 0, 16);
-  checkInt('backgroundShift', backgroundShift, 0, 24);
-  checkInt('hangTicks', options.hangTicks, 1, 1 << 20);
-  checkInt('minTicks', options.minTicks, 1, 1 << 20);
-  checkInt('maxTicks', options.maxTicks, options.minTicks, 1 << 20);
-  checkInt('preRollTicks', options.preRollTicks, 0, 1 << 20);
+  requireIntOption('inputs', options.inputs, 1, 65535);
+  requireIntOption('classes', options.classes, 1, 65535);
+  requireIntOption('leakShift', leakShift, 0, 16);
+  requireIntOption('backgroundShift', backgroundShift, 0, 24);
+  requireIntOption('hangTicks', options.hangTicks, 1, 1 << 20);
+  requireIntOption('minTicks', options.minTicks, 1, 1 << 20);
+  requireIntOption('maxTicks', options.maxTicks, options.minTicks, 1 << 20);
+  requireIntOption('preRollTicks', options.preRollTicks, 0, 1 << 20);
   if (!(off > 0) || !(on >= off) || !Number.isFinite(on)) {
     throw new ValidationError(`"offSpikesPerTick" must be > 0 and "onSpikesPerTick" at least as large (got ${off} and ${on})`);
   }

@@ -50,8 +50,7 @@
  *
  * Cost: `parseFrontEnd` and `designChannels` are O(C) and run once, at set-up.
  */
-import { describeJson, jsonChecker } from '../core/jsonCheck.ts';
-import { ValidationError } from '../core/errors.ts';
+import { describeJson, jsonChecker, parseJsonText } from '../core/jsonCheck.ts';
 import { DEFAULT_SILENCE_RESET_TICKS, validateLevelAgcSpec, type LevelAgcSpec } from './levelAgc.ts';
 
 /** The value of the `format` field. */
@@ -212,11 +211,7 @@ function parseAgc(raw: unknown, version: number, compression: Compression): Leve
 export function parseFrontEnd(json: unknown): FrontEndSpec {
   const root = requireObject(json, '(root)');
   rejectUnknown(root, KNOWN_TOP, '');
-  if (root.format !== FRONTEND_FORMAT) fail('format', `must be "${FRONTEND_FORMAT}" (got ${describe(root.format)})`);
-  const version = intField(root, 'version', '', 1, Number.MAX_SAFE_INTEGER);
-  if (version > FRONTEND_VERSION) {
-    fail('version', `${version} is newer than this edgespike reads (${FRONTEND_VERSION}); upgrade edgespike`);
-  }
+  const version = check.formatVersion(root, FRONTEND_FORMAT, FRONTEND_VERSION);
   if (root.name !== undefined && (typeof root.name !== 'string' || root.name === '')) {
     fail('name', `must be a non-empty string (got ${describe(root.name)})`);
   }
@@ -309,18 +304,7 @@ export function frontEndToJson(spec: FrontEndSpec): Record<string, unknown> {
 
 /** Parse front-end JSON text; a syntax error becomes a ValidationError naming the source. */
 export function parseFrontEndText(text: string, source = 'frontend'): FrontEndSpec {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ValidationError(`${source}: not valid JSON (${(error as Error).message})`);
-  }
-  try {
-    return parseFrontEnd(json);
-  } catch (error) {
-    if (error instanceof ValidationError) throw new ValidationError(`${source}: ${error.message}`);
-    throw error;
-  }
+  return parseJsonText(text, source, parseFrontEnd);
 }
 
 /** ERB-rate of a frequency, in ERBs: E(f) = 21.4 · log10(4.37 f / 1000 + 1). @example erbRate(1000) → 15.62 */

@@ -18,7 +18,8 @@
  * tick and one accumulate per input or hidden spike per outgoing synapse), all counted in the
  * result; allocation O(ticks × inputs) for the raster.
  */
-import { ValidationError } from '../core/errors.ts';
+import { ValidationError, prefixValidationErrors } from '../core/errors.ts';
+import { sumFields } from '../core/fieldSums.ts';
 import { createClassifier, classify, type Classifier } from '../snn/classifier.ts';
 import type { SpikeCost } from '../snn/cost.ts';
 import type { NetworkSpec } from '../snn/network.ts';
@@ -126,29 +127,10 @@ export async function classifyWavFile(c: AudioClassifier, path: string, channel:
  * @throws ValidationError `${path}: ...` when the clip is shorter than one tick
  */
 export function classifyClipOf(c: AudioClassifier, path: string, samples: Int32Array): ClipClassification {
-  try {
-    return classifyClip(c, samples);
-  } catch (error) {
-    if (error instanceof ValidationError) throw new ValidationError(`${path}: ${error.message}`);
-    throw error;
-  }
+  return prefixValidationErrors(path, () => classifyClip(c, samples));
 }
 
 /** The sum of inferences' counts (for `costReport`), and their seconds of audio. */
 export function totalCost(results: readonly ClipClassification[]): SpikeCost & { readonly seconds: number } {
-  let inputSpikes = 0;
-  let spikes = 0;
-  let synapticOps = 0;
-  let neuronUpdates = 0;
-  let ticks = 0;
-  let seconds = 0;
-  for (const r of results) {
-    inputSpikes += r.inputSpikes;
-    spikes += r.spikes;
-    synapticOps += r.synapticOps;
-    neuronUpdates += r.neuronUpdates;
-    ticks += r.ticks;
-    seconds += r.seconds;
-  }
-  return { inputSpikes, spikes, synapticOps, neuronUpdates, ticks, seconds };
+  return sumFields(results, ['inputSpikes', 'spikes', 'synapticOps', 'neuronUpdates', 'ticks', 'seconds']);
 }

@@ -10,6 +10,7 @@ import { ValidationError } from '../core/errors.ts';
 import { cochleaTicksFor, createCochlea, processCochlea } from '../filterbank/cochlea.ts';
 import type { FrontEndSpec } from '../filterbank/frontEnd.ts';
 import { levelAgcBackground, primeLevelAgc, type LevelAgc } from '../filterbank/levelAgc.ts';
+import { readAllSamples } from '../sources/readWhole.ts';
 import { listWavFiles, openWavFile } from '../sources/wavFile.ts';
 
 /** One labelled file. */
@@ -26,29 +27,18 @@ const FSDD_NAME = /^([^_]+)_([^_]+)_(\d+)\.wav$/i;
 
 /** Labels of the files under `root`: FSDD names first, else the folder a file sits in. */
 export async function listLabelledFiles(root: string): Promise<LabelledFile[]> {
-  const files = await listWavFiles(root);
-  return files.map((path) => {
-    const m = FSDD_NAME.exec(basename(path));
-    if (m !== null) return { path, label: m[1] as string, speaker: m[2] as string, index: Number(m[3]) };
-    const folder = relative(root, dirname(path));
-    if (folder === '' || folder.startsWith('..')) {
-      throw new ValidationError(`${path}: no label; name files {label}_{speaker}_{index}.wav (FSDD) or put them in one folder per label`);
+  return (await listFilesWithLabels(root)).map((file) => {
+    if (file.label === undefined) {
+      throw new ValidationError(`${file.path}: no label; name files {label}_{speaker}_{index}.wav (FSDD) or put them in one folder per label`);
     }
-    return { path, label: folder.split(/[\\/]/)[0] as string, speaker: folder, index: -1 };
+    return { ...file, label: file.label };
   });
 }
 
 /** Samples of a whole WAV file at `rateHz` (low-passed and resampled if higher, resampled if lower), in the pipeline's audio scale. */
 export async function readAudio(path: string, rateHz: number, channel: number | 'mix' = 0): Promise<Int32Array> {
   const opened = await openWavFile(path, { channel, chunkSamples: 65536 });
-  const parts: Int32Array[] = [];
-  for await (const chunk of opened.chunks()) parts.push(chunk.samples);
-  let samples = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    samples.set(p, at);
-    at += p.length;
-  }
+  let samples = await readAllSamples(opened);
   if (opened.info.sampleRateHz > rateHz) samples = antiAliasWhole(samples, opened.info.sampleRateHz, rateHz);
   if (opened.info.sampleRateHz !== rateHz) {
     const rs = createResampler(opened.info.sampleRateHz, rateHz);

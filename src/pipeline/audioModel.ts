@@ -4,12 +4,12 @@
  * description the network was trained on, so the two always travel together.
  * Validated on load; errors name the field.
  */
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { InputNotFoundError, ValidationError } from '../core/errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import { parseFrontEnd, type FrontEndSpec } from '../filterbank/frontEnd.ts';
 import { cochleaInputNames } from '../filterbank/cochlea.ts';
-import { parseNetworkText, type NetworkSpec } from '../snn/network.ts';
+import type { NetworkSpec } from '../snn/network.ts';
+import { readNetworkFile } from './networkFile.ts';
 
 /** The bundled spoken-digits model (trained on FSDD, CC BY-SA 4.0; see README). */
 // Resolved from the project root, so it holds from src/pipeline and from the built dist/pipeline.
@@ -64,11 +64,5 @@ export function toAudioModel(network: NetworkSpec): AudioModel {
  * @throws InputNotFoundError when the file is missing, ValidationError when it is not a valid model
  */
 export function loadAudioModel(path: string = DEFAULT_DIGITS_MODEL_PATH): AudioModel {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new InputNotFoundError(`cannot read the model file ${path}`);
-  }
-  return toAudioModel(parseNetworkText(text, path));
+  return toAudioModel(readNetworkFile(path, 'model'));
 }

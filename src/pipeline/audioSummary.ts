@@ -1,5 +1,6 @@
 /** Running totals over AudioFrames, turned into the final `summary` event with its cost report. */
 import { roundDecimals } from '../core/decimal.ts';
+import { addFields } from '../core/fieldSums.ts';
 import type { AudioCost, AudioFrame, AudioStreamCondition, AudioSummaryEvent, DeviceSummary } from '../core/events.ts';
 import { costReport } from '../snn/cost.ts';
 import { peakRssMb } from './summary.ts';
@@ -38,12 +39,7 @@ function streamSeconds(totals: AudioTotals): number {
 
 export function addAudioFrame(totals: AudioTotals, frame: AudioFrame): void {
   totals.detections += frame.events.length;
-  totals.spikesIn += frame.spikesIn;
-  totals.networkInputSpikes += frame.networkInputSpikes;
-  totals.hiddenSpikes += frame.hiddenSpikes;
-  totals.synapticOps += frame.synapticOps;
-  totals.neuronUpdates += frame.neuronUpdates;
-  totals.networkTicks += frame.networkTicks;
+  addFields(totals, frame, ['spikesIn', 'networkInputSpikes', 'hiddenSpikes', 'synapticOps', 'neuronUpdates', 'networkTicks']);
   totals.endSample = frame.endSample;
   totals.sampleRateHz = frame.sampleRateHz;
 }

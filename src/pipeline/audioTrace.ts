@@ -12,8 +12,8 @@
  * before the next spiking one, or never). So network tick j after a reset is stream tick
  * s + j, where s = the onset tick − the pre-roll the detector takes (min(pre-roll, ticks seen)).
  */
-import { lastValueFrom, takeWhile, tap } from 'rxjs';
-import { ValidationError } from '../core/errors.ts';
+import { tap } from 'rxjs';
+import { concatArrays } from '../core/concatArrays.ts';
 import { createWordDetector, finishWordDetector, processWordDetector, type WordDetection, type WordDetector, type WordNetwork } from '../detect/wordDetector.ts';
 import { antiAlias } from '../operators/antiAlias.ts';
 import { cochleaSpikes } from '../operators/cochleaSpikes.ts';
@@ -21,11 +21,10 @@ import { resample } from '../operators/resample.ts';
 import { createLifEngine } from '../snn/lifEngine.ts';
 import { createSpikeEvents } from '../snn/lifNetwork.ts';
 import type { OpenedAnyRecord } from '../sources/openRecord.ts';
-import { recordSource } from '../sources/recordSource.ts';
 import type { AudioModel } from './audioModel.ts';
 import { wordDetectorOptions } from './audioPipeline.ts';
 import type { AudioTrace, NeuronSpike, TraceWindow } from '../core/traces.ts';
-import { TRACE_MARGIN_SECONDS } from './ecgTrace.ts';
+import { readTraceWindow } from './traceWindow.ts';
 
 /**
  * Run the audio pipeline over `record` from its start and keep what happened in `window`.
@@ -40,9 +39,6 @@ export async function traceAudio(model: AudioModel, record: OpenedAnyRecord, win
   const { info } = record;
   const { frontEnd } = model;
   const fs = info.sampleRateHz;
-  const firstSample = Math.floor(window.fromSeconds * fs);
-  const endSample = Math.ceil(window.toSeconds * fs);
-  const readUntilSample = endSample + Math.ceil(TRACE_MARGIN_SECONDS * fs);
   const tickSeconds = model.tickSeconds;
   const firstTick = Math.floor(window.fromSeconds / tickSeconds);
   const endTick = Math.ceil(window.toSeconds / tickSeconds);
@@ -90,22 +86,10 @@ export async function traceAudio(model: AudioModel, record: OpenedAnyRecord, win
   const wordDetector = createWordDetector(options, network);
   current.detector = wordDetector;
   const words: WordDetection[] = [];
-  const waveform: Int32Array[] = [];
   const cochlea: Uint8Array[] = [];
   let cochleaStart = -1;
-  let complete = true;
-  let samplesRead = 0;
-  await lastValueFrom(
-    recordSource(record).pipe(
-      takeWhile((chunk) => {
-        if (chunk.startSample < readUntilSample) return true;
-        complete = false;
-        return false;
-      }),
-      tap((chunk) => {
-        waveform.push(chunk.samples.slice());
-        samplesRead = chunk.startSample + chunk.samples.length;
-      }),
+  const { firstSample, endSample, samples, complete } = await readTraceWindow(record, window, (chunks) =>
+    chunks.pipe(
       antiAlias(frontEnd.sampleRateHz),
       resample(frontEnd.sampleRateHz),
       cochleaSpikes(frontEnd),
@@ -119,24 +103,9 @@ export async function traceAudio(model: AudioModel, record: OpenedAnyRecord, win
         }
       }),
     ),
-    { defaultValue: undefined },
   );
   if (complete) finishWordDetector(wordDetector, words);
-  if (firstSample >= samplesRead) {
-    throw new ValidationError(`--from ${window.fromSeconds} s is past the end of ${info.recordName} (${(samplesRead / fs).toFixed(3)} s)`);
-  }
-  const allWaveform = new Int32Array(samplesRead);
-  let at = 0;
-  for (const w of waveform) {
-    allWaveform.set(w, at);
-    at += w.length;
-  }
-  const rows = new Uint8Array(cochlea.reduce((n, c) => n + c.length, 0));
-  at = 0;
-  for (const c of cochlea) {
-    rows.set(c, at);
-    at += c.length;
-  }
+  const rows = concatArrays(cochlea, Uint8Array);
   // Times as detectWords reports them (tick × tickSamples / rate), so they equal replay's.
   const seconds = (tick: number): number => (tick * frontEnd.tickSamples) / frontEnd.sampleRateHz;
   const detections = words
@@ -149,7 +118,7 @@ export async function traceAudio(model: AudioModel, record: OpenedAnyRecord, win
     sampleRateHz: fs,
     tickSeconds,
     firstSample,
-    waveform: allWaveform.slice(firstSample, Math.min(endSample, samplesRead)),
+    waveform: samples.slice(firstSample, Math.min(endSample, samples.length)),
     firstTick: cochleaStart < 0 ? firstTick : cochleaStart,
     channels: frontEnd.channels,
     cochlea: rows,

@@ -3,15 +3,15 @@
  * the network was built for. Validated on load; errors name the field.
  */
 import { jsonChecker } from '../core/jsonCheck.ts';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { InputNotFoundError, ValidationError } from '../core/errors.ts';
+import { ValidationError } from '../core/errors.ts';
 import { isIntInRange } from '../core/fixedPoint.ts';
 import { createQrsBandpass, qrsBandpassDelaySamples, type QrsBandpassOptions } from '../condition/qrsBandpass.ts';
 import type { BeatDetectorOptions } from '../detect/beatDetector.ts';
 import type { SignalQualityOptions } from '../detect/signalQuality.ts';
 import type { DeltaEncoderOptions } from '../encode/deltaEncoder.ts';
-import { parseNetworkText, type NetworkSpec } from '../snn/network.ts';
+import type { NetworkSpec } from '../snn/network.ts';
+import { readNetworkFile } from './networkFile.ts';
 
 /** The bundled ECG beat network. */
 // Resolved from the project root, so it holds from src/pipeline and from the built dist/pipeline.
@@ -128,13 +128,7 @@ export function toEcgModel(network: NetworkSpec): EcgModel {
  * @throws InputNotFoundError when the file is missing, ValidationError when it is not a valid model
  */
 export function loadEcgModel(path: string = DEFAULT_ECG_MODEL_PATH): EcgModel {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new InputNotFoundError(`cannot read the network file ${path}`);
-  }
-  return toEcgModel(parseNetworkText(text, path));
+  return toEcgModel(readNetworkFile(path, 'network'));
 }
 
 /** The beat detector's options for a model, reporting beats at `sampleRateHz`. */

@@ -12,9 +12,9 @@
  * window, so a long record costs only up to the window's end.
  */
 import { readFile } from 'node:fs/promises';
-import { lastValueFrom, takeWhile, tap } from 'rxjs';
+import { tap } from 'rxjs';
 import type { EcgReference, EcgTrace, NeuronSpike, TraceWindow } from '../core/traces.ts';
-import { ValidationError } from '../core/errors.ts';
+import { concatArrays } from '../core/concatArrays.ts';
 import { createBeatDetector, flushBeatDetector, processBeatDetector } from '../detect/beatDetector.ts';
 import { DEFAULT_MATCH_TOLERANCE_SECONDS, matchBeats } from '../detect/beatMatching.ts';
 import { beatSamples, parseMitAnnotations } from '../formats/wfdb/annotation.ts';
@@ -25,22 +25,8 @@ import { resample } from '../operators/resample.ts';
 import { createLifEngine } from '../snn/lifEngine.ts';
 import { createSpikeEvents } from '../snn/lifNetwork.ts';
 import type { OpenedAnyRecord } from '../sources/openRecord.ts';
-import { recordSource } from '../sources/recordSource.ts';
 import { beatDetectorOptions, type EcgModel } from './ecgModel.ts';
-
-/** Seconds read past the window's end, so beats near it are dated as in a full replay (the detector looks ~0.2 s ahead). */
-export const TRACE_MARGIN_SECONDS = 2;
-
-/** Concatenated copies of streamed typed-array pieces. */
-function joinInt32(pieces: readonly Int32Array[]): Int32Array {
-  const out = new Int32Array(pieces.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of pieces) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+import { readTraceWindow } from './traceWindow.ts';
 
 /**
  * Run the ECG pipeline over `record` from its start and keep what happened in `window`.
@@ -63,21 +49,10 @@ export async function traceEcg(
   const { info } = record;
   const fs = info.sampleRateHz;
   const tickRateHz = model.tickRateHz;
-  const firstSample = Math.floor(window.fromSeconds * fs);
-  const endSample = Math.ceil(window.toSeconds * fs);
-  const readUntilSample = endSample + Math.ceil(TRACE_MARGIN_SECONDS * fs);
-  const raw: Int32Array[] = [];
   const conditioned: Int32Array[] = [];
   const spikes: Uint8Array[] = [];
-  let complete = true;
-  await lastValueFrom(
-    recordSource(record).pipe(
-      takeWhile((chunk) => {
-        if (chunk.startSample < readUntilSample) return true;
-        complete = false;
-        return false;
-      }),
-      tap((chunk) => raw.push(chunk.samples.slice())),
+  const { firstSample, endSample, samples: rawAll, complete } = await readTraceWindow(record, window, (chunks) =>
+    chunks.pipe(
       resample(tickRateHz),
       qrsBandpass(model.bandpass),
       deltaModulate(model.encoder),
@@ -86,19 +61,10 @@ export async function traceEcg(
         spikes.push(chunk.counts.slice(0, 2 * chunk.ticks));
       }),
     ),
-    { defaultValue: undefined },
   );
-  const rawAll = joinInt32(raw);
-  if (firstSample >= rawAll.length) {
-    throw new ValidationError(`--from ${window.fromSeconds} s is past the end of ${info.recordName} (${(rawAll.length / fs).toFixed(3)} s)`);
-  }
-  const signal = joinInt32(conditioned);
-  const spikeRows = new Uint8Array(2 * signal.length);
-  let at = 0;
-  for (const s of spikes) {
-    spikeRows.set(s, at);
-    at += s.length;
-  }
+  const signal = concatArrays(conditioned, Int32Array);
+  // The delta modulator emits a row per conditioned sample: 2 · signal.length counts.
+  const spikeRows = concatArrays(spikes, Uint8Array);
 
   // The network and the beat detector, as in detectEncodedEcg, but one tick at a time in the window.
   const spec = model.network;

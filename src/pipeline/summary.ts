@@ -1,5 +1,6 @@
 /** Running totals over EcgFrames, turned into the final `summary` event. */
 import { roundDecimals } from '../core/decimal.ts';
+import { addFields } from '../core/fieldSums.ts';
 import { readFileSync } from 'node:fs';
 import type { QualityState } from '../core/chunks.ts';
 import type { DeviceSummary, EcgFrame, SummaryEvent } from '../core/events.ts';
@@ -41,9 +42,7 @@ export function addFrame(totals: SummaryTotals, frame: EcgFrame): void {
   }
   totals.spikesIn += frame.inputSpikes;
   totals.spikesOut += frame.outputSpikes;
-  totals.neuronSpikes += frame.neuronSpikes;
-  totals.synapticOps += frame.synapticOps;
-  totals.neuronUpdates += frame.neuronUpdates;
+  addFields(totals, frame, ['neuronSpikes', 'synapticOps', 'neuronUpdates']);
   totals.endSample = frame.endSample;
   totals.sampleRateHz = frame.sampleRateHz;
 }

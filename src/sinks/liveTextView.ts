@@ -8,18 +8,18 @@
  */
 import type { QualityState } from '../core/chunks.ts';
 import type { EcgFrame, LiveEvent, SummaryEvent } from '../core/events.ts';
+import { colorAllowed, createHeartRateTrend, fitSegments, pushTimeSeries, type LineSegment } from './sparkline.ts';
 import {
-  HEART_RATE_SPARK_MAX_WIDTH,
-  HEART_RATE_SPARK_MIN_WIDTH,
-  colorAllowed,
-  columnsOf,
-  createHeartRateTrend,
-  fitSegments,
-  heartRateSparkline,
-  pushTimeSeries,
-  type LineSegment,
-} from './sparkline.ts';
-import { DEFAULT_COLUMNS, QUALITY_SGR, QUALITY_WORDS, REDRAW_INTERVAL_MS, SPARK_SGR, clock, qualityLines } from './textView.ts';
+  QUALITY_SGR,
+  QUALITY_WORDS,
+  REDRAW_INTERVAL_MS,
+  clock,
+  heartRateHead,
+  heartRateSparkSegments,
+  heartRateSparkWidth,
+  liveLineLimit,
+  qualityLines,
+} from './textView.ts';
 
 /** ANSI colour of each connection state on the live line: green when all is well, red when the electrodes are off, yellow otherwise. */
 const STATE_SGR: Readonly<Record<string, string>> = { connected: '32', 'leads-off': '31', reconnecting: '33', disconnected: '33', connecting: '33' };
@@ -74,8 +74,8 @@ export function createLiveTextView(
   // zero). The sparkline takes what room the rest leaves (up to its widest, or none when that
   // is under its narrowest); what still does not fit is cut with an ellipsis.
   const line = (): string => {
-    const limit = (columnsOf(out) ?? DEFAULT_COLUMNS) - 1;
-    const head = `  ${bpm === undefined ? '  --' : Math.round(bpm).toString().padStart(4)} bpm`;
+    const limit = liveLineLimit(out);
+    const head = heartRateHead(bpm);
     let middle = `   ${beats} beats   ${clock(seconds)}   `;
     const counts = [
       gaps > 0 ? `${gaps} gap${gaps === 1 ? '' : 's'} (${samplesMissing} samples)` : '',
@@ -88,10 +88,7 @@ export function createLiveTextView(
     // On a narrow terminal the beat count gives way first: the state matters more.
     if (head.length + middle.length + state.length > limit) middle = `   ${clock(seconds)}   `;
     const room = limit - head.length - middle.length - state.length - counts.length - 1;
-    const segments: LineSegment[] = [{ text: head }];
-    if (room >= HEART_RATE_SPARK_MIN_WIDTH) {
-      segments.push({ text: ' ' }, { text: heartRateSparkline(trend, seconds, Math.min(HEART_RATE_SPARK_MAX_WIDTH, room)), sgr: SPARK_SGR });
-    }
+    const segments: LineSegment[] = [{ text: head }, ...heartRateSparkSegments(trend, seconds, heartRateSparkWidth(room))];
     segments.push({ text: middle }, { text: state, sgr: STATE_SGR[state] ?? '33' });
     if (quality !== 'good') segments.push({ text: `   ${quality}`, sgr: QUALITY_SGR[quality] });
     segments.push({ text: counts, sgr: '33' });

@@ -29,6 +29,7 @@ import { tap, type MonoTypeOperatorFunction } from 'rxjs';
 import { AUDIO_FULL_SCALE, ECG_COUNTS_PER_MV, type SampleChunk } from '../core/chunks.ts';
 import { EdgespikeError } from '../core/errors.ts';
 import type { AudioFrame, EcgFrame, OutputEvent } from '../core/events.ts';
+import { sumFields } from '../core/fieldSums.ts';
 import { ACCUMULATE_PJ } from '../snn/cost.ts';
 import { formatEvent } from './jsonLines.ts';
 import { liveViewPage } from './liveViewPage.ts';
@@ -303,16 +304,7 @@ export function viewCounters(frames: readonly FrameCost[]): ViewCounters {
   const last = frames[frames.length - 1];
   const seconds = first === undefined || last === undefined ? 0 : last.t1 - first.t0;
   if (seconds <= 0) return { spikesInPerSecond: 0, neuronSpikesPerSecond: 0, synapticOpsPerSecond: 0, neuronUpdatesPerSecond: 0, nanowatts: 0 };
-  let spikesIn = 0;
-  let neuronSpikes = 0;
-  let synapticOps = 0;
-  let neuronUpdates = 0;
-  for (const f of frames) {
-    spikesIn += f.spikesIn;
-    neuronSpikes += f.neuronSpikes;
-    synapticOps += f.synapticOps;
-    neuronUpdates += f.neuronUpdates;
-  }
+  const { spikesIn, neuronSpikes, synapticOps, neuronUpdates } = sumFields(frames, ['spikesIn', 'neuronSpikes', 'synapticOps', 'neuronUpdates']);
   const perS = (n: number): number => Math.round((n / seconds) * 10) / 10;
   return {
     spikesInPerSecond: perS(spikesIn),

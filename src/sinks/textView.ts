@@ -15,6 +15,7 @@ import {
   fitSegments,
   heartRateSparkline,
   pushTimeSeries,
+  type HeartRateTrend,
   type LineSegment,
 } from './sparkline.ts';
 
@@ -59,6 +60,31 @@ export function qualityLines(summary: SummaryEvent): string[] {
   return [`  signal quality   ${q.goodSeconds.toFixed(0)} s good, ${q.noisySeconds.toFixed(0)} s noisy, ${q.flatSeconds.toFixed(0)} s flat`];
 }
 
+/** Columns a live line may fill on `out`: its width (DEFAULT_COLUMNS when it reports none) less one, so the cursor never wraps. */
+export function liveLineLimit(out: NodeJS.WritableStream): number {
+  return (columnsOf(out) ?? DEFAULT_COLUMNS) - 1;
+}
+
+/** The heart rate the live lines start with: `    72 bpm`, or `    -- bpm` before the first. */
+export function heartRateHead(bpm: number | undefined): string {
+  return `  ${bpm === undefined ? '  --' : Math.round(bpm).toString().padStart(4)} bpm`;
+}
+
+/**
+ * How wide the heart-rate sparkline is drawn in `room` characters (its separating space not
+ * counted): the room, up to HEART_RATE_SPARK_MAX_WIDTH; 0 (left out) when the room is narrower
+ * than HEART_RATE_SPARK_MIN_WIDTH.
+ * @example heartRateSparkWidth(38) → 30; heartRateSparkWidth(17) → 17; heartRateSparkWidth(7) → 0
+ */
+export function heartRateSparkWidth(room: number): number {
+  return room >= HEART_RATE_SPARK_MIN_WIDTH ? Math.min(HEART_RATE_SPARK_MAX_WIDTH, room) : 0;
+}
+
+/** The live line's sparkline segments: a space, then the trend `width` characters wide at `seconds`; none for width 0. */
+export function heartRateSparkSegments(trend: HeartRateTrend, seconds: number, width: number): LineSegment[] {
+  return width > 0 ? [{ text: ' ' }, { text: heartRateSparkline(trend, seconds, width), sgr: SPARK_SGR }] : [];
+}
+
 /** Format seconds as m:ss (or h:mm:ss). */
 export function clock(seconds: number): string {
   const s = Math.floor(seconds);
@@ -87,9 +113,8 @@ export function createTextView(out: NodeJS.WritableStream, options: TextViewOpti
   // up to BAR_WIDTH. On a narrow terminal the bar gives way to the percentage alone, then the
   // sparkline goes, and whatever still does not fit is cut with an ellipsis.
   const line = (): string => {
-    const limit = (columnsOf(out) ?? DEFAULT_COLUMNS) - 1;
-    const rate = bpm === undefined ? '  --' : Math.round(bpm).toString().padStart(4);
-    const head = `  ${rate} bpm`;
+    const limit = liveLineLimit(out);
+    const head = heartRateHead(bpm);
     let tail = `   ${beats} beats   ${clock(seconds)}`;
     let percent = '';
     let fraction = 0;
@@ -101,17 +126,11 @@ export function createTextView(out: NodeJS.WritableStream, options: TextViewOpti
     // Room for the sparkline and the bar (or the percentage), each after its separator.
     const room = limit - head.length - tail.length;
     const barFrame = percent === '' ? 0 : 2 + 2 + 1 + percent.length; // "  [" "]" " " "50%"
-    let sparkWidth: number;
+    let sparkWidth = percent === '' ? 0 : heartRateSparkWidth(room - barFrame - BAR_MIN_WIDTH - 1);
     let barWidth = 0;
-    if (percent !== '' && room - barFrame - BAR_MIN_WIDTH - 1 >= HEART_RATE_SPARK_MIN_WIDTH) {
-      sparkWidth = Math.min(HEART_RATE_SPARK_MAX_WIDTH, room - barFrame - BAR_MIN_WIDTH - 1);
-      barWidth = Math.min(BAR_WIDTH, room - barFrame - sparkWidth - 1);
-    } else {
-      const left = room - (percent === '' ? 0 : 2 + percent.length) - 1;
-      sparkWidth = left >= HEART_RATE_SPARK_MIN_WIDTH ? Math.min(HEART_RATE_SPARK_MAX_WIDTH, left) : 0;
-    }
-    const segments: LineSegment[] = [{ text: head }];
-    if (sparkWidth > 0) segments.push({ text: ' ' }, { text: heartRateSparkline(trend, seconds, sparkWidth), sgr: SPARK_SGR });
+    if (sparkWidth > 0) barWidth = Math.min(BAR_WIDTH, room - barFrame - sparkWidth - 1);
+    else sparkWidth = heartRateSparkWidth(room - (percent === '' ? 0 : 2 + percent.length) - 1);
+    const segments: LineSegment[] = [{ text: head }, ...heartRateSparkSegments(trend, seconds, sparkWidth)];
     if (quality !== 'good') segments.push({ text: `   ${QUALITY_WORDS[quality]}`, sgr: QUALITY_SGR[quality] });
     let bar = '';
     if (barWidth > 0) {

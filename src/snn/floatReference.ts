@@ -13,17 +13,11 @@
  * (tests/snn/floatReference.test.ts compares the two tick by tick within that bound).
  * Cost: as the fixed-point engine, in float64.
  */
-import { signedMax, signedMin } from '../core/fixedPoint.ts';
-import type { LifSpikeEvents } from './lifNetwork.ts';
+import { lifNetworkLayout, type LifNetworkLayout, type LifSpikeEvents } from './lifNetwork.ts';
 import type { NetworkSpec } from './network.ts';
 
 /** Float reference network state. */
-export interface FloatLifNetwork {
-  readonly spec: NetworkSpec;
-  readonly neuronCount: number;
-  readonly inputCount: number;
-  readonly stateMin: number;
-  readonly stateMax: number;
+export interface FloatLifNetwork extends LifNetworkLayout {
   readonly threshold: Float64Array;
   readonly memDecay: Float64Array;
   readonly excDecay: Float64Array;
@@ -41,7 +35,6 @@ export interface FloatLifNetwork {
   readonly pendingExc: Float64Array;
   readonly pendingInh: Float64Array;
   readonly ringSize: number;
-  readonly outputIndex: Int16Array;
   /** Spikes fired so far, per neuron. */
   readonly spikeCount: Float64Array;
   tick: number;
@@ -49,31 +42,17 @@ export interface FloatLifNetwork {
 
 /** Build the float reference of a network. */
 export function createFloatLifNetwork(spec: NetworkSpec): FloatLifNetwork {
-  const neuronCount = spec.neurons.length;
-  const inputCount = spec.inputs.length;
-  const neuronIndex = new Map(spec.neurons.map((n, i) => [n.name, i]));
-  const inputIndex = new Map(spec.inputs.map((name, i) => [name, i]));
+  const { layout, rowOf, neuronOf } = lifNetworkLayout(spec);
+  const { neuronCount, inputCount, stateMin } = layout;
   const rows: [number, number, number][][] = Array.from({ length: inputCount + neuronCount }, () => []);
   let maxDelay = 0;
   for (const s of spec.synapses) {
-    const row = inputIndex.has(s.from)
-      ? (inputIndex.get(s.from) as number)
-      : inputCount + (neuronIndex.get(s.from) as number);
-    rows[row]?.push([neuronIndex.get(s.to) as number, s.weight * 2 ** s.shift, s.delayTicks]);
+    rows[rowOf(s.from)]?.push([neuronOf(s.to), s.weight * 2 ** s.shift, s.delayTicks]);
     maxDelay = Math.max(maxDelay, s.delayTicks);
   }
   const decay = (shift: number): number => 1 - 2 ** -shift;
-  const stateMin = signedMin(spec.stateBits);
-  const outputIndex = new Int16Array(neuronCount).fill(-1);
-  spec.outputs.forEach((name, i) => {
-    outputIndex[neuronIndex.get(name) as number] = i;
-  });
   return {
-    spec,
-    neuronCount,
-    inputCount,
-    stateMin,
-    stateMax: signedMax(spec.stateBits),
+    ...layout,
     threshold: Float64Array.from(spec.neurons, (n) => (n.nonSpiking ? Infinity : n.threshold)),
     memDecay: Float64Array.from(spec.neurons, (n) => decay(n.memShift)),
     excDecay: Float64Array.from(spec.neurons, (n) => decay(n.excShift)),
@@ -90,7 +69,6 @@ export function createFloatLifNetwork(spec: NetworkSpec): FloatLifNetwork {
     pendingExc: new Float64Array((maxDelay + 1) * neuronCount),
     pendingInh: new Float64Array((maxDelay + 1) * neuronCount),
     ringSize: maxDelay + 1,
-    outputIndex,
     spikeCount: new Float64Array(neuronCount),
     tick: 0,
   };

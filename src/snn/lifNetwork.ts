@@ -10,13 +10,47 @@ import { signedMax, signedMin } from '../core/fixedPoint.ts';
 import type { NetworkSpec } from './network.ts';
 import { createLifDeliveryPlan, type LifDeliveryPlan } from './lifDelivery.ts';
 
-/** Compiled, mutable network state. Create with `createLifNetwork`. */
-export interface LifNetwork {
+/**
+ * What the fixed-point network and its float reference (`floatReference.ts`) both take from a
+ * spec: its sizes, the state bounds and each neuron's output index.
+ */
+export interface LifNetworkLayout {
   readonly spec: NetworkSpec;
   readonly neuronCount: number;
   readonly inputCount: number;
+  /** State bounds, −2^(stateBits−1) and 2^(stateBits−1) − 1. */
   readonly stateMin: number;
   readonly stateMax: number;
+  /** Output index of each neuron, or -1 when it is not an output. */
+  readonly outputIndex: Int16Array;
+}
+
+/**
+ * A spec's layout, and the lookups that place its synapses: `rowOf(from)`, the source row of an
+ * input or neuron name (inputs 0..I−1, then neurons I..I+N−1), and `neuronOf(name)`, a neuron's index.
+ * The names are those of a validated spec (`parseNetwork`). Cost: O(inputs + neurons), once.
+ */
+export function lifNetworkLayout(spec: NetworkSpec): {
+  readonly layout: LifNetworkLayout;
+  readonly rowOf: (from: string) => number;
+  readonly neuronOf: (name: string) => number;
+} {
+  const neuronCount = spec.neurons.length;
+  const inputCount = spec.inputs.length;
+  const neuronIndex = new Map(spec.neurons.map((n, i) => [n.name, i]));
+  const inputIndex = new Map(spec.inputs.map((name, i) => [name, i]));
+  const neuronOf = (name: string): number => neuronIndex.get(name) as number;
+  const rowOf = (from: string): number => (inputIndex.has(from) ? (inputIndex.get(from) as number) : inputCount + neuronOf(from));
+  const outputIndex = new Int16Array(neuronCount).fill(-1);
+  spec.outputs.forEach((name, i) => {
+    outputIndex[neuronOf(name)] = i;
+  });
+  const layout = { spec, neuronCount, inputCount, stateMin: signedMin(spec.stateBits), stateMax: signedMax(spec.stateBits), outputIndex };
+  return { layout, rowOf, neuronOf };
+}
+
+/** Compiled, mutable network state. Create with `createLifNetwork`. */
+export interface LifNetwork extends LifNetworkLayout {
   // Parameters, one entry per neuron.
   /** Firing threshold per neuron; Infinity for a non-spiking (readout) neuron. */
   readonly threshold: Float64Array;
@@ -51,8 +85,6 @@ export interface LifNetwork {
   readonly ringSize: number;
   /** Ring slot of the next tick. */
   slot: number;
-  /** Output index of each neuron, or -1 when it is not an output. */
-  readonly outputIndex: Int16Array;
   /** Ticks processed so far (the next tick's index). */
   tick: number;
   /** Spikes fired so far, per neuron. */
@@ -78,16 +110,10 @@ export function createSpikeEvents(capacity: number): LifSpikeEvents {
 
 /** Compile a validated network into typed arrays and zeroed state. */
 export function createLifNetwork(spec: NetworkSpec): LifNetwork {
-  const neuronCount = spec.neurons.length;
-  const inputCount = spec.inputs.length;
-  const stateMax = signedMax(spec.stateBits);
-  const stateMin = signedMin(spec.stateBits);
-  const neuronIndex = new Map(spec.neurons.map((n, i) => [n.name, i]));
-  const inputIndex = new Map(spec.inputs.map((name, i) => [name, i]));
+  const { layout, rowOf, neuronOf } = lifNetworkLayout(spec);
+  const { neuronCount, inputCount, stateMin, stateMax, outputIndex } = layout;
 
   // Sort synapses by source row: inputs first (rows 0..inputCount-1), then neurons.
-  const rowOf = (from: string): number =>
-    inputIndex.has(from) ? (inputIndex.get(from) as number) : inputCount + (neuronIndex.get(from) as number);
   const rows = inputCount + neuronCount;
   const rowStart = new Int32Array(rows + 1);
   for (const s of spec.synapses) {
@@ -105,17 +131,13 @@ export function createLifNetwork(spec: NetworkSpec): LifNetwork {
     const row = rowOf(s.from);
     const at = fill[row] as number;
     fill[row] = at + 1;
-    synTarget[at] = neuronIndex.get(s.to) as number;
+    synTarget[at] = neuronOf(s.to);
     // 1 << shift: shift ≤ MAX_WEIGHT_SHIFT (16), validated by parseNetwork; `2 **` would call pow per synapse.
     synWeight[at] = s.weight * (1 << s.shift);
     synDelay[at] = s.delayTicks;
     if (s.delayTicks > maxDelay) maxDelay = s.delayTicks;
   }
   const ringSize = maxDelay + 1;
-  const outputIndex = new Int16Array(neuronCount).fill(-1);
-  spec.outputs.forEach((name, i) => {
-    outputIndex[neuronIndex.get(name) as number] = i;
-  });
   const inputStart = rowStart.slice(0, inputCount + 1);
   const neuronStart = rowStart.slice(inputCount);
   return {

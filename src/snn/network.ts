@@ -27,7 +27,7 @@
  * excitation and slow inhibition can meet in one neuron. See `lifNeuron.ts` for the equations.
  */
 import { ValidationError } from '../core/errors.ts';
-import { describeJson, jsonChecker } from '../core/jsonCheck.ts';
+import { describeJson, jsonChecker, parseJsonText } from '../core/jsonCheck.ts';
 import { INT8_MAX, INT8_MIN, signedMax, signedMin } from '../core/fixedPoint.ts';
 
 /** The value of the `format` field. */
@@ -136,13 +136,7 @@ function rejectUnknown(obj: Record<string, unknown>, known: Set<string>, path: s
 export function parseNetwork(json: unknown): NetworkSpec {
   const root = requireObject(json, '(root)');
   rejectUnknown(root, KNOWN_TOP, '');
-  if (root.format !== NETWORK_FORMAT) {
-    fail('format', `must be "${NETWORK_FORMAT}" (got ${describe(root.format)})`);
-  }
-  const version = intField(root, 'version', '', 1, Number.MAX_SAFE_INTEGER);
-  if (version > NETWORK_VERSION) {
-    fail('version', `${version} is newer than this edgespike reads (${NETWORK_VERSION}); upgrade edgespike`);
-  }
+  const version = check.formatVersion(root, NETWORK_FORMAT, NETWORK_VERSION);
   const stateBits = intField(root, 'stateBits', '', 8, 32, DEFAULT_STATE_BITS);
   const stateMax = signedMax(stateBits);
   const stateMin = signedMin(stateBits);
@@ -260,18 +254,7 @@ export function parseNetwork(json: unknown): NetworkSpec {
 
 /** Parse network JSON text; a syntax error becomes a ValidationError naming the source. */
 export function parseNetworkText(text: string, source = 'network'): NetworkSpec {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ValidationError(`${source}: not valid JSON (${(error as Error).message})`);
-  }
-  try {
-    return parseNetwork(json);
-  } catch (error) {
-    if (error instanceof ValidationError) throw new ValidationError(`${source}: ${error.message}`);
-    throw error;
-  }
+  return parseJsonText(text, source, parseNetwork);
 }
 
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';

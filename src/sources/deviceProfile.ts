@@ -5,7 +5,8 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputNotFoundError, ValidationError } from '../core/errors.ts';
+import { InputNotFoundError } from '../core/errors.ts';
+import { parseJson } from '../core/jsonCheck.ts';
 import { parseDeviceProfile, type DeviceProfile } from '../formats/devices/profile.ts';
 
 /** The devices/ folder of this installation (from src/sources or dist/sources alike). */
@@ -34,11 +35,5 @@ export function loadDeviceProfile(nameOrPath: string, dir: string = DEVICES_DIR)
       `unknown profile "${nameOrPath}"; known: ${knownProfileNames(dir).join(', ') || '(none)'} (or give a path to a profile.json)`,
     );
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(textContent);
-  } catch (error) {
-    throw new ValidationError(`${path}: not valid JSON (${(error as Error).message})`);
-  }
-  return parseDeviceProfile(json, path);
+  return parseDeviceProfile(parseJson(textContent, path), path);
 }

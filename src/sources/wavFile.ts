@@ -14,7 +14,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { SampleChunk } from '../core/chunks.ts';
-import { FormatError, InputNotFoundError, ValidationError } from '../core/errors.ts';
+import { FormatError, InputNotFoundError, ValidationError, prefixValidationErrors } from '../core/errors.ts';
 import type { WavHeader, WavSampleFormat } from '../formats/wav.ts';
 import { createWavDecoder, decodeWavChunk, finishWavDecoder, scanWavHeader } from '../formats/wav.ts';
 import { createSlab } from '../core/slab.ts';
@@ -89,12 +89,7 @@ export async function openWavFile(path: string, options: WavFileOptions = {}): P
   checkChunkSamples(chunkSamples);
   const channelOption = options.channel ?? 0;
   const header = await readWavHeader(path);
-  try {
-    createWavDecoder(header, { channel: channelOption });
-  } catch (error) {
-    if (error instanceof ValidationError) throw new ValidationError(`${path}: ${error.message}`);
-    throw error;
-  }
+  prefixValidationErrors(path, () => createWavDecoder(header, { channel: channelOption }));
   const mixed = channelOption === 'mix';
   const info: WavFileInfo = {
     kind: 'wav',

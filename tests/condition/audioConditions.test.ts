@@ -18,6 +18,7 @@ import {
   processNoiseMixer,
   scaleByGainDb,
 } from '../../src/condition/audioConditions.ts';
+import { concatArrays } from '../../src/core/concatArrays.ts';
 import { readAudio } from '../../src/pipeline/audioDataset.ts';
 import { createRng, nextNormal, nextUniform } from '../../src/synth/random.ts';
 import { PROJECT_ROOT } from '../helpers/datasets.ts';
@@ -27,15 +28,7 @@ function square(a: number, n: number): Int32Array {
   return Int32Array.from({ length: n }, (_, i) => (i % 2 === 0 ? a : -a));
 }
 
-function concat(...parts: Int32Array[]): Int32Array {
-  const out = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+const concat = (...parts: Int32Array[]): Int32Array => concatArrays(parts, Int32Array);
 
 function meanSquare(x: ArrayLike<number>): number {
   let s = 0;

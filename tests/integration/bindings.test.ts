@@ -27,6 +27,7 @@ import { byteSource, type SerialEvent } from '../../src/sources/byteSource.ts';
 import { loadDeviceProfile } from '../../src/sources/deviceProfile.ts';
 import { PROJECT_ROOT } from '../helpers/datasets.ts';
 import { releaseRigs, RIGS, type Rig } from '../helpers/bindingRigs.ts';
+import { concatArrays } from '../../src/core/concatArrays.ts';
 import type { PlayOptions } from '../helpers/pty.ts';
 import { useTempDir } from '../helpers/records.ts';
 import { ad8232Source, cytonSource, toneSource, CYTON_SKIPPED, PCM16_SKIPPED, TONE_FRAME_SAMPLES } from '../../fixtures/devices/signals.ts';
@@ -67,14 +68,7 @@ async function capture<T>(
 const raw = (binding: BindingFactory, path: string): Observable<SerialEvent> => byteSource({ path, binding, reconnectInitialMs: 50, reconnectMaxMs: 400 });
 
 function bytesOf(events: readonly SerialEvent[]): Uint8Array {
-  const parts = events.flatMap((e) => (e.type === 'data' ? [e.bytes] : []));
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatArrays(events.flatMap((e) => (e.type === 'data' ? [e.bytes] : [])), Uint8Array);
 }
 
 const samplesOf = (items: readonly DeviceItem[]): number[] => items.flatMap((i) => (i.kind === 'samples' ? Array.from(i.chunk.samples) : []));

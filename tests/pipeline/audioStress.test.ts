@@ -24,6 +24,7 @@ import {
 } from '../../src/pipeline/audioStress.ts';
 import { openRecord } from '../../src/sources/openRecord.ts';
 import { recordSource } from '../../src/sources/recordSource.ts';
+import { concatArrays } from '../../src/core/concatArrays.ts';
 import { createRng, nextNormal } from '../../src/synth/random.ts';
 import { datasetPath, haveDataset, PROJECT_ROOT } from '../helpers/datasets.ts';
 import { useTempDir } from '../helpers/records.ts';
@@ -41,13 +42,7 @@ function writeNoise(name: string, rateHz: number, seconds: number, sd: number, s
 }
 
 function joined(chunks: readonly SampleChunk[]): Int32Array {
-  const out = new Int32Array(chunks.reduce((n, c) => n + c.samples.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c.samples, at);
-    at += c.samples.length;
-  }
-  return out;
+  return concatArrays(chunks.map((c) => c.samples), Int32Array);
 }
 
 describe('conditions and noise picks', () => {

@@ -19,6 +19,7 @@
  *   → samples [0, 200]
  * Cost: O(bytes + samples) per call; allocates the returned arrays.
  */
+import { addFields } from '../../core/fieldSums.ts';
 import { createAsciiLineDecoder, decodeAsciiLines, maxAsciiFrames, type AsciiLineDecoder } from './ad8232Ascii.ts';
 import { createCytonDecoder, decodeCyton, finishCyton, maxCytonFrames, type CytonDecoder } from './cytonPacket.ts';
 import { createPcm16Decoder, decodePcm16, finishPcm16, maxPcm16Frames, type Pcm16Decoder } from './pcm16Frame.ts';
@@ -86,14 +87,7 @@ export function resetDeviceStream(stream: DeviceStream): void {
 /** Totals over the stream's life (all framers). */
 export function deviceStreamStats(stream: DeviceStream): DecoderStats {
   const total = { ...stream.framer.state.stats };
-  for (const s of stream.pastStats) {
-    total.bytesIn += s.bytesIn;
-    total.bytesDropped += s.bytesDropped;
-    total.unitsOk += s.unitsOk;
-    total.unitsBad += s.unitsBad;
-    total.framesOut += s.framesOut;
-    total.framesMissing += s.framesMissing;
-  }
+  for (const s of stream.pastStats) addFields(total, s, ['bytesIn', 'bytesDropped', 'unitsOk', 'unitsBad', 'framesOut', 'framesMissing']);
   return total;
 }
 

@@ -3,6 +3,7 @@
  * real bindings (`SerialPort`), its mock (`SerialPortMock`) or a pseudo-terminal, whichever
  * `openPort` makes. Loss (a `close`, `error` or `end` event) fails the pending read.
  */
+import { concatArrays } from '../../core/concatArrays.ts';
 import type { ByteBinding, ByteRead } from '../byteBinding.ts';
 
 /** What a binding needs of a serial port (node-serialport's `SerialPort` and `SerialPortMock` fit). */
@@ -87,7 +88,7 @@ export class SerialPortBinding implements ByteBinding {
     if (this.arrived.length > 0) {
       const parts = this.arrived;
       this.arrived = [];
-      return Promise.resolve({ bytes: parts.length === 1 ? (parts[0] as Uint8Array) : join(parts) });
+      return Promise.resolve({ bytes: parts.length === 1 ? (parts[0] as Uint8Array) : concatArrays(parts, Uint8Array) });
     }
     if (this.lostError !== undefined) return Promise.reject(this.lostError);
     return new Promise((resolve, reject) => (this.pending = { resolve, reject }));
@@ -118,16 +119,6 @@ export class SerialPortBinding implements ByteBinding {
     if (!port.isOpen) return Promise.resolve();
     return new Promise((resolve) => port.close(() => resolve()));
   }
-}
-
-function join(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** @example serialPortBinding({ path: '/dev/ttyACM0', baudRate: 115200, openPort: (o) => new SerialPort({ ...o, autoOpen: false }) }) */
