@@ -20,21 +20,12 @@ import {
 } from '../../src/condition/audioConditions.ts';
 import { readAudio } from '../../src/pipeline/audioDataset.ts';
 import { createRng, nextNormal, nextUniform } from '../../src/synth/random.ts';
+import { concatInt32 } from '../helpers/concat.ts';
 import { PROJECT_ROOT } from '../helpers/datasets.ts';
 
 /** Alternating ±a: mean square a² in every frame. */
 function square(a: number, n: number): Int32Array {
   return Int32Array.from({ length: n }, (_, i) => (i % 2 === 0 ? a : -a));
-}
-
-function concat(...parts: Int32Array[]): Int32Array {
-  const out = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 function meanSquare(x: ArrayLike<number>): number {
@@ -103,18 +94,18 @@ describe('applyGainDb: × 10^(G/20), rounded half away from zero, saturated to i
 
 describe('activeSpeechPower: mean square over the 10 ms frames within 40 dB of the loudest', () => {
   it('leaves out a silent half: ±1000 then zeros → 10^6', () => {
-    const x = concat(square(1000, 800), new Int32Array(800));
+    const x = concatInt32([square(1000, 800), new Int32Array(800)]);
     expect(activeSpeechPower(x, 8000)).toBe(1e6);
     expect(meanSquare(x)).toBe(5e5); // the plain mean square is diluted by the silence
   });
 
   it('leaves out a half 50 dB down (±3), keeps a half 20 dB down (±100)', () => {
-    expect(activeSpeechPower(concat(square(1000, 800), square(3, 800)), 8000)).toBe(1e6);
-    expect(activeSpeechPower(concat(square(100, 800), square(1000, 800)), 8000)).toBe((1e4 * 800 + 1e6 * 800) / 1600);
+    expect(activeSpeechPower(concatInt32([square(1000, 800), square(3, 800)]), 8000)).toBe(1e6);
+    expect(activeSpeechPower(concatInt32([square(100, 800), square(1000, 800)]), 8000)).toBe((1e4 * 800 + 1e6 * 800) / 1600);
   });
 
   it('a quiet start stops counting once a frame 40 dB louder comes (±1, then ±1000)', () => {
-    expect(activeSpeechPower(concat(square(1, 8000), square(1000, 160)), 8000)).toBe(1e6);
+    expect(activeSpeechPower(concatInt32([square(1, 8000), square(1000, 160)]), 8000)).toBe(1e6);
   });
 
   it('the last, shorter frame counts for its own samples: [±100 × 4, ±50 × 2] at 400 Hz → 45000 / 6', () => {
@@ -177,7 +168,7 @@ describe('mixAtSnr: y = sat16(round(g · (s + k · v[(o + n) mod L]))), k = √(
   });
 
   it('without speechPower: the active level at 8 kHz (80-sample frames), silence left out', () => {
-    const s = concat(square(100, 80), new Int32Array(80)); // P_s = 10^4 (the silent frame is not active)
+    const s = concatInt32([square(100, 80), new Int32Array(80)]); // P_s = 10^4 (the silent frame is not active)
     const v = Int32Array.of(1, -1);
     expect(mixAtSnr(s, v, 20, 0)).toEqual(mixAtSnr(s, v, 20, 0, 1e4));
     expect(mixAtSnr(s, v, 20, 0)[80]).toBe(10); // k = 10 in the silence too
@@ -198,7 +189,7 @@ describe('mixAtSnr: y = sat16(round(g · (s + k · v[(o + n) mod L]))), k = √(
   it('two real signals: the measured SNR of the mix equals the asked one within 0.01 dB', async () => {
     const read = (name: string): Promise<Int32Array> => readAudio(join(PROJECT_ROOT, 'fixtures/audio-digits', name), 8000);
     const speech = applyGainDb(await read('7_enus_0.wav'), -12); // headroom: the mix must not clip
-    const other = concat(await read('3_engb_0.wav'), await read('5_enusf_0.wav'), await read('9_engb_0.wav'));
+    const other = concatInt32([await read('3_engb_0.wav'), await read('5_enusf_0.wav'), await read('9_engb_0.wav')]);
     const noise = other.slice(0, speech.length); // used exactly once over the clip, from any offset
     expect(other.length).toBeGreaterThanOrEqual(speech.length);
     const power = activeSpeechPower(speech, 8000);

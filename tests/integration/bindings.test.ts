@@ -25,6 +25,7 @@ import type { EcgFrame } from '../../src/core/events.ts';
 import type { BindingFactory } from '../../src/sources/byteBinding.ts';
 import { byteSource, type SerialEvent } from '../../src/sources/byteSource.ts';
 import { loadDeviceProfile } from '../../src/sources/deviceProfile.ts';
+import { concatBytes } from '../helpers/concat.ts';
 import { PROJECT_ROOT } from '../helpers/datasets.ts';
 import { releaseRigs, RIGS, type Rig } from '../helpers/bindingRigs.ts';
 import type { PlayOptions } from '../helpers/pty.ts';
@@ -66,15 +67,9 @@ async function capture<T>(
 /** The raw byte source over a binding (reconnecting quickly, as the tests unplug). */
 const raw = (binding: BindingFactory, path: string): Observable<SerialEvent> => byteSource({ path, binding, reconnectInitialMs: 50, reconnectMaxMs: 400 });
 
+/** The bytes of the `data` events, in order. */
 function bytesOf(events: readonly SerialEvent[]): Uint8Array {
-  const parts = events.flatMap((e) => (e.type === 'data' ? [e.bytes] : []));
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(events.flatMap((e) => (e.type === 'data' ? [e.bytes] : [])));
 }
 
 const samplesOf = (items: readonly DeviceItem[]): number[] => items.flatMap((i) => (i.kind === 'samples' ? Array.from(i.chunk.samples) : []));
