@@ -93,6 +93,16 @@ export function decodeStream<S extends { readonly stats: DecoderStats }>(framing
   return { samples, events, stats: { ...state.stats } };
 }
 
+/** Missing samples by frame, from `events` that must all be `gap` events. */
+export function gapsByFrame(events: readonly DeviceEvent[]): Map<number, number> {
+  const gaps = new Map<number, number>();
+  for (const e of events) {
+    expect(e.kind).toBe('gap');
+    if (e.kind === 'gap') gaps.set(e.frame, e.missing);
+  }
+  return gaps;
+}
+
 /** `decode` of `stream` cut in two at every byte boundary gives `whole`. */
 export function expectSameAtEveryCut<T>(stream: Uint8Array, decode: (chunks: readonly Uint8Array[]) => T, whole: T): void {
   for (let cut = 0; cut <= stream.length; cut++) {

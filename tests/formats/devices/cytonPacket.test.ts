@@ -11,7 +11,7 @@ import {
 import type { CytonDecoder, CytonDecoderOptions } from '../../../src/formats/devices/cytonPacket.ts';
 import type { DeviceEvent } from '../../../src/formats/devices/types.ts';
 import { ValidationError } from '../../../src/core/errors.ts';
-import { corruptBytes, cutInto, decodeStream, type DecodedStream, expectSameAtEveryCut, expectSameInSmallChunks, type FramingDecoder, mulberry32, randomChunkLengths, randomInt } from '../../helpers/deviceStreams.ts';
+import { corruptBytes, cutInto, decodeStream, type DecodedStream, expectSameAtEveryCut, expectSameInSmallChunks, type FramingDecoder, gapsByFrame, mulberry32, randomChunkLengths, randomInt } from '../../helpers/deviceStreams.ts';
 
 const CYTON: FramingDecoder<CytonDecoder> = { maxFrames: maxCytonFrames, decode: decodeCyton, finish: finishCyton, width: (state) => state.channels.length };
 
@@ -312,11 +312,7 @@ describe('Cyton packets: 1% random byte corruption', () => {
 
     // Using the counters to align: emitted frame f is source f + (samples reported missing at
     // frames <= f). A gap may be confirmed a frame or two late, never wrongly in total.
-    const gapsAt = new Map<number, number>();
-    for (const e of decoded.events) {
-      expect(e.kind).toBe('gap');
-      if (e.kind === 'gap') gapsAt.set(e.frame, e.missing);
-    }
+    const gapsAt = gapsByFrame(decoded.events);
     let counterSource = -1;
     let agree = 0;
     let exact = 0;

@@ -11,7 +11,7 @@ import type { Pcm16Decoder, Pcm16DecoderOptions } from '../../../src/formats/dev
 import { asciiBytes } from '../../../src/formats/devices/ad8232Ascii.ts';
 import type { DeviceEvent } from '../../../src/formats/devices/types.ts';
 import { ValidationError } from '../../../src/core/errors.ts';
-import { corruptBytes, cutInto, decodeStream, type DecodedStream, expectSameAtEveryCut, expectSameInSmallChunks, type FramingDecoder, mulberry32, randomChunkLengths, randomInt } from '../../helpers/deviceStreams.ts';
+import { corruptBytes, cutInto, decodeStream, type DecodedStream, expectSameAtEveryCut, expectSameInSmallChunks, type FramingDecoder, gapsByFrame, mulberry32, randomChunkLengths, randomInt } from '../../helpers/deviceStreams.ts';
 
 const PCM16: FramingDecoder<Pcm16Decoder> = { maxFrames: maxPcm16Frames, decode: decodePcm16, finish: finishPcm16 };
 
@@ -209,11 +209,7 @@ describe('edgespike-pcm16: 1% random byte corruption', () => {
     const { bytes, positions } = corruptBytes(clean, 0.01, 9, frameBytes);
     const decoded = decodeChunks(cutInto(bytes, randomChunkLengths(bytes.length, 10, 1000)));
 
-    const gapsAt = new Map<number, number>();
-    for (const e of decoded.events) {
-      expect(e.kind).toBe('gap');
-      if (e.kind === 'gap') gapsAt.set(e.frame, e.missing);
-    }
+    const gapsAt = gapsByFrame(decoded.events);
     let source = -1;
     let wrong = 0;
     for (let s = 0; s < decoded.samples.length; s++) {
