@@ -24,20 +24,23 @@ import { haveDataset, MITDB_RECORDS, PROJECT_ROOT } from '../helpers/datasets.ts
 
 const README = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
 
-/** Every marked table: its arguments and the table lines under the marker. */
-function markedTables(): { args: string[]; table: string }[] {
-  const found: { args: string[]; table: string }[] = [];
-  const marker = /<!-- eval-table: (.+?) -->\n((?:\|.*\n)+)/g;
-  for (const m of README.matchAll(marker)) found.push({ args: (m[1] as string).trim().split(/\s+/), table: m[2] as string });
-  return found;
+/**
+ * Every table marked `<!-- KIND: ARGS -->`: its arguments and the table lines under the marker
+ * (`eval-table`: `eval ARGS --json`'s report; `classify-table`: `classify ARGS --json`'s conditions).
+ */
+function markedTables(kind: 'eval-table' | 'classify-table'): { args: string[]; table: string }[] {
+  const marker = new RegExp(`<!-- ${kind}: (.+?) -->\\n((?:\\|.*\\n)+)`, 'g');
+  return [...README.matchAll(marker)].map((m) => ({ args: (m[1] as string).trim().split(/\s+/), table: m[2] as string }));
 }
 
-/** Every table marked `<!-- classify-table: ARGS -->`: `classify ARGS --json`'s conditions. */
-function classifyTables(): { args: string[]; table: string }[] {
-  const found: { args: string[]; table: string }[] = [];
-  for (const m of README.matchAll(/<!-- classify-table: (.+?) -->\n((?:\|.*\n)+)/g)) found.push({ args: (m[1] as string).trim().split(/\s+/), table: m[2] as string });
-  return found;
+/** `edgespike ARGS`, which must exit 0 without a stack trace; its stdout parsed as JSON. */
+async function jsonOf(args: readonly string[], timeoutMs: number): Promise<unknown> {
+  const result = await runCli(args, { timeoutMs });
+  expect(hasStackTrace(result.stderr)).toBe(false);
+  expect(result.code).toBe(0);
+  return JSON.parse(result.stdout);
 }
+
 const haveAudio = haveDataset('README audio tables (measured on ../shared/datasets/fsdd and noise)', ['fsdd/0_george_0.wav', 'noise/white_noise.wav']);
 
 const needed = [...MITDB_RECORDS.flatMap((r) => [`mitdb/${r}.hea`, `mitdb/${r}.dat`, `mitdb/${r}.atr`]), 'nstdb/bw.hea', 'nstdb/ma.hea'];
@@ -45,28 +48,24 @@ const haveData = haveDataset('README accuracy tables (they are measured on ../sh
 
 describe('README tables', () => {
   it('the README marks its measured tables', () => {
-    expect(markedTables().length).toBeGreaterThanOrEqual(3);
+    expect(markedTables('eval-table').length).toBeGreaterThanOrEqual(3);
   });
 
   describe.skipIf(!haveData)('match eval --json on ../shared/datasets', () => {
-    it.each(markedTables().map((t) => [t.args.join(' '), t] as const))('eval %s', async (_, { args, table }) => {
-      const result = await runCli(['eval', ...args, '--json'], { timeoutMs: 120_000 });
-      expect(hasStackTrace(result.stderr)).toBe(false);
-      expect(result.code).toBe(0);
-      expect(table).toBe(markdownFromEvalJson(JSON.parse(result.stdout) as EvalJson));
+    it.each(markedTables('eval-table').map((t) => [t.args.join(' '), t] as const))('eval %s', async (_, { args, table }) => {
+      const report = (await jsonOf(['eval', ...args, '--json'], 120_000)) as EvalJson;
+      expect(table).toBe(markdownFromEvalJson(report));
     });
   });
 
   it('the README marks its audio tables', () => {
-    expect(classifyTables().length).toBeGreaterThanOrEqual(2);
+    expect(markedTables('classify-table').length).toBeGreaterThanOrEqual(2);
   });
 
   describe.skipIf(!haveAudio)('match classify --json on ../shared/datasets', () => {
-    it.each(classifyTables().map((t) => [t.args.join(' '), t] as const))('classify %s', async (_, { args, table }) => {
-      const result = await runCli(['classify', ...args, '--json'], { timeoutMs: 120_000 });
-      expect(hasStackTrace(result.stderr)).toBe(false);
-      expect(result.code).toBe(0);
-      expect(table).toBe(markdownFromClassifyConditions((JSON.parse(result.stdout) as { conditions: ConditionScore[] }).conditions));
+    it.each(markedTables('classify-table').map((t) => [t.args.join(' '), t] as const))('classify %s', async (_, { args, table }) => {
+      const report = (await jsonOf(['classify', ...args, '--json'], 120_000)) as { conditions: ConditionScore[] };
+      expect(table).toBe(markdownFromClassifyConditions(report.conditions));
     });
   });
 });
@@ -96,10 +95,7 @@ describe('README speed tables', () => {
   it('a fresh quick bench --json has the kept report\'s fields, stages, launchers and streams', async () => {
     // The smallest inputs: the synthetic 5-minute record, one bundled clip, one timed pass; no live stream (40 s).
     const args = ['bench', 'fixtures/synthetic-ecg/ecgsyn_360hz', '--audio', 'fixtures/audio-digits/0_engb_0.wav', '--repeat', '1', '--no-live', '--json'];
-    const result = await runCli(args, { timeoutMs: 60_000 });
-    expect(hasStackTrace(result.stderr)).toBe(false);
-    expect(result.code).toBe(0);
-    const fresh = benchShape(JSON.parse(result.stdout)) as Record<string, unknown>;
+    const fresh = benchShape(await jsonOf(args, 60_000)) as Record<string, unknown>;
     const expected = benchShape(kept.report) as Record<string, unknown>;
     expect(Object.keys(fresh)).toEqual(Object.keys(expected).filter((k) => k !== 'live'));
     expect(fresh).toEqual(Object.fromEntries(Object.keys(fresh).map((k) => [k, expected[k]])));

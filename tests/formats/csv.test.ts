@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FormatError, ValidationError } from '../../src/core/errors.ts';
+import { ValidationError } from '../../src/core/errors.ts';
 import {
   columnIndex,
   createCsvDecoder,
@@ -8,6 +8,7 @@ import {
   type CsvDecoder,
   type CsvRows,
 } from '../../src/formats/csv.ts';
+import { messageOf } from '../helpers/errors.ts';
 
 interface Decoded {
   columns: number;
@@ -44,17 +45,6 @@ function decodeInPieces(text: string, pieceSizes: readonly number[], source = 'd
 
 const decode = (text: string, source?: string): Decoded =>
   decodeInPieces(text, [Math.max(text.length, 1)], source);
-
-/** The FormatError (or ValidationError) message `fn` throws. */
-function messageOf(fn: () => unknown, kind: typeof FormatError | typeof ValidationError = FormatError): string {
-  try {
-    fn();
-  } catch (error: unknown) {
-    if (error instanceof kind) return error.message;
-    throw error;
-  }
-  throw new Error(`expected a ${kind.name}, nothing was thrown`);
-}
 
 describe('decodeCsvChunk: what it reads', () => {
   it('reads a header row and comma-separated numbers, row-major', () => {
@@ -234,83 +224,42 @@ describe('errors', () => {
     );
   });
 
-  it('empty cells, including a trailing separator on the first row', () => {
-    expect(messageOf(() => decode('a,b\n1,2\n3,\n', 'data.csv'))).toBe(
-      'data.csv line 3, column 2: "" is not a number (empty cell)',
-    );
-    expect(messageOf(() => decode('1,,3\n', 'data.csv'))).toBe(
-      'data.csv line 1, column 2: "" is not a number (empty cell)',
-    );
-    expect(messageOf(() => decode('1,2,\n', 'data.csv'))).toBe(
-      'data.csv line 1, column 3: "" is not a number (empty cell)',
-    );
-    expect(messageOf(() => decode('t,v\n1,"  "\n', 'data.csv'))).toBe(
-      'data.csv line 2, column 2: "" is not a number (empty cell)',
-    );
-    // The default source name is "csv".
+  it.each([
+    // Empty cells, including a trailing separator on the first row.
+    ['data.csv', 'a,b\n1,2\n3,\n', 'data.csv line 3, column 2: "" is not a number (empty cell)'],
+    ['data.csv', '1,,3\n', 'data.csv line 1, column 2: "" is not a number (empty cell)'],
+    ['data.csv', '1,2,\n', 'data.csv line 1, column 3: "" is not a number (empty cell)'],
+    ['data.csv', 't,v\n1,"  "\n', 'data.csv line 2, column 2: "" is not a number (empty cell)'],
+    // Words, NaN, Infinity, hex and decimal commas are not numbers.
+    ['f.csv', '1,NaN\n', 'f.csv line 1, column 2: "NaN" is not a number'],
+    ['f.csv', 't\n1\nInfinity\n', 'f.csv line 3, column 1: "Infinity" is not a number'],
+    ['f.csv', 't\n0x10\n', 'f.csv line 2, column 1: "0x10" is not a number'],
+    ['f.csv', '1;2,5\n', 'f.csv line 1, column 2: "2,5" is not a number (use "." as the decimal point)'],
+    // A second, units row under the header is not a header.
+    ['f.csv', 'time,ecg\ns,mV\n0,1\n', 'f.csv line 2, column 1: "s" is not a number'],
+    // A first row mixing names and numbers is a data row with a bad cell.
+    ['f.csv', 'time,1\n0,1\n', 'f.csv line 1, column 1: "time" is not a number'],
+    // A row with a different number of cells than the first data row.
+    ['data.csv', '# x\n1,2\n3,4\n5,6,7\n', 'data.csv line 4: 3 cells, expected 2 like the first data row (line 2)'],
+    ['data.csv', '1;2;3\n4;5\n', 'data.csv line 2: 2 cells, expected 3 like the first data row (line 1)'],
+    ['data.csv', '1\n2,3\n', 'data.csv line 2, column 1: "2,3" is not a number'],
+    // A header naming a different number of columns than the data rows have.
+    ['data.csv', 'time,ecg\n0,1,2\n', 'data.csv line 2: 3 cells, but the header row (line 1) names 2 columns'],
+    // Quotes that do not close, or text after a closing quote.
+    ['q.csv', '1,"2\n3"\n', 'q.csv line 1, column 2: quoted cell has no closing quote (a quoted cell must end on its own line)'],
+    ['q.csv', '"1"x,2\n', 'q.csv line 1, column 1: unexpected text after the closing quote'],
+    // A sample-rate comment that is not a positive number, contradicts another or comes late.
+    ['r.csv', '# fs=fast\n1\n', 'r.csv line 1: sample rate "fast" must be a number > 0 in Hz (e.g. "# sampleRateHz=360")'],
+    ['r.csv', '# sampleRateHz=0\n1\n', 'r.csv line 1: sample rate "0" must be a number > 0 in Hz (e.g. "# sampleRateHz=360")'],
+    ['r.csv', '# fs=360\n# sample_rate_hz: 250\n1\n', 'r.csv line 2: sample rate 250 Hz contradicts 360 Hz given on line 1'],
+    ['r.csv', 't\n1\n2\n# fs=360\n3\n', 'r.csv line 4: a sample rate comment must come before the first data row (line 2)'],
+  ])('%s %j: %s', (source, text, message) => {
+    expect(messageOf(() => decode(text, source))).toBe(message);
+  });
+
+  it('names the source "csv" when none is given', () => {
     expect(messageOf(() => decodeCsvChunk(createCsvDecoder(), ',,\n'))).toBe(
       'csv line 1, column 1: "" is not a number (empty cell)',
-    );
-  });
-
-  it('words, NaN, Infinity, hex and decimal commas are not numbers', () => {
-    expect(messageOf(() => decode('1,NaN\n', 'f.csv'))).toBe('f.csv line 1, column 2: "NaN" is not a number');
-    expect(messageOf(() => decode('t\n1\nInfinity\n', 'f.csv'))).toBe(
-      'f.csv line 3, column 1: "Infinity" is not a number',
-    );
-    expect(messageOf(() => decode('t\n0x10\n', 'f.csv'))).toBe('f.csv line 2, column 1: "0x10" is not a number');
-    expect(messageOf(() => decode('1;2,5\n', 'f.csv'))).toBe(
-      'f.csv line 1, column 2: "2,5" is not a number (use "." as the decimal point)',
-    );
-    // A second, units row under the header is not a header.
-    expect(messageOf(() => decode('time,ecg\ns,mV\n0,1\n', 'f.csv'))).toBe(
-      'f.csv line 2, column 1: "s" is not a number',
-    );
-    // A first row mixing names and numbers is a data row with a bad cell.
-    expect(messageOf(() => decode('time,1\n0,1\n', 'f.csv'))).toBe(
-      'f.csv line 1, column 1: "time" is not a number',
-    );
-  });
-
-  it('a row with a different number of cells than the first data row', () => {
-    expect(messageOf(() => decode('# x\n1,2\n3,4\n5,6,7\n', 'data.csv'))).toBe(
-      'data.csv line 4: 3 cells, expected 2 like the first data row (line 2)',
-    );
-    expect(messageOf(() => decode('1;2;3\n4;5\n', 'data.csv'))).toBe(
-      'data.csv line 2: 2 cells, expected 3 like the first data row (line 1)',
-    );
-    expect(messageOf(() => decode('1\n2,3\n', 'data.csv'))).toBe(
-      'data.csv line 2, column 1: "2,3" is not a number',
-    );
-  });
-
-  it('a header naming a different number of columns than the data rows have', () => {
-    expect(messageOf(() => decode('time,ecg\n0,1,2\n', 'data.csv'))).toBe(
-      'data.csv line 2: 3 cells, but the header row (line 1) names 2 columns',
-    );
-  });
-
-  it('quotes that do not close, or text after a closing quote', () => {
-    expect(messageOf(() => decode('1,"2\n3"\n', 'q.csv'))).toBe(
-      'q.csv line 1, column 2: quoted cell has no closing quote (a quoted cell must end on its own line)',
-    );
-    expect(messageOf(() => decode('"1"x,2\n', 'q.csv'))).toBe(
-      'q.csv line 1, column 1: unexpected text after the closing quote',
-    );
-  });
-
-  it('a sample-rate comment that is not a positive number, contradicts another or comes late', () => {
-    expect(messageOf(() => decode('# fs=fast\n1\n', 'r.csv'))).toBe(
-      'r.csv line 1: sample rate "fast" must be a number > 0 in Hz (e.g. "# sampleRateHz=360")',
-    );
-    expect(messageOf(() => decode('# sampleRateHz=0\n1\n', 'r.csv'))).toBe(
-      'r.csv line 1: sample rate "0" must be a number > 0 in Hz (e.g. "# sampleRateHz=360")',
-    );
-    expect(messageOf(() => decode('# fs=360\n# sample_rate_hz: 250\n1\n', 'r.csv'))).toBe(
-      'r.csv line 2: sample rate 250 Hz contradicts 360 Hz given on line 1',
-    );
-    expect(messageOf(() => decode('t\n1\n2\n# fs=360\n3\n', 'r.csv'))).toBe(
-      'r.csv line 4: a sample rate comment must come before the first data row (line 2)',
     );
   });
 
@@ -355,20 +304,13 @@ describe('columnIndex', () => {
     );
   });
 
-  it('lists the available columns when the pick is wrong', () => {
-    const state = decoderAfter('time,ecg\n0,1\n');
-    expect(messageOf(() => columnIndex(state, 'resp'), ValidationError)).toBe(
-      'ecg.csv: there is no column named "resp"; available columns: 0 "time", 1 "ecg"',
-    );
-    expect(messageOf(() => columnIndex(state, 2), ValidationError)).toBe(
-      'ecg.csv: there is no column 2; available columns: 0 "time", 1 "ecg"',
-    );
-    expect(messageOf(() => columnIndex(state, -1), ValidationError)).toBe(
-      'ecg.csv: there is no column -1; available columns: 0 "time", 1 "ecg"',
-    );
-    expect(messageOf(() => columnIndex(state, 0.5), ValidationError)).toBe(
-      'ecg.csv: there is no column 0.5; available columns: 0 "time", 1 "ecg"',
-    );
+  it.each<[string | number, string]>([
+    ['resp', 'ecg.csv: there is no column named "resp"; available columns: 0 "time", 1 "ecg"'],
+    [2, 'ecg.csv: there is no column 2; available columns: 0 "time", 1 "ecg"'],
+    [-1, 'ecg.csv: there is no column -1; available columns: 0 "time", 1 "ecg"'],
+    [0.5, 'ecg.csv: there is no column 0.5; available columns: 0 "time", 1 "ecg"'],
+  ])('lists the available columns when the pick %j is wrong', (column, message) => {
+    expect(messageOf(() => columnIndex(decoderAfter('time,ecg\n0,1\n'), column), ValidationError)).toBe(message);
   });
 
   it('explains that a file without a header has no names', () => {

@@ -11,6 +11,7 @@ import {
   parseWavHeader,
   scanWavHeader,
 } from '../../src/formats/wav.ts';
+import { messageOf } from '../helpers/errors.ts';
 
 // Files are built byte by byte from the RIFF WAVE layout, independently of encodeWav.
 const ascii = (text: string): number[] => [...text].map((c) => c.charCodeAt(0));
@@ -75,17 +76,6 @@ const decode = (file: Uint8Array, channel: number | 'mix' = 0): number[] => {
   if (error instanceof Error) throw error;
   return samples;
 };
-
-/** The message of the error `fn` throws, checking its class. */
-function messageOf(fn: () => unknown, kind: typeof FormatError | typeof ValidationError = FormatError): string {
-  try {
-    fn();
-  } catch (error: unknown) {
-    if (error instanceof kind) return error.message;
-    throw error;
-  }
-  throw new Error(`expected a ${kind.name}, nothing was thrown`);
-}
 
 const header = (file: Uint8Array): WavHeader => parseWavHeader(file, { source: 'test.wav' });
 

@@ -1,6 +1,7 @@
 /** Random networks and inputs for engine tests: every feature in use, deterministic by seed. */
-import { encodeBase64Int8, parseNetwork, type NetworkSpec } from '../../src/snn/network.ts';
+import { encodeBase64Int8, type NetworkSpec } from '../../src/snn/network.ts';
 import { mulberry32 as rng } from './deviceStreams.ts';
+import { networkOf } from './networkSpec.ts';
 
 /** A random recurrent network with every feature in use. */
 export function randomNetwork(seed: number): NetworkSpec {
@@ -26,9 +27,7 @@ export function randomNetwork(seed: number): NetworkSpec {
       if (r() < 0.4) synapses.push({ from: a.name, to: b.name, weight: Math.floor(r() * 255) - 127, shift: 5, delayTicks: 1 + Math.floor(r() * 5) });
     }
   }
-  return parseNetwork({
-    format: 'edgespike-network',
-    version: 1,
+  return networkOf({
     stateBits: 16,
     inputs: ['i0', 'i1', 'i2'],
     neurons,
@@ -104,9 +103,7 @@ export function randomLifNetwork(seed: number, saturating: boolean): NetworkSpec
       synapses.push({ from, to, weight: int(r, -128, 127), shift: shift(), delayTicks: fromInput ? int(r, 0, 6) : int(r, 1, 6) });
     }
   }
-  return parseNetwork({
-    format: 'edgespike-network',
-    version: 2,
+  return networkOf({
     stateBits,
     inputs,
     neurons,

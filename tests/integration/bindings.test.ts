@@ -67,6 +67,7 @@ async function capture<T>(
 /** The raw byte source over a binding (reconnecting quickly, as the tests unplug). */
 const raw = (binding: BindingFactory, path: string): Observable<SerialEvent> => byteSource({ path, binding, reconnectInitialMs: 50, reconnectMaxMs: 400 });
 
+/** The bytes of the `data` events, in order. */
 function bytesOf(events: readonly SerialEvent[]): Uint8Array {
   return concatArrays(events.flatMap((e) => (e.type === 'data' ? [e.bytes] : [])), Uint8Array);
 }

@@ -20,92 +20,44 @@ function testScheduler(): TestScheduler {
   return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 }
 
+/**
+ * Pace the cold `source` marbles at `speed` on a fresh TestScheduler and expect the `expected`
+ * marbles (`error` is what `#` stands for on both sides).
+ */
+function expectPaced(speed: number, source: string, expected: string, chunks: Record<string, SampleChunk> = values, error?: unknown): void {
+  const scheduler = testScheduler();
+  scheduler.run(({ cold, expectObservable }) => {
+    const paced: Observable<SampleChunk> = cold<SampleChunk>(source, chunks, error).pipe(pace(speed, scheduler));
+    expectObservable(paced).toBe(expected, chunks, error);
+  });
+}
+
 describe('pace', () => {
-  it('speed 1: each chunk leaves when its last sample + 1 has been played; the first waits too', () => {
-    const scheduler = testScheduler();
-    scheduler.run(({ cold, expectObservable }) => {
-      const source = cold<SampleChunk>('(abc|)', values);
-      expectObservable(source.pipe(pace(1, scheduler))).toBe('500ms a 499ms b 499ms (c|)', values);
-    });
-  });
-
-  it('speed 10: ten times faster', () => {
-    const scheduler = testScheduler();
-    scheduler.run(({ cold, expectObservable }) => {
-      const source = cold<SampleChunk>('(abc|)', values);
-      expectObservable(source.pipe(pace(10, scheduler))).toBe('50ms a 49ms b 49ms (c|)', values);
-    });
-  });
-
-  it('chunks of different lengths: due at the end of each', () => {
-    const scheduler = testScheduler();
-    scheduler.run(({ cold, expectObservable }) => {
-      const x = chunk(0, 10); // 100 ms
-      const y = chunk(10, 90); // ends at 1000 ms
-      const z = chunk(100, 1); // ends at 1010 ms
-      const source = cold<SampleChunk>('(xyz|)', { x, y, z });
-      expectObservable(source.pipe(pace(1, scheduler))).toBe('100ms x 899ms y 9ms (z|)', { x, y, z });
-    });
-  });
-
-  it('stream time counts from the first chunk, whatever its startSample', () => {
-    const scheduler = testScheduler();
-    scheduler.run(({ cold, expectObservable }) => {
-      const p = chunk(36000);
-      const q = chunk(36050);
-      const source = cold<SampleChunk>('(pq|)', { p, q });
-      expectObservable(source.pipe(pace(1, scheduler))).toBe('500ms p 499ms (q|)', { p, q });
-    });
-  });
-
-  it('a late chunk leaves at once, and the delay does not carry over (no drift)', () => {
-    const scheduler = testScheduler();
-    scheduler.run(({ cold, expectObservable }) => {
-      // b is due at 1000 but arrives at 1200; c, due at 1500, still leaves at 1500.
-      const source = cold<SampleChunk>('a 1199ms (bc|)', values);
-      expectObservable(source.pipe(pace(1, scheduler))).toBe('500ms a 699ms b 299ms (c|)', values);
-    });
-  });
-
-  it('chunks that are all overdue leave together when they arrive', () => {
-    const scheduler = testScheduler();
-    scheduler.run(({ cold, expectObservable }) => {
-      const source = cold<SampleChunk>('a 2999ms (bcd|)', values);
-      expectObservable(source.pipe(pace(1, scheduler))).toBe('500ms a 2499ms (bcd|)', values);
-    });
-  });
-
-  it('a source that arrives at its own pace, each chunk just after it is due', () => {
-    const scheduler = testScheduler();
-    scheduler.run(({ cold, expectObservable }) => {
-      // Arrivals at 0, 1100, 1600, 2100; due at 500, 1000, 1500, 2000: each leaves on arrival,
-      // 100 ms late, and the lateness stays 100 ms rather than adding up.
-      const source = cold<SampleChunk>('a 1099ms b 499ms c 499ms d 99ms |', values);
-      expectObservable(source.pipe(pace(1, scheduler))).toBe(
-        '500ms a 599ms b 499ms c 499ms d 99ms |',
-        values,
-      );
-    });
+  it.each([
+    ['speed 1: each chunk leaves when its last sample + 1 has been played; the first waits too', 1, '(abc|)', '500ms a 499ms b 499ms (c|)', values],
+    ['speed 10: ten times faster', 10, '(abc|)', '50ms a 49ms b 49ms (c|)', values],
+    // x: 100 ms; y ends at 1000 ms; z ends at 1010 ms.
+    ['chunks of different lengths: due at the end of each', 1, '(xyz|)', '100ms x 899ms y 9ms (z|)', { x: chunk(0, 10), y: chunk(10, 90), z: chunk(100, 1) }],
+    ['stream time counts from the first chunk, whatever its startSample', 1, '(pq|)', '500ms p 499ms (q|)', { p: chunk(36000), q: chunk(36050) }],
+    // b is due at 1000 but arrives at 1200; c, due at 1500, still leaves at 1500.
+    ['a late chunk leaves at once, and the delay does not carry over (no drift)', 1, 'a 1199ms (bc|)', '500ms a 699ms b 299ms (c|)', values],
+    ['chunks that are all overdue leave together when they arrive', 1, 'a 2999ms (bcd|)', '500ms a 2499ms (bcd|)', values],
+    // Arrivals at 0, 1100, 1600, 2100; due at 500, 1000, 1500, 2000: each leaves on arrival,
+    // 100 ms late, and the lateness stays 100 ms rather than adding up.
+    ['a source that arrives at its own pace, each chunk just after it is due', 1, 'a 1099ms b 499ms c 499ms d 99ms |', '500ms a 599ms b 499ms c 499ms d 99ms |', values],
+    ['speed Infinity passes chunks straight through', Infinity, 'a 10ms (bc|)', 'a 10ms (bc|)', values],
+  ])('%s', (_, speed, source, expected, chunks) => {
+    expectPaced(speed, source, expected, chunks);
   });
 
   it('completes after the last chunk has left; an empty source completes at once', () => {
-    const scheduler = testScheduler();
-    scheduler.run(({ cold, expectObservable }) => {
-      expectObservable(cold<SampleChunk>('a 99ms |', values).pipe(pace(1, scheduler))).toBe('500ms (a|)', values);
-      expectObservable(cold<SampleChunk>('a 999ms |', values).pipe(pace(1, scheduler))).toBe(
-        '500ms a 499ms |',
-        values,
-      );
-      expectObservable(cold<SampleChunk>('|').pipe(pace(1, scheduler))).toBe('|');
-    });
+    expectPaced(1, 'a 99ms |', '500ms (a|)');
+    expectPaced(1, 'a 999ms |', '500ms a 499ms |');
+    expectPaced(1, '|', '|');
   });
 
   it('passes an error through at once, dropping chunks still waiting', () => {
-    const scheduler = testScheduler();
-    scheduler.run(({ cold, expectObservable }) => {
-      const source = cold<SampleChunk>('a 100ms #', values, new Error('read failed'));
-      expectObservable(source.pipe(pace(1, scheduler))).toBe('101ms #', values, new Error('read failed'));
-    });
+    expectPaced(1, 'a 100ms #', '101ms #', values, new Error('read failed'));
   });
 
   it('unsubscribing cancels the pending timer and the source subscription', () => {
@@ -132,14 +84,6 @@ describe('pace', () => {
     });
     expect(seen).toEqual([0]);
     expect(pendingAfterUnsubscribe).toBe(0);
-  });
-
-  it('speed Infinity passes chunks straight through', () => {
-    const scheduler = testScheduler();
-    scheduler.run(({ cold, expectObservable }) => {
-      const source: Observable<SampleChunk> = cold('a 10ms (bc|)', values);
-      expectObservable(source.pipe(pace(Infinity, scheduler))).toBe('a 10ms (bc|)', values);
-    });
   });
 
   it('rejects a speed that is not > 0 when called', () => {

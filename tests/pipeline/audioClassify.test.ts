@@ -13,8 +13,8 @@ import { classifyClip, classifyWavFile, createAudioClassifier, networkWeights, t
 import { cochleaRaster, inTestSplit, listFilesWithLabels, listLabelledFiles, readAudio } from '../../src/pipeline/audioDataset.ts';
 import { loadAudioModel } from '../../src/pipeline/audioModel.ts';
 import { classify, createClassifier } from '../../src/snn/classifier.ts';
-import { parseNetwork } from '../../src/snn/network.ts';
 import { PROJECT_ROOT } from '../helpers/datasets.ts';
+import { networkOf } from '../helpers/networkSpec.ts';
 import { useTempDir } from '../helpers/records.ts';
 
 const FIXTURES = join(PROJECT_ROOT, 'fixtures', 'audio-digits');
@@ -90,9 +90,7 @@ describe('classifyClip / classifyWavFile', () => {
 describe('networkWeights', () => {
   it('counts synapses: a projection contributes its non-zero weights', () => {
     // A 2 × 2 projection holding one zero (3 weights) and one explicit synapse: 4.
-    const spec = parseNetwork({
-      format: 'edgespike-network',
-      version: 2,
+    const spec = networkOf({
       inputs: ['a', 'b'],
       neurons: [
         { name: 'h', threshold: 10, memShift: 1 },

@@ -7,16 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { costReport } from '../../src/snn/cost.ts';
 import { allowedLifDeliveries, createLifEngine } from '../../src/snn/lifEngine.ts';
 import { createLifNetwork, createSpikeEvents } from '../../src/snn/lifNetwork.ts';
-import { parseNetwork } from '../../src/snn/network.ts';
+import { networkOf } from '../helpers/networkSpec.ts';
 
 /**
  * Inputs a, b; neurons x (threshold 2) and y (never fires), no membrane leak (memShift 30) and
  * no current carried over (excShift 0: a tick's current is that tick's input); 4 weights:
  * a→x, a→y, b→x of 1 at delay 0, x→y of 1 at delay 1.
  */
-const TINY = parseNetwork({
-  format: 'edgespike-network',
-  version: 1,
+const TINY = networkOf({
   stateBits: 16,
   inputs: ['a', 'b'],
   neurons: [

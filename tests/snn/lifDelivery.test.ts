@@ -9,7 +9,8 @@ import { loadAudioModel } from '../../src/pipeline/audioModel.ts';
 import { createLifDeliveryPlan } from '../../src/snn/lifDelivery.ts';
 import { createLifEngine } from '../../src/snn/lifEngine.ts';
 import { createLifNetwork, createSpikeEvents } from '../../src/snn/lifNetwork.ts';
-import { encodeBase64Int8, parseNetwork, type NetworkSpec } from '../../src/snn/network.ts';
+import { encodeBase64Int8, type NetworkSpec } from '../../src/snn/network.ts';
+import { networkOf } from '../helpers/networkSpec.ts';
 import { createLifOracle, runLifOracle } from './lifOracle.ts';
 
 /** The doc comment's example: one input with two synapses (to neuron 1, weight -2, delay 2; to neuron 0, weight 3, delay 0). */
@@ -40,9 +41,7 @@ describe('delivery plan', () => {
   it('turns the clamp on when 255 spikes could overflow a sum: 64 inputs × 127 << 16 × 255 > 2^31', () => {
     const weights = encodeBase64Int8(new Array<number>(64).fill(127));
     const spec = (shift: number): NetworkSpec =>
-      parseNetwork({
-        format: 'edgespike-network',
-        version: 2,
+      networkOf({
         stateBits: 32,
         inputs: Array.from({ length: 64 }, (_, i) => `i${i}`),
         neurons: [{ name: 'n', threshold: 1000, memShift: 1 }],
@@ -78,9 +77,7 @@ describe('delivery plan: packed synapses', () => {
 
   it('packs only when every weight fits int16: int8 << 8 does, int8 << 9 does not', () => {
     const spec = (shift: number): NetworkSpec =>
-      parseNetwork({
-        format: 'edgespike-network',
-        version: 2,
+      networkOf({
         stateBits: 24,
         inputs: ['a', 'b'],
         neurons: [{ name: 'n', threshold: 1000, memShift: 1 }],

@@ -15,10 +15,11 @@ import { encodeEcg } from '../../src/pipeline/ecgKernels.ts';
 import { loadEcgModel } from '../../src/pipeline/ecgModel.ts';
 import { allowedLifDeliveries, createLifEngine, type LifDelivery, type LifEngine } from '../../src/snn/lifEngine.ts';
 import { createLifNetwork, createSpikeEvents, type LifNetwork, type LifTrace } from '../../src/snn/lifNetwork.ts';
-import { parseNetwork, type NetworkSpec } from '../../src/snn/network.ts';
+import type { NetworkSpec } from '../../src/snn/network.ts';
 import { PROJECT_ROOT } from '../helpers/datasets.ts';
 import { mulberry32 } from '../helpers/deviceStreams.ts';
 import { FIXTURE_RECORD, readRecord } from '../helpers/fixture.ts';
+import { networkOf } from '../helpers/networkSpec.ts';
 import { int, randomCounts, randomInput, randomLifNetwork, randomNetwork } from '../helpers/randomNetwork.ts';
 import { createLifOracle, runLifOracle, type LifOracle } from './lifOracle.ts';
 
@@ -35,9 +36,7 @@ interface NeuronOverrides {
 
 /** One input, one neuron, one synapse: the smallest network. */
 function single(neuron: NeuronOverrides, weight: number, extra: { stateBits?: number; shift?: number } = {}): NetworkSpec {
-  return parseNetwork({
-    format: 'edgespike-network',
-    version: 1,
+  return networkOf({
     stateBits: extra.stateBits ?? 16,
     inputs: ['in'],
     neurons: [{ name: 'n', threshold: 30000, memShift: 30, ...neuron }],
@@ -133,9 +132,7 @@ describe('fixed-point LIF engine: hand-computed values', () => {
   });
 
   it('keeps excitatory and inhibitory currents apart, each with its own leak', () => {
-    const spec = parseNetwork({
-      format: 'edgespike-network',
-      version: 1,
+    const spec = networkOf({
       inputs: ['exc', 'inh'],
       neurons: [{ name: 'n', threshold: 30000, memShift: 0, excShift: 1, inhShift: 2 }],
       synapses: [
@@ -151,9 +148,7 @@ describe('fixed-point LIF engine: hand-computed values', () => {
   });
 
   it('delays neuron-to-neuron spikes by delayTicks', () => {
-    const spec = parseNetwork({
-      format: 'edgespike-network',
-      version: 1,
+    const spec = networkOf({
       inputs: ['in'],
       neurons: [
         { name: 'a', threshold: 1, memShift: 0 },
@@ -172,9 +167,7 @@ describe('fixed-point LIF engine: hand-computed values', () => {
   });
 
   it('counts synaptic operations per spike and fan-out, and neuron updates per tick', () => {
-    const spec = parseNetwork({
-      format: 'edgespike-network',
-      version: 1,
+    const spec = networkOf({
       inputs: ['in'],
       neurons: [
         { name: 'a', threshold: 1, memShift: 0 },
@@ -202,9 +195,7 @@ describe('fixed-point LIF engine: hand-computed values', () => {
 
 describe('non-spiking readouts and membrane probes', () => {
   it('a non-spiking neuron integrates past any threshold and never fires; a probe records chosen membranes', () => {
-    const spec = parseNetwork({
-      format: 'edgespike-network',
-      version: 2,
+    const spec = networkOf({
       stateBits: 16,
       inputs: ['in'],
       neurons: [

@@ -7,37 +7,31 @@ import {
   finishAsciiLines,
   maxAsciiFrames,
 } from '../../../src/formats/devices/ad8232Ascii.ts';
-import type { AsciiLineDecoderOptions } from '../../../src/formats/devices/ad8232Ascii.ts';
-import type { DecoderStats, DeviceEvent } from '../../../src/formats/devices/types.ts';
+import type { AsciiLineDecoder, AsciiLineDecoderOptions } from '../../../src/formats/devices/ad8232Ascii.ts';
+import type { DeviceEvent } from '../../../src/formats/devices/types.ts';
 import { ValidationError } from '../../../src/core/errors.ts';
 import {
   corruptBytes,
   cutInto,
+  decodeStream,
+  type DecodedStream,
+  expectSameAtEveryCut,
+  expectSameInSmallChunks,
+  type FramingDecoder,
   isSubsequence,
   mulberry32,
   randomChunkLengths,
   randomInt,
 } from '../../helpers/deviceStreams.ts';
 
-interface Decoded {
-  samples: number[];
-  events: DeviceEvent[];
-  stats: DecoderStats;
+const ASCII_LINES: FramingDecoder<AsciiLineDecoder> = { maxFrames: (_, byteLength) => maxAsciiFrames(byteLength), decode: decodeAsciiLines };
+
+/** Decode chunk by chunk (a last line without its line end stays held). */
+function decodeChunks(chunks: readonly Uint8Array[], options: AsciiLineDecoderOptions = {}): DecodedStream {
+  return decodeStream(ASCII_LINES, createAsciiLineDecoder(options), chunks);
 }
 
-function decodeChunks(chunks: readonly Uint8Array[], options: AsciiLineDecoderOptions = {}): Decoded {
-  const state = createAsciiLineDecoder(options);
-  const samples: number[] = [];
-  const events: DeviceEvent[] = [];
-  for (const chunk of chunks) {
-    const out = new Int32Array(maxAsciiFrames(chunk.length));
-    const n = decodeAsciiLines(state, chunk, out, events);
-    samples.push(...out.subarray(0, n));
-  }
-  return { samples, events, stats: { ...state.stats } };
-}
-
-const decodeText = (text: string, options?: AsciiLineDecoderOptions): Decoded => decodeChunks([asciiBytes(text)], options);
+const decodeText = (text: string, options?: AsciiLineDecoderOptions): DecodedStream => decodeChunks([asciiBytes(text)], options);
 
 describe('AD8232 ASCII lines: hand-built streams', () => {
   it('reads CR LF, LF and lone CR line ends and reports leads-off/on at the right frames', () => {
@@ -180,16 +174,11 @@ describe('AD8232 ASCII lines: chunking never changes the result', () => {
   });
 
   it('split at every byte boundary', () => {
-    for (let cut = 0; cut <= bytes.length; cut++) {
-      expect(decodeChunks(cutInto(bytes, [cut, bytes.length - cut])), `cut at ${cut}`).toEqual(whole);
-    }
+    expectSameAtEveryCut(bytes, decodeChunks, whole);
   });
 
   it('one byte at a time and in random chunk sizes', () => {
-    expect(decodeChunks(cutInto(bytes, Array<number>(bytes.length).fill(1)))).toEqual(whole);
-    for (let seed = 1; seed <= 20; seed++) {
-      expect(decodeChunks(cutInto(bytes, randomChunkLengths(bytes.length, seed, 7)))).toEqual(whole);
-    }
+    expectSameInSmallChunks(bytes, decodeChunks, whole, 7);
   });
 
   it('a long stream in random chunk sizes', () => {

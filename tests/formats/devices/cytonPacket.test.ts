@@ -8,33 +8,16 @@ import {
   finishCyton,
   maxCytonFrames,
 } from '../../../src/formats/devices/cytonPacket.ts';
-import type { CytonDecoderOptions } from '../../../src/formats/devices/cytonPacket.ts';
-import type { DecoderStats, DeviceEvent } from '../../../src/formats/devices/types.ts';
+import type { CytonDecoder, CytonDecoderOptions } from '../../../src/formats/devices/cytonPacket.ts';
+import type { DeviceEvent } from '../../../src/formats/devices/types.ts';
 import { ValidationError } from '../../../src/core/errors.ts';
-import { corruptBytes, cutInto, mulberry32, randomChunkLengths, randomInt } from '../../helpers/deviceStreams.ts';
+import { corruptBytes, cutInto, decodeStream, type DecodedStream, expectSameAtEveryCut, expectSameInSmallChunks, type FramingDecoder, gapsByFrame, mulberry32, randomChunkLengths, randomInt } from '../../helpers/deviceStreams.ts';
 
-interface Decoded {
-  samples: number[];
-  events: DeviceEvent[];
-  stats: DecoderStats;
-}
+const CYTON: FramingDecoder<CytonDecoder> = { maxFrames: maxCytonFrames, decode: decodeCyton, finish: finishCyton, width: (state) => state.channels.length };
 
 /** Decode chunk by chunk, then (unless `finish` is false) settle the end of the stream. */
-function decodeChunks(chunks: readonly Uint8Array[], options: CytonDecoderOptions = {}, finish = true): Decoded {
-  const state = createCytonDecoder(options);
-  const width = state.channels.length;
-  const samples: number[] = [];
-  const events: DeviceEvent[] = [];
-  for (const chunk of chunks) {
-    const out = new Int32Array(maxCytonFrames(state, chunk.length) * width);
-    const frames = decodeCyton(state, chunk, out, events);
-    samples.push(...out.subarray(0, frames * width));
-  }
-  if (finish) {
-    const out = new Int32Array(maxCytonFrames(state, 0) * width);
-    samples.push(...out.subarray(0, finishCyton(state, out, events) * width));
-  }
-  return { samples, events, stats: { ...state.stats } };
+function decodeChunks(chunks: readonly Uint8Array[], options: CytonDecoderOptions = {}, finish = true): DecodedStream {
+  return decodeStream(CYTON, createCytonDecoder(options), chunks, finish);
 }
 
 /** One packet written out byte by byte, independent of the encoder. */
@@ -247,7 +230,8 @@ describe('Cyton packets: round trip and chunking', () => {
   const packets = encodeCytonPackets(frames, 253, { skipCounters: new Set([256]) });
   packets[3 * 33 + 32] = 0x99; // break the footer of the 4th packet sent (counter 1)
   const stream = Uint8Array.from([0xa0, 0x01, ...packets.subarray(0, 5 * 33), 0xa0, ...packets.subarray(5 * 33)]);
-  const whole = decodeChunks([stream], { channels: [6, 1] });
+  const decodeSixAndOne = (chunks: readonly Uint8Array[]): DecodedStream => decodeChunks(chunks, { channels: [6, 1] });
+  const whole = decodeSixAndOne([stream]);
 
   it('has the expected whole-stream answer', () => {
     // Sent: running counts 253, 254, 255, 257 (footer broken), 258, junk 0xA0, 259, 260.
@@ -260,16 +244,11 @@ describe('Cyton packets: round trip and chunking', () => {
   });
 
   it('split at every byte boundary', () => {
-    for (let cut = 0; cut <= stream.length; cut++) {
-      expect(decodeChunks(cutInto(stream, [cut, stream.length - cut]), { channels: [6, 1] }), `cut at ${cut}`).toEqual(whole);
-    }
+    expectSameAtEveryCut(stream, decodeSixAndOne, whole);
   });
 
   it('one byte at a time and in random chunk sizes', () => {
-    expect(decodeChunks(cutInto(stream, Array<number>(stream.length).fill(1)), { channels: [6, 1] })).toEqual(whole);
-    for (let seed = 1; seed <= 20; seed++) {
-      expect(decodeChunks(cutInto(stream, randomChunkLengths(stream.length, seed, 50)), { channels: [6, 1] })).toEqual(whole);
-    }
+    expectSameInSmallChunks(stream, decodeSixAndOne, whole, 50);
   });
 
   it('a long corrupted stream in random chunk sizes', () => {
@@ -333,11 +312,7 @@ describe('Cyton packets: 1% random byte corruption', () => {
 
     // Using the counters to align: emitted frame f is source f + (samples reported missing at
     // frames <= f). A gap may be confirmed a frame or two late, never wrongly in total.
-    const gapsAt = new Map<number, number>();
-    for (const e of decoded.events) {
-      expect(e.kind).toBe('gap');
-      if (e.kind === 'gap') gapsAt.set(e.frame, e.missing);
-    }
+    const gapsAt = gapsByFrame(decoded.events);
     let counterSource = -1;
     let agree = 0;
     let exact = 0;

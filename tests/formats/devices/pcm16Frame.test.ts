@@ -7,33 +7,17 @@ import {
   finishPcm16,
   maxPcm16Frames,
 } from '../../../src/formats/devices/pcm16Frame.ts';
-import type { Pcm16DecoderOptions } from '../../../src/formats/devices/pcm16Frame.ts';
+import type { Pcm16Decoder, Pcm16DecoderOptions } from '../../../src/formats/devices/pcm16Frame.ts';
 import { asciiBytes } from '../../../src/formats/devices/ad8232Ascii.ts';
-import type { DecoderStats, DeviceEvent } from '../../../src/formats/devices/types.ts';
+import type { DeviceEvent } from '../../../src/formats/devices/types.ts';
 import { ValidationError } from '../../../src/core/errors.ts';
-import { corruptBytes, cutInto, mulberry32, randomChunkLengths, randomInt } from '../../helpers/deviceStreams.ts';
+import { corruptBytes, cutInto, decodeStream, type DecodedStream, expectSameAtEveryCut, expectSameInSmallChunks, type FramingDecoder, gapsByFrame, mulberry32, randomChunkLengths, randomInt } from '../../helpers/deviceStreams.ts';
 
-interface Decoded {
-  samples: number[];
-  events: DeviceEvent[];
-  stats: DecoderStats;
-}
+const PCM16: FramingDecoder<Pcm16Decoder> = { maxFrames: maxPcm16Frames, decode: decodePcm16, finish: finishPcm16 };
 
 /** Decode chunk by chunk, then (unless `finish` is false) settle the end of the stream. */
-function decodeChunks(chunks: readonly Uint8Array[], options: Pcm16DecoderOptions = {}, finish = true): Decoded {
-  const state = createPcm16Decoder(options);
-  const samples: number[] = [];
-  const events: DeviceEvent[] = [];
-  for (const chunk of chunks) {
-    const out = new Int32Array(maxPcm16Frames(state, chunk.length));
-    const n = decodePcm16(state, chunk, out, events);
-    samples.push(...out.subarray(0, n));
-  }
-  if (finish) {
-    const out = new Int32Array(maxPcm16Frames(state, 0));
-    samples.push(...out.subarray(0, finishPcm16(state, out, events)));
-  }
-  return { samples, events, stats: { ...state.stats } };
+function decodeChunks(chunks: readonly Uint8Array[], options: Pcm16DecoderOptions = {}, finish = true): DecodedStream {
+  return decodeStream(PCM16, createPcm16Decoder(options), chunks, finish);
 }
 
 /** Bit-by-bit CRC-16/CCITT-FALSE, the textbook way, as an independent reference. */
@@ -200,16 +184,11 @@ describe('edgespike-pcm16: round trip and chunking', () => {
   });
 
   it('split at every byte boundary', () => {
-    for (let cut = 0; cut <= stream.length; cut++) {
-      expect(decodeChunks(cutInto(stream, [cut, stream.length - cut])), `cut at ${cut}`).toEqual(whole);
-    }
+    expectSameAtEveryCut(stream, decodeChunks, whole);
   });
 
   it('one byte at a time and in random chunk sizes', () => {
-    expect(decodeChunks(cutInto(stream, Array<number>(stream.length).fill(1)))).toEqual(whole);
-    for (let seed = 1; seed <= 20; seed++) {
-      expect(decodeChunks(cutInto(stream, randomChunkLengths(stream.length, seed, 40)))).toEqual(whole);
-    }
+    expectSameInSmallChunks(stream, decodeChunks, whole, 40);
   });
 
   it('a long corrupted stream in random chunk sizes', () => {
@@ -230,11 +209,7 @@ describe('edgespike-pcm16: 1% random byte corruption', () => {
     const { bytes, positions } = corruptBytes(clean, 0.01, 9, frameBytes);
     const decoded = decodeChunks(cutInto(bytes, randomChunkLengths(bytes.length, 10, 1000)));
 
-    const gapsAt = new Map<number, number>();
-    for (const e of decoded.events) {
-      expect(e.kind).toBe('gap');
-      if (e.kind === 'gap') gapsAt.set(e.frame, e.missing);
-    }
+    const gapsAt = gapsByFrame(decoded.events);
     let source = -1;
     let wrong = 0;
     for (let s = 0; s < decoded.samples.length; s++) {

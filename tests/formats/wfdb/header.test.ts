@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { FormatError } from '../../../src/core/errors.ts';
 import {
   parseWfdbHeader,
   WFDB_DEFAULT_SAMPLE_RATE_HZ,
 } from '../../../src/formats/wfdb/header.ts';
 import { haveDataset, MITDB_RECORDS, readDatasetText } from '../../helpers/datasets.ts';
+import { messageOf } from '../../helpers/errors.ts';
 
 /** The header of MIT-BIH record 100, as PhysioNet publishes it. */
 const MITDB_100 = [
@@ -24,16 +24,6 @@ const NSTDB_118E00 = [
   "# Created by `nst' from records 118 and em (SNR = 0 dB)",
   '',
 ].join('\n');
-
-function formatErrorOf(fn: () => unknown): FormatError {
-  try {
-    fn();
-  } catch (error: unknown) {
-    if (error instanceof FormatError) return error;
-    throw error;
-  }
-  throw new Error('expected a FormatError, nothing was thrown');
-}
 
 describe('parseWfdbHeader', () => {
   it('reads the mitdb 100 header: record line, two format-212 signals, comments', () => {
@@ -140,84 +130,34 @@ describe('parseWfdbHeader', () => {
   });
 
   describe('errors', () => {
-    it('rejects an empty header or one holding only comments', () => {
-      expect(formatErrorOf(() => parseWfdbHeader('', 'x.hea')).message).toBe(
-        'x.hea: empty header (no record line)',
-      );
-      expect(formatErrorOf(() => parseWfdbHeader('# nothing\n\n  \n', 'x.hea')).message).toBe(
-        'x.hea: empty header (no record line)',
-      );
-    });
-
-    it('names the non-numeric field and quotes its text', () => {
-      expect(formatErrorOf(() => parseWfdbHeader('100 two 360', '100.hea')).message).toBe(
-        '100.hea: number of signals must be a number (got "two")',
-      );
-      expect(formatErrorOf(() => parseWfdbHeader('100 2 fast', '100.hea')).message).toBe(
-        '100.hea: sampling frequency must be a number (got "fast")',
-      );
-      expect(formatErrorOf(() => parseWfdbHeader('100 2 360 lots', '100.hea')).message).toBe(
-        '100.hea: number of samples must be a number (got "lots")',
-      );
-      expect(formatErrorOf(() => parseWfdbHeader('100 1.5 360', '100.hea')).message).toBe(
-        '100.hea: number of signals must be an integer (got "1.5")',
-      );
-      expect(
-        formatErrorOf(() => parseWfdbHeader('100 1 360\n100.dat 212 200 eleven', '100.hea')).message,
-      ).toBe('100.hea signal 0: ADC resolution must be a number (got "eleven")');
-      expect(
-        formatErrorOf(() => parseWfdbHeader('100 1 360\n100.dat 212 high 11', '100.hea')).message,
-      ).toBe('100.hea signal 0: bad gain field "high"');
-      expect(
-        formatErrorOf(() => parseWfdbHeader('100 1 360\n100.dat 212 200 11 1024 995 sum', '100.hea'))
-          .message,
-      ).toBe('100.hea signal 0: checksum must be a number (got "sum")');
-      expect(formatErrorOf(() => parseWfdbHeader('100 1 360\n100.dat abc', '100.hea')).message).toBe(
-        '100.hea signal 0: bad format field "abc"',
-      );
-    });
-
-    it('rejects out-of-range record fields', () => {
-      expect(formatErrorOf(() => parseWfdbHeader('100', 'h')).message).toBe(
-        'h: record line must give the number of signals',
-      );
-      expect(formatErrorOf(() => parseWfdbHeader('100 0 360', 'h')).message).toBe(
-        'h: number of signals must be >= 1 (got 0)',
-      );
-      expect(formatErrorOf(() => parseWfdbHeader('100 1 0\n100.dat 16', 'h')).message).toBe(
-        'h: sampling frequency must be > 0 (got 0)',
-      );
-      expect(formatErrorOf(() => parseWfdbHeader('100 1 360 -5\n100.dat 16', 'h')).message).toBe(
-        'h: number of samples must be >= 0 (got -5)',
-      );
-    });
-
-    it('says how many signal lines were declared and how many follow', () => {
-      const oneLine = MITDB_100.split('\n').slice(0, 2).join('\n');
-      expect(formatErrorOf(() => parseWfdbHeader(oneLine, '100.hea')).message).toBe(
-        '100.hea: record line says 2 signals but 1 signal lines follow',
-      );
-    });
-
-    it('rejects multi-segment records by name', () => {
-      const text = 'multi/3 2 360 45000\nseg1 15000\nseg2 15000\nseg3 15000\n';
-      expect(formatErrorOf(() => parseWfdbHeader(text, 'multi.hea')).message).toBe(
-        'multi.hea: multi-segment records ("multi/3") are not supported',
-      );
-    });
-
-    it('rejects several samples per frame and signals split over files or formats', () => {
-      expect(formatErrorOf(() => parseWfdbHeader('r 1 360\nr.dat 212x4', 'h')).message).toBe(
-        'h signal 0: 4 samples per frame are not supported (only 1)',
-      );
-      expect(
-        formatErrorOf(() => parseWfdbHeader('r 2 360\nr.dat 212\nr2.dat 212', 'h')).message,
-      ).toBe(
-        'h: signals stored in different files or formats are not supported (r.dat/212 and r2.dat/212)',
-      );
-      expect(formatErrorOf(() => parseWfdbHeader('r 2 360\nr.dat 212\nr.dat 16', 'h')).message).toBe(
-        'h: signals stored in different files or formats are not supported (r.dat/212 and r.dat/16)',
-      );
+    it.each([
+      // An empty header, or one holding only comments.
+      ['x.hea', '', 'x.hea: empty header (no record line)'],
+      ['x.hea', '# nothing\n\n  \n', 'x.hea: empty header (no record line)'],
+      // A non-numeric field is named and its text quoted.
+      ['100.hea', '100 two 360', '100.hea: number of signals must be a number (got "two")'],
+      ['100.hea', '100 2 fast', '100.hea: sampling frequency must be a number (got "fast")'],
+      ['100.hea', '100 2 360 lots', '100.hea: number of samples must be a number (got "lots")'],
+      ['100.hea', '100 1.5 360', '100.hea: number of signals must be an integer (got "1.5")'],
+      ['100.hea', '100 1 360\n100.dat 212 200 eleven', '100.hea signal 0: ADC resolution must be a number (got "eleven")'],
+      ['100.hea', '100 1 360\n100.dat 212 high 11', '100.hea signal 0: bad gain field "high"'],
+      ['100.hea', '100 1 360\n100.dat 212 200 11 1024 995 sum', '100.hea signal 0: checksum must be a number (got "sum")'],
+      ['100.hea', '100 1 360\n100.dat abc', '100.hea signal 0: bad format field "abc"'],
+      // Out-of-range record fields.
+      ['h', '100', 'h: record line must give the number of signals'],
+      ['h', '100 0 360', 'h: number of signals must be >= 1 (got 0)'],
+      ['h', '100 1 0\n100.dat 16', 'h: sampling frequency must be > 0 (got 0)'],
+      ['h', '100 1 360 -5\n100.dat 16', 'h: number of samples must be >= 0 (got -5)'],
+      // How many signal lines were declared and how many follow.
+      ['100.hea', MITDB_100.split('\n').slice(0, 2).join('\n'), '100.hea: record line says 2 signals but 1 signal lines follow'],
+      // Multi-segment records, by name.
+      ['multi.hea', 'multi/3 2 360 45000\nseg1 15000\nseg2 15000\nseg3 15000\n', 'multi.hea: multi-segment records ("multi/3") are not supported'],
+      // Several samples per frame, and signals split over files or formats.
+      ['h', 'r 1 360\nr.dat 212x4', 'h signal 0: 4 samples per frame are not supported (only 1)'],
+      ['h', 'r 2 360\nr.dat 212\nr2.dat 212', 'h: signals stored in different files or formats are not supported (r.dat/212 and r2.dat/212)'],
+      ['h', 'r 2 360\nr.dat 212\nr.dat 16', 'h: signals stored in different files or formats are not supported (r.dat/212 and r.dat/16)'],
+    ])('%s %j: %s', (source, text, message) => {
+      expect(messageOf(() => parseWfdbHeader(text, source))).toBe(message);
     });
   });
 });

@@ -18,25 +18,16 @@ import {
   readDatasetBytes,
   readDatasetText,
 } from '../../helpers/datasets.ts';
+import { decodeWfdbPieces } from '../../helpers/wfdbSignal.ts';
 
 /** Decode `bytes` cut into the given piece sizes (cycled), then finish the file. */
 function decodeInPieces(format: number, bytes: Uint8Array, pieceSizes: readonly number[]): number[] {
-  const decoder = createWfdbSignalDecoder(format);
-  const samples: number[] = [];
-  let pos = 0;
-  let piece = 0;
-  while (pos < bytes.length) {
-    const size = pieceSizes[piece++ % pieceSizes.length] ?? 1;
-    const chunk = bytes.subarray(pos, pos + size);
-    pos += chunk.length;
-    const out = new Int32Array(maxDecodedSamples(decoder, chunk.length));
-    const n = decodeWfdbSignal(decoder, chunk, out);
-    expect(n).toBe(out.length);
-    samples.push(...out.subarray(0, n));
+  const pieces: Uint8Array[] = [];
+  for (let pos = 0, k = 0; pos < bytes.length; k++) {
+    pieces.push(bytes.subarray(pos, pos + (pieceSizes[k % pieceSizes.length] ?? 1)));
+    pos += (pieces.at(-1) as Uint8Array).length;
   }
-  const tail = new Int32Array(1);
-  samples.push(...tail.subarray(0, finishWfdbSignal(decoder, tail)));
-  return samples;
+  return decodeWfdbPieces(format, pieces);
 }
 
 function decodeWhole(format: number, bytes: Uint8Array): number[] {
@@ -290,18 +281,26 @@ function checkRecord(folder: string, record: string): RecordCheck {
   };
 }
 
+/**
+ * A shared record of `format` agrees with its header: the file holds exactly the samples the
+ * header declares (650000 per signal), and their checksums and first frame are the header's.
+ */
+function expectMatchesHeader(folder: string, record: string, format: number): void {
+  const r = checkRecord(folder, record);
+  expect(r.format).toBe(format);
+  expect(r.fileBytes).toBe(r.expectedBytes);
+  expect(r.samplesPerSignal).toBe(650000);
+  expect(r.checksums).toEqual(r.headerChecksums);
+  expect(r.firstFrame).toEqual(r.initialValues);
+}
+
 const MITDB_FILES = MITDB_RECORDS.flatMap((r) => [`mitdb/${r}.hea`, `mitdb/${r}.dat`]);
 
 describe.skipIf(!haveDataset('WFDB signal checksums on the shared mitdb records', MITDB_FILES))(
   'real records: mitdb (format 212)',
   () => {
     it.each(MITDB_RECORDS)('record %s: 650000 samples per signal, checksums and first samples match the header', (record) => {
-      const r = checkRecord('mitdb', record);
-      expect(r.format).toBe(212);
-      expect(r.fileBytes).toBe(r.expectedBytes);
-      expect(r.samplesPerSignal).toBe(650000);
-      expect(r.checksums).toEqual(r.headerChecksums);
-      expect(r.firstFrame).toEqual(r.initialValues);
+      expectMatchesHeader('mitdb', record, 212);
     });
   },
 );
@@ -323,12 +322,7 @@ describe.skipIf(!haveDataset('WFDB signal checksums on the shared nstdb records'
     });
 
     it.each(NSTDB_RECORDS.slice(1))('%s: checksums and sample count match the header', (record) => {
-      const r = checkRecord('nstdb', record);
-      expect(r.format).toBe(212);
-      expect(r.fileBytes).toBe(r.expectedBytes);
-      expect(r.samplesPerSignal).toBe(650000);
-      expect(r.checksums).toEqual(r.headerChecksums);
-      expect(r.firstFrame).toEqual(r.initialValues);
+      expectMatchesHeader('nstdb', record, 212);
     });
   },
 );

@@ -3,15 +3,7 @@ import { ValidationError } from '../../../src/core/errors.ts';
 import { parseMitAnnotations } from '../../../src/formats/wfdb/annotation.ts';
 import type { Annotation } from '../../../src/formats/wfdb/annotation.ts';
 import { parseWfdbHeader } from '../../../src/formats/wfdb/header.ts';
-import {
-  createWfdbChecksum,
-  createWfdbSignalDecoder,
-  decodeWfdbSignal,
-  maxDecodedSamples,
-  updateWfdbChecksum,
-  wfdbChecksumOf,
-  wfdbSignalBytes,
-} from '../../../src/formats/wfdb/signal.ts';
+import { createWfdbChecksum, updateWfdbChecksum, wfdbChecksumOf, wfdbSignalBytes } from '../../../src/formats/wfdb/signal.ts';
 import {
   encodeFormat16,
   encodeFormat212,
@@ -20,30 +12,11 @@ import {
   wfdbChecksum,
 } from '../../../src/formats/wfdb/writer.ts';
 import type { WfdbSignalLine } from '../../../src/formats/wfdb/writer.ts';
+import { decodeWfdbPieces } from '../../helpers/wfdbSignal.ts';
 
-/**
- * Decode `bytes` in the given chunks, concatenating the samples. A final 2-byte format 212 unit
- * (an odd sample count) is completed with a 0 byte and its padding sample dropped, as
- * wfdb-python reads it.
- */
+/** Decode `bytes` cut at the given offsets (ascending), then finish the file. */
 function decodeChunks(format: number, bytes: Uint8Array, cuts: readonly number[]): number[] {
-  const decoder = createWfdbSignalDecoder(format);
-  const samples: number[] = [];
-  let start = 0;
-  for (const end of [...cuts, bytes.length]) {
-    const chunk = bytes.subarray(start, end);
-    const out = new Int32Array(maxDecodedSamples(decoder, chunk.length));
-    const written = decodeWfdbSignal(decoder, chunk, out);
-    samples.push(...out.subarray(0, written));
-    start = end;
-  }
-  if (format === 212 && decoder.carryLength === 2) {
-    const out = new Int32Array(2);
-    decodeWfdbSignal(decoder, Uint8Array.of(0), out);
-    samples.push(out[0] as number);
-  }
-  expect(decoder.carryLength).toBe(0);
-  return samples;
+  return decodeWfdbPieces(format, [0, ...cuts].map((start, k) => bytes.subarray(start, cuts[k] ?? bytes.length)));
 }
 
 function signalLine(overrides: Partial<WfdbSignalLine> = {}): WfdbSignalLine {
