@@ -8,10 +8,14 @@ import type { DeviceItem } from '../pipeline/deviceItems.ts';
 import { startLiveView, type LiveView } from '../sinks/liveView.ts';
 import type { Sink } from '../sinks/sink.ts';
 
-/** Where the view listens (from --view-port, --view-host). */
+/** Where the view listens and whom it answers (from --view-port, --view-host, --view-allow-host, --view-max-viewers). */
 export interface ViewChoice {
   readonly port: number;
   readonly host: string;
+  /** Names the view answers to besides its own address. @default [] */
+  readonly allowHosts?: readonly string[];
+  /** Viewers at once. @default DEFAULT_MAX_VIEWERS */
+  readonly maxViewers?: number;
 }
 
 /**
@@ -20,9 +24,9 @@ export interface ViewChoice {
  */
 export async function openView(choice: ViewChoice | undefined, signal: 'ecg' | 'audio', title: string): Promise<LiveView | undefined> {
   if (choice === undefined) return undefined;
-  const view = await startLiveView({ signal, title, port: choice.port, host: choice.host });
-  const everywhere = choice.host === '0.0.0.0' || choice.host === '::';
-  process.stderr.write(`edgespike: live view at ${view.url}${everywhere ? ' (on every address of this machine, without a password)' : ''}\n`);
+  const view = await startLiveView({ signal, title, port: choice.port, host: choice.host, allowHosts: choice.allowHosts, maxViewers: choice.maxViewers });
+  // The bound address says it, however --view-host spelt it (0, 0.0.0.0, ::, [::], 0:0:0:0:0:0:0:0, ...).
+  process.stderr.write(`edgespike: live view at ${view.url}${view.everywhere ? ' (on every address of this machine, without a password)' : ''}\n`);
   return view;
 }
 

@@ -22,9 +22,21 @@
  * A new viewer first gets `hello`, the latest status and heart rate, and everything of the last
  * `HISTORY_SECONDS` of signal, so it draws at once. A viewer that cannot keep up (more than
  * `MAX_BUFFERED_BYTES` unsent) is dropped; its EventSource reconnects and starts from a snapshot.
+ *
+ * What it refuses (a page elsewhere must not read the signal through DNS rebinding, and no
+ * number of connections may exhaust the memory of a Pi):
+ *   - a request whose Host is not the address served (the bound address and port, `localhost`
+ *     on a loopback or wildcard address, the machine's interface addresses on a wildcard one)
+ *     or a name allowed with `allowHosts` (`--view-allow-host`): 421; no Host at all: 400;
+ *   - a viewer beyond `maxViewers`: 503 (the others stream on); sockets beyond
+ *     4 × `maxViewers` + 16 are closed as they come (`server.maxConnections`);
+ *   - a request whose headers take longer than `headersMs`, a socket idle for `idleMs`, a viewer
+ *     whose previous heartbeat comment (`: ping`, every `heartbeatMs`) has not left the process
+ *     when the next one is due (a peer gone without closing, or one that stopped reading).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIPv6, type AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { tap, type MonoTypeOperatorFunction } from 'rxjs';
 import { AUDIO_FULL_SCALE, ECG_COUNTS_PER_MV, type SampleChunk } from '../core/chunks.ts';
 import { EdgespikeError } from '../core/errors.ts';
@@ -46,8 +58,24 @@ export const POINTS_PER_SECOND = 100;
 export const COUNTER_WINDOW_SECONDS = 2;
 /** Unsent bytes after which a viewer is dropped (it reconnects with a fresh snapshot). */
 export const MAX_BUFFERED_BYTES = 4 << 20;
-/** Interval of the SSE keep-alive comment, ms (keeps proxies and tunnels from closing an idle stream). */
-const KEEP_ALIVE_MS = 15_000;
+/** Viewers (SSE streams) at once unless `maxViewers` says otherwise; one more gets 503. @default 16 */
+export const DEFAULT_MAX_VIEWERS = 16;
+/** The largest `maxViewers`: each viewer may hold `MAX_BUFFERED_BYTES` unsent, so 64 bound that to 256 MB. */
+export const MAX_VIEWERS_LIMIT = 64;
+/** Sockets at once beside 4 per viewer (a browser opens a few per page): more are closed as they come. */
+const SPARE_SOCKETS = 16;
+/** The timeouts of the view's server, ms (`LiveViewOptions.timeouts` overrides them, for tests). */
+export const VIEW_TIMEOUTS: ViewTimeouts = {
+  idleMs: 10_000,
+  headersMs: 5_000,
+  heartbeatMs: 15_000,
+};
+/** ms a kept-alive socket waits for its next request (at most `idleMs`). */
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+/** ms between two looks at the interfaces' addresses when a Host is not among them (a DHCP lease may come late). */
+const RESCAN_INTERFACES_MS = 5_000;
+/** The heartbeat comment; EventSource ignores it. */
+const PING = ': ping\n\n';
 
 /** The view's server could not start (port in use, address not available). */
 export class LiveViewError extends EdgespikeError {
@@ -61,8 +89,27 @@ export interface LiveViewOptions {
   readonly title: string;
   /** TCP port; 0 picks a free one. @default DEFAULT_VIEW_PORT */
   readonly port?: number;
-  /** Address to bind. @default DEFAULT_VIEW_HOST */
+  /** Address to bind (an IPv6 address may be written in brackets). @default DEFAULT_VIEW_HOST */
   readonly host?: string;
+  /**
+   * Host names the view answers to besides its own address (`--view-allow-host`): `NAME` (with
+   * the port served) or `NAME:PORT` (e.g. the local end of an SSH tunnel on another port). @default []
+   */
+  readonly allowHosts?: readonly string[];
+  /** Viewers (SSE streams) at once, 1..MAX_VIEWERS_LIMIT. @default DEFAULT_MAX_VIEWERS */
+  readonly maxViewers?: number;
+  /** Shorter (or longer) timeouts, ms, for tests. @default VIEW_TIMEOUTS */
+  readonly timeouts?: Partial<ViewTimeouts>;
+}
+
+/** The timeouts of the view's server, ms. */
+export interface ViewTimeouts {
+  /** A socket with nothing to do (no request coming, no response going) is closed after this. */
+  readonly idleMs: number;
+  /** A request must have sent its headers within this (else 408 and closed). */
+  readonly headersMs: number;
+  /** Interval of the `: ping` comment to every viewer; a viewer whose previous ping is still in the process when the next is due is dropped. */
+  readonly heartbeatMs: number;
 }
 
 /** Cost counters over the last `COUNTER_WINDOW_SECONDS` of signal, per second of signal. */
@@ -78,6 +125,8 @@ export interface ViewCounters {
 export interface LiveView {
   /** The page's address, e.g. http://127.0.0.1:8787/ */
   readonly url: string;
+  /** Bound to a wildcard address (`0.0.0.0`, `::`, however spelt): every address of this machine. */
+  readonly everywhere: boolean;
   /** Input samples, as the pipeline reads them. */
   samples(chunk: SampleChunk): void;
   /** A pipeline frame (ECG or audio); its events are sent as `out` messages. */
@@ -99,6 +148,77 @@ export function viewSamples(view: LiveView | undefined): MonoTypeOperatorFunctio
   return tap((chunk) => view?.samples(chunk));
 }
 
+/**
+ * A Host (header or name) as `hostname:port`, canonical as a browser writes it (lower case, IP
+ * literals normalised, IPv6 in brackets), or undefined when it is not a plain host and port.
+ * @param defaultPort the port of a Host without one (80 for a Host header, as in HTTP)
+ * @example hostKey('LocalHost:8787', 80) → 'localhost:8787'; hostKey('::1', 8787) → '[::1]:8787';
+ *   hostKey('evil.example', 80) → 'evil.example:80'; hostKey('a@b', 80) → undefined
+ */
+export function hostKey(text: string, defaultPort: number): string | undefined {
+  const host = isIPv6(text) ? `[${text}]` : text;
+  // Letters, digits, dots, dashes and underscores, or an IPv6 literal in brackets; an optional port.
+  const match = /^(?:[a-z0-9_.-]+|\[[0-9a-f:.]+\])(:\d{1,5})?$/i.exec(host);
+  if (match === null) return undefined;
+  try {
+    const url = new URL(`http://${match[1] === undefined ? `${host}:${defaultPort}` : host}/`);
+    return `${url.hostname}:${url.port === '' ? 80 : url.port}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a bound address is a wildcard (every address of the machine): the addresses Node
+ * reports after binding `0`, `0.0.0.0`, `0x0`, `::`, `0:0:0:0:0:0:0:0`, `::ffff:0.0.0.0`, ...
+ * @example isWildcardAddress('::') → true; isWildcardAddress('127.0.0.1') → false
+ */
+export function isWildcardAddress(address: string): boolean {
+  return address === '0.0.0.0' || address === '::' || address === '::ffff:0.0.0.0';
+}
+
+function isLoopbackAddress(address: string): boolean {
+  return /^(::ffff:)?127\./.test(address) || address === '::1';
+}
+
+/**
+ * The Host check: true for the hosts this view serves (see the module comment). On a wildcard
+ * address the interfaces are looked at again on a miss, at most every RESCAN_INTERFACES_MS.
+ */
+function servedHosts(bound: AddressInfo, given: string, allowHosts: readonly string[]): (host: string) => boolean {
+  const keys = new Set<string>();
+  const add = (set: Set<string>, name: string): void => {
+    const key = hostKey(name, bound.port);
+    if (key !== undefined) set.add(key);
+  };
+  add(keys, bound.address);
+  add(keys, given);
+  for (const name of allowHosts) add(keys, name);
+  const wildcard = isWildcardAddress(bound.address);
+  if (wildcard || isLoopbackAddress(bound.address)) add(keys, 'localhost');
+  let interfaces = new Set<string>();
+  let scannedAt = -Infinity;
+  const scan = (): void => {
+    interfaces = new Set();
+    for (const list of Object.values(networkInterfaces())) for (const i of list ?? []) add(interfaces, i.address);
+    scannedAt = performance.now();
+  };
+  if (wildcard) scan();
+  return (host) => {
+    const key = hostKey(host, 80);
+    if (key === undefined) return false;
+    if (keys.has(key)) return true;
+    if (!wildcard) return false;
+    if (!interfaces.has(key) && performance.now() - scannedAt > RESCAN_INTERFACES_MS) scan();
+    return interfaces.has(key);
+  };
+}
+
+/** A refusal: the status, a one-line text body, and the socket closed after it. */
+function refuse(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'close' }).end(body);
+}
+
 interface Entry {
   readonly t: number;
   readonly line: string;
@@ -115,14 +235,28 @@ interface FrameCost {
 
 /**
  * Start the view's server and resolve once it listens.
- * @throws LiveViewError when the port is in use or the address cannot be bound
+ * @throws LiveViewError when the port is in use or the address cannot be bound, or for a bad
+ *   `allowHosts` name or `maxViewers`
  * @example const view = await startLiveView({ signal: 'ecg', title: 'replay 100' }); ... await view.close();
  */
 export async function startLiveView(options: LiveViewOptions): Promise<LiveView> {
-  const host = options.host ?? DEFAULT_VIEW_HOST;
+  // `[::1]` as in a URL: bind ::1.
+  const host = (options.host ?? DEFAULT_VIEW_HOST).replace(/^\[(.*)\]$/, '$1');
   const port = options.port ?? DEFAULT_VIEW_PORT;
+  const allowHosts = options.allowHosts ?? [];
+  const maxViewers = options.maxViewers ?? DEFAULT_MAX_VIEWERS;
+  const { idleMs, headersMs, heartbeatMs } = { ...VIEW_TIMEOUTS, ...options.timeouts };
+  for (const name of allowHosts) {
+    if (hostKey(name, 80) === undefined) throw new LiveViewError(`--view-allow-host: "${name}" is not a host name (e.g. raspberrypi.local, or NAME:PORT)`);
+  }
+  if (!Number.isInteger(maxViewers) || maxViewers < 1 || maxViewers > MAX_VIEWERS_LIMIT) {
+    throw new LiveViewError(`--view-max-viewers must be a whole number 1..${MAX_VIEWERS_LIMIT} (got ${maxViewers})`);
+  }
   const page = liveViewPage();
   const clients = new Set<ServerResponse>();
+  // Viewers whose latest heartbeat has not yet left the process (see the heartbeat below).
+  const unsentPing = new Set<ServerResponse>();
+  let accepts: (host: string) => boolean = () => false;
   let sent = 0;
   let history: Entry[] = [];
   let latestT = 0;
@@ -152,13 +286,18 @@ export async function startLiveView(options: LiveViewOptions): Promise<LiveView>
       picojoulePerAccumulate: ACCUMULATE_PJ,
     });
 
-  const write = (res: ServerResponse, line: string): void => {
+  const drop = (res: ServerResponse): void => {
+    clients.delete(res);
+    unsentPing.delete(res);
+    res.destroy();
+  };
+
+  const write = (res: ServerResponse, line: string, flushed?: () => void): void => {
     if (res.writableLength > MAX_BUFFERED_BYTES) {
-      clients.delete(res);
-      res.destroy();
+      drop(res);
       return;
     }
-    res.write(line);
+    res.write(line, flushed);
     sent += Buffer.byteLength(line);
   };
 
@@ -174,15 +313,36 @@ export async function startLiveView(options: LiveViewOptions): Promise<LiveView>
     for (const res of clients) write(res, line);
   };
 
-  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const serverOptions = {
+    // The Host check below answers a request without Host (node:http would for HTTP/1.1 only, with no body).
+    requireHostHeader: false,
+    headersTimeout: headersMs,
+    requestTimeout: headersMs,
+    // How often node:http looks for requests past headersTimeout (its default, 30 s, would let them wait that long).
+    connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.round(headersMs / 2))),
+    keepAliveTimeout: Math.min(KEEP_ALIVE_TIMEOUT_MS, idleMs),
+  };
+  const server: Server = createServer(serverOptions, (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
+    const requestHost = req.headers.host;
+    if (requestHost === undefined || requestHost === '') {
+      refuse(res, 400, 'bad request: no Host header\n');
+    } else if (!accepts(requestHost)) {
+      // The text does not say which hosts are served: a rebinding page would read it.
+      refuse(res, 421, 'misdirected request: this live view does not answer to that Host (a name can be allowed with --view-allow-host NAME)\n');
+    } else if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET' }).end();
     } else if (path === '/' || path === '/index.html') {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }).end(page);
+    } else if (path === '/events' && clients.size >= maxViewers) {
+      refuse(res, 503, `too many viewers (${maxViewers} at once); close one, or start with --view-max-viewers N\n`);
+    } else if (path === '/events' && req.method === 'HEAD') {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store' }).end();
     } else if (path === '/events') {
       res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
       res.socket?.setNoDelay(true);
+      // A viewer's socket is quiet between messages: the heartbeat, not the idle timeout, watches it.
+      res.socket?.setTimeout(0);
       // retry: how soon the browser reconnects after the stream drops, ms.
       write(res, `retry: 1000\n${hello()}`);
       const oldest = latestT - HISTORY_SECONDS;
@@ -192,19 +352,35 @@ export async function startLiveView(options: LiveViewOptions): Promise<LiveView>
       if (lastQuality !== undefined && (first === undefined || !history.some((e) => e.line === lastQuality && e.t >= oldest))) write(res, lastQuality);
       for (const e of history) if (e.t >= oldest) write(res, e.line);
       clients.add(res);
-      req.on('close', () => clients.delete(res));
+      req.on('close', () => {
+        clients.delete(res);
+        unsentPing.delete(res);
+      });
     } else {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found; the live view is at /\n');
     }
   });
-  const keepAlive = setInterval(() => {
-    for (const res of clients) write(res, ': keep-alive\n\n');
-  }, KEEP_ALIVE_MS);
-  keepAlive.unref();
+  // A socket idle for idleMs (no request, or a request that stalls) is destroyed.
+  server.timeout = idleMs;
+  server.maxConnections = 4 * maxViewers + SPARE_SOCKETS;
+  // The heartbeat keeps proxies and tunnels from closing a quiet stream, and finds dead viewers:
+  // a ping still in the process when the next is due means the socket took nothing for a whole
+  // interval (TCP alone would take ~15 min to give up on a peer that vanished).
+  const heartbeat = setInterval(() => {
+    for (const res of clients) {
+      if (unsentPing.has(res)) {
+        drop(res);
+        continue;
+      }
+      unsentPing.add(res);
+      write(res, PING, () => unsentPing.delete(res));
+    }
+  }, heartbeatMs);
+  heartbeat.unref();
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      clearInterval(keepAlive);
+      clearInterval(heartbeat);
       const where = `${host}:${port}`;
       if (error.code === 'EADDRINUSE') reject(new LiveViewError(`--view: port ${port} is in use on ${host}; pick another with --view-port N`));
       else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') reject(new LiveViewError(`--view: cannot bind ${where} (${error.code}); --view-host must be an address of this machine`));
@@ -215,9 +391,11 @@ export async function startLiveView(options: LiveViewOptions): Promise<LiveView>
   });
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  accepts = servedHosts(address, host, allowHosts);
 
   return {
     url: `http://${shownHost}:${address.port}/`,
+    everywhere: isWildcardAddress(address.address),
     samples(chunk) {
       const rate = chunk.sampleRateHz;
       if (rate !== binRateHz) {
@@ -279,13 +457,14 @@ export async function startLiveView(options: LiveViewOptions): Promise<LiveView>
     viewers: () => clients.size,
     bytesSent: () => sent,
     async close() {
-      clearInterval(keepAlive);
+      clearInterval(heartbeat);
       const end = message({ type: 'end' });
       for (const res of clients) {
         write(res, end);
         res.end();
       }
       clients.clear();
+      unsentPing.clear();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -205,8 +205,34 @@ describe('replay --view without a browser', () => {
     expect(stray.stderr).toBe('edgespike: --view-port needs --view (the live view is off without it)\n');
     for (const command of ['replay', 'run']) {
       const help = await runCli([command, '--help']);
-      for (const flag of ['--view ', '--view-port N', '--view-host H']) expect(help.stdout).toContain(flag);
+      for (const flag of ['--view ', '--view-port N', '--view-host H', '--view-allow-host NAME', '--view-max-viewers N', 'others get 421']) expect(help.stdout).toContain(flag);
     }
+  });
+
+  it('refuses a bad --view-allow-host or --view-max-viewers, and either without --view, with one line and exit 2', async () => {
+    const cases: [string[], string][] = [
+      [['--view-allow-host', 'pi.local'], 'edgespike: --view-allow-host needs --view (the live view is off without it)\n'],
+      [['--view-max-viewers', '4'], 'edgespike: --view-max-viewers needs --view (the live view is off without it)\n'],
+      [['--view', '--view-allow-host', 'pi.local,http://evil'], 'edgespike: --view-allow-host must be a host name, optionally with :PORT (e.g. raspberrypi.local or localhost:9000; got "http://evil")\n'],
+      [['--view', '--view-max-viewers', '0'], 'edgespike: --view-max-viewers must be a whole number 1..64 (got "0")\n'],
+    ];
+    const results = await Promise.all(cases.map(([flags]) => runCli(['replay', FIXTURE, ...flags])));
+    results.forEach((result, k) => {
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe(cases[k]?.[1]);
+    });
+  });
+
+  it('warns that the view is on every address for 0, :: and 0.0.0.0 alike, and not for 127.0.0.1', async () => {
+    const hosts = ['0', '::', '0.0.0.0', '127.0.0.1'];
+    const results = await Promise.all(hosts.map((host) => runCli(['replay', FIXTURE, '--view', '--view-host', host, '--view-port', '0', '--speed', 'max', '--format', 'jsonl'], { timeoutMs: 60_000 })));
+    results.forEach((result, k) => {
+      expect(result.code, hosts[k]).toBe(0);
+      const line = result.stderr.split('\n')[0];
+      if (hosts[k] === '127.0.0.1') expect(line).toMatch(/^edgespike: live view at http:\/\/127\.0\.0\.1:\d+\/$/);
+      else expect(line, hosts[k]).toMatch(/^edgespike: live view at http:\/\/(0\.0\.0\.0|\[::\]):\d+\/ \(on every address of this machine, without a password\)$/);
+    });
   });
 });
 

@@ -8,16 +8,20 @@ export type SseMessage = { type: string; [key: string]: unknown };
 
 export interface Client {
   readonly messages: SseMessage[];
+  readonly status: number;
   readonly headers: IncomingMessage['headers'];
   waitFor(predicate: (m: SseMessage) => boolean): Promise<void>;
   ended: Promise<void>;
   close(): void;
 }
 
-/** An SSE client: collects the JSON of every `data:` line. */
-export function connect(url: string): Promise<Client> {
+/**
+ * An SSE client: collects the JSON of every `data:` line.
+ * @param headers extra request headers (e.g. another Host)
+ */
+export function connect(url: string, headers: Record<string, string> = {}): Promise<Client> {
   return new Promise((resolve, reject) => {
-    const request = get(`${url}events`, (res) => {
+    const request = get(`${url}events`, { headers }, (res) => {
       res.setEncoding('utf8');
       const messages: Client['messages'] = [];
       const waiters: { predicate: (m: SseMessage) => boolean; done: () => void }[] = [];
@@ -43,6 +47,7 @@ export function connect(url: string): Promise<Client> {
       const ended = new Promise<void>((done) => res.on('end', done));
       resolve({
         messages,
+        status: res.statusCode ?? 0,
         headers: res.headers,
         ended,
         waitFor: (predicate) =>
