@@ -6,7 +6,8 @@
  * like them, cannot pass there). A file is left out when it is under tests/cli/, or when it, or
  * a tests/helpers/ module it imports, mentions child_process, spawn, exec, fork or socat.
  * Also left out (DATASET_SCALE): the few accuracy measurements over whole shared data sets,
- * and the float training, a development tool that does not run on the Pi. They take minutes
+ * and the development tools that do not run on the Pi (the float training and its data
+ * augmentation, the ECG synthesiser that made the fixtures). They take minutes
  * under emulation and prove nothing more about arm64 than the kernel, pipeline and golden tests
  * that do run, and the byte-identical beats of step 2: every stage is integer arithmetic, so the
  * same inputs give the same spikes on any machine.
@@ -27,6 +28,11 @@ const DATASET_SCALE = new Map([
   // Training runs on a workstation, not on the Pi; its float arithmetic is checked on x86-64.
   ['tests/pipeline/audioTraining.test.ts', 'a whole training in float, a development tool'],
   ['tests/pipeline/trainWorkerPool.test.ts', 'training on worker threads, a development tool'],
+  ['tests/pipeline/audioAugment.test.ts', "the training data's spike-level augmentation, a development tool"],
+  ['tests/snn/train/rsnn.test.ts', "the trainer's float model, a development tool"],
+  ['tests/snn/train/rsnnEngine.test.ts', "the trainer's float model against the engine (the engine's own tests run)"],
+  ['tests/snn/train/trainer.test.ts', 'the trainer, a development tool'],
+  ['tests/synth/ecgsyn.test.ts', 'the float ECG synthesiser that made the fixtures, a development tool'],
 ]);
 const SPAWNS = /\bchild_process\b|\bspawn(Sync)?\s*\(|\bexec(File|Sync|FileSync)?\s*\(|\bfork\s*\(|\bsocat\b|\bexeca\b/;
 
