@@ -7,7 +7,9 @@
  * a tests/helpers/ module it imports, mentions child_process, spawn, exec, fork or socat.
  * Also left out (DATASET_SCALE): the few accuracy measurements over whole shared data sets,
  * and the development tools that do not run on the Pi (the float training and its data
- * augmentation, the ECG synthesiser that made the fixtures). They take minutes
+ * augmentation, the ECG synthesiser that made the fixtures), a memory measurement, and the
+ * outputs (tests/sinks: text views, the live view's HTTP server, plot specs), whose code has
+ * no arithmetic that could differ between machines. They take minutes
  * under emulation and prove nothing more about arm64 than the kernel, pipeline and golden tests
  * that do run, and the byte-identical beats of step 2: every stage is integer arithmetic, so the
  * same inputs give the same spikes on any machine.
@@ -33,7 +35,13 @@ const DATASET_SCALE = new Map([
   ['tests/snn/train/rsnnEngine.test.ts', "the trainer's float model against the engine (the engine's own tests run)"],
   ['tests/snn/train/trainer.test.ts', 'the trainer, a development tool'],
   ['tests/synth/ecgsyn.test.ts', 'the float ECG synthesiser that made the fixtures, a development tool'],
+  // Measurements and renderings with no arithmetic of their own (the kernels they use are tested).
+  ['tests/bench/replayMemory.test.ts', 'a resident-memory measurement'],
+  ['tests/pipeline/plotTrace.test.ts', 'the traces a plot draws (the kernels are tested)'],
+  ['tests/pipeline/audioStress.test.ts', 'clips under gains and noise (the conditions and kernels are tested)'],
 ]);
+/** Folders of outputs with no arithmetic of their own: text views, the live view's HTTP server, plots. */
+const OUTPUT_FOLDERS = ['tests/sinks/'];
 const SPAWNS = /\bchild_process\b|\bspawn(Sync)?\s*\(|\bexec(File|Sync|FileSync)?\s*\(|\bfork\s*\(|\bsocat\b|\bexeca\b/;
 
 function walk(dir) {
@@ -84,6 +92,10 @@ const files = walk(join(root, 'tests'))
 for (const f of files) {
   if (f.startsWith('tests/cli/')) {
     console.error(`  left out ${f}: CLI test (runs the CLI as a child process)`);
+    continue;
+  }
+  if (OUTPUT_FOLDERS.some((d) => f.startsWith(d))) {
+    console.error(`  left out ${f}: an output (text, HTTP, plot) with no arithmetic of its own; run on x86-64`);
     continue;
   }
   if (DATASET_SCALE.has(f)) {

@@ -6,6 +6,7 @@
  */
 import type { CliCommand } from './cli/args.ts';
 import { EdgespikeError, UsageError } from './core/errors.ts';
+import { printableLine } from './core/printable.ts';
 
 interface Command {
   readonly summary: string;
@@ -110,7 +111,7 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     if (error instanceof EdgespikeError && process.env.EDGESPIKE_DEBUG === undefined) {
-      process.stderr.write(`edgespike: ${error.message}\n`);
+      process.stderr.write(`edgespike: ${printableLine(error.message)}\n`);
       process.exitCode = error instanceof UsageError ? 2 : 1;
     } else {
       process.stderr.write(`edgespike: internal error (a bug; please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -21,6 +21,7 @@ import { runSession, type SessionItem } from './session.ts';
 import type { SignalTask, TaskFrame } from './task.ts';
 import { digitsTask, ecgBeatsTask, type TaskName } from './tasks/index.ts';
 import { liveViewSink, openView, viewDeviceSamples, withView, type ViewChoice } from './view.ts';
+import { printableLine } from '../core/printable.ts';
 
 export interface TaskRunOptions {
   /** The command, for the header. */
@@ -129,7 +130,7 @@ async function runOn<M, F extends TaskFrame, S extends OutputEvent>(
         catchError((error: unknown) => {
           if (!(error instanceof EdgespikeError)) throw error;
           counts.errors++;
-          process.stderr.write(`edgespike: ${error.message.includes(file) ? error.message : `${file}: ${error.message}`}\n`);
+          process.stderr.write(`edgespike: ${printableLine(error.message.includes(file) ? error.message : `${file}: ${error.message}`)}\n`);
           return EMPTY;
         }),
       );

@@ -6,6 +6,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../core/errors.ts';
+import { checkLimit, type Limit } from '../core/limits.ts';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
@@ -179,6 +180,15 @@ export function parsePositive(name: string, value: string | undefined): number |
   const n = Number(value);
   if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number > 0 (got "${value}")`);
   return n;
+}
+
+/**
+ * A number flag that must lie in one of the accepted ranges of `core/limits.ts`.
+ * @example parseInLimit('rate', '1e12', LIMITS.sampleRateHz) → throws "--rate 1000000000000 Hz is outside the accepted range 1 Hz to 1,000,000 Hz"
+ */
+export function parseInLimit(name: string, value: string | undefined, limit: Limit): number | undefined {
+  const n = parsePositive(name, value);
+  return n === undefined ? undefined : checkLimit('', `--${name}`, n, limit, UsageError);
 }
 
 /** A positive integer flag. */

@@ -10,7 +10,8 @@ import { UsageError } from '../core/errors.ts';
 import { PLOT_FORMATS, type PlotFormat } from '../sinks/plotRender.ts';
 import { MAX_RASTER_MARKS } from '../sinks/plotSpec.ts';
 import { CSV_UNITS } from '../sources/csvFile.ts';
-import { defineCommand, onePositional, parseChannel, parseChoice, parsePositive, stringFlags } from './args.ts';
+import { defineCommand, onePositional, parseChannel, parseChoice, parseInLimit, stringFlags } from './args.ts';
+import { LIMITS } from '../core/limits.ts';
 
 export const PLOT_HELP = `Usage: edgespike plot <record or wav> [options]
 
@@ -104,7 +105,7 @@ export default defineCommand({
       format,
       out: values.out,
       channel: parseChannel(values.channel),
-      sampleRateHz: parsePositive('rate', values.rate),
+      sampleRateHz: parseInLimit('rate', values.rate, LIMITS.sampleRateHz),
       units: parseChoice('units', values.units, CSV_UNITS),
     };
     if (isAudio) await plotRecord(digitsTask, digitsTask.loadModel(values.model), options);

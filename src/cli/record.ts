@@ -6,7 +6,8 @@ import { recordDevice } from '../app/record.ts';
 import { sidecarPath } from '../formats/recording.ts';
 import { loadDeviceProfile } from '../sources/deviceProfile.ts';
 import type { OpenPort } from '../sources/serialSource.ts';
-import { defineCommand, NO_POSITIONALS, parsePositive, parsePositiveInt, stringFlags, type CliCommand } from './args.ts';
+import { type CliCommand, defineCommand, NO_POSITIONALS, parseInLimit, parsePositive, stringFlags } from './args.ts';
+import { LIMITS } from '../core/limits.ts';
 import { openRealPort } from './run.ts';
 
 export const RECORD_HELP = `Usage: edgespike record --device <path> --profile <name> --out <file> [options]
@@ -43,7 +44,7 @@ export function recordCommandOn(openPort: OpenPort): CliCommand {
       const sidecar = await recordDevice({
         devicePath: values.device,
         profile,
-        baudRate: parsePositiveInt('baud', values.baud) ?? profile.baudRate,
+        baudRate: parseInLimit('baud', values.baud, LIMITS.baudRate) ?? profile.baudRate,
         outPath: values.out,
         durationSeconds: parsePositive('duration', values.duration),
         note: values.note,

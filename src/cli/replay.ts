@@ -8,7 +8,8 @@ import type { PathSpec } from '../app/input.ts';
 import { runTask } from '../app/runTask.ts';
 import { UsageError } from '../core/errors.ts';
 import { CSV_UNITS } from '../sources/csvFile.ts';
-import { defineCommand, onePositional, parseChannel, parseChoice, parseOutputFormat, parsePositive, parsePositiveInt, parseSpeed, parseTask, stringFlags, TASK_FLAGS, taskModelPath } from './args.ts';
+import { defineCommand, onePositional, parseChannel, parseChoice, parseInLimit, parseOutputFormat, parsePositiveInt, parseSpeed, parseTask, stringFlags, TASK_FLAGS, taskModelPath } from './args.ts';
+import { LIMITS } from '../core/limits.ts';
 import { AUDIO_CONDITION_FLAGS, AUDIO_CONDITION_NEGATIVE_FLAGS, parseAudioConditionFlags, REPLAY_CONDITION_HELP } from './audioConditionFlags.ts';
 import { parseViewFlags, VIEW_FLAGS, VIEW_HELP } from './viewOption.ts';
 
@@ -89,7 +90,7 @@ export default defineCommand({
       speed,
       channel: parseChannel(values.channel),
       chunkSamples: parsePositiveInt('chunk', values.chunk),
-      sampleRateHz: parsePositive('rate', values.rate),
+      sampleRateHz: parseInLimit('rate', values.rate, LIMITS.sampleRateHz),
       units: parseChoice('units', values.units, CSV_UNITS),
       taskFlag: task === 'audio' ? '--model' : `--task ${task}`,
       conditioned: condition !== undefined,

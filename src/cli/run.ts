@@ -11,7 +11,8 @@ import { UsageError } from '../core/errors.ts';
 import { profileChannel } from '../formats/devices/profile.ts';
 import { loadDeviceProfile } from '../sources/deviceProfile.ts';
 import { pollIntervalFor, type OpenPort } from '../sources/serialSource.ts';
-import { defineCommand, NO_POSITIONALS, parseChannel, parseNonNegativeInt, parseOutputFormat, parsePositive, parsePositiveInt, parseTask, stringFlags, TASK_FLAGS, taskModelPath, type CliCommand } from './args.ts';
+import { type CliCommand, defineCommand, NO_POSITIONALS, parseChannel, parseInLimit, parseNonNegativeInt, parseOutputFormat, parsePositiveInt, parseTask, stringFlags, TASK_FLAGS, taskModelPath } from './args.ts';
+import { LIMITS } from '../core/limits.ts';
 import { parseViewFlags, VIEW_FLAGS, VIEW_HELP } from './viewOption.ts';
 
 export const RUN_HELP = `Usage: edgespike run --device <path> --profile <name> [options]
@@ -82,13 +83,13 @@ export function runCommandOn(openPort: OpenPort): CliCommand {
       const modelPath = taskModelPath(task, values);
       const format = parseOutputFormat(values.format);
       const view = parseViewFlags(values);
-      const baudRate = parsePositiveInt('baud', values.baud) ?? profile.baudRate;
+      const baudRate = parseInLimit('baud', values.baud, LIMITS.baudRate) ?? profile.baudRate;
       const spec: DeviceSpec = {
         kind: 'device',
         path: values.device,
         profile,
         baudRate,
-        sampleRateHz: parsePositive('rate', values.rate) ?? profile.sampleRateHz,
+        sampleRateHz: parseInLimit('rate', values.rate, LIMITS.sampleRateHz) ?? profile.sampleRateHz,
         channel: profileChannel(profile, parseChannel(values.channel)),
         queueBytes: parsePositiveInt('queue-bytes', values['queue-bytes']) ?? 1 << 20,
         pollMs: values['poll-ms'] === undefined ? pollIntervalFor(baudRate) : parseNonNegativeInt('poll-ms', values['poll-ms']),

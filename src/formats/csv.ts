@@ -21,6 +21,8 @@
  * `FormatError` naming the line, column and cell text.
  */
 import { FormatError, ValidationError } from '../core/errors.ts';
+import { checkLimit, describeBytes, LIMITS } from '../core/limits.ts';
+import { quoteValue } from '../core/printable.ts';
 
 /** Options of `createCsvDecoder`. */
 export interface CsvDecoderOptions {
@@ -140,6 +142,7 @@ export function decodeCsvChunk(state: CsvDecoder, text: string): CsvRows {
   let newline = text.indexOf('\n');
   if (newline === -1) {
     state.pending += text;
+    checkLineLength(state, state.lineNumber + 1, state.pending.length);
     return takeRows(state);
   }
   decodeLine(state, state.pending + text.slice(0, newline));
@@ -231,6 +234,7 @@ function takeRows(state: CsvDecoder): CsvRows {
 
 function decodeLine(state: CsvDecoder, raw: string): void {
   const lineNumber = ++state.lineNumber;
+  checkLineLength(state, lineNumber, raw.length);
   let line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
   if (lineNumber === 1 && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
   const trimmed = line.trim();
@@ -292,7 +296,16 @@ function notANumber(state: CsvDecoder, lineNumber: number, c: number, cell: stri
   let hint = '';
   if (cell === '') hint = ' (empty cell)';
   else if ((state.separator === ';' || state.separator === '\t') && DECIMAL_COMMA.test(cell)) hint = ' (use "." as the decimal point)';
-  return new FormatError(`${where}: "${cell}" is not a number${hint}`);
+  return new FormatError(`${where}: ${quoteValue(cell)} is not a number${hint}`);
+}
+
+/** A line over `LIMITS.lineBytes` (a file without line ends, or not a CSV of samples) is refused before it is held. */
+function checkLineLength(state: CsvDecoder, lineNumber: number, length: number): void {
+  if (length > LIMITS.lineBytes.max) {
+    throw new FormatError(
+      `${state.source} line ${lineNumber}: longer than ${describeBytes(LIMITS.lineBytes.max)}; a CSV of samples has short lines (is this the right file, with line ends?)`,
+    );
+  }
 }
 
 function readComment(state: CsvDecoder, comment: string, lineNumber: number): void {
@@ -307,6 +320,7 @@ function readComment(state: CsvDecoder, comment: string, lineNumber: number): vo
       `${where}: sample rate "${text}" must be a number > 0 in Hz (e.g. "# sampleRateHz=360")`,
     );
   }
+  checkLimit(where, 'sample rate', sampleRateHz, LIMITS.sampleRateHz, FormatError);
   if (state.firstDataLine > 0) {
     throw new FormatError(
       `${where}: a sample rate comment must come before the first data row (line ${state.firstDataLine})`,

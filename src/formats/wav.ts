@@ -37,6 +37,7 @@
  * Cost: O(bytes) per chunk, no allocation (the carry of one partial frame is allocated at creation).
  */
 import { FormatError, ValidationError } from '../core/errors.ts';
+import { checkLimit, LIMITS } from '../core/limits.ts';
 
 /** Full scale of the pipeline's audio samples: a full-scale sine peaks at ±32767. */
 export const AUDIO_FULL_SCALE = 32767;
@@ -268,6 +269,8 @@ function parseFmt(bytes: Uint8Array, at: number, size: number, source: string): 
   }
   if (channels < 1) throw new FormatError(`${source}: the "fmt " chunk says 0 channels; the file is damaged`);
   if (sampleRateHz < 1) throw new FormatError(`${source}: the "fmt " chunk says a sample rate of 0 Hz; the file is damaged`);
+  checkLimit(source, 'the "fmt " chunk\'s sample rate', sampleRateHz, LIMITS.audioSampleRateHz, FormatError);
+  checkLimit(source, 'the "fmt " chunk\'s channel count', channels, LIMITS.channels, FormatError);
   const frameBytes = channels * (bitsPerSample / 8);
   if (blockAlignBytes !== frameBytes) {
     throw new FormatError(

@@ -12,6 +12,7 @@ import { inTestSplit, listFilesWithLabels, type MaybeLabelledFile } from './audi
 import { classifyUnderConditions, conditionScore, type AudioCondition, type NoiseClip } from './audioStress.ts';
 import { CLASSIFY_TEXT_HEADER, classificationEvent, classificationText, classifySummaryEvent, classifySummaryText } from './classifyReport.ts';
 import type { ClassifyErrorEvent, ClassifySummaryEvent, ClipCondition } from '../core/events.ts';
+import { printableLine } from '../core/printable.ts';
 
 /** What `classifyFiles` classifies, and how it writes. */
 export interface ClassifyFilesOptions {
@@ -53,7 +54,7 @@ export async function classifyFiles(options: ClassifyFilesOptions, io: ClassifyI
     failed++;
     const message = errorMessage(file, error);
     bar.done(); // clear the bar's line first
-    err.write(`edgespike: ${message}\n`);
+    err.write(`edgespike: ${printableLine(message)}\n`);
     if (format === 'jsonl') out.write(JSON.stringify({ type: 'error', file, message } satisfies ClassifyErrorEvent) + '\n');
     else errorEvents.push({ type: 'error', file, message });
   };

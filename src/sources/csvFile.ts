@@ -24,6 +24,7 @@ import {
   errnoCode,
   READ_BLOCK_BYTES,
 } from './openedRecord.ts';
+import { checkLimit, LIMITS } from '../core/limits.ts';
 
 /** Units a CSV column can be in. */
 export type CsvUnits = 'mV' | 'uV' | 'counts';
@@ -99,6 +100,7 @@ export async function openCsvFile(path: string, options: CsvFileOptions = {}): P
   if (optionRateHz !== undefined && (!(optionRateHz > 0) || !Number.isFinite(optionRateHz))) {
     throw new ValidationError(`"sampleRateHz" must be a number > 0 in Hz (got ${String(optionRateHz)})`);
   }
+  if (optionRateHz !== undefined) checkLimit('', '"sampleRateHz"', optionRateHz, LIMITS.sampleRateHz);
   await checkFile(path);
 
   // Read up to the first data row: the sample-rate comment must come before it.

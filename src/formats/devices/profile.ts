@@ -5,6 +5,7 @@
  */
 import { ValidationError } from '../../core/errors.ts';
 import { jsonChecker } from '../../core/jsonCheck.ts';
+import { checkLimit, LIMITS } from '../../core/limits.ts';
 
 export const DEVICE_FRAMINGS = ['ascii-lines', 'openbci-cyton', 'edgespike-pcm16'] as const;
 export type DeviceFraming = (typeof DEVICE_FRAMINGS)[number];
@@ -86,8 +87,8 @@ export function parseDeviceProfile(json: unknown, source: string): DeviceProfile
     name: text(p, 'name', source),
     description: typeof p.description === 'string' ? p.description : '',
     framing: framing as DeviceFraming,
-    baudRate: positive(p, 'baudRate', source),
-    sampleRateHz: positive(p, 'sampleRateHz', source),
+    baudRate: checkLimit(`${source}: profile`, '"baudRate"', positive(p, 'baudRate', source), LIMITS.baudRate),
+    sampleRateHz: checkLimit(`${source}: profile`, '"sampleRateHz"', positive(p, 'sampleRateHz', source), LIMITS.sampleRateHz),
     signal,
     channels,
     startCommand: command(p, 'startCommand', source),

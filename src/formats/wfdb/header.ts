@@ -9,6 +9,7 @@
  * with a clear error: edgespike reads single-segment records with one sample per frame.
  */
 import { FormatError } from '../../core/errors.ts';
+import { checkLimit, LIMITS } from '../../core/limits.ts';
 
 /** One signal line of a WFDB header. */
 export interface WfdbSignalSpec {
@@ -101,12 +102,14 @@ export function parseWfdbHeader(text: string, source = 'header'): WfdbHeader {
   if (nSignals < 1) {
     throw new FormatError(`${source}: number of signals must be >= 1 (got ${nSignals})`);
   }
+  checkLimit(source, 'number of signals', nSignals, LIMITS.channels, FormatError);
   let sampleRateHz = WFDB_DEFAULT_SAMPLE_RATE_HZ;
   if (rec[2] !== undefined) {
     sampleRateHz = num(rec[2].split('/')[0] ?? '', 'sampling frequency', source);
     if (!(sampleRateHz > 0)) {
       throw new FormatError(`${source}: sampling frequency must be > 0 (got ${sampleRateHz})`);
     }
+    checkLimit(source, 'sampling frequency', sampleRateHz, LIMITS.sampleRateHz, FormatError);
   }
   let samplesPerSignal: number | undefined;
   if (rec[3] !== undefined) {
