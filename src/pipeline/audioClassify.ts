@@ -26,6 +26,7 @@ import type { NetworkSpec } from '../snn/network.ts';
 import { THRESHOLD_COUNTS } from '../snn/train/quantize.ts';
 import { cochleaRaster, readAudio } from './audioDataset.ts';
 import type { AudioModel } from './audioModel.ts';
+import { LIMITS } from '../core/limits.ts';
 
 /** A model ready to classify clips (the engine's state is reused from clip to clip). */
 export interface AudioClassifier {
@@ -118,7 +119,7 @@ export function classifyClip(c: AudioClassifier, samples: Int32Array): ClipClass
  *   file) and as `classifyClip` (prefixed with the path)
  */
 export async function classifyWavFile(c: AudioClassifier, path: string, channel: number | 'mix' = 0): Promise<ClipClassification> {
-  return classifyClipOf(c, path, await readAudio(path, c.model.frontEnd.sampleRateHz, channel));
+  return classifyClipOf(c, path, await readAudio(path, c.model.frontEnd.sampleRateHz, channel, LIMITS.clipSeconds.max));
 }
 
 /**

@@ -35,9 +35,18 @@ export async function listLabelledFiles(root: string): Promise<LabelledFile[]> {
   });
 }
 
-/** Samples of a whole WAV file at `rateHz` (low-passed and resampled if higher, resampled if lower), in the pipeline's audio scale. */
-export async function readAudio(path: string, rateHz: number, channel: number | 'mix' = 0): Promise<Int32Array> {
+/**
+ * Samples of a whole WAV file at `rateHz` (low-passed and resampled if higher, resampled if lower), in the pipeline's audio scale.
+ * @param maxSeconds refuse (before reading) a file longer than this: a clip read whole, not a recording of hours
+ */
+export async function readAudio(path: string, rateHz: number, channel: number | 'mix' = 0, maxSeconds = Number.POSITIVE_INFINITY): Promise<Int32Array> {
   const opened = await openWavFile(path, { channel, chunkSamples: 65536 });
+  const seconds = opened.info.frames / opened.info.sampleRateHz;
+  if (seconds > maxSeconds) {
+    throw new ValidationError(
+      `${path}: ${seconds.toFixed(1)} s is longer than the ${maxSeconds} s a clip may be; for a long recording use edgespike replay ${path} --task digits (its words as a stream)`,
+    );
+  }
   let samples = await readAllSamples(opened);
   if (opened.info.sampleRateHz > rateHz) samples = antiAliasWhole(samples, opened.info.sampleRateHz, rateHz);
   if (opened.info.sampleRateHz !== rateHz) {

@@ -28,6 +28,7 @@ import { conditionAudio } from '../operators/conditionAudio.ts';
 import { classifyClipOf, type AudioClassifier, type ClipClassification } from './audioClassify.ts';
 import { readAudio, type MaybeLabelledFile } from './audioDataset.ts';
 import { toFrontEndRate } from './audioPipeline.ts';
+import { LIMITS } from '../core/limits.ts';
 
 /** A background noise recording, whole, at the model's rate. */
 export interface NoiseClip {
@@ -209,7 +210,7 @@ export async function classifyUnderConditions(
   index: number,
 ): Promise<{ result: ClipClassification; condition: ClipCondition }[]> {
   const rateHz = classifier.model.frontEnd.sampleRateHz;
-  const samples = await readAudio(path, rateHz, channel);
+  const samples = await readAudio(path, rateHz, channel, LIMITS.clipSeconds.max);
   const noise = noiseForClip(noises, seed, index);
   const speechPower = noise === undefined ? 0 : activeSpeechPower(samples, rateHz);
   return conditions.map((c) => ({

@@ -88,7 +88,7 @@ export async function traceAudio(model: AudioModel, record: OpenedAnyRecord, win
   const words: WordDetection[] = [];
   const cochlea: Uint8Array[] = [];
   let cochleaStart = -1;
-  const { firstSample, endSample, samples, complete } = await readTraceWindow(record, window, (chunks) =>
+  const { firstSample, samples, complete } = await readTraceWindow(record, window, (chunks) =>
     chunks.pipe(
       antiAlias(frontEnd.sampleRateHz),
       resample(frontEnd.sampleRateHz),
@@ -118,7 +118,7 @@ export async function traceAudio(model: AudioModel, record: OpenedAnyRecord, win
     sampleRateHz: fs,
     tickSeconds,
     firstSample,
-    waveform: samples.slice(firstSample, Math.min(endSample, samples.length)),
+    waveform: samples,
     firstTick: cochleaStart < 0 ? firstTick : cochleaStart,
     channels: frontEnd.channels,
     cochlea: rows,

@@ -51,7 +51,7 @@ export async function traceEcg(
   const tickRateHz = model.tickRateHz;
   const conditioned: Int32Array[] = [];
   const spikes: Uint8Array[] = [];
-  const { firstSample, endSample, samples: rawAll, complete } = await readTraceWindow(record, window, (chunks) =>
+  const { firstSample, endSample, samples: windowSamples, complete } = await readTraceWindow(record, window, (chunks) =>
     chunks.pipe(
       resample(tickRateHz),
       qrsBandpass(model.bandpass),
@@ -123,7 +123,7 @@ export async function traceEcg(
     sampleRateHz: fs,
     tickRateHz,
     firstSample,
-    inputCounts: rawAll.slice(firstSample, Math.min(endSample, rawAll.length)),
+    inputCounts: windowSamples,
     firstTick,
     conditioned: signal.slice(firstTick, endTick),
     bandpassGain: model.bandpass.smoothSamples[0] * model.bandpass.smoothSamples[1],

@@ -1,6 +1,7 @@
 /**
  * How a trace reads its record (`ecgTrace.ts`, `audioTrace.ts`): from the first sample, through
- * the task's own operators, until a margin past the window, keeping the samples read.
+ * the task's own operators, until a margin past the window, keeping the window's samples only
+ * (so the last seconds of an hour-long file take the memory of those seconds).
  */
 import { lastValueFrom, takeWhile, tap, type Observable, type OperatorFunction } from 'rxjs';
 import type { SampleChunk } from '../core/chunks.ts';
@@ -18,7 +19,7 @@ export interface TraceReading {
   /** The window's first sample and the sample after its last, at the record's rate. */
   readonly firstSample: number;
   readonly endSample: number;
-  /** The record's samples read, from its first (the window and the margin after it, or up to the record's end). */
+  /** The window's samples (`firstSample` to `endSample`, or to the record's end). */
   readonly samples: Int32Array;
   /** True when the record ended before the margin did: the detectors are then flushed, as at the end of a replay. */
   readonly complete: boolean;
@@ -29,7 +30,7 @@ export interface TraceReading {
  * the trace shows) until `TRACE_MARGIN_SECONDS` past the window's end.
  * @param window seconds from the record's start; `toSeconds` > `fromSeconds` ≥ 0
  * @throws ValidationError `--from 12 s is past the end of x (10.000 s)` when the window starts after the record
- * Cost: the pipeline up to the window's end + the margin; memory O(that length) for the samples.
+ * Cost: the pipeline up to the window's end + the margin; memory O(the window) for the samples.
  */
 export async function readTraceWindow(
   record: OpenedAnyRecord,
@@ -42,6 +43,7 @@ export async function readTraceWindow(
   const endSample = Math.ceil(window.toSeconds * fs);
   const readUntilSample = endSample + Math.ceil(TRACE_MARGIN_SECONDS * fs);
   const raw: Int32Array[] = [];
+  let readSamples = 0;
   let complete = true;
   const chunks: Observable<SampleChunk> = recordSource(record).pipe(
     takeWhile((chunk) => {
@@ -49,12 +51,16 @@ export async function readTraceWindow(
       complete = false;
       return false;
     }),
-    tap((chunk) => raw.push(chunk.samples.slice())),
+    tap((chunk) => {
+      const start = chunk.startSample;
+      const end = start + chunk.samples.length;
+      readSamples = Math.max(readSamples, end);
+      if (end > firstSample && start < endSample) raw.push(chunk.samples.slice(Math.max(0, firstSample - start), Math.min(chunk.samples.length, endSample - start)));
+    }),
   );
   await lastValueFrom(chunks.pipe(pipeline), { defaultValue: undefined });
-  const samples = concatArrays(raw, Int32Array);
-  if (firstSample >= samples.length) {
-    throw new ValidationError(`--from ${window.fromSeconds} s is past the end of ${info.recordName} (${(samples.length / fs).toFixed(3)} s)`);
+  if (firstSample >= readSamples) {
+    throw new ValidationError(`--from ${window.fromSeconds} s is past the end of ${info.recordName} (${(readSamples / fs).toFixed(3)} s)`);
   }
-  return { firstSample, endSample, samples, complete };
+  return { firstSample, endSample, samples: concatArrays(raw, Int32Array), complete };
 }

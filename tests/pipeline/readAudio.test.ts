@@ -73,3 +73,16 @@ describe('readAudio from 16 kHz to 8 kHz', () => {
     expect(bestLag).toBe(0);
   });
 });
+
+describe('readAudio with a longest clip (classify)', () => {
+  it('refuses a file longer than the limit before reading it, and says what to use instead', async () => {
+    const long = join(tempDir(), 'long.wav');
+    writeFileSync(long, encodeWav(new Int16Array(8000 * 61), { sampleRateHz: 8000 }));
+    await expect(readAudio(long, 8000, 0, 60)).rejects.toThrow(
+      `${long}: 61.0 s is longer than the 60 s a clip may be; for a long recording use edgespike replay ${long} --task digits (its words as a stream)`,
+    );
+    const ok = join(tempDir(), 'ok.wav');
+    writeFileSync(ok, encodeWav(new Int16Array(8000 * 60), { sampleRateHz: 8000 }));
+    expect((await readAudio(ok, 8000, 0, 60)).length).toBe(8000 * 60);
+  });
+});
