@@ -129,12 +129,12 @@ export function createDeviceItemizer(profile: DeviceProfile, options: DeviceItem
         reconnects++;
         fill(items, atMs);
       }
-      if (state === 'disconnected') {
-        lostAtMs ??= atMs;
-        // The time to the reconnection is not the device's rate: restart the rate measurement.
-        rateStartMs = undefined;
-        rateSamples = 0;
-      }
+      if (state === 'disconnected') lostAtMs ??= atMs;
+      // The rate is measured over streaming since the last connection change: neither the time
+      // to a reconnection nor a board's restart after it (bytes left from before, then seconds
+      // of boot loader until 'connected' after the profile's open delay) is the device's rate.
+      rateStartMs = undefined;
+      rateSamples = 0;
       items.push({ kind: 'event', event: { type: 'status', t: t(), state } });
       return items;
     },

@@ -81,6 +81,26 @@ describe('device items (live decoding state)', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('does not count a reconnection or a board restarting after it as a slow rate', () => {
+    const warnings: number[] = [];
+    const itemizer = createDeviceItemizer(profile, { onRateWarning: (m) => warnings.push(m) });
+    const second = (fromMs: number): void => {
+      for (let k = 1; k <= 3; k++) itemizer.data(encodeAsciiLines(Array.from({ length: 120 }, () => 400)), fromMs + (k * 1000) / 3);
+    };
+    itemizer.status('connected', 0);
+    for (let s = 0; s < 4; s++) second(s * 1000);
+    for (let unplug = 0; unplug < 20; unplug++) {
+      const at = 4000 + unplug * 9000;
+      itemizer.status('disconnected', at);
+      itemizer.status('reconnecting', at + 500);
+      itemizer.data(encodeAsciiLines([400, 400, 400]), at + 1000); // left in the port's buffer, or a boot banner
+      itemizer.status('connected', at + 2500); // after the profile's open delay: the board has booted
+      for (let s = 0; s < 6; s++) second(at + 2500 + s * 1000); // 6 s at 360 lines/s
+    }
+    expect(warnings).toEqual([]);
+    expect(itemizer.summary().reconnects).toBe(20);
+  });
+
   it('reports dropped bytes with the stream time', () => {
     const itemizer = createDeviceItemizer(profile);
     itemizer.data(encodeAsciiLines([400, 400]), 0);
