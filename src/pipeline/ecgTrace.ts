@@ -7,8 +7,9 @@
  * QRS band-pass, delta modulator) from its first sample, so every state is what `replay` has
  * when it reaches the window; the network is the same fixed-point engine as `replay`'s
  * (`createLifEngine`; membranes are recorded through its generic loop, bit-identical) and the beats come from the same beat
- * detector. Inside the window the network runs one tick per call so each tick's spikes and
- * membranes can be read (chunking never changes results). Reading stops a margin after the
+ * detector. Each chunk goes through the network and the detector as it comes; inside the window
+ * the network runs one tick per call so each tick's spikes and membranes can be read (chunking
+ * never changes results). Reading stops a margin after the
  * window, so a long record costs only up to the window's end.
  */
 import { readFile } from 'node:fs/promises';
@@ -37,7 +38,7 @@ import { readTraceWindow } from './traceWindow.ts';
  * @param toleranceSeconds half-width of the matching window, s. @default 0.15 (as eval)
  * @example await traceEcg(loadEcgModel(), await openRecord('fixtures/synthetic-ecg/ecgsyn_360hz'),
  *   { fromSeconds: 0, toSeconds: 10 }) → { beats: [ ... 12 samples ... ], neuronSpikes: [...], ... }
- * Cost: the pipeline up to the window's end + 2 s; memory O(that length) for the signal.
+ * Cost: the pipeline up to the window's end + 2 s; memory O(the window), whatever its place in the record.
  */
 export async function traceEcg(
   model: EcgModel,
@@ -49,24 +50,10 @@ export async function traceEcg(
   const { info } = record;
   const fs = info.sampleRateHz;
   const tickRateHz = model.tickRateHz;
-  const conditioned: Int32Array[] = [];
-  const spikes: Uint8Array[] = [];
-  const { firstSample, endSample, samples: windowSamples, complete } = await readTraceWindow(record, window, (chunks) =>
-    chunks.pipe(
-      resample(tickRateHz),
-      qrsBandpass(model.bandpass),
-      deltaModulate(model.encoder),
-      tap((chunk) => {
-        conditioned.push(chunk.samples.slice());
-        spikes.push(chunk.counts.slice(0, 2 * chunk.ticks));
-      }),
-    ),
-  );
-  const signal = concatArrays(conditioned, Int32Array);
-  // The delta modulator emits a row per conditioned sample: 2 · signal.length counts.
-  const spikeRows = concatArrays(spikes, Uint8Array);
-
-  // The network and the beat detector, as in detectEncodedEcg, but one tick at a time in the window.
+  // The network and the beat detector, as in detectEncodedEcg, run on each chunk as it comes;
+  // inside the window one tick at a time, recording membranes and spikes. Only the window's
+  // signal, spikes and membranes are kept, so a window late in a long record costs no more
+  // memory than one at its start.
   const spec = model.network;
   const engine = createLifEngine(spec);
   const { net } = engine;
@@ -74,29 +61,53 @@ export async function traceEcg(
   const detector = createBeatDetector(beatDetectorOptions(model, fs));
   const chunkTicks = 4096;
   const events = createSpikeEvents(chunkTicks * spec.outputs.length);
-  const firstTick = Math.min(Math.floor(window.fromSeconds * tickRateHz), signal.length);
-  const endTick = Math.min(Math.ceil(window.toSeconds * tickRateHz), signal.length);
-  const windowTicks = endTick - firstTick;
-  const membrane = new Int32Array(windowTicks * neuronCount);
+  const windowFirstTick = Math.floor(window.fromSeconds * tickRateHz);
+  const windowEndTick = Math.ceil(window.toSeconds * tickRateHz);
+  const membraneAll = new Int32Array(Math.max(0, windowEndTick - windowFirstTick) * neuronCount);
   const neuronSpikes: NeuronSpike[] = [];
   const before = new Float64Array(neuronCount);
   const beats: number[] = [];
-  const step = (t: number, n: number, trace?: Int32Array): void => {
-    const count = engine.run(spikeRows.subarray(2 * t, 2 * (t + n)), n, events, trace === undefined ? undefined : { membrane: trace });
-    processBeatDetector(detector, signal.subarray(t, t + n), n, events.tick, events.output, count, beats);
-  };
-  for (let t = 0; t < signal.length; ) {
-    if (t >= firstTick && t < endTick) {
-      before.set(net.spikeCount);
-      step(t, 1, membrane.subarray((t - firstTick) * neuronCount, (t - firstTick + 1) * neuronCount));
-      for (let i = 0; i < neuronCount; i++) if ((net.spikeCount[i] as number) > (before[i] as number)) neuronSpikes.push({ tick: t, neuron: i });
-      t++;
-    } else {
-      const n = Math.min(chunkTicks, (t < firstTick ? firstTick : signal.length) - t);
-      step(t, n);
-      t += n;
+  const conditioned: Int32Array[] = [];
+  const spikes: Uint8Array[] = [];
+  let ticksRead = 0;
+  const consume = (signal: Int32Array, rows: Uint8Array, ticks: number): void => {
+    const start = ticksRead;
+    const step = (from: number, n: number, trace?: Int32Array): void => {
+      const count = engine.run(rows.subarray(2 * from, 2 * (from + n)), n, events, trace === undefined ? undefined : { membrane: trace });
+      processBeatDetector(detector, signal.subarray(from, from + n), n, events.tick, events.output, count, beats);
+    };
+    const inFrom = Math.min(ticks, Math.max(0, windowFirstTick - start));
+    const inTo = Math.min(ticks, Math.max(0, windowEndTick - start));
+    if (inTo > inFrom) {
+      conditioned.push(signal.slice(inFrom, inTo));
+      spikes.push(rows.slice(2 * inFrom, 2 * inTo));
     }
-  }
+    for (let i = 0; i < ticks; ) {
+      if (i >= inFrom && i < inTo) {
+        const w = start + i - windowFirstTick;
+        before.set(net.spikeCount);
+        step(i, 1, membraneAll.subarray(w * neuronCount, (w + 1) * neuronCount));
+        for (let n = 0; n < neuronCount; n++) if ((net.spikeCount[n] as number) > (before[n] as number)) neuronSpikes.push({ tick: start + i, neuron: n });
+        i++;
+      } else {
+        const n = Math.min(chunkTicks, (i < inFrom ? inFrom : ticks) - i);
+        step(i, n);
+        i += n;
+      }
+    }
+    ticksRead += ticks;
+  };
+  const { firstSample, endSample, samples: windowSamples, complete } = await readTraceWindow(record, window, (chunks) =>
+    chunks.pipe(
+      resample(tickRateHz),
+      qrsBandpass(model.bandpass),
+      deltaModulate(model.encoder),
+      tap((chunk) => consume(chunk.samples, chunk.counts, chunk.ticks)),
+    ),
+  );
+  const firstTick = Math.min(windowFirstTick, ticksRead);
+  const endTick = Math.min(windowEndTick, ticksRead);
+  const membrane = membraneAll.slice(0, (endTick - firstTick) * neuronCount);
   if (complete) flushBeatDetector(detector, beats);
   const inWindow = (s: number): boolean => s >= firstSample && s < endSample;
   const windowBeats = beats.filter(inWindow);
@@ -125,10 +136,10 @@ export async function traceEcg(
     firstSample,
     inputCounts: windowSamples,
     firstTick,
-    conditioned: signal.slice(firstTick, endTick),
+    conditioned: concatArrays(conditioned, Int32Array),
     bandpassGain: model.bandpass.smoothSamples[0] * model.bandpass.smoothSamples[1],
     bandpassDelayTicks: qrsBandpassDelaySamples(createQrsBandpass(model.bandpass)),
-    spikes: spikeRows.slice(2 * firstTick, 2 * endTick),
+    spikes: concatArrays(spikes, Uint8Array),
     neuronNames: spec.neurons.map((n) => n.name),
     thresholds: Array.from(net.threshold),
     beatNeuron,
