@@ -41,6 +41,8 @@ export const LIMITS = {
   jsonFileBytes: { min: 0, max: 16 * MIB, unit: 'bytes', integer: true },
   /** A recording's `.times` file of arrival marks, bytes (about 20 a mark, 10 marks a second: 64 MiB is some 4 days). */
   timesFileBytes: { min: 0, max: 64 * MIB, unit: 'bytes', integer: true },
+  /** A WFDB annotation file (`.atr`), read whole: about 2 bytes an annotation, so some 2 million (a 24-hour Holter has about 100,000 beats). */
+  annotationFileBytes: { min: 0, max: 4 * MIB, unit: 'bytes', integer: true },
   /** A WFDB header file (`.hea`). */
   headerFileBytes: { min: 0, max: MIB, unit: 'bytes', integer: true },
   /** A sound clip that `classify` classifies whole, seconds (a longer recording is a stream: `replay --task digits`). */

@@ -12,7 +12,6 @@
  * never changes results). Reading stops a margin after the
  * window, so a long record costs only up to the window's end.
  */
-import { readFile } from 'node:fs/promises';
 import { tap } from 'rxjs';
 import type { EcgReference, EcgTrace, NeuronSpike, TraceWindow } from '../core/traces.ts';
 import { concatArrays } from '../core/concatArrays.ts';
@@ -28,6 +27,8 @@ import { createSpikeEvents } from '../snn/lifNetwork.ts';
 import type { OpenedAnyRecord } from '../sources/openRecord.ts';
 import { beatDetectorOptions, type EcgModel } from './ecgModel.ts';
 import { readTraceWindow } from './traceWindow.ts';
+import { readBytesWithin } from '../sources/readWithin.ts';
+import { LIMITS } from '../core/limits.ts';
 
 /**
  * Run the ECG pipeline over `record` from its start and keep what happened in `window`.
@@ -114,7 +115,7 @@ export async function traceEcg(
 
   let reference: EcgReference | undefined;
   if (annotationPath !== undefined) {
-    const refBeats = beatSamples(parseMitAnnotations(await readFile(annotationPath), annotationPath)).filter(inWindow);
+    const refBeats = beatSamples(parseMitAnnotations(await readBytesWithin(annotationPath, LIMITS.annotationFileBytes, 'annotation file'), annotationPath)).filter(inWindow);
     const match = matchBeats(windowBeats, refBeats, { sampleRateHz: fs, toleranceSeconds });
     const fp = new Set(match.unmatchedDetectionSamples);
     reference = {

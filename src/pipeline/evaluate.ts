@@ -2,7 +2,7 @@
  * Evaluation of the ECG pipeline against reference annotations: run a record at full speed,
  * match the beats one-to-one to the annotated beats within ±150 ms, and compare heart rates.
  */
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { identity, lastValueFrom, tap } from 'rxjs';
 import { nstNoiseAmplitude, nstNoiseGain, nstSignalAmplitude } from '../condition/noiseStress.ts';
@@ -16,6 +16,8 @@ import { recordSource } from '../sources/recordSource.ts';
 import { ecgPipeline } from './ecgPipeline.ts';
 import type { EcgModel } from './ecgModel.ts';
 import { addFrame, createSummaryTotals, type SummaryTotals } from './summary.ts';
+import { readBytesWithin } from '../sources/readWithin.ts';
+import { LIMITS } from '../core/limits.ts';
 
 /** The result of one record. */
 export interface RecordEvaluation {
@@ -83,7 +85,7 @@ export async function evaluateRecord(model: EcgModel, path: string, options: Eva
   if (info.annotationPath === undefined) {
     throw new InputNotFoundError(`${path}: no reference annotations (${basename(path)}.atr) to evaluate against`);
   }
-  const annotations = parseMitAnnotations(await readFile(info.annotationPath), info.annotationPath);
+  const annotations = parseMitAnnotations(await readBytesWithin(info.annotationPath, LIMITS.annotationFileBytes, 'annotation file'), info.annotationPath);
   const reference = beatSamples(annotations);
   const stress = await stressOptions(record, annotations, reference, options.condition);
   const totals = createSummaryTotals(info.sampleRateHz);

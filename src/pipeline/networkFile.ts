@@ -1,7 +1,8 @@
 /** A network file (`edgespike-network` JSON) read and validated: what every model loader starts from. */
-import { readFileSync } from 'node:fs';
-import { InputNotFoundError } from '../core/errors.ts';
+import { FormatError, InputNotFoundError } from '../core/errors.ts';
+import { LIMITS } from '../core/limits.ts';
 import { parseNetworkText, type NetworkSpec } from '../snn/network.ts';
+import { readTextWithinSync } from '../sources/readWithin.ts';
 
 /**
  * Read and validate a network file.
@@ -11,8 +12,9 @@ import { parseNetworkText, type NetworkSpec } from '../snn/network.ts';
 export function readNetworkFile(path: string, what: 'model' | 'network'): NetworkSpec {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
-  } catch {
+    text = readTextWithinSync(path, LIMITS.jsonFileBytes, `${what} file`);
+  } catch (error) {
+    if (error instanceof FormatError) throw error;
     throw new InputNotFoundError(`cannot read the ${what} file ${path}`);
   }
   return parseNetworkText(text, path);

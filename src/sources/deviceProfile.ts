@@ -2,12 +2,15 @@
  * Device profiles on disk: the ones shipped in `devices/<name>/profile.json`, or a path to a
  * profile.json, read and validated (`formats/devices/profile.ts`).
  */
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { readdirSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputNotFoundError } from '../core/errors.ts';
 import { parseJson } from '../core/jsonCheck.ts';
 import { parseDeviceProfile, type DeviceProfile } from '../formats/devices/profile.ts';
+import { readTextWithinSync } from './readWithin.ts';
+import { LIMITS } from '../core/limits.ts';
+import { FormatError } from '../core/errors.ts';
 
 /** The devices/ folder of this installation (from src/sources or dist/sources alike). */
 export const DEVICES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'devices');
@@ -29,8 +32,9 @@ export function loadDeviceProfile(nameOrPath: string, dir: string = DEVICES_DIR)
   const path = nameOrPath.endsWith('.json') ? nameOrPath : join(dir, nameOrPath, 'profile.json');
   let textContent: string;
   try {
-    textContent = readFileSync(path, 'utf8');
-  } catch {
+    textContent = readTextWithinSync(path, LIMITS.jsonFileBytes, 'profile');
+  } catch (error) {
+    if (error instanceof FormatError) throw error;
     throw new InputNotFoundError(
       `unknown profile "${nameOrPath}"; known: ${knownProfileNames(dir).join(', ') || '(none)'} (or give a path to a profile.json)`,
     );

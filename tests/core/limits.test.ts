@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FormatError, ValidationError } from '../../src/core/errors.ts';
+import { FormatError, InputNotFoundError, ValidationError } from '../../src/core/errors.ts';
 import { checkLimit, describeBytes, describeLimit, LIMITS, withinLimit } from '../../src/core/limits.ts';
 import { createCsvDecoder, decodeCsvChunk } from '../../src/formats/csv.ts';
 import { parseDeviceProfile } from '../../src/formats/devices/profile.ts';
@@ -117,5 +117,22 @@ describe('a device recording', () => {
     expect([...read.offsets]).toEqual([0, 100, 300]);
     expect([arrivalSeconds(read, 50), arrivalSeconds(read, 200), arrivalSeconds(read, 400)]).toEqual([0.5, 1.5, 2]);
     await expect(readArrivalMarks(marks, 2)).rejects.toThrow(`${marks}: more arrival marks than the recording has bytes (1); the file is damaged`);
+  });
+});
+
+describe('files read whole', () => {
+  const dir = useTempDir('edgespike-limits-whole-');
+  it('a network or model file over 16 MiB is refused before it is read, a missing one still says so', async () => {
+    const { readNetworkFile } = await import('../../src/pipeline/networkFile.ts');
+    const big = join(dir(), 'big.json');
+    writeFileSync(big, Buffer.alloc(16 * 2 ** 20 + 1, 0x20));
+    expect(messageOf(() => readNetworkFile(big, 'network'))).toBe(`${big}: the network file's size 16777217 bytes is over the limit of 16 MiB`);
+    expect(messageOf(() => readNetworkFile(join(dir(), 'none.json'), 'model'), InputNotFoundError)).toBe(`cannot read the model file ${join(dir(), 'none.json')}`);
+  });
+  it('an annotation file over 4 MiB is refused', async () => {
+    const { readBytesWithin } = await import('../../src/sources/readWithin.ts');
+    const atr = join(dir(), 'r.atr');
+    writeFileSync(atr, Buffer.alloc(4 * 2 ** 20 + 2));
+    await expect(readBytesWithin(atr, LIMITS.annotationFileBytes, 'annotation file')).rejects.toThrow(`${atr}: the annotation file's size 4194306 bytes is over the limit of 4 MiB`);
   });
 });
