@@ -4,7 +4,7 @@
  * User mistakes (bad flags, missing or malformed files) print one line and exit non-zero;
  * a stack trace means a bug (set EDGESPIKE_DEBUG=1 to see traces for every error).
  */
-import type { CliCommand } from './cli/args.ts';
+import type { CliCommand } from './cli/command.ts';
 import { EdgespikeError, UsageError } from './core/errors.ts';
 import { printableLine } from './core/printable.ts';
 

@@ -5,7 +5,8 @@
  */
 import type { AudioConditionChoice } from '../app/audioCondition.ts';
 import { UsageError } from '../core/errors.ts';
-import { parseNonNegativeInt, stringFlags } from './args.ts';
+import { parseNonNegativeInt } from './args.ts';
+import { stringFlags } from './command.ts';
 
 export { loadNoiseFlag, streamConditionFor, type AudioConditionChoice } from '../app/audioCondition.ts';
 

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { UsageError } from '../core/errors.ts';
 import { updateReadmeBench } from '../bench/readme.ts';
 import { BENCH_CHUNK_SAMPLES, formatBenchText, LIVE_BENCH_SECONDS, runBench } from '../bench/report.ts';
-import { booleanFlags, defineCommand, parsePositiveInt, stringFlags } from './args.ts';
+import { parsePositiveInt } from './args.ts';
+import { booleanFlags, defineCommand, stringFlags } from './command.ts';
 
 const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CHUNK = BENCH_CHUNK_SAMPLES;

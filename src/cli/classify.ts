@@ -15,7 +15,8 @@ import { audioConditions } from '../pipeline/audioStress.ts';
 import { classifyFiles } from '../pipeline/classifyFiles.ts';
 import { ACCUMULATE_PJ, MULTIPLY_ACCUMULATE_PJ } from '../snn/cost.ts';
 import { wavChannel } from '../sources/wavFile.ts';
-import { booleanFlags, defineCommand, parseChoice, parseOutputFormat, somePositionals, stringFlags } from './args.ts';
+import { parseChoice, parseOutputFormat } from './args.ts';
+import { booleanFlags, defineCommand, somePositionals, stringFlags } from './command.ts';
 import { AUDIO_CONDITION_FLAGS, AUDIO_CONDITION_NEGATIVE_FLAGS, CLASSIFY_CONDITION_HELP, loadNoiseFlag, parseAudioConditionFlags } from './audioConditionFlags.ts';
 import { createProgressBar } from './progress.ts';
 

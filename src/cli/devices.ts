@@ -4,7 +4,7 @@
 import { readdirSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import { knownProfileNames, loadDeviceProfile } from '../sources/deviceProfile.ts';
-import { booleanFlags, defineCommand } from './args.ts';
+import { booleanFlags, defineCommand } from './command.ts';
 
 export const DEVICES_HELP = `Usage: edgespike devices [--json]
 

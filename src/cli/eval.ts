@@ -4,7 +4,8 @@
  */
 import { runEval } from '../app/evaluate.ts';
 import { UsageError } from '../core/errors.ts';
-import { booleanFlags, defineCommand, parseChannel, parseNumberList, parsePositive, parsePositiveInt, somePositionals, stringFlags } from './args.ts';
+import { parseChannel, parseNumberList, parsePositive, parsePositiveInt } from './args.ts';
+import { booleanFlags, defineCommand, somePositionals, stringFlags } from './command.ts';
 import { createProgressBar } from './progress.ts';
 
 /** Most error plots per record, by default. */

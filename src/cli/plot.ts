@@ -10,7 +10,8 @@ import { UsageError } from '../core/errors.ts';
 import { PLOT_FORMATS, type PlotFormat } from '../sinks/plotRender.ts';
 import { MAX_RASTER_MARKS } from '../sinks/plotSpec.ts';
 import { CSV_UNITS } from '../sources/csvFile.ts';
-import { defineCommand, onePositional, parseChannel, parseChoice, parseInLimit, stringFlags } from './args.ts';
+import { parseChannel, parseChoice, parseInLimit } from './args.ts';
+import { defineCommand, onePositional, stringFlags } from './command.ts';
 import { LIMITS } from '../core/limits.ts';
 
 export const PLOT_HELP = `Usage: edgespike plot <record or wav> [options]

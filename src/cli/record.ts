@@ -6,7 +6,8 @@ import { recordDevice } from '../app/record.ts';
 import { sidecarPath } from '../formats/recording.ts';
 import { loadDeviceProfile } from '../sources/deviceProfile.ts';
 import type { OpenPort } from '../sources/serialSource.ts';
-import { type CliCommand, defineCommand, NO_POSITIONALS, parseInLimit, parsePositive, stringFlags } from './args.ts';
+import { parseInLimit, parsePositive } from './args.ts';
+import { type CliCommand, defineCommand, NO_POSITIONALS, stringFlags } from './command.ts';
 import { LIMITS } from '../core/limits.ts';
 import { openRealPort } from './run.ts';
 

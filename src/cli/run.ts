@@ -11,7 +11,8 @@ import { UsageError } from '../core/errors.ts';
 import { profileChannel } from '../formats/devices/profile.ts';
 import { loadDeviceProfile } from '../sources/deviceProfile.ts';
 import { pollIntervalFor, type OpenPort } from '../sources/serialSource.ts';
-import { type CliCommand, defineCommand, NO_POSITIONALS, parseChannel, parseInLimit, parseNonNegativeInt, parseOutputFormat, parsePositiveInt, parseTask, stringFlags, TASK_FLAGS, taskModelPath } from './args.ts';
+import { parseChannel, parseInLimit, parseNonNegativeInt, parseOutputFormat, parsePositiveInt, parseTask, TASK_FLAGS, taskModelPath } from './args.ts';
+import { type CliCommand, defineCommand, NO_POSITIONALS, stringFlags } from './command.ts';
 import { LIMITS } from '../core/limits.ts';
 import { parseViewFlags, VIEW_FLAGS, VIEW_HELP } from './viewOption.ts';
 

@@ -15,7 +15,8 @@ import { trainAudioModel } from '../pipeline/audioTraining.ts';
 import { threadWorkers } from '../pipeline/trainWorkerPool.ts';
 import { defaultAugment } from '../snn/train/augment.ts';
 import { TRAINER_DEFAULTS } from '../snn/train/trainer.ts';
-import { booleanFlags, defineCommand, NO_POSITIONALS, parsePositive, parsePositiveInt, parseProbability, parseRange, stringFlags } from './args.ts';
+import { parsePositive, parsePositiveInt, parseProbability, parseRange } from './args.ts';
+import { booleanFlags, defineCommand, NO_POSITIONALS, stringFlags } from './command.ts';
 import { createProgressBar } from './progress.ts';
 
 export const DEFAULT_FRONTEND_PATH = fileURLToPath(new URL('../../src/filterbank/frontends/digits.json', import.meta.url));

@@ -7,7 +7,8 @@ import { UsageError } from '../core/errors.ts';
 import type { WeightedCondition } from '../pipeline/ecgTuning.ts';
 import { conditionLabel, evalConditions } from '../pipeline/evalReport.ts';
 import { defaultNoiseDir, loadNoiseMix } from '../pipeline/noiseRecordings.ts';
-import { defineCommand, parseNumberList, parsePositiveInt, stringFlags } from './args.ts';
+import { parseNumberList, parsePositiveInt } from './args.ts';
+import { defineCommand, stringFlags } from './command.ts';
 
 export const TUNE_ECG_HELP = `Usage: edgespike tune-ecg <mitdb directory> [options]
 

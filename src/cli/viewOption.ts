@@ -7,7 +7,8 @@
 import type { ViewChoice } from '../app/view.ts';
 import { UsageError } from '../core/errors.ts';
 import { DEFAULT_MAX_VIEWERS, DEFAULT_VIEW_HOST, DEFAULT_VIEW_PORT, hostKey, MAX_VIEWERS_LIMIT } from '../sinks/liveView.ts';
-import { booleanFlags, parseNonNegativeInt, stringFlags } from './args.ts';
+import { parseNonNegativeInt } from './args.ts';
+import { booleanFlags, stringFlags } from './command.ts';
 
 /** The flags, for a command's option table. */
 export const VIEW_FLAGS = {
