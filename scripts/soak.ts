@@ -53,6 +53,10 @@ Needs socat (apt-get install socat). Run 'npm run build' first to measure the co
 
 const RATE_HZ = 360;
 const TOLERANCE_S = 0.15;
+/** run's fill for an outage is capped at 60 s of samples (src/pipeline/deviceItems.ts). */
+const MAX_FILL = Math.round(60 * RATE_HZ);
+/** Longest wait for a segment's last beat before unplugging, wall ms. */
+const DRAIN_MS = 3000;
 /** The ADC value of the AD8232 profile for pipeline counts (5 µV): 337.92 + mV × 225.28. */
 const adc = (counts: number): number => Math.min(1023, Math.max(0, Math.round(337.92 + (counts / 200) * 225.28)));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -134,12 +138,18 @@ const pid = child.pid;
 if (pid === undefined) throw new Error('could not start edgespike run');
 const lines: Line[] = [];
 let carry = '';
+let lastBeatT = -Infinity;
 let stderr = '';
 child.stdout.setEncoding('utf8');
 child.stdout.on('data', (text: string) => {
   const parts = (carry + text).split('\n');
   carry = parts.pop() ?? '';
-  for (const p of parts) if (p.startsWith('{')) lines.push(JSON.parse(p) as Line);
+  for (const p of parts) {
+    if (!p.startsWith('{')) continue;
+    const line = JSON.parse(p) as Line;
+    lines.push(line);
+    if (line.type === 'beat' && typeof line.t === 'number') lastBeatT = line.t;
+  }
 });
 child.stderr.setEncoding('utf8');
 child.stderr.on('data', (text: string) => {
@@ -205,6 +215,18 @@ try {
     });
     deliveredSamples = to;
     segments.push({ from, to });
+    // Bytes still in the pty when socat dies are lost, as on a real unplug; wait (at most
+    // DRAIN_MS) until run has reported the segment's last reference beat so that a busy machine
+    // does not turn in-flight bytes into lost beats. A beat run never finds still counts as lost.
+    const lastRef = referenceBeats(from, to).at(-1);
+    if (lastRef !== undefined && to < totalSamples) {
+      const gap = k === 0 ? undefined : lines.filter((l) => l.type === 'gap')[k - 1];
+      const startT = gap === undefined ? (k === 0 ? 0 : undefined) : (gap.t ?? 0) + Math.min(gap.missing ?? 0, MAX_FILL) / RATE_HZ;
+      if (startT !== undefined) {
+        const due = startT + (lastRef - from) / RATE_HZ - TOLERANCE_S;
+        await until('the last beat', () => lastBeatT >= due, DRAIN_MS).catch(() => undefined);
+      }
+    }
     if (Date.now() - lastReport > 30_000) {
       lastReport = Date.now();
       const kb = memory.at(-1)?.rssKb ?? 0;
@@ -226,7 +248,6 @@ const wallS = (Date.now() - wallStart) / 1000;
 // Beats: segment k starts at T_k in run's stream time (see the header comment).
 const beatTimes = lines.filter((l) => l.type === 'beat' && typeof l.t === 'number').map((l) => l.t as number);
 const gaps = lines.filter((l) => l.type === 'gap');
-const maxFill = Math.round(60 * RATE_HZ);
 let expected = 0;
 let found = 0;
 const missed: { segment: number; t: number }[] = [];
@@ -235,7 +256,7 @@ let streamT = 0;
 segments.forEach((seg, k) => {
   if (k > 0) {
     const gap = gaps[k - 1];
-    streamT = gap === undefined ? streamT : (gap.t ?? 0) + Math.min(gap.missing ?? 0, maxFill) / RATE_HZ;
+    streamT = gap === undefined ? streamT : (gap.t ?? 0) + Math.min(gap.missing ?? 0, MAX_FILL) / RATE_HZ;
   }
   const refs = referenceBeats(seg.from, seg.to).map((b) => streamT + (b - seg.from) / RATE_HZ);
   let hits = 0;
