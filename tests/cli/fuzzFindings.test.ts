@@ -1,0 +1,78 @@
+/**
+ * What the fuzzer (`npm run fuzz`, scripts/fuzz.ts) found, each kept as a real file run through
+ * the real command, with the message a user should see written out by hand.
+ */
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { failureLine, runCli } from '../helpers/cli.ts';
+import { PROJECT_ROOT } from '../helpers/datasets.ts';
+import { makeTempDir } from '../helpers/records.ts';
+
+let dir: string;
+let remove: () => void;
+beforeAll(() => {
+  ({ dir, remove } = makeTempDir('edgespike-fuzz-findings-'));
+});
+afterAll(() => remove());
+
+/** An array nested `depth` deep, as JSON text: `[[[...]]]`. */
+const deepArray = (depth: number): string => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+
+/** A JSON file of the project with the value at `key` of `object(json)` replaced by raw JSON text. */
+function withRawValue(source: string, pick: (json: Record<string, unknown>) => Record<string, unknown>, key: string, raw: string): string {
+  const json = JSON.parse(readFileSync(join(PROJECT_ROOT, source), 'utf8')) as Record<string, unknown>;
+  pick(json)[key] = '__RAW__';
+  return JSON.stringify(json).replace('"__RAW__"', raw);
+}
+
+describe.concurrent('fuzz findings: a value nested 100,000 deep in a JSON file is named, not printed (was a stack overflow, exit 70)', () => {
+  // Error messages printed the bad value with JSON.stringify, which recursed once per level.
+  const deep = deepArray(100_000);
+
+  it('a device profile (run --profile)', async () => {
+    const path = join(dir, 'deep-profile.json');
+    writeFileSync(path, withRawValue('devices/sparkfun-ad8232/profile.json', (j) => j, 'openDelayMs', deep));
+    const line = failureLine(await runCli(['run', '--device', '/nonexistent/tty', '--profile', path]), 1);
+    expect(line).toBe(`edgespike: ${path}: profile openDelayMs must be a number >= 0 (got an array)`);
+  });
+
+  it("the profile inside a recording's sidecar (replay)", async () => {
+    const recording = join(dir, 'deep-ad8232.bin');
+    copyFileSync(join(PROJECT_ROOT, 'fixtures/devices/ad8232-ecg.bin'), recording);
+    copyFileSync(join(PROJECT_ROOT, 'fixtures/devices/ad8232-ecg.bin.times'), `${recording}.times`);
+    writeFileSync(`${recording}.json`, withRawValue('fixtures/devices/ad8232-ecg.bin.json', (j) => j.profile as Record<string, unknown>, 'openDelayMs', deep));
+    const line = failureLine(await runCli(['replay', recording, '--speed', 'max', '--format', 'jsonl']), 1);
+    expect(line).toBe(`edgespike: ${recording}.json: profile openDelayMs must be a number >= 0 (got an array)`);
+  });
+
+  it("an ECG network's meta.tickRateHz (replay --network), and the message names the file", async () => {
+    const path = join(dir, 'deep-network.json');
+    writeFileSync(path, withRawValue('src/snn/networks/ecg-beat.json', (j) => j.meta as Record<string, unknown>, 'tickRateHz', deep));
+    const line = failureLine(await runCli(['replay', 'fixtures/synthetic-ecg/ecgsyn_360hz', '--network', path, '--speed', 'max']), 1);
+    expect(line).toBe(`edgespike: ${path}: network meta.tickRateHz must be a number > 0 (got an array)`);
+  });
+});
+
+describe.concurrent('fuzz findings: an audio model whose metadata is wrong is named in the message', () => {
+  // replay --model printed "network meta.task must be ..." without saying which file.
+  it('replay --model with meta.task "x"', async () => {
+    const path = join(dir, 'task-model.json');
+    writeFileSync(path, withRawValue('src/snn/networks/digits.json', (j) => j.meta as Record<string, unknown>, 'task', '"x"'));
+    const line = failureLine(await runCli(['replay', 'fixtures/audio-digits/stream-3-1-4.wav', '--model', path, '--speed', 'max']), 1);
+    expect(line).toBe(`edgespike: ${path}: network meta.task must be "audio-classify" for the audio pipeline (got "x")`);
+  });
+
+  it('classify --model with a front end of the wrong rate, and meta.classes of the wrong length', async () => {
+    const rate = join(dir, 'rate-model.json');
+    writeFileSync(rate, withRawValue('src/snn/networks/digits.json', (j) => (j.meta as Record<string, Record<string, unknown>>).frontEnd as Record<string, unknown>, 'sampleRateHz', '-1'));
+    expect(failureLine(await runCli(['classify', 'fixtures/audio-digits/3_enus_0.wav', '--model', rate]), 1)).toMatch(
+      new RegExp(`^edgespike: ${rate}: network meta\\.frontend sampleRateHz must be `),
+    );
+    const classes = join(dir, 'classes-model.json');
+    writeFileSync(classes, withRawValue('src/snn/networks/digits.json', (j) => j.meta as Record<string, unknown>, 'classes', '["0","1"]'));
+    expect(failureLine(await runCli(['classify', 'fixtures/audio-digits/3_enus_0.wav', '--model', classes]), 1)).toBe(
+      `edgespike: ${classes}: network meta.classes must list 10 class names, one per output (got 2 items)`,
+    );
+  });
+});
