@@ -2,7 +2,7 @@
  * What the fuzzer (`npm run fuzz`, scripts/fuzz.ts) found, each kept as a real file run through
  * the real command, with the message a user should see written out by hand.
  */
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failureLine, runCli } from '../helpers/cli.ts';
@@ -74,5 +74,39 @@ describe.concurrent('fuzz findings: an audio model whose metadata is wrong is na
     expect(failureLine(await runCli(['classify', 'fixtures/audio-digits/3_enus_0.wav', '--model', classes]), 1)).toBe(
       `edgespike: ${classes}: network meta.classes must list 10 class names, one per output (got 2 items)`,
     );
+  });
+});
+
+describe.concurrent('fuzz findings: JSON files are read up to the 16 MiB limit, a link to /dev/zero included (was a hang at 2.2 GB)', () => {
+  // Networks, models, front ends and profiles were read with readFileSync: a file that never
+  // ends filled memory until the fuzzer's 20 s timeout, and a large file was read whole.
+  it.each([
+    ['replay --network', (p: string) => ['replay', 'fixtures/synthetic-ecg/ecgsyn_360hz', '--network', p, '--speed', 'max'], "the network file's size"],
+    ['classify --model', (p: string) => ['classify', 'fixtures/audio-digits/3_enus_0.wav', '--model', p], "the model file's size"],
+    ['run --profile', (p: string) => ['run', '--device', '/nonexistent/tty', '--profile', p], "the profile's size"],
+    ['train --frontend', (p: string) => ['train', '--data', 'fixtures/audio-digits', '--out', join(dir, 'never.json'), '--frontend', p], "the front-end file's size"],
+  ])('%s', async (_, args, field) => {
+    const link = join(dir, `zero-${field.split(' ')[1] as string}.json`);
+    symlinkSync('/dev/zero', link);
+    const started = performance.now();
+    const line = failureLine(await runCli(args(link)), 1);
+    expect(line).toBe(`edgespike: ${link}: ${field} is over the limit of 16 MiB (it went on past 16842752 bytes)`);
+    expect(performance.now() - started).toBeLessThan(15_000);
+  });
+
+  it('a 17 MiB network file is refused by its size before it is read', async () => {
+    const path = join(dir, 'big-network.json');
+    writeFileSync(path, Buffer.alloc(17 * 1024 * 1024, 0x20));
+    const line = failureLine(await runCli(['replay', 'fixtures/synthetic-ecg/ecgsyn_360hz', '--network', path, '--speed', 'max']), 1);
+    expect(line).toBe(`edgespike: ${path}: the network file's size 17825792 bytes is over the limit of 16 MiB`);
+  });
+});
+
+describe('fuzz findings: train --frontend with a missing file', () => {
+  // readFileSync's ENOENT reached the top: exit 70 and a stack trace.
+  it('is one line naming the file, exit 1', async () => {
+    const path = join(dir, 'no-such-frontend.json');
+    const line = failureLine(await runCli(['train', '--data', 'fixtures/audio-digits', '--out', join(dir, 'never.json'), '--frontend', path]), 1);
+    expect(line).toBe(`edgespike: cannot read the front-end file ${path}`);
   });
 });
