@@ -102,7 +102,9 @@ try {
 }
 
 const failures = results.filter((r) => !PASSING.has(r.outcome));
+const interrupted = values.case === undefined && results.length < cases * (values.formats?.split(',').filter(Boolean).length ?? FORMATS.length);
 process.stdout.write(`${summaryTable(results)}\n\n`);
 process.stdout.write(`${results.length} cases in ${((performance.now() - started) / 1000).toFixed(0)} s; ${failures.length} failures`);
 process.stdout.write(failures.length === 0 ? '\n' : ` (${OUTCOMES.filter((o) => !PASSING.has(o) && failures.some((f) => f.outcome === o)).join(', ')}), kept in ${resolve(values.out ?? 'fuzz-out')}\n`);
-process.exitCode = failures.length === 0 ? 0 : 1;
+if (interrupted) process.stdout.write('interrupted: the table counts the cases that finished\n');
+process.exitCode = interrupted ? 130 : failures.length === 0 ? 0 : 1;

@@ -11,8 +11,8 @@ import type { Rng } from '../../src/synth/random.ts';
 import { asText, chance, int, mutateAnnotationWords, mutateBytes, mutateJson, mutateWav, mutateWfdbHeader, pick, type Mutated } from './mutate.ts';
 import { csvSeeds, projectFile, WAV_VARIANT_COUNT, wavSeed, wfdbSeeds } from './seeds.ts';
 
-/** What stands at a path of a case's folder. */
-export type CaseFile = Buffer | 'directory';
+/** What stands at a path of a case's folder: a file, a directory, or a symbolic link to `link`. */
+export type CaseFile = Buffer | 'directory' | { readonly link: string };
 
 /** One fuzz case, before it is run. */
 export interface FuzzCase {
@@ -22,6 +22,8 @@ export interface FuzzCase {
   readonly args: (dir: string) => string[];
   /** What stdout must be: one JSON object a line, one JSON document, or anything. */
   readonly stdout: 'jsonl' | 'json' | 'any';
+  /** Progress lines the command writes on stderr as it goes (e.g. train's), not counted as errors. */
+  readonly logLines?: RegExp;
   /** What was done to the seed, one entry per mutation. */
   readonly mutations: readonly string[];
 }
@@ -36,6 +38,9 @@ export interface FuzzFormat {
 const ECG = 'fixtures/synthetic-ecg/ecgsyn_360hz';
 const WAV_DIR = 'fixtures/audio-digits';
 const REPLAY_JSONL = ['--speed', 'max', '--format', 'jsonl'];
+const FRONT_END = 'src/filterbank/frontends/digits.json';
+/** A training that only builds the network from the front end and exports it: no epochs, 4 hidden neurons, one thread. */
+const TRAIN_QUICK = ['--epochs', '0', '--qat-epochs', '0', '--hidden', '4', '--workers', '1', '--no-augment'];
 
 /** 1 to 3 mutations stacked (half the cases have one). */
 function stack(rng: Rng, input: Buffer, mutate: (rng: Rng, input: Buffer) => Mutated<Buffer>, mutations: string[]): Buffer {
@@ -62,6 +67,12 @@ function mutateFile(rng: Rng, name: string, input: Buffer, mutate: (rng: Rng, in
   if (roll === 1) {
     mutations.push(`${name}: missing`);
     return undefined;
+  }
+  if (roll === 2) {
+    // A file that never ends, one that is empty, and a link to itself.
+    const link = pick(rng, ['/dev/zero', '/dev/urandom', '/dev/null', name]);
+    mutations.push(`${name}: a link to ${link}`);
+    return { link };
   }
   const before = mutations.length;
   const out = stack(rng, input, mutate, mutations);
@@ -234,9 +245,29 @@ export const FORMATS: readonly FuzzFormat[] = [
     make: (rng, root) => modelCase(rng, root, []),
   },
   {
-    name: 'front-end',
+    name: 'model-front-end',
     description: "an audio model's front end (meta.frontEnd) alone, read by classify --model and replay --model",
     make: (rng, root) => modelCase(rng, root, ['meta', 'frontEnd']),
+  },
+  {
+    name: 'front-end',
+    description: 'front-end files (src/filterbank/frontends), read by train --frontend (no training epochs, 4 clips)',
+    make: (rng, root) => {
+      const mutations: string[] = [];
+      const frontEnd = mutateFile(rng, 'frontend.json', projectFile(root, FRONT_END), json, mutations);
+      // FSDD names: index 0 is the test split, 5 the training split.
+      const clips: [string, CaseFile][] = ['3_enus', '7_engb'].flatMap((clip): [string, CaseFile][] => [
+        [`data/${clip}_0.wav`, projectFile(root, join(WAV_DIR, `${clip}_0.wav`))],
+        [`data/${clip}_5.wav`, projectFile(root, join(WAV_DIR, `${clip.split('_')[0] as string}_enusf_0.wav`))],
+      ]);
+      return {
+        files: files([['data', 'directory'], ...clips, ['frontend.json', frontEnd]]),
+        args: (dir) => ['train', '--data', join(dir, 'data'), '--out', join(dir, 'model.json'), '--frontend', join(dir, 'frontend.json'), ...TRAIN_QUICK],
+        stdout: 'jsonl',
+        logLines: /^train: /,
+        mutations,
+      };
+    },
   },
   {
     name: 'profile',

@@ -5,7 +5,7 @@
  * classified. Failing cases are kept, files and all, with a script that repeats them.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createRng, deriveSeed } from '../../src/synth/random.ts';
@@ -104,7 +104,7 @@ function printable(line: string): boolean {
  */
 export function classify(
   run: { code: number | null; signal: string | null; stdout: string; stdoutCut: boolean; stderr: string; timedOut: boolean; peakRssMb: number },
-  c: Pick<FuzzCase, 'stdout'>,
+  c: Pick<FuzzCase, 'stdout' | 'logLines'>,
   memoryLimitMb: number,
 ): { outcome: Outcome; reason: string } {
   if (run.timedOut) return { outcome: 'hang', reason: 'did not finish in time (killed)' };
@@ -113,8 +113,9 @@ export function classify(
   if (run.code === 70 || run.stderr.includes('internal error') || /^\s+at /m.test(run.stderr)) {
     return { outcome: 'stack-trace', reason: `exit ${String(run.code)}` };
   }
-  const lines = run.stderr.split('\n');
-  if (lines.at(-1) === '') lines.pop();
+  const all = run.stderr.split('\n');
+  if (all.at(-1) === '') all.pop();
+  const lines = c.logLines === undefined ? all : all.filter((line) => !(c.logLines as RegExp).test(line));
   if (run.code === 0) {
     if (lines.length > 0) return { outcome: 'multi-line-error', reason: `exit 0 with ${lines.length} stderr lines` };
   } else {
@@ -159,8 +160,10 @@ function stdoutProblem(stdout: string, cut: boolean, kind: FuzzCase['stdout'], f
 function writeCase(dir: string, c: FuzzCase): void {
   mkdirSync(dir, { recursive: true });
   for (const [name, content] of c.files) {
-    if (content === 'directory') mkdirSync(join(dir, name));
-    else writeFileSync(join(dir, name), content);
+    const path = join(dir, name);
+    if (content === 'directory') mkdirSync(path, { recursive: true });
+    else if ('link' in content) symlinkSync(content.link, path);
+    else writeFileSync(path, content);
   }
 }
 
@@ -171,6 +174,9 @@ const GNU_TIME = '/usr/bin/time';
  * Run `node --import tsx src/cli.ts <args>` under /usr/bin/time (without it, the peak is the
  * last VmHWM read, polled every 100 ms); kill its process group on a hang or a runaway.
  */
+/** Process groups of the commands running now (killed when the fuzzer is interrupted). */
+const running = new Set<number>();
+
 function runCommand(root: string, args: readonly string[], timeoutMs: number, tempDir: string) {
   const rssFile = join(tempDir, 'peak-rss');
   const env = { ...process.env };
@@ -186,6 +192,8 @@ function runCommand(root: string, args: readonly string[], timeoutMs: number, te
         stdio: ['ignore', 'pipe', 'pipe'],
         detached: true,
       });
+      const pid = child.pid;
+      if (pid !== undefined) running.add(pid);
       const out: Buffer[] = [];
       let outBytes = 0;
       let stdoutCut = false;
@@ -223,6 +231,7 @@ function runCommand(root: string, args: readonly string[], timeoutMs: number, te
         reject(error);
       });
       child.on('close', (exitCode, exitSignal) => {
+        if (pid !== undefined) running.delete(pid);
         clearTimeout(timer);
         clearInterval(poll);
         if (!timed) {
@@ -267,7 +276,7 @@ function keepCase(root: string, outDir: string, caseDir: string, c: FuzzCase, re
   rmSync(keptIn, { recursive: true, force: true });
   mkdirSync(keptIn, { recursive: true });
   for (const name of readdirSync(caseDir)) {
-    if (name !== 'peak-rss') cpSync(join(caseDir, name), join(keptIn, name), { recursive: true });
+    if (name !== 'peak-rss') cpSync(join(caseDir, name), join(keptIn, name), { recursive: true, verbatimSymlinks: true });
   }
   const args = c.args(keptIn);
   writeFileSync(join(keptIn, 'repro.sh'), `#!/bin/sh\n# ${result.outcome}: ${result.reason}\n# ${result.mutations.join('; ').replace(/[\r\n]/g, ' ')}\ncd '${root}' && ${reproLine(args)}\n`);
@@ -302,14 +311,17 @@ export async function runFuzz(options: FuzzOptions): Promise<CaseResult[]> {
   const temp = mkdtempSync(join(tmpdir(), 'edgespike-fuzz-'));
   const results: CaseResult[] = [];
   let next = 0;
+  // Ctrl-C or SIGTERM: stop starting cases, end the running ones, and report those that finished.
+  let interrupted = false;
   const worker = async (): Promise<void> => {
-    while (next < jobs.length) {
+    while (next < jobs.length && !interrupted) {
       const job = jobs[next++] as (typeof jobs)[number];
       const c = makeCase(job.format, job.formatIndex, job.index, options.seed, options.root);
       const caseDir = join(temp, `${job.format.name}-${job.index}`);
       writeCase(caseDir, c);
       const args = c.args(caseDir);
       const run = await runCommand(options.root, args, options.timeoutMs, caseDir);
+      if (interrupted) break;
       const { outcome, reason } = classify(run, c, options.memoryLimitMb);
       let result: CaseResult = {
         format: job.format.name,
@@ -330,9 +342,21 @@ export async function runFuzz(options: FuzzOptions): Promise<CaseResult[]> {
       options.onResult?.(result);
     }
   };
+  const interrupt = (): void => {
+    interrupted = true;
+    for (const group of running) {
+      try {
+        process.kill(-group, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  };
+  process.once('SIGINT', interrupt).once('SIGTERM', interrupt);
   try {
     await Promise.all(Array.from({ length: Math.max(1, options.jobs) }, worker));
   } finally {
+    process.off('SIGINT', interrupt).off('SIGTERM', interrupt);
     rmSync(temp, { recursive: true, force: true });
   }
   const order = (r: CaseResult): number => formats.findIndex((f) => f.name === r.format) * 1e9 + r.index;
