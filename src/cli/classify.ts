@@ -8,9 +8,9 @@
  * A file that cannot be read is reported on stderr (one line naming it) and skipped; the
  * others are still classified and the exit status is 1 at the end.
  */
-import { UsageError, ValidationError } from '../core/errors.ts';
+import { UsageError } from '../core/errors.ts';
 import { createAudioClassifier } from '../pipeline/audioClassify.ts';
-import { loadAudioModel, type AudioModel } from '../pipeline/audioModel.ts';
+import { loadAudioModel } from '../pipeline/audioModel.ts';
 import { audioConditions } from '../pipeline/audioStress.ts';
 import { classifyFiles } from '../pipeline/classifyFiles.ts';
 import { ACCUMULATE_PJ, MULTIPLY_ACCUMULATE_PJ } from '../snn/cost.ts';
@@ -86,18 +86,6 @@ Examples:
     --noise ../shared/datasets/noise/white_noise.wav,../shared/datasets/noise/doing_the_dishes.wav --snr 20,10,0 --json
 `;
 
-function loadModel(path: string | undefined): AudioModel {
-  try {
-    return loadAudioModel(path);
-  } catch (error) {
-    // toAudioModel's messages name the field, not the file.
-    if (error instanceof ValidationError && path !== undefined && !error.message.includes(path)) {
-      throw new ValidationError(`--model ${path}: ${error.message}`);
-    }
-    throw error;
-  }
-}
-
 function parseWavChannel(value: string | undefined): number | 'mix' {
   try {
     return wavChannel(value);
@@ -119,7 +107,7 @@ export default defineCommand({
     const channel = parseWavChannel(values.channel);
     const split = parseChoice('split', values.split, ['test', 'train'] as const);
     const choice = parseAudioConditionFlags(values, false);
-    const model = loadModel(values.model);
+    const model = loadAudioModel(values.model);
     const classifier = createAudioClassifier(model);
     const noises = choice === undefined ? [] : await loadNoiseFlag(choice.noisePaths, model.frontEnd.sampleRateHz);
     const conditions = choice === undefined ? undefined : { list: audioConditions(choice.gainsDb, noises.length > 0 ? choice.snrsDb : undefined), noises, seed: choice.seed };

@@ -5,13 +5,13 @@
  * with its front end (`pipeline/audioTraining.ts`, gradients on worker threads). Deterministic
  * for a given --seed and --workers.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../core/errors.ts';
-import { parseFrontEndText } from '../filterbank/frontEnd.ts';
 import { DEFAULT_AUGMENT_GAIN_DB, DEFAULT_AUGMENT_SNR_DB } from '../pipeline/audioAugment.ts';
 import { trainAudioModel } from '../pipeline/audioTraining.ts';
+import { readFrontEndFile } from '../pipeline/networkFile.ts';
 import { threadWorkers } from '../pipeline/trainWorkerPool.ts';
 import { defaultAugment } from '../snn/train/augment.ts';
 import { TRAINER_DEFAULTS } from '../snn/train/trainer.ts';
@@ -79,7 +79,7 @@ export default defineCommand({
   run: async ({ values }) => {
     const started = performance.now();
     const frontEndPath = values.frontend ?? DEFAULT_FRONTEND_PATH;
-    const frontEnd = parseFrontEndText(readFileSync(frontEndPath, 'utf8'), frontEndPath);
+    const frontEnd = readFrontEndFile(frontEndPath);
     const hidden = parsePositiveInt('hidden', values.hidden) ?? TRAINER_DEFAULTS.hidden;
     const epochs = values.epochs === '0' ? 0 : (parsePositiveInt('epochs', values.epochs) ?? TRAINER_DEFAULTS.epochs);
     const qatEpochs = values['qat-epochs'] === '0' ? 0 : (parsePositiveInt('qat-epochs', values['qat-epochs']) ?? TRAINER_DEFAULTS.qatEpochs);

@@ -5,7 +5,8 @@
  * Validated on load; errors name the field.
  */
 import { fileURLToPath } from 'node:url';
-import { ValidationError } from '../core/errors.ts';
+import { prefixValidationErrors, ValidationError } from '../core/errors.ts';
+import { describeJson } from '../core/jsonCheck.ts';
 import { parseFrontEnd, type FrontEndSpec } from '../filterbank/frontEnd.ts';
 import { cochleaInputNames } from '../filterbank/cochlea.ts';
 import type { NetworkSpec } from '../snn/network.ts';
@@ -31,15 +32,15 @@ export interface AudioModel {
 export function toAudioModel(network: NetworkSpec): AudioModel {
   const meta = network.meta;
   if (meta.task !== 'audio-classify') {
-    throw new ValidationError(`network meta.task must be "audio-classify" for the audio pipeline (got ${JSON.stringify(meta.task)})`);
+    throw new ValidationError(`network meta.task must be "audio-classify" for the audio pipeline (got ${describeJson(meta.task)})`);
   }
   const classes = meta.classes;
   if (!Array.isArray(classes) || !classes.every((c) => typeof c === 'string' && c.length > 0) || classes.length !== network.outputs.length) {
-    throw new ValidationError(`network meta.classes must list ${network.outputs.length} class names, one per output (got ${JSON.stringify(classes)})`);
+    throw new ValidationError(`network meta.classes must list ${network.outputs.length} class names, one per output (got ${Array.isArray(classes) ? `${classes.length} items` : describeJson(classes)})`);
   }
   const readout = meta.readout ?? 'mean';
   if (readout !== 'mean' && readout !== 'max') {
-    throw new ValidationError(`network meta.readout must be "mean" or "max" (got ${JSON.stringify(readout)})`);
+    throw new ValidationError(`network meta.readout must be "mean" or "max" (got ${describeJson(readout)})`);
   }
   if (meta.frontEnd === undefined) throw new ValidationError('network meta.frontEnd is missing: an audio model carries the front-end description it was trained on');
   let frontEnd: FrontEndSpec;
@@ -64,5 +65,7 @@ export function toAudioModel(network: NetworkSpec): AudioModel {
  * @throws InputNotFoundError when the file is missing, ValidationError when it is not a valid model
  */
 export function loadAudioModel(path: string = DEFAULT_DIGITS_MODEL_PATH): AudioModel {
-  return toAudioModel(readNetworkFile(path, 'model'));
+  const network = readNetworkFile(path, 'model');
+  // toAudioModel's messages name the field; the file goes in front.
+  return prefixValidationErrors(path, () => toAudioModel(network));
 }

@@ -2,9 +2,9 @@
  * An ECG model: a network file whose `meta` describes the front end and the beat read-out
  * the network was built for. Validated on load; errors name the field.
  */
-import { jsonChecker } from '../core/jsonCheck.ts';
+import { describeJson, jsonChecker } from '../core/jsonCheck.ts';
 import { fileURLToPath } from 'node:url';
-import { ValidationError } from '../core/errors.ts';
+import { prefixValidationErrors, ValidationError } from '../core/errors.ts';
 import { isIntInRange } from '../core/fixedPoint.ts';
 import { createQrsBandpass, qrsBandpassDelaySamples, type QrsBandpassOptions } from '../condition/qrsBandpass.ts';
 import type { BeatDetectorOptions } from '../detect/beatDetector.ts';
@@ -89,22 +89,22 @@ function toQuality(raw: unknown, encoder: DeltaEncoderOptions, tickRateHz: numbe
 export function toEcgModel(network: NetworkSpec): EcgModel {
   const meta = network.meta;
   if (meta.task !== 'ecg-beat') {
-    throw new ValidationError(`network meta.task must be "ecg-beat" for the ECG pipeline (got ${JSON.stringify(meta.task)})`);
+    throw new ValidationError(`network meta.task must be "ecg-beat" for the ECG pipeline (got ${describeJson(meta.task)})`);
   }
   const tickRateHz = meta.tickRateHz;
   if (typeof tickRateHz !== 'number' || !(tickRateHz > 0)) {
-    throw new ValidationError(`network meta.tickRateHz must be a number > 0 (got ${JSON.stringify(tickRateHz)})`);
+    throw new ValidationError(`network meta.tickRateHz must be a number > 0 (got ${describeJson(tickRateHz)})`);
   }
   const bp = field(meta.bandpass, 'bandpass');
   const smooth = bp.smoothSamples;
   if (!Array.isArray(smooth) || smooth.length !== 2 || !smooth.every((v) => isIntInRange(v, 1, 64))) {
-    throw new ValidationError(`network meta.bandpass.smoothSamples must be two integers in [1, 64] (got ${JSON.stringify(smooth)})`);
+    throw new ValidationError(`network meta.bandpass.smoothSamples must be two integers in [1, 64] (got ${describeJson(smooth)})`);
   }
   const beat = field(meta.beat, 'beat');
   const beatName = beat.output;
   const beatOutput = network.outputs.indexOf(String(beatName));
   if (beatOutput < 0) {
-    throw new ValidationError(`network meta.beat.output must name one of the outputs (${network.outputs.join(', ')}; got ${JSON.stringify(beatName)})`);
+    throw new ValidationError(`network meta.beat.output must name one of the outputs (${network.outputs.join(', ')}; got ${describeJson(beatName)})`);
   }
   const bandpass = {
     smoothSamples: [smooth[0] as number, smooth[1] as number] as const,
@@ -128,7 +128,9 @@ export function toEcgModel(network: NetworkSpec): EcgModel {
  * @throws InputNotFoundError when the file is missing, ValidationError when it is not a valid model
  */
 export function loadEcgModel(path: string = DEFAULT_ECG_MODEL_PATH): EcgModel {
-  return toEcgModel(readNetworkFile(path, 'network'));
+  const network = readNetworkFile(path, 'network');
+  // toEcgModel's messages name the field; the file goes in front.
+  return prefixValidationErrors(path, () => toEcgModel(network));
 }
 
 /** The beat detector's options for a model, reporting beats at `sampleRateHz`. */

@@ -27,7 +27,7 @@ import { createSpikeEvents } from '../snn/lifNetwork.ts';
 import type { OpenedAnyRecord } from '../sources/openRecord.ts';
 import { beatDetectorOptions, type EcgModel } from './ecgModel.ts';
 import { readTraceWindow } from './traceWindow.ts';
-import { readBytesWithin } from '../sources/readWithin.ts';
+import { readBoundedFileSync } from '../sources/boundedFile.ts';
 import { LIMITS } from '../core/limits.ts';
 
 /**
@@ -115,7 +115,7 @@ export async function traceEcg(
 
   let reference: EcgReference | undefined;
   if (annotationPath !== undefined) {
-    const refBeats = beatSamples(parseMitAnnotations(await readBytesWithin(annotationPath, LIMITS.annotationFileBytes, 'annotation file'), annotationPath)).filter(inWindow);
+    const refBeats = beatSamples(parseMitAnnotations(readBoundedFileSync(annotationPath, LIMITS.annotationFileBytes, "the annotation file's size"), annotationPath)).filter(inWindow);
     const match = matchBeats(windowBeats, refBeats, { sampleRateHz: fs, toleranceSeconds });
     const fp = new Set(match.unmatchedDetectionSamples);
     reference = {

@@ -16,7 +16,7 @@ import { recordSource } from '../sources/recordSource.ts';
 import { ecgPipeline } from './ecgPipeline.ts';
 import type { EcgModel } from './ecgModel.ts';
 import { addFrame, createSummaryTotals, type SummaryTotals } from './summary.ts';
-import { readBytesWithin } from '../sources/readWithin.ts';
+import { readBoundedFileSync } from '../sources/boundedFile.ts';
 import { LIMITS } from '../core/limits.ts';
 
 /** The result of one record. */
@@ -85,7 +85,7 @@ export async function evaluateRecord(model: EcgModel, path: string, options: Eva
   if (info.annotationPath === undefined) {
     throw new InputNotFoundError(`${path}: no reference annotations (${basename(path)}.atr) to evaluate against`);
   }
-  const annotations = parseMitAnnotations(await readBytesWithin(info.annotationPath, LIMITS.annotationFileBytes, 'annotation file'), info.annotationPath);
+  const annotations = parseMitAnnotations(readBoundedFileSync(info.annotationPath, LIMITS.annotationFileBytes, "the annotation file's size"), info.annotationPath);
   const reference = beatSamples(annotations);
   const stress = await stressOptions(record, annotations, reference, options.condition);
   const totals = createSummaryTotals(info.sampleRateHz);

@@ -5,12 +5,11 @@
 import { readdirSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputNotFoundError } from '../core/errors.ts';
+import { EdgespikeError, InputNotFoundError } from '../core/errors.ts';
+import { LIMITS } from '../core/limits.ts';
 import { parseJson } from '../core/jsonCheck.ts';
 import { parseDeviceProfile, type DeviceProfile } from '../formats/devices/profile.ts';
-import { readTextWithinSync } from './readWithin.ts';
-import { LIMITS } from '../core/limits.ts';
-import { FormatError } from '../core/errors.ts';
+import { readBoundedFileSync } from './boundedFile.ts';
 
 /** The devices/ folder of this installation (from src/sources or dist/sources alike). */
 export const DEVICES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'devices');
@@ -26,15 +25,16 @@ export function knownProfileNames(dir: string = DEVICES_DIR): string[] {
 
 /**
  * Load a profile by name (a folder of devices/) or by path to a profile.json.
- * @throws InputNotFoundError listing the known profiles, ValidationError for a bad file
+ * @throws InputNotFoundError listing the known profiles, ValidationError for a bad file,
+ *   FormatError for one over the JSON size limit
  */
 export function loadDeviceProfile(nameOrPath: string, dir: string = DEVICES_DIR): DeviceProfile {
   const path = nameOrPath.endsWith('.json') ? nameOrPath : join(dir, nameOrPath, 'profile.json');
   let textContent: string;
   try {
-    textContent = readTextWithinSync(path, LIMITS.jsonFileBytes, 'profile');
+    textContent = readBoundedFileSync(path, LIMITS.jsonFileBytes, "the profile's size").toString('utf8');
   } catch (error) {
-    if (error instanceof FormatError) throw error;
+    if (error instanceof EdgespikeError) throw error;
     throw new InputNotFoundError(
       `unknown profile "${nameOrPath}"; known: ${knownProfileNames(dir).join(', ') || '(none)'} (or give a path to a profile.json)`,
     );

@@ -130,9 +130,9 @@ describe('files read whole', () => {
     expect(messageOf(() => readNetworkFile(join(dir(), 'none.json'), 'model'), InputNotFoundError)).toBe(`cannot read the model file ${join(dir(), 'none.json')}`);
   });
   it('an annotation file over 4 MiB is refused', async () => {
-    const { readBytesWithin } = await import('../../src/sources/readWithin.ts');
+    const { readBoundedFileSync } = await import('../../src/sources/boundedFile.ts');
     const atr = join(dir(), 'r.atr');
     writeFileSync(atr, Buffer.alloc(4 * 2 ** 20 + 2));
-    await expect(readBytesWithin(atr, LIMITS.annotationFileBytes, 'annotation file')).rejects.toThrow(`${atr}: the annotation file's size 4194306 bytes is over the limit of 4 MiB`);
+    expect(messageOf(() => readBoundedFileSync(atr, LIMITS.annotationFileBytes, "the annotation file's size"))).toBe(`${atr}: the annotation file's size 4194306 bytes is over the limit of 4 MiB`);
   });
 });

@@ -4,7 +4,7 @@
  * alone (no file access: `sources/deviceProfile.ts` finds and reads the files).
  */
 import { ValidationError } from '../../core/errors.ts';
-import { jsonChecker } from '../../core/jsonCheck.ts';
+import { describeJson, jsonChecker } from '../../core/jsonCheck.ts';
 import { checkLimit, LIMITS } from '../../core/limits.ts';
 
 export const DEVICE_FRAMINGS = ['ascii-lines', 'openbci-cyton', 'edgespike-pcm16'] as const;
@@ -41,7 +41,7 @@ function fail(source: string, field: string, message: string): never {
 
 function positive(obj: Record<string, unknown>, key: string, source: string): number {
   const v = obj[key];
-  if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) fail(source, key, `must be a number > 0 (got ${JSON.stringify(v)})`);
+  if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) fail(source, key, `must be a number > 0 (got ${describeJson(v)})`);
   return v;
 }
 
@@ -52,7 +52,7 @@ function text(obj: Record<string, unknown>, key: string, source: string): string
 function command(obj: Record<string, unknown>, key: string, source: string): string | null {
   const v = obj[key];
   if (v === null || v === undefined) return null;
-  if (typeof v !== 'string') fail(source, key, `must be a string or null (got ${JSON.stringify(v)})`);
+  if (typeof v !== 'string') fail(source, key, `must be a string or null (got ${describeJson(v)})`);
   return v;
 }
 
@@ -60,20 +60,20 @@ function command(obj: Record<string, unknown>, key: string, source: string): str
 export function parseDeviceProfile(json: unknown, source: string): DeviceProfile {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) fail(source, '(root)', 'must be a JSON object');
   const p = json as Record<string, unknown>;
-  if (p.format !== 'edgespike-device') fail(source, 'format', `must be "edgespike-device" (got ${JSON.stringify(p.format)})`);
-  if (p.version !== 1) fail(source, 'version', `must be 1 (got ${JSON.stringify(p.version)}); upgrade edgespike for newer profiles`);
+  if (p.format !== 'edgespike-device') fail(source, 'format', `must be "edgespike-device" (got ${describeJson(p.format)})`);
+  if (p.version !== 1) fail(source, 'version', `must be 1 (got ${describeJson(p.version)}); upgrade edgespike for newer profiles`);
   const framing = p.framing;
   if (!(DEVICE_FRAMINGS as readonly unknown[]).includes(framing)) {
-    fail(source, 'framing', `must be one of ${DEVICE_FRAMINGS.join(', ')} (got ${JSON.stringify(framing)})`);
+    fail(source, 'framing', `must be one of ${DEVICE_FRAMINGS.join(', ')} (got ${describeJson(framing)})`);
   }
   const signal = p.signal;
-  if (signal !== 'ecg' && signal !== 'audio') fail(source, 'signal', `must be "ecg" or "audio" (got ${JSON.stringify(signal)})`);
+  if (signal !== 'ecg' && signal !== 'audio') fail(source, 'signal', `must be "ecg" or "audio" (got ${describeJson(signal)})`);
   if (!Array.isArray(p.channels) || p.channels.length === 0) fail(source, 'channels', 'must be a non-empty array');
   const channels = (p.channels as unknown[]).map((c, i): DeviceChannel => {
     if (typeof c !== 'object' || c === null) fail(source, `channels[${i}]`, 'must be an object');
     const ch = c as Record<string, unknown>;
     const zero = ch.zeroCounts;
-    if (typeof zero !== 'number' || !Number.isFinite(zero)) fail(source, `channels[${i}].zeroCounts`, `must be a number (got ${JSON.stringify(zero)})`);
+    if (typeof zero !== 'number' || !Number.isFinite(zero)) fail(source, `channels[${i}].zeroCounts`, `must be a number (got ${describeJson(zero)})`);
     return {
       name: text(ch, 'name', source),
       units: text(ch, 'units', source),
@@ -82,7 +82,7 @@ export function parseDeviceProfile(json: unknown, source: string): DeviceProfile
     };
   });
   const openDelayMs = p.openDelayMs ?? 0;
-  if (typeof openDelayMs !== 'number' || openDelayMs < 0) fail(source, 'openDelayMs', `must be a number >= 0 (got ${JSON.stringify(openDelayMs)})`);
+  if (typeof openDelayMs !== 'number' || openDelayMs < 0) fail(source, 'openDelayMs', `must be a number >= 0 (got ${describeJson(openDelayMs)})`);
   return {
     name: text(p, 'name', source),
     description: typeof p.description === 'string' ? p.description : '',
