@@ -12,6 +12,7 @@ import type { SignalQualityOptions } from '../detect/signalQuality.ts';
 import type { DeltaEncoderOptions } from '../encode/deltaEncoder.ts';
 import type { NetworkSpec } from '../snn/network.ts';
 import { readNetworkFile } from './networkFile.ts';
+import { checkLimit, LIMITS } from '../core/limits.ts';
 
 /** The bundled ECG beat network. */
 // Resolved from the project root, so it holds from src/pipeline and from the built dist/pipeline.
@@ -95,6 +96,7 @@ export function toEcgModel(network: NetworkSpec): EcgModel {
   if (typeof tickRateHz !== 'number' || !(tickRateHz > 0)) {
     throw new ValidationError(`network meta.tickRateHz must be a number > 0 (got ${describeJson(tickRateHz)})`);
   }
+  checkLimit('', 'network meta.tickRateHz', tickRateHz, LIMITS.sampleRateHz);
   const bp = field(meta.bandpass, 'bandpass');
   const smooth = bp.smoothSamples;
   if (!Array.isArray(smooth) || smooth.length !== 2 || !smooth.every((v) => isIntInRange(v, 1, 64))) {

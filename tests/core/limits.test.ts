@@ -136,3 +136,15 @@ describe('files read whole', () => {
     expect(messageOf(() => readBoundedFileSync(atr, LIMITS.annotationFileBytes, "the annotation file's size"))).toBe(`${atr}: the annotation file's size 4194306 bytes is over the limit of 4 MiB`);
   });
 });
+
+describe('a network file', () => {
+  const dir = useTempDir('edgespike-limits-net-');
+  it('whose tick rate is 1e21 Hz is refused in one line naming the file (the fuzzer found an exit 70)', async () => {
+    const { DEFAULT_ECG_MODEL_PATH, loadEcgModel } = await import('../../src/pipeline/ecgModel.ts');
+    const json = JSON.parse(readFileSync(DEFAULT_ECG_MODEL_PATH, 'utf8')) as { meta: Record<string, unknown> };
+    json.meta.tickRateHz = 1e21;
+    const path = join(dir(), 'network.json');
+    writeFileSync(path, JSON.stringify(json));
+    expect(messageOf(() => loadEcgModel(path), ValidationError)).toBe(`${path}: network meta.tickRateHz 1e+21 Hz is outside the accepted range 1 Hz to 1,000,000 Hz`);
+  });
+});
