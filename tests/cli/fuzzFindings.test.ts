@@ -26,7 +26,7 @@ function withRawValue(source: string, pick: (json: Record<string, unknown>) => R
   return JSON.stringify(json).replace('"__RAW__"', raw);
 }
 
-describe.concurrent('fuzz findings: a value nested 100,000 deep in a JSON file is named, not printed (was a stack overflow, exit 70)', () => {
+describe('fuzz findings: a value nested 100,000 deep in a JSON file is named, not printed (was a stack overflow, exit 70)', () => {
   // Error messages printed the bad value with JSON.stringify, which recursed once per level.
   const deep = deepArray(100_000);
 
@@ -54,7 +54,7 @@ describe.concurrent('fuzz findings: a value nested 100,000 deep in a JSON file i
   });
 });
 
-describe.concurrent('fuzz findings: an audio model whose metadata is wrong is named in the message', () => {
+describe('fuzz findings: an audio model whose metadata is wrong is named in the message', () => {
   // replay --model printed "network meta.task must be ..." without saying which file.
   it('replay --model with meta.task "x"', async () => {
     const path = join(dir, 'task-model.json');
@@ -77,7 +77,7 @@ describe.concurrent('fuzz findings: an audio model whose metadata is wrong is na
   });
 });
 
-describe.concurrent('fuzz findings: JSON files are read up to the 16 MiB limit, a link to /dev/zero included (was a hang at 2.2 GB)', () => {
+describe('fuzz findings: JSON files are read up to the 16 MiB limit, a link to /dev/zero included (was a hang at 2.2 GB)', () => {
   // Networks, models, front ends and profiles were read with readFileSync: a file that never
   // ends filled memory until the fuzzer's 20 s timeout, and a large file was read whole.
   it.each([
@@ -88,10 +88,9 @@ describe.concurrent('fuzz findings: JSON files are read up to the 16 MiB limit, 
   ])('%s', async (_, args, field) => {
     const link = join(dir, `zero-${field.split(' ')[1] as string}.json`);
     symlinkSync('/dev/zero', link);
-    const started = performance.now();
+    // A hang (the bug) ends in runCli's timeout and fails here; no timing is asserted.
     const line = failureLine(await runCli(args(link)), 1);
     expect(line).toBe(`edgespike: ${link}: ${field} is over the limit of 16 MiB (it went on past 16842752 bytes)`);
-    expect(performance.now() - started).toBeLessThan(15_000);
   });
 
   it('a 17 MiB network file is refused by its size before it is read', async () => {
