@@ -16,8 +16,8 @@ import type { Sink } from '../sinks/sink.ts';
 
 /** Seconds the end of a stream waits for queued messages to reach the broker. */
 export const FLUSH_SECONDS = 10;
-/** Milliseconds a stopped (Ctrl-C) session waits for them. */
-const STOPPED_FLUSH_MS = 500;
+/** Milliseconds a stopped (Ctrl-C) session waits for them (a stop is honoured within a second). */
+const STOPPED_FLUSH_MS = 300;
 
 /** How to reach the broker (--mqtt, --mqtt-user, the password, --mqtt-ca). */
 export interface BrokerChoice {

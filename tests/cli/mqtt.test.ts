@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../helpers/cli.ts';
 import { PROJECT_ROOT } from '../helpers/datasets.ts';
 import { FIXTURE_RECORD } from '../helpers/fixture.ts';
+import { haveSocat, playBytes, startPtyPair } from '../helpers/pty.ts';
 import { MOSQUITTO_MISSING, OPENSSL_MISSING, startMosquitto, subscribe, waitFor, type Received, type TestBroker } from '../helpers/mosquitto.ts';
 
 const FIXTURE_CSV = `${FIXTURE_RECORD}.csv`;
@@ -141,6 +142,42 @@ describe.skipIf(MOSQUITTO_MISSING !== undefined)(`--mqtt with Mosquitto${MOSQUIT
     expect(rest.length).toBeGreaterThan(0);
     expect(rest).toEqual(beats.slice(beats.length - rest.length));
     expect(prefix + rest.length).toBeLessThan(beats.length);
+  });
+
+  it.skipIf(!haveSocat())('run --mqtt on a pseudo-terminal: the device status retained, its beats, its summary', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgespike-mqtt-run-'));
+    const pty = await startPtyPair(dir);
+    try {
+      const sub = await subscribe(broker.url, 'edgespike/live-1/#');
+      let child: ChildProcess | undefined;
+      let opened!: () => void;
+      const connected = new Promise<void>((resolve) => (opened = resolve));
+      const running = runCli(['run', '--device', pty.b, '--profile', 'sparkfun-ad8232', '--format', 'jsonl', '--mqtt', broker.url, '--device-id', 'live-1'], {
+        timeoutMs: 60_000,
+        onFirstOutput: (c) => {
+          child = c;
+          opened();
+        },
+      });
+      await Promise.race([connected, running]);
+      const bytes = new Uint8Array(readFileSync(join(PROJECT_ROOT, 'fixtures', 'devices', 'ad8232-ecg.bin')));
+      await playBytes(pty.a, bytes, bytes.length / 7.5); // 30 s of signal in 7.5 s
+      await new Promise((r) => setTimeout(r, 1000));
+      child?.kill('SIGTERM');
+      const result = await running;
+      expect(result.code).toBe(0);
+      await waitFor(() => payloadsOn(sub.received, 'edgespike/live-1/status').some((p) => p.includes('offline')), 15_000, 'the offline status');
+      await sub.close();
+      expect(payloadsOn(sub.received, 'edgespike/live-1/beat')).toEqual(linesOfType(result.stdout, 'beat'));
+      expect(payloadsOn(sub.received, 'edgespike/live-1/summary')).toEqual(linesOfType(result.stdout, 'summary'));
+      const states = payloadsOn(sub.received, 'edgespike/live-1/status').map((p) => (JSON.parse(p) as { state: string }).state);
+      expect(states[0]).toBe('online');
+      expect(states.at(-1)).toBe('offline');
+      expect(states).toEqual(expect.arrayContaining(['connected', 'leads-off', 'leads-on']));
+    } finally {
+      await pty.unplug();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('an error from the broker is one line and the pipeline keeps running: a refused certificate', async () => {

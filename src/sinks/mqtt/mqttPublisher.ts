@@ -156,7 +156,7 @@ export function startPublisher(options: PublisherOptions): MqttPublisher {
       closing = true;
       const stats = { sent, dropped: queue.dropped, undelivered: queue.length + inFlight };
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 500);
+        const timer = setTimeout(resolve, 300);
         timer.unref();
         // A clean disconnect when everything went (the broker then discards the last will);
         // forced otherwise, so an unreachable broker cannot hold the exit.
