@@ -18,7 +18,7 @@ import { MOSQUITTO_MISSING, startMosquitto, subscribe, waitFor } from '../tests/
 
 const HELP = `npm run mqtt-outage -- [options]
 
-  --record P      record to replay. Default ../shared/datasets/mitdb/100 (30 min)
+  --record P      record to replay. Default ../shared/datasets/mitdb/101 (30 min)
   --speed X       replay speed, x real time. Default 1
   --down-at S     wall seconds after the start when the broker stops. Default 60
   --down-for S    wall seconds the broker stays down. Default 600
@@ -38,7 +38,7 @@ if (MOSQUITTO_MISSING !== undefined) {
   process.stderr.write(`mqtt-outage: ${MOSQUITTO_MISSING}\n`);
   process.exit(2);
 }
-const record = values.record ?? join(PROJECT_ROOT, '..', 'shared', 'datasets', 'mitdb', '100');
+const record = values.record ?? join(PROJECT_ROOT, '..', 'shared', 'datasets', 'mitdb', '101');
 const speed = values.speed ?? '1';
 const downAt = Number(values['down-at'] ?? 60);
 const downFor = Number(values['down-for'] ?? 600);
@@ -71,12 +71,20 @@ const sampler = setInterval(() => {
   const mb = rssMb(child.pid ?? 0);
   if (mb !== undefined) samples.push({ s: (Date.now() - started) / 1000, phase, rssMb: mb });
 }, 2000);
+let ended = false;
+void exited.then(() => (ended = true));
+/** Sleep `ms`, or less when the replay has ended. */
+const sleepWhileRunning = async (ms: number): Promise<void> => {
+  const until = Date.now() + ms;
+  while (!ended && Date.now() < until) await new Promise((r) => setTimeout(r, Math.min(500, until - Date.now())));
+};
 const outage = (async () => {
-  await new Promise((r) => setTimeout(r, downAt * 1000));
+  await sleepWhileRunning(downAt * 1000);
+  if (ended) return;
   process.stderr.write(`mqtt-outage: broker down at ${downAt} s for ${downFor} s\n`);
   await broker.stop();
   phase = 'down';
-  await new Promise((r) => setTimeout(r, downFor * 1000));
+  await sleepWhileRunning(downFor * 1000);
   await broker.start();
   phase = 'after';
   process.stderr.write('mqtt-outage: broker back\n');

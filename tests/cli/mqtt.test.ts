@@ -82,15 +82,18 @@ describe.skipIf(MOSQUITTO_MISSING !== undefined)(`--mqtt with Mosquitto${MOSQUIT
 
   it('a broker restart mid-stream loses no beat (QoS 1, resent on reconnect)', async () => {
     const sub = await subscribe(broker.url, 'edgespike/restart/#', { clientId: 'restart-watcher' });
-    const run = runCli(['replay', FIXTURE_CSV, '--speed', '25', '--format', 'jsonl', '--mqtt', broker.url, '--device-id', 'restart'], { timeoutMs: 60_000 });
-    await waitFor(() => payloadsOn(sub.received, 'edgespike/restart/beat').length >= 60, 20_000, '60 beats before the restart');
+    let stderr = '';
+    const run = runCli(['replay', FIXTURE_CSV, '--speed', '20', '--format', 'jsonl', '--mqtt', broker.url, '--device-id', 'restart'], {
+      timeoutMs: 90_000,
+      onStderr: (text) => (stderr = text),
+    });
+    await waitFor(() => payloadsOn(sub.received, 'edgespike/restart/beat').length >= 20, 30_000, '20 beats before the restart');
     await broker.stop();
-    await new Promise((r) => setTimeout(r, 1500));
+    await waitFor(() => /lost the broker/.test(stderr), 20_000, 'the replay to notice');
     await broker.start();
     const result = await run;
     expect(result.code).toBe(0);
     expectOneLineErrors(result);
-    expect(result.stderr).toMatch(/lost the broker/);
     expect(result.stderr).toMatch(/reconnected to/);
     await waitFor(() => payloadsOn(sub.received, 'edgespike/restart/summary').length > 0, 20_000, 'the summary');
     await sub.close();
@@ -103,8 +106,12 @@ describe.skipIf(MOSQUITTO_MISSING !== undefined)(`--mqtt with Mosquitto${MOSQUIT
     const first = await subscribe(broker.url, 'edgespike/late/#', { clientId: 'late-watcher' });
     await first.close();
     await broker.stop();
-    const run = runCli(['replay', FIXTURE_CSV, '--speed', '50', '--format', 'jsonl', '--mqtt', broker.url, '--device-id', 'late'], { timeoutMs: 60_000 });
-    await new Promise((r) => setTimeout(r, 3000));
+    let stderr = '';
+    const run = runCli(['replay', FIXTURE_CSV, '--speed', '20', '--format', 'jsonl', '--mqtt', broker.url, '--device-id', 'late'], {
+      timeoutMs: 90_000,
+      onStderr: (text) => (stderr = text),
+    });
+    await waitFor(() => /cannot reach the broker/.test(stderr), 30_000, 'the replay to find the broker down');
     await broker.start();
     const sub = await subscribe(broker.url, 'edgespike/late/#', { clientId: 'late-watcher' });
     const result = await run;
@@ -118,11 +125,15 @@ describe.skipIf(MOSQUITTO_MISSING !== undefined)(`--mqtt with Mosquitto${MOSQUIT
 
   it('a full queue drops the oldest, says how many, and delivers everything published after the broker returns', async () => {
     const sub = await subscribe(broker.url, 'edgespike/outage/#', { clientId: 'outage-watcher' });
-    const run = runCli(['replay', FIXTURE_CSV, '--speed', '20', '--format', 'jsonl', '--mqtt', broker.url, '--device-id', 'outage', '--mqtt-queue', '40'], { timeoutMs: 60_000 });
+    let stderr = '';
+    const run = runCli(['replay', FIXTURE_CSV, '--speed', '20', '--format', 'jsonl', '--mqtt', broker.url, '--device-id', 'outage', '--mqtt-queue', '40'], {
+      timeoutMs: 90_000,
+      onStderr: (text) => (stderr = text),
+    });
     await waitFor(() => payloadsOn(sub.received, 'edgespike/outage/beat').length >= 20, 20_000, '20 beats before the outage');
     await broker.stop();
-    // 4 s at 20x: 80 s of signal, about 200 messages, for a queue of 40 (and 64 handed to the client).
-    await new Promise((r) => setTimeout(r, 4000));
+    // Until the queue overflows: 40 queued and up to 64 handed to the client (about 20 s of signal at 20x).
+    await waitFor(() => /queue full/.test(stderr), 30_000, 'the queue to fill');
     await broker.start();
     const result = await run;
     expect(result.code).toBe(0);
