@@ -12,6 +12,7 @@ import { runCli, type CliResult } from '../helpers/cli.ts';
 import { PROJECT_ROOT } from '../helpers/datasets.ts';
 import { FIXTURE_RECORD } from '../helpers/fixture.ts';
 import { haveSocat, playBytes, startPtyPair } from '../helpers/pty.ts';
+import { connect as connectSse } from '../helpers/sseClient.ts';
 import { MOSQUITTO_MISSING, OPENSSL_MISSING, startMosquitto, subscribe, waitFor, type Received, type TestBroker } from '../helpers/mosquitto.ts';
 
 const FIXTURE_CSV = `${FIXTURE_RECORD}.csv`;
@@ -191,6 +192,23 @@ describe.skipIf(MOSQUITTO_MISSING !== undefined)(`--mqtt with Mosquitto${MOSQUIT
     }
   });
 
+  it('a process killed without a word (SIGKILL): the broker publishes its last will, status offline, retained', async () => {
+    const sub = await subscribe(broker.url, 'edgespike/killed/status');
+    let stderr = '';
+    const run = runCli(['replay', FIXTURE_CSV, '--speed', '1', '--format', 'jsonl', '--mqtt', broker.url, '--device-id', 'killed'], {
+      timeoutMs: 60_000,
+      onStderr: (text) => (stderr = text),
+      onSpawn: (child) => {
+        void waitFor(() => /publishing to/.test(stderr), 30_000, 'the connection').then(() => child.kill('SIGKILL'));
+      },
+    });
+    const result = await run;
+    expect(result.signal).toBe('SIGKILL');
+    await waitFor(() => sub.received.some((m) => m.payload.includes('offline')), 15_000, 'the last will');
+    await sub.close();
+    expect(sub.received.map((m) => m.payload)).toEqual(['{"type":"status","state":"online"}', '{"type":"status","state":"offline"}']);
+  });
+
   it('an error from the broker is one line and the pipeline keeps running: a refused certificate', async () => {
     const result = await runCli(['replay', FIXTURE_CSV, '--speed', 'max', '--format', 'jsonl', '--mqtt', `mqtts://127.0.0.1:${broker.port}`, '--device-id', 'tls-wrong']);
     expect(result.code).toBe(0);
@@ -267,11 +285,17 @@ describe('edgespike broker (embedded) and watch', () => {
     try {
       await waitFor(() => /MQTT broker at mqtt:\/\/127\.0\.0\.1:\d+/.test(server.err()), 20_000, 'the broker to start');
       const url = /MQTT broker at (mqtt:\/\/127\.0\.0\.1:\d+)/.exec(server.err())?.[1] ?? '';
-      const watch = startCli(['watch', '--mqtt', url, '--format', 'jsonl']);
-      await waitFor(() => /watching/.test(watch.err()), 20_000, 'watch to subscribe');
+      const watch = startCli(['watch', '--mqtt', url, '--format', 'jsonl', '--view', '--view-port', '0']);
+      await waitFor(() => /watching/.test(watch.err()) && /live view at http/.test(watch.err()), 20_000, 'watch to subscribe');
+      const viewer = await connectSse(/live view at (http:\/\/\S+\/)/.exec(watch.err())?.[1] ?? '');
       const result = await runCli(['replay', FIXTURE_CSV, '--speed', 'max', '--format', 'jsonl', '--mqtt', url, '--device-id', 'pi-7']);
       expect(result.code).toBe(0);
       await waitFor(() => watch.out().includes('"type":"summary"'), 15_000, 'the summary at watch');
+      // The fleet page gets the device's row: every beat counted, the session finished.
+      await viewer.waitFor((m) => m.type === 'fleet' && JSON.stringify(m.rows).includes('"finished":true') && JSON.stringify(m.rows).includes('"status":"offline"'));
+      const row = (viewer.messages.filter((m) => m.type === 'fleet').at(-1)?.rows as { deviceId: string; beats: number; status: string }[])[0];
+      expect(row).toMatchObject({ deviceId: 'pi-7', beats: 370, status: 'offline' });
+      viewer.close();
       watch.child.kill('SIGINT');
       expect(await watch.exited).toBe(0);
       const lines = watch.out().trim().split('\n');
