@@ -33,9 +33,10 @@ export const BROKER_HELP = `  --mqtt-prefix P      first topic level. Default: $
 export const MQTT_HELP = `  --mqtt URL           also publish every event to an MQTT broker (mqtt://host[:port],
                        mqtts:// for TLS, ws://, wss://) on <prefix>/<device-id>/<type>
                        (beat, hr, quality, status, gap, detection, summary) with the JSON
-                       line as payload; beats, detections and the summary with QoS 1; status
-                       retained, "online" while publishing and "offline" at the end or as
-                       the last will. The pipeline never waits for the broker: see --mqtt-queue
+                       line as payload; beats, detections, status and the summary with QoS
+                       1; status retained, "online" while publishing and "offline" at the
+                       end or as the last will. The pipeline never waits for the broker:
+                       see --mqtt-queue
 ${BROKER_HELP}
   --device-id ID       this device's topic level. Default: host name plus port or file,
                        e.g. raspberrypi-ttyACM0
