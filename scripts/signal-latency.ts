@@ -41,6 +41,9 @@ const CASES: readonly Case[] = [
   { name: 'train (worker threads)', args: ['train', '--data', join(shared, 'fsdd'), '--out', join(work, 'm.json'), '--epochs', '50'], needs: join(shared, 'fsdd') },
   { name: 'tune-ecg', args: ['tune-ecg', mitdb, '--sweeps', '1', '--out', join(work, 't.json')], needs: join(mitdb, '101.hea') },
   { name: 'bench', args: ['bench', '--no-memory', '--no-live'] },
+  { name: 'replay --mqtt, broker unreachable', args: ['replay', 'fixtures/synthetic-ecg/ecgsyn_360hz', '--speed', '5', '--format', 'jsonl', '--mqtt', 'mqtt://127.0.0.1:9'] },
+  { name: 'watch, broker unreachable', args: ['watch', '--mqtt', 'mqtt://127.0.0.1:9'] },
+  { name: 'broker', args: ['broker', '--port', '0'] },
 ];
 
 /** ms from the signal to the exit, or undefined when it did not stop within 10 s (then killed). */

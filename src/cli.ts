@@ -34,6 +34,14 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     summary: "record a serial sensor's raw byte stream (replay it later with replay)",
     load: async () => import('./cli/record.ts'),
   },
+  watch: {
+    summary: 'watch a fleet through an MQTT broker: every device\'s heart rate, status, quality and words',
+    load: async () => import('./cli/watch.ts'),
+  },
+  broker: {
+    summary: 'an MQTT broker on this machine for trying --mqtt and watch (use Mosquitto for real)',
+    load: async () => import('./cli/broker.ts'),
+  },
   devices: {
     summary: 'list the serial ports present and the known device profiles',
     load: async () => import('./cli/devices.ts'),

@@ -21,6 +21,7 @@ import { runSession, type SessionItem } from './session.ts';
 import type { SignalTask, TaskFrame } from './task.ts';
 import { digitsTask, ecgBeatsTask, type TaskName } from './tasks/index.ts';
 import { liveViewSink, openView, viewDeviceSamples, withView, type ViewChoice } from './view.ts';
+import { openMqtt, withMqtt, type MqttChoice } from './mqtt.ts';
 import { printableLine } from '../core/printable.ts';
 
 export interface TaskRunOptions {
@@ -32,6 +33,8 @@ export interface TaskRunOptions {
   readonly format: 'jsonl' | 'text';
   /** --view and its options; undefined without --view. */
   readonly view: ViewChoice | undefined;
+  /** --mqtt and its options; undefined without --mqtt. */
+  readonly mqtt?: MqttChoice | undefined;
   /** Audio replayed under a gain and noise (one value each); undefined: as recorded. */
   readonly condition?: AudioConditionChoice | undefined;
   /** Where the output goes. @default process.stdout */
@@ -98,8 +101,9 @@ async function runOn<M, F extends TaskFrame, S extends OutputEvent>(
           device: input.kind === 'device' || input.kind === 'recording',
         })
       : jsonLinesSink<F, S>(out);
+  const mqtt = openMqtt<F, S>(options.mqtt, input.name ?? input.label);
   // The view draws the frames of every task (ECG and audio frames).
-  const sinks = view === undefined ? [output] : [output, liveViewSink(view) as unknown as Sink<F, S>];
+  const sinks = [output, ...(view === undefined ? [] : [liveViewSink(view) as unknown as Sink<F, S>]), ...(mqtt === undefined ? [] : [mqtt.sink])];
   const folder = input.kind === 'folder';
   const counts = { replayed: 0, errors: 0 };
   const items = from(input.segments).pipe(
@@ -137,7 +141,7 @@ async function runOn<M, F extends TaskFrame, S extends OutputEvent>(
     }),
   );
   await withView(view, () =>
-    runSession({
+    withMqtt(mqtt, () => runSession({
       task,
       model,
       sampleRateHz: input.sampleRateHz,
@@ -150,7 +154,7 @@ async function runOn<M, F extends TaskFrame, S extends OutputEvent>(
         ...(folder ? { files: counts } : {}),
         condition: conditioning?.summary(!folder),
       }),
-    }),
+    })),
   );
   return counts.errors > 0 ? 1 : 0;
 }

@@ -33,3 +33,15 @@ export function untilStopped<T>(stream: Observable<T>, next: (value: T) => void)
     });
   });
 }
+
+/** Wait for Ctrl-C or SIGTERM (a server's life). */
+export function untilSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const signals = ['SIGINT', 'SIGTERM'] as const;
+    const stop = (): void => {
+      for (const s of signals) process.off(s, stop);
+      resolve();
+    };
+    for (const s of signals) process.on(s, stop);
+  });
+}

@@ -1,10 +1,12 @@
 /**
  * The live view (`--view`) in a session: started before the stream with its URL on stderr,
- * fed the input samples and every item as a sink, and closed when the session ends.
+ * fed the input samples and every item as a sink, and closed when the session ends. The fleet
+ * view (`watch --mqtt URL --view`) starts the same way.
  */
 import { tap, type MonoTypeOperatorFunction } from 'rxjs';
 import type { AudioFrame, EcgFrame } from '../core/events.ts';
 import type { DeviceItem } from '../pipeline/deviceItems.ts';
+import { startFleetView, type FleetView } from '../sinks/fleetView.ts';
 import { startLiveView, type LiveView } from '../sinks/liveView.ts';
 import type { Sink } from '../sinks/sink.ts';
 
@@ -23,15 +25,26 @@ export interface ViewChoice {
  * @throws LiveViewError (one line, exit 1) when the port is in use
  */
 export async function openView(choice: ViewChoice | undefined, signal: 'ecg' | 'audio', title: string): Promise<LiveView | undefined> {
-  if (choice === undefined) return undefined;
-  const view = await startLiveView({ signal, title, port: choice.port, host: choice.host, allowHosts: choice.allowHosts, maxViewers: choice.maxViewers });
+  return choice === undefined ? undefined : announce(await startLiveView({ ...choice, signal, title }));
+}
+
+/**
+ * Start the fleet view when asked for and print its URL on stderr, as `openView` does.
+ * @throws LiveViewError (one line, exit 1) when the port is in use
+ */
+export async function openFleetView(choice: ViewChoice | undefined, title: string): Promise<FleetView | undefined> {
+  return choice === undefined ? undefined : announce(await startFleetView({ ...choice, title }));
+}
+
+/** Print the view's URL on stderr (one line), and say so when it is on every address. */
+function announce<V extends { readonly url: string; readonly everywhere: boolean }>(view: V): V {
   // The bound address says it, however --view-host spelt it (0, 0.0.0.0, ::, [::], 0:0:0:0:0:0:0:0, ...).
   process.stderr.write(`edgespike: live view at ${view.url}${view.everywhere ? ' (on every address of this machine, without a password)' : ''}\n`);
   return view;
 }
 
-/** Run `body` with the view open, and close the view when it ends (also on an error). */
-export async function withView<T>(view: LiveView | undefined, body: () => Promise<T>): Promise<T> {
+/** Run `body` with the view (live or fleet) open, and close the view when it ends (also on an error). */
+export async function withView<T>(view: { close(): Promise<void> } | undefined, body: () => Promise<T>): Promise<T> {
   try {
     return await body();
   } finally {

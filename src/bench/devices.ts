@@ -88,7 +88,14 @@ export const LIVE_WARM_UP_SECONDS = 10;
  * measure its CPU over the steady part (after `LIVE_WARM_UP_SECONDS`) and its peak memory.
  * @returns undefined when socat is missing (the reason is logged)
  */
-export async function benchLive(projectRoot: string, launcher: readonly string[], label: string, seconds: number, log: (line: string) => void): Promise<LiveBench | undefined> {
+export async function benchLive(
+  projectRoot: string,
+  launcher: readonly string[],
+  label: string,
+  seconds: number,
+  log: (line: string) => void,
+  extraArgs: readonly string[] = [],
+): Promise<LiveBench | undefined> {
   if (spawnSync('socat', ['-V'], { stdio: 'ignore' }).status !== 0) {
     log('bench: socat is not installed; skipping the live-stream cost (apt-get install socat)');
     return undefined;
@@ -101,7 +108,7 @@ export async function benchLive(projectRoot: string, launcher: readonly string[]
   const socat = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${join(dir, 'A')}`, `pty,raw,echo=0,link=${join(dir, 'B')}`], { stdio: 'ignore' });
   try {
     while (!existsSync(join(dir, 'A')) || !existsSync(join(dir, 'B'))) await sleep(10);
-    const child = spawn(process.execPath, [...launcher, 'run', '--device', join(dir, 'B'), '--profile', 'sparkfun-ad8232', '--format', 'jsonl'], {
+    const child = spawn(process.execPath, [...launcher, 'run', '--device', join(dir, 'B'), '--profile', 'sparkfun-ad8232', '--format', 'jsonl', ...extraArgs], {
       cwd: projectRoot,
       stdio: ['ignore', 'pipe', 'inherit'],
     });

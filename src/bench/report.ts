@@ -9,9 +9,12 @@ import { benchDecoders, benchLive, DECODER_TARGET_TIMES_ONE_MBAUD, type DecoderB
 import { benchEcg, ECG_TARGET_X_REAL_TIME, ecgBenchRecords } from './ecg.ts';
 import type { StageResult } from './harness.ts';
 import { benchReplayMemory, type MemoryResult } from './replayMemory.ts';
+import { startBroker } from '../app/broker.ts';
 
 /** Input samples per chunk, every section: about what a live source delivers at once. */
 export const BENCH_CHUNK_SAMPLES = 512;
+/** What publishing every event to a broker may add to a device's CPU, percent of one core. */
+export const MQTT_TARGET_EXTRA_CPU_PERCENT = 1;
 /** Seconds the live-stream section streams (the first `LIVE_WARM_UP_SECONDS` are not measured). */
 export const LIVE_BENCH_SECONDS = 40;
 
@@ -106,6 +109,17 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     log(`bench: live AD8232 stream at 360 Hz through edgespike run on a pty (${LIVE_BENCH_SECONDS} s)`);
     const r = await benchLive(projectRoot, [bin], 'node bin/edgespike.js', LIVE_BENCH_SECONDS, log);
     live = r === undefined ? [] : [r];
+    if (r !== undefined) {
+      // The same stream again, publishing every event to a broker (the embedded one, in this process).
+      log(`bench: the same stream with --mqtt to a local broker (${LIVE_BENCH_SECONDS} s)`);
+      const broker = await startBroker({ host: '127.0.0.1', port: 0 });
+      try {
+        const m = await benchLive(projectRoot, [bin], 'node bin/edgespike.js --mqtt', LIVE_BENCH_SECONDS, log, ['--mqtt', broker.url, '--device-id', 'bench']);
+        if (m !== undefined) live = [r, m];
+      } finally {
+        await broker.close();
+      }
+    }
   }
   return { ...ecgReport, audio, decoders, live };
 }
@@ -143,6 +157,10 @@ export function formatBenchText(report: BenchReport): string {
   if (live !== undefined && live.length > 0) {
     lines.push('', `${'live AD8232 stream, 360 Hz'.padEnd(32)} ${'CPU % of a core'.padStart(16)} ${'peak RSS MB'.padStart(12)}`);
     for (const l of live) lines.push(`${l.launcher.padEnd(32)} ${l.cpuPercentOfOneCore.toFixed(2).padStart(16)} ${l.peakRssMb.toFixed(1).padStart(12)}`);
+    const [plain, mqtt] = live;
+    if (plain !== undefined && mqtt !== undefined) {
+      lines.push(`publishing to MQTT costs ${(mqtt.cpuPercentOfOneCore - plain.cpuPercentOfOneCore).toFixed(2)} % of a core more (target < ${MQTT_TARGET_EXTRA_CPU_PERCENT})`);
+    }
   }
   return lines.join('\n') + '\n';
 }

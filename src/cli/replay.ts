@@ -13,6 +13,7 @@ import { defineCommand, onePositional, stringFlags } from './command.ts';
 import { LIMITS } from '../core/limits.ts';
 import { AUDIO_CONDITION_FLAGS, AUDIO_CONDITION_NEGATIVE_FLAGS, parseAudioConditionFlags, REPLAY_CONDITION_HELP } from './audioConditionFlags.ts';
 import { parseViewFlags, VIEW_FLAGS, VIEW_HELP } from './viewOption.ts';
+import { MQTT_FLAGS, MQTT_HELP, parseMqttFlags } from './mqttOption.ts';
 
 export const REPLAY_HELP = `Usage: edgespike replay <record> [options]
 
@@ -54,6 +55,7 @@ Options:
   --chunk N            samples per chunk. Default: 512
 ${REPLAY_CONDITION_HELP}
 ${VIEW_HELP}
+${MQTT_HELP}
   -h, --help           show this help
 
 Examples:
@@ -70,7 +72,7 @@ Examples:
 export default defineCommand({
   name: 'replay',
   help: REPLAY_HELP,
-  options: { ...stringFlags('format', 'speed', 'channel', 'rate', 'units', 'chunk'), ...TASK_FLAGS, ...VIEW_FLAGS, ...AUDIO_CONDITION_FLAGS },
+  options: { ...stringFlags('format', 'speed', 'channel', 'rate', 'units', 'chunk'), ...TASK_FLAGS, ...VIEW_FLAGS, ...MQTT_FLAGS, ...AUDIO_CONDITION_FLAGS },
   negativeValues: AUDIO_CONDITION_NEGATIVE_FLAGS,
   positionals: onePositional('record'),
   run: async ({ values, positionals }) => {
@@ -78,6 +80,7 @@ export default defineCommand({
     const speed = parseSpeed(values.speed, 1);
     const task = parseTask(values.task, values.model, 'ecg');
     const view = parseViewFlags(values);
+    const mqtt = parseMqttFlags(values);
     const condition = parseAudioConditionFlags(values, true);
     if (task === 'ecg' && condition !== undefined) {
       throw new UsageError('--gain-db, --noise, --snr and --seed are for audio (--task digits); for ECG, edgespike eval --gain/--noise measures gain and noise');
@@ -96,6 +99,6 @@ export default defineCommand({
       taskFlag: task === 'audio' ? '--model' : `--task ${task}`,
       conditioned: condition !== undefined,
     };
-    return runTask(input, { command: 'replay', task, modelPath, format, view, condition });
+    return runTask(input, { command: 'replay', task, modelPath, format, view, condition, mqtt });
   },
 });

@@ -361,3 +361,30 @@ export interface ClassifySummaryEvent extends CostReport {
 }
 
 export type ClassifyEvent = ClassificationEvent | ClassifyErrorEvent | ClassifySummaryEvent;
+
+/** One device's row in `edgespike watch` (its terminal table, its live page): built by `pipeline/fleet.ts` from the device's messages. */
+export interface FleetRow {
+  readonly deviceId: string;
+  /** The last status: online, offline, connected, disconnected, reconnecting, leads-off, leads-on. */
+  readonly status: string | undefined;
+  /** The last heart rate, bpm. */
+  readonly bpm: number | undefined;
+  /** The last signal quality: good, noisy, flat. */
+  readonly quality: string | undefined;
+  /** Beats received. */
+  readonly beats: number;
+  /** The stream time of the last beat, s. */
+  readonly lastBeatT: number | undefined;
+  /** Beats that came with a stream time earlier than the one before (out of order or repeated). */
+  readonly beatsOutOfOrder: number;
+  /** The last words heard, oldest first. */
+  readonly words: readonly string[];
+  /** Samples reported missing (gap events). */
+  readonly missingSamples: number;
+  /** The summary arrived (the device's session ended). */
+  readonly finished: boolean;
+  /** Messages received. */
+  readonly messages: number;
+  /** When the last message came, ms on the watcher's clock. */
+  readonly lastSeenMs: number;
+}

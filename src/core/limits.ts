@@ -45,6 +45,10 @@ export const LIMITS = {
   annotationFileBytes: { min: 0, max: 4 * MIB, unit: 'bytes', integer: true },
   /** A WFDB header file (`.hea`). */
   headerFileBytes: { min: 0, max: MIB, unit: 'bytes', integer: true },
+  /** Messages waiting for an unreachable MQTT broker (--mqtt-queue): at about 100 bytes each, 1,000,000 is some 100 MB. */
+  mqttQueueMessages: { min: 1, max: 1_000_000, unit: 'messages', integer: true },
+  /** A password or CA certificate file (--mqtt-password-file, --mqtt-ca). */
+  secretFileBytes: { min: 0, max: 256 * 1024, unit: 'bytes', integer: true },
   /** A sound clip that `classify` classifies whole, seconds (a longer recording is a stream: `replay --task digits`). */
   clipSeconds: { min: 0, max: 60, unit: 's' },
 } as const satisfies Record<string, Limit>;

@@ -33,6 +33,7 @@
  *   - a request whose headers take longer than `headersMs`, a socket idle for `idleMs`, a viewer
  *     whose previous heartbeat comment (`: ping`, every `heartbeatMs`) has not left the process
  *     when the next one is due (a peer gone without closing, or one that stopped reading).
+ * That server is `serveView`, shared with the fleet view (`fleetView.ts`).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isIPv6, type AddressInfo } from 'node:net';
@@ -82,24 +83,11 @@ export class LiveViewError extends EdgespikeError {
   override name = 'LiveViewError';
 }
 
-export interface LiveViewOptions {
+export interface LiveViewOptions extends ViewServerOptions {
   /** `ecg` (signal in counts of 5 µV, heart rate) or `audio` (int16 samples, detections). */
   readonly signal: 'ecg' | 'audio';
   /** Shown as the page's title line. */
   readonly title: string;
-  /** TCP port; 0 picks a free one. @default DEFAULT_VIEW_PORT */
-  readonly port?: number;
-  /** Address to bind (an IPv6 address may be written in brackets). @default DEFAULT_VIEW_HOST */
-  readonly host?: string;
-  /**
-   * Host names the view answers to besides its own address (`--view-allow-host`): `NAME` (with
-   * the port served) or `NAME:PORT` (e.g. the local end of an SSH tunnel on another port). @default []
-   */
-  readonly allowHosts?: readonly string[];
-  /** Viewers (SSE streams) at once, 1..MAX_VIEWERS_LIMIT. @default DEFAULT_MAX_VIEWERS */
-  readonly maxViewers?: number;
-  /** Shorter (or longer) timeouts, ms, for tests. @default VIEW_TIMEOUTS */
-  readonly timeouts?: Partial<ViewTimeouts>;
 }
 
 /** The timeouts of the view's server, ms. */
@@ -233,13 +221,48 @@ interface FrameCost {
   readonly neuronUpdates: number;
 }
 
+/** Where a view's server listens and whom it answers: what the live view and the fleet view share. */
+export interface ViewServerOptions {
+  /** TCP port; 0 picks a free one. @default DEFAULT_VIEW_PORT */
+  readonly port?: number;
+  /** Address to bind (an IPv6 address may be written in brackets). @default DEFAULT_VIEW_HOST */
+  readonly host?: string;
+  /**
+   * Host names the view answers to besides its own address (`--view-allow-host`): `NAME` (with
+   * the port served) or `NAME:PORT` (e.g. the local end of an SSH tunnel on another port). @default []
+   */
+  readonly allowHosts?: readonly string[];
+  /** Viewers (SSE streams) at once, 1..MAX_VIEWERS_LIMIT. @default DEFAULT_MAX_VIEWERS */
+  readonly maxViewers?: number;
+  /** Shorter (or longer) timeouts, ms, for tests. @default VIEW_TIMEOUTS */
+  readonly timeouts?: Partial<ViewTimeouts>;
+}
+
+/** A view's server, listening: one page at `/`, one SSE stream per viewer at `/events`. */
+export interface ViewServer {
+  /** The page's address, e.g. http://127.0.0.1:8787/ */
+  readonly url: string;
+  /** Bound to a wildcard address (`0.0.0.0`, `::`, however spelt): every address of this machine. */
+  readonly everywhere: boolean;
+  /** Send one SSE block (`data: ...\n\n`) to every viewer. */
+  broadcast(block: string): void;
+  /** Viewers connected now. */
+  viewers(): number;
+  /** Bytes sent to viewers so far. */
+  bytesSent(): number;
+  /** Send `last` to every viewer, close every stream and the server. */
+  close(last: string): Promise<void>;
+}
+
 /**
- * Start the view's server and resolve once it listens.
+ * Start a view's server (the Host check, the viewer cap, the timeouts and the heartbeat of the
+ * module comment) and resolve once it listens.
+ * @param page the HTML served at `/`
+ * @param welcome the SSE blocks a new viewer gets at once, before the live ones
  * @throws LiveViewError when the port is in use or the address cannot be bound, or for a bad
  *   `allowHosts` name or `maxViewers`
- * @example const view = await startLiveView({ signal: 'ecg', title: 'replay 100' }); ... await view.close();
  */
-export async function startLiveView(options: LiveViewOptions): Promise<LiveView> {
+export async function serveView(options: ViewServerOptions, page: string, welcome: () => Iterable<string>): Promise<ViewServer> {
   // `[::1]` as in a URL: bind ::1.
   const host = (options.host ?? DEFAULT_VIEW_HOST).replace(/^\[(.*)\]$/, '$1');
   const port = options.port ?? DEFAULT_VIEW_PORT;
@@ -252,39 +275,11 @@ export async function startLiveView(options: LiveViewOptions): Promise<LiveView>
   if (!Number.isInteger(maxViewers) || maxViewers < 1 || maxViewers > MAX_VIEWERS_LIMIT) {
     throw new LiveViewError(`--view-max-viewers must be a whole number 1..${MAX_VIEWERS_LIMIT} (got ${maxViewers})`);
   }
-  const page = liveViewPage();
   const clients = new Set<ServerResponse>();
   // Viewers whose latest heartbeat has not yet left the process (see the heartbeat below).
   const unsentPing = new Set<ServerResponse>();
   let accepts: (host: string) => boolean = () => false;
   let sent = 0;
-  let history: Entry[] = [];
-  let latestT = 0;
-  let lastStatus: string | undefined;
-  let lastHr: string | undefined;
-  let lastQuality: string | undefined;
-  // Session time of the current file's t = 0 (a folder of WAV files plays one after another).
-  let offset = 0;
-  let frameStart = 0;
-  const costs: FrameCost[] = [];
-  // Decimation carry-over: the bin being filled, its extreme sample.
-  let bin = -1;
-  let binValue = 0;
-  let binSize = 1;
-  let binRateHz = 0;
-
-  const hello = (): string =>
-    message({
-      type: 'hello',
-      signal: options.signal,
-      title: options.title,
-      unit: options.signal === 'ecg' ? 'mV' : 'full scale',
-      scale: options.signal === 'ecg' ? 1 / ECG_COUNTS_PER_MV : 1 / AUDIO_FULL_SCALE,
-      historySeconds: HISTORY_SECONDS,
-      pointsPerSecond: POINTS_PER_SECOND,
-      counterWindowSeconds: COUNTER_WINDOW_SECONDS,
-      picojoulePerAccumulate: ACCUMULATE_PJ,
-    });
 
   const drop = (res: ServerResponse): void => {
     clients.delete(res);
@@ -299,18 +294,6 @@ export async function startLiveView(options: LiveViewOptions): Promise<LiveView>
     }
     res.write(line, flushed);
     sent += Buffer.byteLength(line);
-  };
-
-  const publish = (t: number, value: object | string, keep: 'history' | 'status' | 'hr' | 'quality' = 'history'): void => {
-    const line = typeof value === 'string' ? `data: ${value}\n\n` : message(value);
-    if (keep === 'status') lastStatus = line;
-    else if (keep === 'hr') lastHr = line;
-    else if (keep === 'quality') lastQuality = line;
-    history.push({ t, line });
-    if (t > latestT) latestT = t;
-    const oldest = latestT - HISTORY_SECONDS;
-    if (history.length > 0 && (history[0] as Entry).t < oldest - 1) history = history.filter((e) => e.t >= oldest);
-    for (const res of clients) write(res, line);
   };
 
   const serverOptions = {
@@ -344,13 +327,8 @@ export async function startLiveView(options: LiveViewOptions): Promise<LiveView>
       // A viewer's socket is quiet between messages: the heartbeat, not the idle timeout, watches it.
       res.socket?.setTimeout(0);
       // retry: how soon the browser reconnects after the stream drops, ms.
-      write(res, `retry: 1000\n${hello()}`);
-      const oldest = latestT - HISTORY_SECONDS;
-      const first = history.find((e) => e.t >= oldest);
-      if (lastStatus !== undefined && (first === undefined || !history.some((e) => e.line === lastStatus && e.t >= oldest))) write(res, lastStatus);
-      if (lastHr !== undefined && (first === undefined || !history.some((e) => e.line === lastHr && e.t >= oldest))) write(res, lastHr);
-      if (lastQuality !== undefined && (first === undefined || !history.some((e) => e.line === lastQuality && e.t >= oldest))) write(res, lastQuality);
-      for (const e of history) if (e.t >= oldest) write(res, e.line);
+      write(res, 'retry: 1000\n');
+      for (const block of welcome()) write(res, block);
       clients.add(res);
       req.on('close', () => {
         clients.delete(res);
@@ -396,6 +374,89 @@ export async function startLiveView(options: LiveViewOptions): Promise<LiveView>
   return {
     url: `http://${shownHost}:${address.port}/`,
     everywhere: isWildcardAddress(address.address),
+    broadcast(block) {
+      for (const res of clients) write(res, block);
+    },
+    viewers: () => clients.size,
+    bytesSent: () => sent,
+    async close(last) {
+      clearInterval(heartbeat);
+      for (const res of clients) {
+        write(res, last);
+        res.end();
+      }
+      clients.clear();
+      unsentPing.clear();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+/**
+ * Start the view's server and resolve once it listens.
+ * @throws LiveViewError when the port is in use or the address cannot be bound, or for a bad
+ *   `allowHosts` name or `maxViewers`
+ * @example const view = await startLiveView({ signal: 'ecg', title: 'replay 100' }); ... await view.close();
+ */
+export async function startLiveView(options: LiveViewOptions): Promise<LiveView> {
+  let history: Entry[] = [];
+  let latestT = 0;
+  let lastStatus: string | undefined;
+  let lastHr: string | undefined;
+  let lastQuality: string | undefined;
+  // Session time of the current file's t = 0 (a folder of WAV files plays one after another).
+  let offset = 0;
+  let frameStart = 0;
+  const costs: FrameCost[] = [];
+  // Decimation carry-over: the bin being filled, its extreme sample.
+  let bin = -1;
+  let binValue = 0;
+  let binSize = 1;
+  let binRateHz = 0;
+
+  const hello = (): string =>
+    sseMessage({
+      type: 'hello',
+      signal: options.signal,
+      title: options.title,
+      unit: options.signal === 'ecg' ? 'mV' : 'full scale',
+      scale: options.signal === 'ecg' ? 1 / ECG_COUNTS_PER_MV : 1 / AUDIO_FULL_SCALE,
+      historySeconds: HISTORY_SECONDS,
+      pointsPerSecond: POINTS_PER_SECOND,
+      counterWindowSeconds: COUNTER_WINDOW_SECONDS,
+      picojoulePerAccumulate: ACCUMULATE_PJ,
+    });
+
+  const publish = (t: number, value: object | string, keep: 'history' | 'status' | 'hr' | 'quality' = 'history'): void => {
+    const line = typeof value === 'string' ? `data: ${value}\n\n` : sseMessage(value);
+    if (keep === 'status') lastStatus = line;
+    else if (keep === 'hr') lastHr = line;
+    else if (keep === 'quality') lastQuality = line;
+    history.push({ t, line });
+    if (t > latestT) latestT = t;
+    const oldest = latestT - HISTORY_SECONDS;
+    if (history.length > 0 && (history[0] as Entry).t < oldest - 1) history = history.filter((e) => e.t >= oldest);
+    server.broadcast(line);
+  };
+
+  /** What a new viewer gets: hello, the latest status, heart rate and quality when older than the history, the history. */
+  function* welcome(): Iterable<string> {
+    yield hello();
+    const oldest = latestT - HISTORY_SECONDS;
+    const first = history.find((e) => e.t >= oldest);
+    for (const line of [lastStatus, lastHr, lastQuality]) {
+      if (line !== undefined && (first === undefined || !history.some((e) => e.line === line && e.t >= oldest))) yield line;
+    }
+    for (const e of history) if (e.t >= oldest) yield e.line;
+  }
+  const server = await serveView(options, liveViewPage(), welcome);
+
+  return {
+    url: server.url,
+    everywhere: server.everywhere,
     samples(chunk) {
       const rate = chunk.sampleRateHz;
       if (rate !== binRateHz) {
@@ -454,22 +515,9 @@ export async function startLiveView(options: LiveViewOptions): Promise<LiveView>
       frameStart = 0;
       bin = -1;
     },
-    viewers: () => clients.size,
-    bytesSent: () => sent,
-    async close() {
-      clearInterval(heartbeat);
-      const end = message({ type: 'end' });
-      for (const res of clients) {
-        write(res, end);
-        res.end();
-      }
-      clients.clear();
-      unsentPing.clear();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    },
+    viewers: () => server.viewers(),
+    bytesSent: () => server.bytesSent(),
+    close: () => server.close(sseMessage({ type: 'end' })),
   };
 }
 
@@ -500,7 +548,8 @@ function outMessage(at: number, event: OutputEvent, seconds?: number): string {
   return `{"type":"out","at":${round6(at)}${extra},"event":${formatEvent(event)}}`;
 }
 
-function message(value: object): string {
+/** One SSE block: `value` as JSON on a `data:` line. */
+export function sseMessage(value: object): string {
   return `data: ${JSON.stringify(value)}\n\n`;
 }
 

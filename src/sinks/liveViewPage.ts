@@ -10,14 +10,24 @@
  * #spikes-chart (audio: spike rates per frame), #raster-chart (ECG: the spike raster of UP, DOWN
  * and every neuron; data-points: raster cells received so far); `window.liveView` holds the same
  * numbers ({ points, rasterPoints, draws, messages, hr, ended }).
+ *
+ * In fleet mode (`liveViewPage('fleet')`, the fleet view of `fleetView.ts`) the same page shows
+ * #fleet instead: a table with one row per device (tbody #fleet-rows, each tr with data-device,
+ * cells .device, .status (data-state, coloured as #status), .bpm, .quality, .beats, .words, .age
+ * (seconds since the device's last message, still counting between snapshots), .finished);
+ * `window.liveView.devices` is the number of rows. Text from the network (device ids, states,
+ * words) goes in as textContent only, never as HTML, as the detections do.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 
-/** The page, with uPlot and its stylesheet inlined. */
-export function liveViewPage(): string {
+/**
+ * The page, with uPlot and its stylesheet inlined.
+ * @param mode `stream` (one stream's charts) or `fleet` (a table of devices). @default 'stream'
+ */
+export function liveViewPage(mode: 'stream' | 'fleet' = 'stream'): string {
   const libraryPath = require.resolve('uplot/dist/uPlot.iife.min.js');
   const library = readFileSync(libraryPath, 'utf8').replace(/<\/script/gi, '<\\/script');
   const css = readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8');
@@ -32,15 +42,18 @@ export function liveViewPage(): string {
 body { font: 14px system-ui, sans-serif; margin: 12px 16px; color: #222; background: #fafafa; }
 header { display: flex; gap: 16px; align-items: baseline; flex-wrap: wrap; }
 h1 { font-size: 16px; margin: 0; font-weight: 600; }
-#status { padding: 2px 8px; border-radius: 4px; background: #ddd; }
-#status[data-state="connected"], #status[data-state="streaming"], #status[data-state="leads-on"] { background: #c8efc8; }
-#status[data-state="leads-off"], #status[data-state="reconnecting"] { background: #ffe3a3; }
-#status[data-state="disconnected"], #status[data-state="view-lost"] { background: #f6b8b8; }
-#status[data-state="ended"] { background: #ccd; }
-#quality { padding: 2px 8px; border-radius: 4px; background: #ddd; }
-#quality[data-state="good"] { background: #c8efc8; }
-#quality[data-state="noisy"] { background: #ffe3a3; }
-#quality[data-state="flat"] { background: #f6b8b8; }
+.state { padding: 2px 8px; border-radius: 4px; background: #ddd; }
+.state[data-state="connected"], .state[data-state="streaming"], .state[data-state="leads-on"], .state[data-state="online"], .state[data-state="good"] { background: #c8efc8; }
+.state[data-state="leads-off"], .state[data-state="reconnecting"], .state[data-state="noisy"] { background: #ffe3a3; }
+.state[data-state="disconnected"], .state[data-state="view-lost"], .state[data-state="offline"], .state[data-state="flat"] { background: #f6b8b8; }
+.state[data-state="ended"] { background: #ccd; }
+/* !important: the mode hides a part whatever its own rule (#readout, #counters are flex boxes). */
+body[data-mode="fleet"] .stream-only, body[data-mode="stream"] .fleet-only { display: none !important; }
+#fleet { border-collapse: collapse; margin: 10px 0; font-variant-numeric: tabular-nums; }
+#fleet th, #fleet td { text-align: left; padding: 4px 10px; border-bottom: 1px solid #ddd; }
+#fleet td.bpm, #fleet td.beats, #fleet td.age { text-align: right; }
+#fleet td.bpm { font-size: 18px; }
+#fleet .state, #fleet th { white-space: nowrap; }
 #readout { display: flex; gap: 24px; align-items: center; margin: 8px 0; flex-wrap: wrap; }
 #hr-box { font-size: 18px; }
 #hr { font-size: 40px; font-variant-numeric: tabular-nums; }
@@ -53,20 +66,25 @@ h1 { font-size: 16px; margin: 0; font-weight: 600; }
 .note { color: #777; font-size: 12px; }
 </style>
 </head>
-<body>
+<body data-mode="${mode}">
 <header>
   <h1 id="title">edgespike live view</h1>
-  <span id="status" data-state="connecting">connecting</span>
-  <span id="gaps" data-gaps="0" data-missing="0">no gaps</span>
+  <span id="status" class="state" data-state="connecting">connecting</span>
+  <span id="gaps" class="stream-only" data-gaps="0" data-missing="0">no gaps</span>
 </header>
-<section id="readout">
-  <div id="hr-box">heart rate <b id="hr" data-bpm="">–</b> bpm <span id="quality" data-state="" title="signal quality: good; noisy (beats unreliable); flat (no signal)">signal –</span></div>
+<table id="fleet" class="fleet-only">
+  <thead><tr><th>device</th><th>status</th><th>heart rate, bpm</th><th>signal</th><th>beats</th><th>last words</th><th>last message, s ago</th><th>finished</th></tr></thead>
+  <tbody id="fleet-rows"></tbody>
+</table>
+<p class="note fleet-only" id="fleet-note">no device yet</p>
+<section id="readout" class="stream-only">
+  <div id="hr-box">heart rate <b id="hr" data-bpm="">–</b> bpm <span id="quality" class="state" data-state="" title="signal quality: good; noisy (beats unreliable); flat (no signal)">signal –</span></div>
   <ol id="detections" aria-label="latest detections"></ol>
 </section>
-<div id="signal-chart" class="chart" data-points="0" data-draws="0"></div>
-<div id="spikes-chart" class="chart"></div>
-<div id="raster-chart" class="chart" data-points="0" hidden></div>
-<section id="counters">
+<div id="signal-chart" class="chart stream-only" data-points="0" data-draws="0"></div>
+<div id="spikes-chart" class="chart stream-only"></div>
+<div id="raster-chart" class="chart stream-only" data-points="0" hidden></div>
+<section id="counters" class="stream-only">
   <span>spikes in <b id="c-spikes-in">–</b>/s</span>
   <span>neuron spikes <b id="c-neuron-spikes">–</b>/s</span>
   <span>synaptic ops <b id="c-synops">–</b>/s</span>
@@ -74,14 +92,14 @@ h1 { font-size: 16px; margin: 0; font-weight: 600; }
   <span>est. power <b id="c-power">–</b> nW</span>
   <span class="note" id="c-page">page –</span>
 </section>
-<p class="note">Rates are per second of signal, over the last <span id="c-window">2</span> s; power = <span id="c-pj">0.9</span> pJ × (synaptic ops + neuron updates) per second (45 nm estimate, see src/snn/cost.ts). Raster: a dot per input or neuron per ~10 ms bin with at least one spike (rows: UP, DOWN, then the network's neurons). Charts: uPlot ${version}.</p>
+<p class="note stream-only">Rates are per second of signal, over the last <span id="c-window">2</span> s; power = <span id="c-pj">0.9</span> pJ × (synaptic ops + neuron updates) per second (45 nm estimate, see src/snn/cost.ts). Raster: a dot per input or neuron per ~10 ms bin with at least one spike (rows: UP, DOWN, then the network's neurons). Charts: uPlot ${version}.</p>
 <script>/* uPlot ${version} (c) Leon Sorokin, MIT licence, https://github.com/leeoniya/uPlot */
 ${library}</script>
 <script>
 "use strict";
 (function () {
   var WINDOW_S = 10;
-  var view = { points: 0, rasterPoints: 0, draws: 0, drawsPerSecond: 0, messages: 0, hr: null, quality: null, ended: false, signal: null };
+  var view = { points: 0, rasterPoints: 0, draws: 0, drawsPerSecond: 0, messages: 0, hr: null, quality: null, ended: false, signal: null, devices: 0 };
   window.liveView = view;
   var hello = null, latest = 0, dirty = false, pending = 0;
   // Playhead: the right edge of the charts. Data comes in bursts (a replay at 1x sends a chunk of
@@ -254,9 +272,48 @@ ${library}</script>
     }
   }
 
+  // Fleet mode: the rows of the latest snapshot, and when it came (ages count on between snapshots).
+  var fleet = { nowMs: 0, at: 0, rows: [] };
+  /** A cell with its text (never HTML: device ids and words come from the network). */
+  function cell(tr, name, text) {
+    var td = document.createElement('td'); td.className = name; td.textContent = text; tr.appendChild(td); return td;
+  }
+  function ageSeconds(row) { return Math.max(0, Math.floor((fleet.nowMs - row.lastSeenMs + performance.now() - fleet.at) / 1000)); }
+  function onFleet(m) {
+    fleet = { nowMs: m.nowMs, at: performance.now(), rows: m.rows };
+    var body = el('fleet-rows'), rowsEl = document.createDocumentFragment();
+    m.rows.forEach(function (r) {
+      var tr = document.createElement('tr'); tr.dataset.device = r.deviceId;
+      cell(tr, 'device', r.deviceId);
+      var state = document.createElement('span'); state.className = 'state'; state.dataset.state = r.status || ''; state.textContent = r.status || '–';
+      cell(tr, 'status', '').appendChild(state);
+      cell(tr, 'bpm', r.bpm === null ? '–' : String(r.bpm)).dataset.bpm = r.bpm === null ? '' : String(r.bpm);
+      var quality = document.createElement('span'); quality.className = 'state'; quality.dataset.state = r.quality || ''; quality.textContent = r.quality || '–';
+      cell(tr, 'quality', '').appendChild(quality);
+      cell(tr, 'beats', String(r.beats));
+      cell(tr, 'words', r.words.join(' '));
+      cell(tr, 'age', String(ageSeconds(r)));
+      cell(tr, 'finished', r.finished ? 'finished' : '');
+      rowsEl.appendChild(tr);
+    });
+    body.replaceChildren(rowsEl);
+    view.devices = m.rows.length;
+    el('fleet-note').textContent = m.rows.length === 0 ? 'no device yet' : m.rows.length + (m.rows.length === 1 ? ' device' : ' devices');
+  }
+  function tickAges() {
+    var cells = document.querySelectorAll('#fleet-rows td.age');
+    for (var i = 0; i < cells.length && i < fleet.rows.length; i++) cells[i].textContent = String(ageSeconds(fleet.rows[i]));
+  }
+  if (document.body.dataset.mode === 'fleet') setInterval(tickAges, 1000);
+
   function onMessage(m) {
     view.messages++;
-    if (m.type === 'hello') {
+    if (m.type === 'hello' && m.view === 'fleet') {
+      el('title').textContent = m.title;
+      if (statusEl.dataset.state === 'connecting' || statusEl.dataset.state === 'view-lost') setStatus('streaming');
+    } else if (m.type === 'fleet') {
+      onFleet(m);
+    } else if (m.type === 'hello') {
       hello = m; view.signal = m.signal; WINDOW_S = m.historySeconds; reset();
       el('title').textContent = m.title;
       el('hr-box').hidden = m.signal !== 'ecg';

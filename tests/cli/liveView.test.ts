@@ -3,16 +3,20 @@
  * The fixture is replayed at 20 × real time (300 s → 15 s) with JSON lines on stdout; the page
  * must show the heart rate the output has just printed, its chart must advance, a second
  * viewer must get data too, and the page must say the stream ended when the replay does.
- * A screenshot is saved to test-artifacts/live-view.png. Skipped (saying why) without
+ * A screenshot is saved to test-artifacts/live-view.png. The fleet view's table is checked
+ * too (two devices, their bpm, a hostile device id shown as text). Skipped (saying why) without
  * /usr/bin/chromium; `.ci/run` installs it.
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { freePort } from '../helpers/http.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { createFleet } from '../../src/pipeline/fleet.ts';
+import { startFleetView } from '../../src/sinks/fleetView.ts';
 import { runCli, type CliResult } from '../helpers/cli.ts';
 import { haveSocat, playBytes, startPtyPair } from '../helpers/pty.ts';
 import { useTempDir } from '../helpers/records.ts';
@@ -33,18 +37,6 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
   '--no-first-run',
 ];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
   const deadline = performance.now() + timeoutMs;
@@ -179,6 +171,32 @@ describe.skipIf(skip !== false)('replay --task digits --view in chromium', () =>
     } finally {
       await browser.close();
       await run.catch(() => undefined);
+    }
+  });
+});
+
+describe.skipIf(skip !== false)('the fleet view in chromium', () => {
+  it('shows one table row per device with its bpm, and a device id full of HTML as text', async () => {
+    const hostile = '<img src=x onerror=alert(1)><script>x';
+    const fleet = createFleet('edgespike');
+    fleet.take('edgespike/pi-1/status', '{"type":"status","state":"online"}', 1000);
+    fleet.take('edgespike/pi-1/hr', '{"type":"hr","t":1,"bpm":71.5}', 1000);
+    fleet.take(`edgespike/${hostile}/hr`, '{"type":"hr","t":1,"bpm":64}', 1000);
+    const view = await startFleetView({ title: 'fleet', port: 0, host: '127.0.0.1' });
+    view.rows(fleet.rows());
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage();
+      await page.goto(view.url);
+      await until('two rows', async () => ((await page.locator('#fleet-rows tr').count()) === 2 ? true : undefined));
+      expect(await page.locator('#fleet-rows td.device').allTextContents()).toEqual([hostile, 'pi-1']);
+      expect(await page.locator('#fleet-rows td.bpm').allTextContents()).toEqual(['64', '71.5']);
+      expect(await page.getAttribute('#fleet-rows tr:nth-child(2) td.status .state', 'data-state')).toBe('online');
+      expect(await page.locator('#fleet-rows img, #fleet-rows script').count()).toBe(0);
+      expect(await page.isVisible('#signal-chart')).toBe(false);
+    } finally {
+      await browser.close();
+      await view.close();
     }
   });
 });

@@ -30,6 +30,8 @@ export interface RunCliOptions {
   readonly onStderr?: (stderr: string) => void;
   /** Called once, right after the process is started. */
   readonly onSpawn?: (child: ChildProcess) => void;
+  /** Environment variables added to (or, undefined, removed from) the test's. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Default longest run, ms: every command the tests run finishes in a few seconds. */
@@ -43,8 +45,9 @@ const DEFAULT_TIMEOUT_MS = 30_000;
  */
 export function runCli(args: readonly string[], options: RunCliOptions = {}): Promise<CliResult> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const env = { ...process.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
   delete env.EDGESPIKE_DEBUG; // it would print stack traces for user mistakes on purpose
+  for (const [name, value] of Object.entries(options.env ?? {})) if (value === undefined) delete env[name];
   return new Promise<CliResult>((resolve, reject) => {
     const started = performance.now();
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {

@@ -5,7 +5,7 @@
  * a foreign Host (421), no Host (400), a viewer over the cap (503), idle and slow sockets, a
  * viewer that stopped reading; wildcard addresses however spelt.
  */
-import { get } from 'node:http';
+import { fetchText } from '../helpers/http.ts';
 import { connect as connectSocket } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -63,17 +63,6 @@ async function until(what: string, probe: () => boolean, timeoutMs = 5_000): Pro
 const portOf = (view: LiveView): number => Number(new URL(view.url).port);
 const addresses = Object.values(networkInterfaces()).flatMap((list) => list ?? []);
 const haveIpv6 = addresses.some((a) => a.address === '::1');
-
-function fetchText(url: string, headers: Record<string, string> = {}): Promise<{ status: number; type: string; body: string }> {
-  return new Promise((resolve, reject) => {
-    get(url, { headers }, (res) => {
-      res.setEncoding('utf8');
-      let body = '';
-      res.on('data', (t: string) => (body += t));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'] ?? '', body }));
-    }).on('error', reject);
-  });
-}
 
 /** An ECG frame ending at `endSample` (360 Hz) with one hr event. */
 function frame(endSample: number, bpm: number): EcgFrame {
