@@ -24,7 +24,7 @@ export function mqttMessages(connection: BrokerConnection, topics: readonly stri
     const options: IClientOptions = {
       clientId: `edgespike-watch-${Math.random().toString(16).slice(2, 10)}`,
       clean: true,
-      resubscribe: true,
+      resubscribe: false, // subscribed on every connection below
       ...connectionSettings(connection),
     };
     const client = mqtt.connect(connection.url, options);
