@@ -6,8 +6,9 @@
  *   digital = round(counts / stepCounts),  physical (uV) = digital · 5 · stepCounts
  * - `stepCounts` = 1 when every sample fits the digital range (then the round trip is exact),
  *   else the smallest whole number that makes them fit (one step of error at most);
- * - digital range −32768..32767 (EDF) or −8388608..8388607 (BDF), physical range the same
- *   times 5 · stepCounts uV, so physical/digital is exactly 5 · stepCounts.
+ * - digital range −32768..32767 (EDF) or −1999999..1999999 (BDF: the physical range in uV must
+ *   fit 8 characters), physical range the same times 5 · stepCounts uV, so physical/digital is
+ *   exactly 5 · stepCounts; signals too large for that are refused.
  * The last data record is padded with the last sample when the signal is not a whole number of
  * records long (a reader sees those padding samples).
  */
@@ -97,12 +98,20 @@ export function* writeEdf(options: EdfWriterOptions): Generator<Uint8Array, void
     if (s.samples.length !== length) throw new ValidationError(`every signal must have the same length (got ${length} and ${s.samples.length})`);
   }
   const bytesPerSample = format === 'edf' ? 2 : 3;
-  const digitalMax = format === 'edf' ? 32767 : 8388607;
-  const digitalMin = -digitalMax - 1;
+  // BDF: ±1,999,999 (not the full 24 bits) so the physical range in uV fits its 8-character fields.
+  const digitalMax = format === 'edf' ? 32767 : 1_999_999;
+  const digitalMin = format === 'edf' ? -32768 : -1_999_999;
   const steps = options.signals.map((s) => {
     let peak = 0;
     for (const v of s.samples) peak = Math.max(peak, v > 0 ? v / digitalMax : v / digitalMin);
-    return Math.max(1, Math.ceil(peak));
+    const step = Math.max(1, Math.ceil(peak));
+    if (String(digitalMin * 5 * step).length > 8) {
+      throw new ValidationError(
+        `signal "${s.label}" reaches ${Math.round(peak * digitalMax)} counts (${Math.round(peak * digitalMax) / 200} mV); ` +
+          `${format.toUpperCase()} physical fields in uV hold 8 characters, so at most ${Math.floor(9_999_999 / 5 / -digitalMin) * -digitalMin} counts: scale the signal down`,
+      );
+    }
+    return step;
   });
   const records = Math.ceil(length / samplesPerRecord);
   const annotations = [...(options.annotations ?? [])].sort((a, b) => a.onsetSeconds - b.onsetSeconds);
