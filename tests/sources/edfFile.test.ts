@@ -100,6 +100,19 @@ describe('openEdfFile: the fixture written as EDF+C', () => {
     expect(edf).toEqual(wfdb);
   }, 60_000);
 
+  it('eval scores the EDF against its EDF+ beat annotations, as it scores the WFDB fixture against its .atr', async () => {
+    const { path } = await write();
+    const scores = async (input: string): Promise<unknown> => {
+      const result = await runCli(['eval', input, '--json']);
+      expect(result.code, result.stderr).toBe(0);
+      const [record] = (JSON.parse(result.stdout) as { records: { record: string }[] }).records;
+      return { ...record, record: undefined };
+    };
+    const [edf, wfdb] = await Promise.all([scores(path), scores(FIXTURE_RECORD)]);
+    expect(edf).toMatchObject({ referenceBeats: 370, tp: 370, fp: 0, fn: 0 });
+    expect(edf).toEqual(wfdb);
+  }, 60_000);
+
   it('openRecord takes .edf and .EDF, and refuses the CSV-only options that contradict the header', async () => {
     const { path } = await write();
     const upper = path.replace(/\.edf$/, '.EDF');
@@ -122,7 +135,7 @@ describe('openEdfFile: BDF, channels, units', () => {
     const padded = (x: Int32Array): Int32Array => Int32Array.from({ length: 4250 }, (_, i) => x[Math.min(i, 4002)] as number);
     expect(firstDifference(await readAll(path, 333, 'Fp1'), padded(a))).toBe(-1);
     expect(firstDifference(await readAll(path, 333, 1), padded(b))).toBe(-1);
-    expect((await openRecord(path.replace(/bdf$/, 'bdf'))).info.kind).toBe('bdf');
+    expect((await openRecord(path)).info.kind).toBe('bdf');
   });
 
   it('physical values in mV and V convert to counts of 5 uV', async () => {
