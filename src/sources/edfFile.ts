@@ -130,8 +130,8 @@ function pickChannel(signals: readonly EdfSignal[], channel: number | string, pa
  * @param options `channel` (@default 0), `chunkSamples` (@default 512)
  * @throws InputNotFoundError when the file is missing; FormatError for a bad header or a file
  *   shorter than its header says; ValidationError for a channel out of range (listing the
- *   channels), a channel not in volts, an EDF+D (discontinuous) file, or signals of mixed rates
- *   where the channel asked for is not the one read
+ *   channels), a channel not in volts, an EDF+D (discontinuous) file. Signals may have different
+ *   rates: `info.sampleRateHz` is the channel's own.
  * @example
  * const { info, chunks } = await openEdfFile('rec.edf', { channel: 'ECG' });
  * info.sampleRateHz; // → 360
