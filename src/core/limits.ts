@@ -49,6 +49,10 @@ export const LIMITS = {
   mqttQueueMessages: { min: 1, max: 1_000_000, unit: 'messages', integer: true },
   /** A password or CA certificate file (--mqtt-password-file, --mqtt-ca). */
   secretFileBytes: { min: 0, max: 256 * 1024, unit: 'bytes', integer: true },
+  /** One data record of an EDF or BDF file, bytes (every signal's samples for one record duration; read whole, a block at a time). */
+  edfRecordBytes: { min: 1, max: 16 * MIB, unit: 'bytes', integer: true },
+  /** Annotations read from an EDF+ file's annotation signal (a 24-hour Holter has about 100,000 beats). */
+  edfAnnotations: { min: 0, max: 2_000_000, unit: 'annotations', integer: true },
   /** A sound clip that `classify` classifies whole, seconds (a longer recording is a stream: `replay --task digits`). */
   clipSeconds: { min: 0, max: 60, unit: 's' },
 } as const satisfies Record<string, Limit>;

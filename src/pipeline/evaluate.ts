@@ -8,9 +8,11 @@ import { identity, lastValueFrom, tap } from 'rxjs';
 import { nstNoiseAmplitude, nstNoiseGain, nstSignalAmplitude } from '../condition/noiseStress.ts';
 import { countsPerUnit } from '../core/sampleScale.ts';
 import { InputNotFoundError, ValidationError } from '../core/errors.ts';
-import { beatSamples, parseMitAnnotations, type Annotation } from '../formats/wfdb/annotation.ts';
+import { BEAT_SYMBOLS, beatSamples, parseMitAnnotations, type Annotation } from '../formats/wfdb/annotation.ts';
 import { stressSignal, type StressSignalOptions } from '../operators/stressSignal.ts';
 import { heartRateError, matchBeats, DEFAULT_MATCH_TOLERANCE_SECONDS, type BeatMatch } from '../detect/beatMatching.ts';
+import { openEdfFile, readEdfAnnotations } from '../sources/edfFile.ts';
+import type { OpenedRecord } from '../sources/openedRecord.ts';
 import { openWfdbRecord } from '../sources/wfdbRecord.ts';
 import { recordSource } from '../sources/recordSource.ts';
 import { ecgPipeline } from './ecgPipeline.ts';
@@ -78,16 +80,48 @@ export async function findAnnotatedRecords(paths: readonly string[]): Promise<st
   return records;
 }
 
-/** Evaluate one WFDB record that has a `.atr` reference annotation file. */
-export async function evaluateRecord(model: EcgModel, path: string, options: EvaluateOptions = {}): Promise<RecordEvaluation> {
-  const record = await openWfdbRecord(path, { channel: options.channel });
+/** What a record is scored against: its samples, its reference beats and the normal ones among them. */
+interface ReferencedRecord {
+  readonly record: OpenedRecord;
+  /** Reference beat samples, and the normal (`N`) ones (all beats when none is marked N). */
+  readonly reference: readonly number[];
+  readonly normal: readonly number[];
+  /** Pipeline counts per stored (ADC or digital) step, the resolution a scaled signal is rounded to. */
+  readonly countsPerAdu: number;
+}
+
+/** A WFDB record and its `.atr`, or an EDF+/BDF+ file and its beat annotations (MIT beat symbols: N, V, ...). */
+async function openReferenced(path: string, channel: number | string | undefined): Promise<ReferencedRecord> {
+  if (/\.(edf|bdf)$/i.test(path)) {
+    const record = await openEdfFile(path, { channel });
+    const { info } = record;
+    const annotations = await readEdfAnnotations(path);
+    const beats = annotations.filter((a) => a.text.length === 1 && BEAT_SYMBOLS.includes(a.text));
+    if (beats.length === 0) {
+      throw new InputNotFoundError(`${path}: no beat annotations (EDF+ annotations whose text is a beat symbol such as N or V) to evaluate against`);
+    }
+    const at = (onsetSeconds: number): number => Math.round(onsetSeconds * info.sampleRateHz);
+    const reference = beats.map((a) => at(a.onsetSeconds));
+    const normal = beats.filter((a) => a.text === 'N').map((a) => at(a.onsetSeconds));
+    const { signal } = info;
+    const countsPerAdu = ((signal.physicalMax - signal.physicalMin) / (signal.digitalMax - signal.digitalMin)) * (countsPerUnit(info.units) ?? 1);
+    return { record, reference, normal: normal.length > 0 ? normal : reference, countsPerAdu };
+  }
+  const record = await openWfdbRecord(path, { channel });
   const { info } = record;
   if (info.annotationPath === undefined) {
     throw new InputNotFoundError(`${path}: no reference annotations (${basename(path)}.atr) to evaluate against`);
   }
   const annotations = parseMitAnnotations(readBoundedFileSync(info.annotationPath, LIMITS.annotationFileBytes, "the annotation file's size"), info.annotationPath);
   const reference = beatSamples(annotations);
-  const stress = await stressOptions(record, annotations, reference, options.condition);
+  return { record, reference, normal: normalBeats(annotations, reference), countsPerAdu: (countsPerUnit(info.units) ?? 1) / info.gainAduPerUnit };
+}
+
+/** Evaluate one WFDB record that has a `.atr` reference annotation file, or an EDF+/BDF+ file with beat annotations. */
+export async function evaluateRecord(model: EcgModel, path: string, options: EvaluateOptions = {}): Promise<RecordEvaluation> {
+  const { record, reference, normal, countsPerAdu } = await openReferenced(path, options.channel);
+  const { info } = record;
+  const stress = await stressOptions(record, normal, countsPerAdu, options.condition);
   const totals = createSummaryTotals(info.sampleRateHz);
   const beats: number[] = [];
   const total = info.samplesPerSignal ?? 0;
@@ -132,22 +166,19 @@ function normalBeats(annotations: readonly Annotation[], beats: readonly number[
  * its 300th normal beat).
  */
 async function stressOptions(
-  record: Awaited<ReturnType<typeof openWfdbRecord>>,
-  annotations: readonly Annotation[],
-  beats: readonly number[],
+  record: OpenedRecord,
+  normal: readonly number[],
+  countsPerAdu: number,
   condition: StressCondition | undefined,
 ): Promise<StressSignalOptions | undefined> {
   if (condition === undefined || ((condition.gain ?? 1) === 1 && condition.noise === undefined)) return undefined;
   const { info } = record;
-  // Pipeline counts per ADC step: the record's ADC resolution, to which the scaled signal is rounded.
-  const countsPerAdu = (countsPerUnit(info.units) ?? 1) / info.gainAduPerUnit;
   const gain = condition.gain ?? 1;
   if (condition.noise === undefined) return { gain, countsPerAdu };
   const noise = condition.noise;
   if (noise.sampleRateHz !== info.sampleRateHz) {
     throw new ValidationError(`${info.recordName} is at ${info.sampleRateHz} Hz but the noise ${noise.name} is at ${noise.sampleRateHz} Hz; give noise recorded at the record's rate`);
   }
-  const normal = normalBeats(annotations, beats);
   const needed = normal.slice(0, 300);
   const until = (needed[needed.length - 1] ?? 0) + Math.ceil(0.05 * info.sampleRateHz) + 1;
   const head: number[] = [];

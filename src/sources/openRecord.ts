@@ -1,11 +1,13 @@
 /**
  * Open a recording by its path, whatever its kind: `.csv` files go to `openCsvFile`, `.wav`
- * files to `openWavFile`, everything else is a WFDB record (`openWfdbRecord`, with or
+ * files to `openWavFile`, `.edf` and `.bdf` files to `openEdfFile`, everything else is a WFDB record (`openWfdbRecord`, with or
  * without `.hea`).
  */
 import { ValidationError } from '../core/errors.ts';
 import type { CsvUnits, OpenedCsvFile } from './csvFile.ts';
 import { openCsvFile } from './csvFile.ts';
+import type { OpenedEdfFile } from './edfFile.ts';
+import { openEdfFile } from './edfFile.ts';
 import type { OpenedWavFile } from './wavFile.ts';
 import { openWavFile, wavChannel } from './wavFile.ts';
 import type { OpenedWfdbRecord } from './wfdbRecord.ts';
@@ -34,11 +36,11 @@ export interface OpenRecordOptions {
 }
 
 /** An opened record of any kind; branch on `info.kind`. */
-export type OpenedAnyRecord = OpenedWfdbRecord | OpenedCsvFile | OpenedWavFile;
+export type OpenedAnyRecord = OpenedWfdbRecord | OpenedCsvFile | OpenedWavFile | OpenedEdfFile;
 
 /**
- * Open a WFDB record, a CSV file or a WAV file.
- * @param path a `.csv` or `.wav` file, or a WFDB record path with or without `.hea`
+ * Open a WFDB record, a CSV file, a WAV file or an EDF/BDF file.
+ * @param path a `.csv`, `.wav`, `.edf` or `.bdf` file, or a WFDB record path with or without `.hea`
  * @param options see `OpenRecordOptions`
  * @throws InputNotFoundError naming the path when the file (or WFDB header) is missing; the
  *   errors of `openCsvFile`, `openWavFile` and `openWfdbRecord`; ValidationError when
@@ -53,6 +55,7 @@ export type OpenedAnyRecord = OpenedWfdbRecord | OpenedCsvFile | OpenedWavFile;
 export async function openRecord(path: string, options: OpenRecordOptions = {}): Promise<OpenedAnyRecord> {
   if (/\.csv$/i.test(path)) return openCsvFile(path, options);
   if (/\.wav$/i.test(path)) return openWav(path, options);
+  if (/\.(edf|bdf)$/i.test(path)) return openEdf(path, options);
   const opened = await openWfdbRecord(path, { channel: options.channel, chunkSamples: options.chunkSamples });
   const { info } = opened;
   if (options.sampleRateHz !== undefined && options.sampleRateHz !== info.sampleRateHz) {
@@ -84,6 +87,25 @@ async function openWav(path: string, options: OpenRecordOptions): Promise<Opened
     throw new ValidationError(
       `${path}: WAV samples are audio (${info.units}) but units "${options.units}" were given; ` +
         'the units option is for CSV files, leave it out for WAV files',
+    );
+  }
+  return opened;
+}
+
+/** An EDF or BDF file: its header gives the rate and the units, so the CSV-only options must agree or be left out. */
+async function openEdf(path: string, options: OpenRecordOptions): Promise<OpenedEdfFile> {
+  const opened = await openEdfFile(path, { channel: options.channel, chunkSamples: options.chunkSamples });
+  const { info } = opened;
+  if (options.sampleRateHz !== undefined && options.sampleRateHz !== info.sampleRateHz) {
+    throw new ValidationError(
+      `${path}: the header says ${info.sampleRateHz} Hz but ${options.sampleRateHz} Hz was given; the sample-rate ` +
+        'option is for CSV files, leave it out for EDF and BDF files',
+    );
+  }
+  if (options.units !== undefined && options.units !== info.units) {
+    throw new ValidationError(
+      `${path}: channel ${info.channel} is in ${info.units} (the header's physical range converts it) but units ` +
+        `"${options.units}" were given; the units option is for CSV files, leave it out for EDF and BDF files`,
     );
   }
   return opened;

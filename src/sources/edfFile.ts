@@ -1,0 +1,284 @@
+/**
+ * EDF, EDF+ and BDF files as a chunk source: the header is read and checked up front, then the
+ * data records are read whole, as many as fit in `READ_BLOCK_BYTES` (at least one) at a time
+ * through one `FileHandle`, so memory does not grow with the file's length.
+ *
+ * Samples go to the pipeline scale, counts of 5 µV (`ECG_COUNTS_PER_MV` = 200 per mV):
+ *   counts = round((physicalMin + (digital − digitalMin) · physicalPerDigital) · countsPerUnit)
+ * - `physicalPerDigital` = (physicalMax − physicalMin) / (digitalMax − digitalMin);
+ * - `countsPerUnit`: 200 for mV, 0.2 for uV, 200000 for V (see `src/core/sampleScale.ts`).
+ */
+import type { FileHandle } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { SampleChunk } from '../core/chunks.ts';
+import { FormatError, InputNotFoundError, ValidationError } from '../core/errors.ts';
+import { checkLimit, LIMITS } from '../core/limits.ts';
+import { countsPerUnit, KNOWN_VOLTAGE_UNITS, roundCounts } from '../core/sampleScale.ts';
+import { createSlab } from '../core/slab.ts';
+import type { EdfAnnotation } from '../formats/edf/annotations.ts';
+import { parseEdfTals } from '../formats/edf/annotations.ts';
+import type { EdfHeader, EdfSignal } from '../formats/edf/header.ts';
+import { decodeEdfRecords, EDF_FIXED_HEADER_BYTES, parseEdfFixedHeader, parseEdfHeader } from '../formats/edf/header.ts';
+import type { OpenedRecord, RecordInfoBase } from './openedRecord.ts';
+import { checkChunkSamples, DEFAULT_CHUNK_SAMPLES, errnoCode, READ_BLOCK_BYTES } from './openedRecord.ts';
+
+/** Options of `openEdfFile`. */
+export interface EdfFileOptions {
+  /**
+   * The signal: a 0-based index among the ordinary signals (the annotation signal is not
+   * counted), or its label (exact, else ignoring case). A string of digits is an index. @default 0
+   */
+  readonly channel?: number | string;
+  /** Samples per chunk (the last may be shorter), ≥ 1. @default 512 */
+  readonly chunkSamples?: number;
+}
+
+/** What `openEdfFile` learns from the header. */
+export interface EdfFileInfo extends RecordInfoBase {
+  readonly kind: 'edf' | 'bdf';
+  /** `none` (plain EDF/BDF), `continuous` (EDF+C) or `discontinuous` (EDF+D). */
+  readonly plus: EdfHeader['plus'];
+  /** Every ordinary signal's label, by channel index. */
+  readonly signalNames: readonly string[];
+  /** The channel's header entry. */
+  readonly signal: EdfSignal;
+  /** Data records in the file, and their duration, s. */
+  readonly dataRecords: number;
+  readonly recordDurationSeconds: number;
+  /** True when the file has an EDF+/BDF+ annotation signal (`readEdfAnnotations`). */
+  readonly hasAnnotations: boolean;
+  /** No WFDB reference annotations beside an EDF file (eval reads `.atr` only). */
+  readonly annotationPath: undefined;
+  /** Read calls made by the last `chunks()` run, and the largest block read, bytes. */
+  readonly reads: { calls: number; maxBlockBytes: number };
+}
+
+/** An opened EDF or BDF file. */
+export type OpenedEdfFile = OpenedRecord<EdfFileInfo>;
+
+interface OpenedHeader {
+  readonly header: EdfHeader;
+  readonly dataRecords: number;
+  readonly fileBytes: number;
+}
+
+async function openFile(path: string): Promise<FileHandle> {
+  try {
+    return await open(path, 'r');
+  } catch (error) {
+    const code = errnoCode(error);
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new InputNotFoundError(`${path}: file not found`);
+    throw new InputNotFoundError(`${path}: cannot be read (${code ?? String(error)}); check its permissions`);
+  }
+}
+
+async function readAt(handle: FileHandle, length: number, position: number): Promise<Buffer> {
+  const buffer = Buffer.alloc(length);
+  let got = 0;
+  while (got < length) {
+    const { bytesRead } = await handle.read(buffer, got, length - got, position + got);
+    if (bytesRead === 0) break;
+    got += bytesRead;
+  }
+  return buffer.subarray(0, got);
+}
+
+/** Read and check the header and the file's size against it. */
+async function readHeader(handle: FileHandle, path: string): Promise<OpenedHeader> {
+  const stats = await handle.stat();
+  if (!stats.isFile()) throw new InputNotFoundError(`${path}: is not a file`);
+  const fixed = parseEdfFixedHeader(await readAt(handle, EDF_FIXED_HEADER_BYTES, 0), path);
+  const header = parseEdfHeader(await readAt(handle, fixed.headerBytes, 0), path);
+  const dataBytes = stats.size - header.headerBytes;
+  const whole = Math.floor(dataBytes / header.recordBytes);
+  const dataRecords = header.dataRecords ?? whole;
+  if (whole < dataRecords) {
+    throw new FormatError(
+      `${path}: holds ${stats.size} bytes, but its header says ${dataRecords} data records of ${header.recordBytes} bytes after a ${header.headerBytes}-byte header, ` +
+        `which need ${header.headerBytes + dataRecords * header.recordBytes}; the file is truncated or the header's record count is wrong`,
+    );
+  }
+  return { header, dataRecords, fileBytes: stats.size };
+}
+
+/** `0 "ECG" (uV), 1 "Resp" (Ohm)` */
+function listChannels(signals: readonly EdfSignal[]): string {
+  return signals.map((s, i) => `${i} "${s.label}" (${s.physicalDimension === '' ? 'no unit' : s.physicalDimension})`).join(', ');
+}
+
+function pickChannel(signals: readonly EdfSignal[], channel: number | string, path: string): number {
+  const outOfRange = (what: string): ValidationError =>
+    new ValidationError(`${path}: there is no channel ${what}; the file has ${signals.length} signal${signals.length === 1 ? '' : 's'}: ${listChannels(signals)}`);
+  if (typeof channel === 'number') {
+    if (!Number.isInteger(channel) || channel < 0 || channel >= signals.length) throw outOfRange(String(channel));
+    return channel;
+  }
+  const names = signals.map((s) => s.label);
+  const exact = names.indexOf(channel);
+  if (exact >= 0) return exact;
+  const loose = names.flatMap((name, i) => (name.toLowerCase() === channel.toLowerCase() ? [i] : []));
+  if (loose.length === 1 && loose[0] !== undefined) return loose[0];
+  if (/^\d+$/.test(channel)) return pickChannel(signals, Number(channel), path);
+  throw outOfRange(`"${channel}"`);
+}
+
+/**
+ * Open an EDF, EDF+ or BDF file: read and check its header, and return the file's description
+ * and a chunk reader for one signal.
+ * @param path the `.edf` or `.bdf` file
+ * @param options `channel` (@default 0), `chunkSamples` (@default 512)
+ * @throws InputNotFoundError when the file is missing; FormatError for a bad header or a file
+ *   shorter than its header says; ValidationError for a channel out of range (listing the
+ *   channels), a channel not in volts, an EDF+D (discontinuous) file. Signals may have different
+ *   rates: `info.sampleRateHz` is the channel's own.
+ * @example
+ * const { info, chunks } = await openEdfFile('rec.edf', { channel: 'ECG' });
+ * info.sampleRateHz; // → 360
+ * for await (const chunk of chunks()) chunk; // → { startSample: 0, sampleRateHz: 360, samples: Int32Array(512) }, ...
+ * Cost: memory O(max(READ_BLOCK_BYTES, one data record) + chunkSamples) whatever the file's length.
+ */
+export async function openEdfFile(path: string, options: EdfFileOptions = {}): Promise<OpenedEdfFile> {
+  const chunkSamples = options.chunkSamples ?? DEFAULT_CHUNK_SAMPLES;
+  checkChunkSamples(chunkSamples);
+  const handle = await openFile(path);
+  let opened: OpenedHeader;
+  try {
+    opened = await readHeader(handle, path);
+  } finally {
+    await handle.close();
+  }
+  const { header, dataRecords } = opened;
+  if (header.plus === 'discontinuous') {
+    throw new ValidationError(`${path}: is ${header.format.toUpperCase()}+D (discontinuous: data records with gaps between them); edgespike reads continuous files (EDF, EDF+C, BDF) only`);
+  }
+  const ordinary = header.signals.filter((s) => !s.isAnnotations);
+  if (ordinary.length === 0) throw new FormatError(`${path}: holds annotations only, no signal to read`);
+  const channel = pickChannel(ordinary, options.channel ?? 0, path);
+  const signal = ordinary[channel] as EdfSignal;
+  const signalIndex = header.signals.indexOf(signal);
+  const perUnit = countsPerUnit(signal.physicalDimension);
+  if (perUnit === undefined) {
+    throw new ValidationError(
+      `${path}: channel ${channel} "${signal.label}" is in "${signal.physicalDimension}"; edgespike reads ` +
+        `voltages (${KNOWN_VOLTAGE_UNITS.join(', ')}); pick another channel: ${listChannels(ordinary)}`,
+    );
+  }
+  const countsPerPhysical = perUnit;
+  const sampleRateHz = signal.sampleRateHz as number;
+  const samplesPerSignal = dataRecords * signal.samplesPerRecord;
+  const physicalPerDigital = (signal.physicalMax - signal.physicalMin) / (signal.digitalMax - signal.digitalMin);
+  const reads = { calls: 0, maxBlockBytes: 0 };
+  const info: EdfFileInfo = {
+    kind: header.format,
+    path,
+    recordName: basename(path).replace(/\.[^.]*$/, ''),
+    sampleRateHz,
+    samplesPerSignal,
+    durationSeconds: samplesPerSignal / sampleRateHz,
+    channel,
+    channelName: signal.label,
+    units: signal.physicalDimension,
+    plus: header.plus,
+    signalNames: ordinary.map((s) => s.label),
+    signal,
+    dataRecords,
+    recordDurationSeconds: header.recordDurationSeconds,
+    hasAnnotations: header.signals.some((s) => s.isAnnotations),
+    annotationPath: undefined,
+    reads,
+  };
+  const recordsPerBlock = Math.max(1, Math.floor(READ_BLOCK_BYTES / header.recordBytes));
+
+  async function* chunks(): AsyncGenerator<SampleChunk, void, undefined> {
+    const file = await openFile(path);
+    try {
+      reads.calls = 0;
+      reads.maxBlockBytes = 0;
+      const block = Buffer.allocUnsafe(recordsPerBlock * header.recordBytes);
+      const digital = new Int32Array(recordsPerBlock * signal.samplesPerRecord);
+      const slab = createSlab(Int32Array);
+      let samples = slab.take(chunkSamples);
+      let filled = 0;
+      let startSample = 0;
+      const ready: SampleChunk[] = [];
+      const { physicalMin, digitalMin } = signal;
+      for (let record = 0; record < dataRecords; record += recordsPerBlock) {
+        const want = Math.min(recordsPerBlock, dataRecords - record) * header.recordBytes;
+        let got = 0;
+        while (got < want) {
+          const { bytesRead } = await file.read(block, got, want - got, header.headerBytes + record * header.recordBytes + got);
+          reads.calls++;
+          reads.maxBlockBytes = Math.max(reads.maxBlockBytes, bytesRead);
+          if (bytesRead === 0) break;
+          got += bytesRead;
+        }
+        const n = decodeEdfRecords(header, block.subarray(0, got - (got % header.recordBytes)), signalIndex, digital);
+        let out = samples;
+        let m = filled;
+        for (let i = 0; i < n; i++) {
+          out[m++] = roundCounts((physicalMin + ((digital[i] as number) - digitalMin) * physicalPerDigital) * countsPerPhysical);
+          if (m === chunkSamples) {
+            ready.push({ startSample, sampleRateHz, samples: out });
+            startSample += m;
+            out = slab.take(chunkSamples);
+            m = 0;
+          }
+        }
+        samples = out;
+        filled = m;
+        yield* ready;
+        ready.length = 0;
+        if (got < want) {
+          if (filled > 0) yield { startSample, sampleRateHz, samples: samples.slice(0, filled) };
+          throw new FormatError(`${path}: ended inside data record ${record + Math.floor(got / header.recordBytes) + 1} of ${dataRecords} (it has shrunk since it was opened)`);
+        }
+      }
+      if (filled > 0) yield { startSample, sampleRateHz, samples: samples.slice(0, filled) };
+    } finally {
+      await file.close();
+    }
+  }
+
+  return { info, chunks };
+}
+
+/**
+ * The EDF+/BDF+ annotations of a file, read a block of data records at a time (only the
+ * annotation signal's bytes of each record are parsed).
+ * @returns the annotations in file order (time-keeping TALs left out); [] for a plain EDF/BDF
+ * @throws InputNotFoundError, FormatError as `openEdfFile`; FormatError for a bad TAL (naming
+ *   the data record) or more annotations than `LIMITS.edfAnnotations`
+ * @example (await readEdfAnnotations('rec.edf')).map((a) => a.onsetSeconds) → [0.35, 1.2, ...]
+ * Cost: memory O(READ_BLOCK_BYTES + annotations).
+ */
+export async function readEdfAnnotations(path: string): Promise<EdfAnnotation[]> {
+  const file = await openFile(path);
+  try {
+    const { header, dataRecords } = await readHeader(file, path);
+    const found: EdfAnnotation[] = [];
+    const bps = header.bytesPerSample;
+    for (let index = 0; index < header.signals.length; index++) {
+      const signal = header.signals[index] as EdfSignal;
+      if (!signal.isAnnotations) continue;
+      let offset = 0;
+      for (let s = 0; s < index; s++) offset += (header.signals[s] as EdfSignal).samplesPerRecord * bps;
+      const recordsPerBlock = Math.max(1, Math.floor(READ_BLOCK_BYTES / header.recordBytes));
+      for (let record = 0; record < dataRecords; record += recordsPerBlock) {
+        const count = Math.min(recordsPerBlock, dataRecords - record);
+        const block = await readAt(file, count * header.recordBytes, header.headerBytes + record * header.recordBytes);
+        for (let r = 0; r < count; r++) {
+          const start = r * header.recordBytes + offset;
+          const bytes = block.subarray(start, start + signal.samplesPerRecord * bps);
+          for (const a of parseEdfTals(bytes, `${path} data record ${record + r + 1}`).annotations) {
+            found.push(a);
+            checkLimit(path, 'annotation count', found.length, LIMITS.edfAnnotations, FormatError);
+          }
+        }
+      }
+    }
+    return found;
+  } finally {
+    await file.close();
+  }
+}
