@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import type { OutputEvent } from '../core/events.ts';
 import { defaultDeviceId, DEFAULT_MQTT_PREFIX, HA_DISCOVERY_PREFIX, homeAssistantDiscovery, publisherStatusMessage, type DeviceTopics } from '../sinks/mqtt/messages.ts';
 import type { BrokerConnection } from '../core/broker.ts';
-import { startPublisher, type MqttPublisher } from '../sinks/mqtt/mqttPublisher.ts';
+import type { MqttPublisher } from '../sinks/mqtt/mqttPublisher.ts';
 import { LIMITS } from '../core/limits.ts';
 import { readBoundedFileSync } from '../sources/boundedFile.ts';
 import { mqttSink } from '../sinks/mqtt/mqttSink.ts';
@@ -60,17 +60,22 @@ export interface MqttOutput<F, S> {
   readonly publisher: MqttPublisher;
 }
 
-/** Start publishing for the input named `portOrFile` (its name makes the default device id). */
-export function openMqtt<F extends { readonly events: readonly OutputEvent[] }, S extends OutputEvent>(
+/**
+ * Start publishing for the input named `portOrFile` (its name makes the default device id).
+ * The MQTT client is loaded only here, so a session without --mqtt does not pay for it (about
+ * 15 MB of memory and start-up time).
+ */
+export async function openMqtt<F extends { readonly events: readonly OutputEvent[] }, S extends OutputEvent>(
   choice: MqttChoice | undefined,
   portOrFile: string,
-): MqttOutput<F, S> | undefined {
+): Promise<MqttOutput<F, S> | undefined> {
   if (choice === undefined) return undefined;
   const topics: DeviceTopics = { prefix: choice.prefix ?? DEFAULT_MQTT_PREFIX, deviceId: choice.deviceId ?? defaultDeviceId(hostname(), portOrFile) };
   const births = [
     ...(choice.homeAssistant === true ? homeAssistantDiscovery(topics, choice.homeAssistantPrefix ?? HA_DISCOVERY_PREFIX) : []),
     publisherStatusMessage(topics, 'online'),
   ];
+  const { startPublisher } = await import('../sinks/mqtt/mqttPublisher.ts');
   const publisher = startPublisher({
     ...brokerConnection(choice),
     queueMessages: choice.queueMessages,
@@ -83,8 +88,8 @@ export function openMqtt<F extends { readonly events: readonly OutputEvent[] }, 
 
 /**
  * Run `body` (the session; it resolves true when stopped by a signal) with the publisher open,
- * then flush and close the publisher: up to FLUSH_SECONDS after the end of the input, half a
- * second after a stop, at once on a signal while flushing.
+ * then flush and close the publisher: up to FLUSH_SECONDS after the end of the input, 0.3 s
+ * after a stop, at once on a signal while flushing.
  */
 export async function withMqtt<F, S>(mqtt: MqttOutput<F, S> | undefined, body: () => Promise<boolean>): Promise<boolean> {
   let interrupted = true;

@@ -101,7 +101,7 @@ async function runOn<M, F extends TaskFrame, S extends OutputEvent>(
           device: input.kind === 'device' || input.kind === 'recording',
         })
       : jsonLinesSink<F, S>(out);
-  const mqtt = openMqtt<F, S>(options.mqtt, input.name ?? input.label);
+  const mqtt = await openMqtt<F, S>(options.mqtt, input.name ?? input.label);
   // The view draws the frames of every task (ECG and audio frames).
   const sinks = [output, ...(view === undefined ? [] : [liveViewSink(view) as unknown as Sink<F, S>]), ...(mqtt === undefined ? [] : [mqtt.sink])];
   const folder = input.kind === 'folder';

@@ -29,7 +29,7 @@ export const BROKER_HELP = `  --mqtt-prefix P      first topic level. Default: $
                        file holding the password (its first line)
   --mqtt-ca FILE       PEM certificate of the CA that signed the broker's (mqtts://, wss://)`;
 
-/** The lines of --help about MQTT (same for replay and run). */
+/** The lines of --help about MQTT (same for replay and run; no toLocaleString here: loading Intl at start-up costs every command ~8 MB). */
 export const MQTT_HELP = `  --mqtt URL           also publish every event to an MQTT broker (mqtt://host[:port],
                        mqtts:// for TLS, ws://, wss://) on <prefix>/<device-id>/<type>
                        (beat, hr, quality, status, gap, detection, summary) with the JSON
@@ -42,7 +42,7 @@ ${BROKER_HELP}
                        e.g. raspberrypi-ttyACM0
   --mqtt-queue N       messages kept while the broker is unreachable; when full the oldest
                        is dropped (counted and reported on stderr), the status kept.
-                       1..${LIMITS.mqttQueueMessages.max.toLocaleString('en-US')}. Default: ${DEFAULT_QUEUE_MESSAGES} (about 1 MB; over 30 minutes of an ECG)
+                       1..${String(LIMITS.mqttQueueMessages.max).replace(/\B(?=(\d{3})+$)/g, ',')}. Default: ${DEFAULT_QUEUE_MESSAGES} (about 1 MB; over 30 minutes of an ECG)
   --mqtt-ha            announce the device to Home Assistant (MQTT discovery): heart rate
                        as a sensor in bpm, the status as a connectivity sensor
   --mqtt-ha-prefix P   Home Assistant's discovery prefix. Default: ${HA_DISCOVERY_PREFIX}`;
