@@ -47,9 +47,16 @@ function stack(rng: Rng, input: Buffer, mutate: (rng: Rng, input: Buffer) => Mut
   const count = chance(rng, 0.5) ? 1 : 2 + int(rng, 2);
   let out = input;
   for (let i = 0; i < count; i++) {
-    const { value, what } = mutate(rng, out);
-    out = value;
-    mutations.push(what);
+    let mutated: Mutated<Buffer>;
+    try {
+      mutated = mutate(rng, out);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      // JSON nested too deep for the tree's recursion (an earlier mutation's [[[[...]]]]): bytes instead.
+      mutated = mutateBytes(rng, out);
+    }
+    out = mutated.value;
+    mutations.push(mutated.what);
   }
   return out;
 }

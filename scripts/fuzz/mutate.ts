@@ -342,21 +342,21 @@ export function mutateJson(rng: Rng, bytes: Buffer, subPath: readonly string[] =
   if (parsed === undefined || roll >= 0.85) {
     return roll < 0.93 ? asText(rng, bytes) : mutateBytes(rng, bytes);
   }
-  let root: JsonNode;
   try {
-    root = toNode(parsed);
-  } catch {
-    // Nested too deep for the tree's recursion (an earlier mutation's [[[[...]]]]): edit the text.
+    const root = toNode(parsed);
+    let target: JsonNode = root;
+    for (const key of subPath) {
+      const entry = target.kind === 'object' ? target.entries.find(([k]) => k === key) : undefined;
+      if (entry === undefined) break;
+      target = entry[1];
+    }
+    const what = mutateJsonNode(rng, target, subPath.join('.'));
+    return { value: Buffer.from(fromNode(root), 'utf8'), what };
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    // Nested too deep for the tree's recursion, there or back (an earlier mutation's [[[[...]]]]): edit the text.
     return asText(rng, bytes);
   }
-  let target: JsonNode = root;
-  for (const key of subPath) {
-    const entry = target.kind === 'object' ? target.entries.find(([k]) => k === key) : undefined;
-    if (entry === undefined) break;
-    target = entry[1];
-  }
-  const what = mutateJsonNode(rng, target, subPath.join('.'));
-  return { value: Buffer.from(fromNode(root), 'utf8'), what };
 }
 
 /** A text mutation of a file's bytes read as UTF-8. */
