@@ -84,14 +84,17 @@ describe.skipIf(MOSQUITTO_MISSING !== undefined)(`--mqtt with Mosquitto${MOSQUIT
   it('a broker restart mid-stream loses no beat (QoS 1, resent on reconnect)', async () => {
     const sub = await subscribe(broker.url, 'edgespike/restart/#', { clientId: 'restart-watcher' });
     let stderr = '';
-    const run = runCli(['replay', FIXTURE_CSV, '--speed', '20', '--format', 'jsonl', '--mqtt', broker.url, '--device-id', 'restart'], {
+    const run = runCli(['replay', FIXTURE_CSV, '--speed', '10', '--format', 'jsonl', '--mqtt', broker.url, '--device-id', 'restart'], {
       timeoutMs: 90_000,
       onStderr: (text) => (stderr = text),
     });
     await waitFor(() => payloadsOn(sub.received, 'edgespike/restart/beat').length >= 20, 30_000, '20 beats before the restart');
     await broker.stop();
-    await waitFor(() => /lost the broker/.test(stderr), 20_000, 'the replay to notice');
-    await broker.start();
+    try {
+      await waitFor(() => /lost the broker/.test(stderr), 30_000, () => `the replay to notice; its stderr: ${JSON.stringify(stderr)}`);
+    } finally {
+      await broker.start(); // whatever happened, the next tests get their broker back
+    }
     const result = await run;
     expect(result.code).toBe(0);
     expectOneLineErrors(result);
@@ -112,8 +115,11 @@ describe.skipIf(MOSQUITTO_MISSING !== undefined)(`--mqtt with Mosquitto${MOSQUIT
       timeoutMs: 90_000,
       onStderr: (text) => (stderr = text),
     });
-    await waitFor(() => /cannot reach the broker/.test(stderr), 30_000, 'the replay to find the broker down');
-    await broker.start();
+    try {
+      await waitFor(() => /cannot reach the broker/.test(stderr), 30_000, () => `the replay to find the broker down; its stderr: ${JSON.stringify(stderr)}`);
+    } finally {
+      await broker.start();
+    }
     const sub = await subscribe(broker.url, 'edgespike/late/#', { clientId: 'late-watcher' });
     const result = await run;
     expect(result.code).toBe(0);
@@ -134,8 +140,11 @@ describe.skipIf(MOSQUITTO_MISSING !== undefined)(`--mqtt with Mosquitto${MOSQUIT
     await waitFor(() => payloadsOn(sub.received, 'edgespike/outage/beat').length >= 20, 20_000, '20 beats before the outage');
     await broker.stop();
     // Until the queue overflows: 40 queued and up to 64 handed to the client (about 20 s of signal at 20x).
-    await waitFor(() => /queue full/.test(stderr), 30_000, 'the queue to fill');
-    await broker.start();
+    try {
+      await waitFor(() => /queue full/.test(stderr), 30_000, () => `the queue to fill; its stderr: ${JSON.stringify(stderr)}`);
+    } finally {
+      await broker.start();
+    }
     const result = await run;
     expect(result.code).toBe(0);
     expectOneLineErrors(result);
@@ -194,14 +203,14 @@ describe.skipIf(MOSQUITTO_MISSING !== undefined)(`--mqtt with Mosquitto${MOSQUIT
 
   it('a process killed without a word (SIGKILL): the broker publishes its last will, status offline, retained', async () => {
     const sub = await subscribe(broker.url, 'edgespike/killed/status');
-    let stderr = '';
+    let child: ChildProcess | undefined;
     const run = runCli(['replay', FIXTURE_CSV, '--speed', '1', '--format', 'jsonl', '--mqtt', broker.url, '--device-id', 'killed'], {
       timeoutMs: 60_000,
-      onStderr: (text) => (stderr = text),
-      onSpawn: (child) => {
-        void waitFor(() => /publishing to/.test(stderr), 30_000, 'the connection').then(() => child.kill('SIGKILL'));
-      },
+      onSpawn: (c) => (child = c),
     });
+    // Killed once its online status is out (the broker then holds a connection that dies without a word).
+    await waitFor(() => sub.received.some((m) => m.payload.includes('online')), 30_000, 'the online status');
+    child?.kill('SIGKILL');
     const result = await run;
     expect(result.signal).toBe('SIGKILL');
     await waitFor(() => sub.received.some((m) => m.payload.includes('offline')), 15_000, 'the last will');

@@ -41,9 +41,11 @@ export interface TestBroker {
   dispose(): Promise<void>;
 }
 
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+/** Wait until `port` accepts connections while `child` runs. @returns false when `child` exited first (e.g. the port was taken) */
+async function listening(child: ChildProcess, port: number, timeoutMs: number): Promise<boolean> {
   const until = Date.now() + timeoutMs;
   for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) return false;
     const ok = await new Promise<boolean>((resolve) => {
       const socket = connect(port, '127.0.0.1');
       socket.once('connect', () => {
@@ -52,7 +54,8 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
       });
       socket.once('error', () => resolve(false));
     });
-    if (ok) return;
+    // Listening, and ours: another process may hold a port freePort handed out a moment ago.
+    if (ok && child.exitCode === null && child.signalCode === null) return true;
     if (Date.now() > until) throw new Error(`mosquitto did not listen on port ${port} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -78,8 +81,8 @@ function makeTls(dir: string): { ca: string; cert: string; key: string } {
 /** Start a broker for one test (call `dispose` in `afterAll`/`finally`). */
 export async function startMosquitto(options: BrokerOptions = {}): Promise<TestBroker> {
   const dir = mkdtempSync(join(tmpdir(), 'edgespike-mosquitto-'));
-  const port = await freePort();
-  const lines = [`listener ${port} 127.0.0.1`, 'persistence true', `persistence_location ${dir}/`, 'autosave_interval 1', `log_dest file ${join(dir, 'mosquitto.log')}`];
+  let port = await freePort();
+  const lines = ['persistence true', `persistence_location ${dir}/`, 'autosave_interval 1', `log_dest file ${join(dir, 'mosquitto.log')}`];
   // Run as whoever runs the test (as root, mosquitto would switch to a user that cannot read the test's folder).
   lines.push(`user ${userInfo().username}`);
   if (options.users !== undefined) {
@@ -97,11 +100,13 @@ export async function startMosquitto(options: BrokerOptions = {}): Promise<TestB
     lines.push(`certfile ${tls.cert}`, `keyfile ${tls.key}`);
   }
   const config = join(dir, 'mosquitto.conf');
-  writeFileSync(config, lines.join('\n') + '\n');
   let child: ChildProcess | undefined;
   const start = async (): Promise<void> => {
+    writeFileSync(config, [`listener ${port} 127.0.0.1`, ...lines].join('\n') + '\n');
     child = spawn('mosquitto', ['-c', config], { stdio: 'ignore' });
-    await waitForPort(port, 10_000);
+    // Give mosquitto a moment to fail on a taken port before asking who listens there.
+    await new Promise((r) => setTimeout(r, 100));
+    if (!(await listening(child, port, 10_000))) throw new Error(`mosquitto exited at start (code ${child.exitCode}): port ${port} taken?`);
   };
   const stop = async (): Promise<void> => {
     const running = child;
@@ -112,7 +117,16 @@ export async function startMosquitto(options: BrokerOptions = {}): Promise<TestB
       running.kill('SIGTERM');
     });
   };
-  await start();
+  // The first start may find its free port taken meanwhile (tests run in parallel): try others.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await start();
+      break;
+    } catch (error) {
+      if (attempt === 5) throw error;
+      port = await freePort();
+    }
+  }
   return {
     port,
     url: options.tls === true ? `mqtts://localhost:${port}` : `mqtt://127.0.0.1:${port}`,
@@ -154,11 +168,11 @@ export async function subscribe(url: string, topic: string, options: { ca?: stri
   return { received, client, close: () => new Promise<void>((resolve) => client.end(false, {}, () => resolve())) };
 }
 
-/** Wait until `done()` or `timeoutMs` (then throw with `what`). */
-export async function waitFor(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
+/** Wait until `done()` or `timeoutMs` (then throw with `what`, a text or a function giving it then). */
+export async function waitFor(done: () => boolean, timeoutMs: number, what: string | (() => string)): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!done()) {
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
