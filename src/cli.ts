@@ -19,7 +19,7 @@ interface Command {
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   replay: {
-    summary: 'replay a recorded ECG (WFDB or CSV) and report beats and heart rate',
+    summary: 'replay a recorded ECG (WFDB, CSV or EDF) and report beats and heart rate',
     load: async () => import('./cli/replay.ts'),
   },
   eval: {

@@ -22,7 +22,8 @@ with --task digits, replay audio and report the spoken digits heard.
 
 <record> is a WFDB record (path with or without .hea; formats 212, 16, 61, 80), a .csv
 file (one or more numeric columns; the sample rate from --rate or a "# sampleRateHz=360"
-line), or a device recording made by "edgespike record" (the file beside its .json sidecar),
+line), an .edf/.bdf file (EDF, EDF+ or BDF; --channel by label or index), or a device
+recording made by "edgespike record" (the file beside its .json sidecar),
 which goes through the same decoder as a live device and also reports status/gap events.
 For --task digits: a .wav file (any rate, resampled to the model's 8 kHz), a folder of them,
 or a recording of a microphone (edgespike-pcm16). A folder means every .wav file in it and its

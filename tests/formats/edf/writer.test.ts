@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { concatArrays } from '../../../src/core/concatArrays.ts';
 import { ValidationError } from '../../../src/core/errors.ts';
 import { parseEdfTals } from '../../../src/formats/edf/annotations.ts';
 import { decodeEdfRecords, EDF_FIXED_FIELDS, EDF_SIGNAL_FIELDS, parseEdfHeader } from '../../../src/formats/edf/header.ts';
@@ -6,16 +7,7 @@ import type { EdfWriterOptions } from '../../../src/formats/edf/writer.ts';
 import { writeEdf } from '../../../src/formats/edf/writer.ts';
 import { messageOf } from '../../helpers/errors.ts';
 
-const concat = (options: EdfWriterOptions): Uint8Array => {
-  const parts = [...writeEdf(options)];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
+const concat = (options: EdfWriterOptions): Uint8Array => concatArrays([...writeEdf(options)], Uint8Array);
 
 /** Every field of the header as raw text (padding kept), in file order. */
 function fieldsOf(bytes: Uint8Array, ns: number): Map<string, string[]> {
