@@ -62,6 +62,9 @@ export function startPublisher(options: PublisherOptions): MqttPublisher {
   let sent = 0;
   let lastProblem = '';
   let everConnected = false;
+  /** Connected now (between 'connect' and 'close'), and the error that ended the connection. */
+  let up = false;
+  let cause = '';
   let droppedAtDisconnect = 0;
   let reportedFull = false;
   let closing = false;
@@ -105,6 +108,7 @@ export function startPublisher(options: PublisherOptions): MqttPublisher {
       log(`mqtt: ${everConnected ? 'reconnected to' : 'publishing to'} ${where}${lost > 0 ? ` (${lost} oldest messages dropped while it was unreachable)` : ''}`);
     }
     everConnected = true;
+    up = true;
     lastProblem = '';
     reportedFull = false;
     // On every connection the retained birth messages go first, ahead of what waited.
@@ -113,13 +117,18 @@ export function startPublisher(options: PublisherOptions): MqttPublisher {
   });
   client.on('close', () => {
     droppedAtDisconnect = queue.dropped;
-    if (everConnected && lastProblem === '') problem(`lost the broker at ${where}; queueing up to ${capacity} messages and retrying every ${RECONNECT_MS / 1000} s`);
+    // A connection that was up says it was lost, with the socket error that ended it (if any).
+    if (up) problem(`lost the broker at ${where}${cause === '' ? '' : ` (${cause})`}; queueing up to ${capacity} messages and retrying every ${RECONNECT_MS / 1000} s`);
+    up = false;
+    cause = '';
   });
   client.on('offline', () => {
     if (!everConnected) problem(`cannot reach the broker at ${where} yet; queueing up to ${capacity} messages and retrying every ${RECONNECT_MS / 1000} s`);
   });
   client.on('error', (error: Error) => {
-    problem(brokerProblem(where, error.message));
+    // While connected an error (ECONNRESET) is why the connection ends: 'close' reports it.
+    if (up) cause = error.message;
+    else problem(brokerProblem(where, error.message));
   });
 
   return {
