@@ -78,6 +78,95 @@ export function edfNumber(value: number, width: number, what: string): string {
   return edfField(text, width, what);
 }
 
+/** One signal's header entry as `buildEdfHeader` writes it. */
+export interface EdfHeaderSignal {
+  readonly label: string;
+  readonly transducer: string;
+  readonly physicalDimension: string;
+  readonly physicalMin: number;
+  readonly physicalMax: number;
+  readonly digitalMin: number;
+  readonly digitalMax: number;
+  readonly prefiltering: string;
+  readonly samplesPerRecord: number;
+}
+
+/** What `buildEdfHeader` writes (an EDF+C or BDF+C header). */
+export interface EdfHeaderSpec {
+  readonly format: 'edf' | 'bdf';
+  /** Start of the recording (UTC fields are written). @default 2000-01-01T00:00:00Z */
+  readonly start?: Date | undefined;
+  /** EDF+ patient subfields `code sex birthdate name`. @default 'X X X X' */
+  readonly patient?: string | undefined;
+  /** EDF+ recording subfields after the start date: `code investigator equipment`. @default 'X X X' */
+  readonly recording?: string | undefined;
+  /** Number of data records; -1 while recording (not yet known). */
+  readonly dataRecords: number;
+  readonly recordDurationSeconds: number;
+  /** Every signal, the annotation signal included (`edfAnnotationSignal`). */
+  readonly signals: readonly EdfHeaderSignal[];
+}
+
+/** Byte offset and width of the header's "number of data records" field (patched when a streamed file ends). */
+export const EDF_DATA_RECORDS_OFFSET = 236;
+export const EDF_DATA_RECORDS_WIDTH = 8;
+
+/** The EDF+ (BDF+) annotation signal's header entry, `samples` 2- or 3-byte "samples" per record. */
+export function edfAnnotationSignal(family: 'EDF' | 'BDF', digitalMin: number, digitalMax: number, samples: number): EdfHeaderSignal {
+  return {
+    label: family === 'EDF' ? EDF_ANNOTATIONS_LABEL : BDF_ANNOTATIONS_LABEL,
+    transducer: '',
+    physicalDimension: '',
+    physicalMin: -1,
+    physicalMax: 1,
+    digitalMin,
+    digitalMax,
+    prefiltering: '',
+    samplesPerRecord: samples,
+  };
+}
+
+/**
+ * The header of an EDF+C or BDF+C file: 256 · (signals + 1) bytes of printable ASCII (BDF's
+ * first byte 0xFF), each field left-justified and space-padded to its width.
+ * @throws ValidationError for a field too long or not printable ASCII, a start year outside 1985..2084
+ * @example buildEdfHeader({ format: 'edf', dataRecords: -1, recordDurationSeconds: 1, signals }).length → 256 · (signals.length + 1)
+ */
+export function buildEdfHeader(spec: EdfHeaderSpec): Uint8Array {
+  const { format, signals } = spec;
+  const start = spec.start ?? new Date(Date.UTC(2000, 0, 1));
+  const two = (n: number): string => String(n).padStart(2, '0');
+  const year = start.getUTCFullYear();
+  if (year < 1985 || year > 2084) throw new ValidationError(`"start" year must be 1985..2084 for EDF's dd.mm.yy (got ${year})`);
+  const family = format === 'edf' ? 'EDF' : 'BDF';
+  const ns = signals.length;
+  let header = format === 'edf' ? edfField('0', 8, 'version') : '\xffBIOSEMI';
+  header += edfField(spec.patient ?? 'X X X X', 80, 'patient');
+  const startdate = `${two(start.getUTCDate())}-${MONTHS[start.getUTCMonth()] as string}-${year}`;
+  header += edfField(`Startdate ${startdate} ${spec.recording ?? 'X X X'}`, 80, 'recording');
+  header += edfField(`${two(start.getUTCDate())}.${two(start.getUTCMonth() + 1)}.${two(year % 100)}`, 8, 'start date');
+  header += edfField(`${two(start.getUTCHours())}.${two(start.getUTCMinutes())}.${two(start.getUTCSeconds())}`, 8, 'start time');
+  header += edfNumber(256 * (ns + 1), 8, 'header bytes');
+  header += edfField(`${family}+C`, 44, 'reserved');
+  header += edfNumber(spec.dataRecords, EDF_DATA_RECORDS_WIDTH, 'number of data records');
+  header += edfNumber(spec.recordDurationSeconds, 8, 'data record duration');
+  header += edfNumber(ns, 4, 'number of signals');
+  const column = (field: (s: EdfHeaderSignal) => string): void => {
+    for (const s of signals) header += field(s);
+  };
+  column((s) => edfField(s.label, 16, 'label'));
+  column((s) => edfField(s.transducer, 80, 'transducer'));
+  column((s) => edfField(s.physicalDimension, 8, 'physical dimension'));
+  column((s) => edfNumber(s.physicalMin, 8, 'physical minimum'));
+  column((s) => edfNumber(s.physicalMax, 8, 'physical maximum'));
+  column((s) => edfNumber(s.digitalMin, 8, 'digital minimum'));
+  column((s) => edfNumber(s.digitalMax, 8, 'digital maximum'));
+  column((s) => edfField(s.prefiltering, 80, 'prefiltering'));
+  column((s) => edfNumber(s.samplesPerRecord, 8, 'samples per data record'));
+  column(() => edfField('', 32, 'reserved'));
+  return Uint8Array.from(header, (c) => c.charCodeAt(0));
+}
+
 /**
  * Write an EDF+C or BDF+C file.
  * @returns a generator of byte chunks: the header, then up to 32 data records per chunk
@@ -130,39 +219,30 @@ export function* writeEdf(options: EdfWriterOptions): Generator<Uint8Array, void
   }
   const annotationBytes = Math.max(...talsOf.map((t) => t.length));
   const annotationSamples = Math.ceil(annotationBytes / bytesPerSample);
-  const ns = options.signals.length + 1;
 
-  const start = options.start ?? new Date(Date.UTC(2000, 0, 1));
-  const two = (n: number): string => String(n).padStart(2, '0');
-  const year = start.getUTCFullYear();
-  if (year < 1985 || year > 2084) throw new ValidationError(`"start" year must be 1985..2084 for EDF's dd.mm.yy (got ${year})`);
   const family = format === 'edf' ? 'EDF' : 'BDF';
-  let header = format === 'edf' ? edfField('0', 8, 'version') : '\xffBIOSEMI';
-  header += edfField(options.patient ?? 'X X X X', 80, 'patient');
-  const startdate = `${two(start.getUTCDate())}-${MONTHS[start.getUTCMonth()] as string}-${year}`;
-  header += edfField(`Startdate ${startdate} ${options.recording ?? 'X X X'}`, 80, 'recording');
-  header += edfField(`${two(start.getUTCDate())}.${two(start.getUTCMonth() + 1)}.${two(year % 100)}`, 8, 'start date');
-  header += edfField(`${two(start.getUTCHours())}.${two(start.getUTCMinutes())}.${two(start.getUTCSeconds())}`, 8, 'start time');
-  header += edfNumber(256 * (ns + 1), 8, 'header bytes');
-  header += edfField(`${family}+C`, 44, 'reserved');
-  header += edfNumber(records, 8, 'number of data records');
-  header += edfNumber(recordDurationSeconds, 8, 'data record duration');
-  header += edfNumber(ns, 4, 'number of signals');
-  const column = (ordinary: (s: EdfWriterSignal, i: number) => string, annotation: string): void => {
-    options.signals.forEach((s, i) => (header += ordinary(s, i)));
-    header += annotation;
-  };
-  column((s) => edfField(s.label, 16, 'label'), edfField(format === 'edf' ? EDF_ANNOTATIONS_LABEL : BDF_ANNOTATIONS_LABEL, 16, 'label'));
-  column((s) => edfField(s.transducer ?? '', 80, 'transducer'), edfField('', 80, 'transducer'));
-  column(() => edfField('uV', 8, 'physical dimension'), edfField('', 8, 'physical dimension'));
-  column((_, i) => edfNumber(digitalMin * 5 * (steps[i] as number), 8, 'physical minimum'), edfNumber(-1, 8, 'physical minimum'));
-  column((_, i) => edfNumber(digitalMax * 5 * (steps[i] as number), 8, 'physical maximum'), edfNumber(1, 8, 'physical maximum'));
-  column(() => edfNumber(digitalMin, 8, 'digital minimum'), edfNumber(digitalMin, 8, 'digital minimum'));
-  column(() => edfNumber(digitalMax, 8, 'digital maximum'), edfNumber(digitalMax, 8, 'digital maximum'));
-  column((s) => edfField(s.prefiltering ?? '', 80, 'prefiltering'), edfField('', 80, 'prefiltering'));
-  column(() => edfNumber(samplesPerRecord, 8, 'samples per data record'), edfNumber(annotationSamples, 8, 'samples per data record'));
-  column(() => edfField('', 32, 'reserved'), edfField('', 32, 'reserved'));
-  yield Uint8Array.from(header, (c) => c.charCodeAt(0));
+  yield buildEdfHeader({
+    format,
+    start: options.start,
+    patient: options.patient,
+    recording: options.recording,
+    dataRecords: records,
+    recordDurationSeconds,
+    signals: [
+      ...options.signals.map((s, i): EdfHeaderSignal => ({
+        label: s.label,
+        transducer: s.transducer ?? '',
+        physicalDimension: 'uV',
+        physicalMin: digitalMin * 5 * (steps[i] as number),
+        physicalMax: digitalMax * 5 * (steps[i] as number),
+        digitalMin,
+        digitalMax,
+        prefiltering: s.prefiltering ?? '',
+        samplesPerRecord,
+      })),
+      edfAnnotationSignal(family, digitalMin, digitalMax, annotationSamples),
+    ],
+  });
 
   const recordBytes = (samplesPerRecord * options.signals.length + annotationSamples) * bytesPerSample;
   for (let r0 = 0; r0 < records; r0 += RECORDS_PER_CHUNK) {
