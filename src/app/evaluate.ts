@@ -10,6 +10,7 @@ import { loadEcgModel, type EcgModel } from '../pipeline/ecgModel.ts';
 import { errorWindows, traceEcg } from '../pipeline/ecgTrace.ts';
 import { evalConditions, evalReportJson, evalReportText, evaluateConditions } from '../pipeline/evalReport.ts';
 import { findAnnotatedRecords, type RecordEvaluation } from '../pipeline/evaluate.ts';
+import { readReferenceBeats } from '../pipeline/referenceBeats.ts';
 import { defaultNoiseDir, loadNoiseMix } from '../pipeline/noiseRecordings.ts';
 import { openRecord } from '../sources/openRecord.ts';
 
@@ -91,13 +92,13 @@ async function plotErrors(
   const record = await openRecord(path, { channel });
   const { info } = record;
   const fs = info.sampleRateHz;
-  const annotationPath = 'annotationPath' in info ? info.annotationPath : undefined;
+  const referenceBeats = (await readReferenceBeats(record))?.beats;
   const windows = errorWindows(match.unmatchedDetectionSamples, match.unmatchedReferenceSamples, fs, info.durationSeconds ?? Infinity);
   for (const window of windows.slice(0, plots.max)) {
     const first = window.errors[0];
     if (first === undefined) continue;
     const kinds = [...new Set(window.errors.map((e) => e.kind))].sort().join('+');
-    const trace = await traceEcg(model, await openRecord(path, { channel }), window, annotationPath, toleranceSeconds);
+    const trace = await traceEcg(model, await openRecord(path, { channel }), window, referenceBeats, toleranceSeconds);
     const file = join(plots.dir, `${info.recordName}_${(first.sample / fs).toFixed(2).padStart(7, '0')}s_${kinds}.svg`);
     await writeFile(file, await renderSvg(ecgPlotSpec(trace)));
     plots.written++;

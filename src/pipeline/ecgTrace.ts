@@ -17,7 +17,6 @@ import type { EcgReference, EcgTrace, NeuronSpike, TraceWindow } from '../core/t
 import { concatArrays } from '../core/concatArrays.ts';
 import { createBeatDetector, flushBeatDetector, processBeatDetector } from '../detect/beatDetector.ts';
 import { DEFAULT_MATCH_TOLERANCE_SECONDS, matchBeats } from '../detect/beatMatching.ts';
-import { beatSamples, parseMitAnnotations } from '../formats/wfdb/annotation.ts';
 import { createQrsBandpass, qrsBandpassDelaySamples } from '../condition/qrsBandpass.ts';
 import { deltaModulate } from '../operators/deltaModulate.ts';
 import { qrsBandpass } from '../operators/qrsBandpass.ts';
@@ -27,15 +26,13 @@ import { createSpikeEvents } from '../snn/lifNetwork.ts';
 import type { OpenedAnyRecord } from '../sources/openRecord.ts';
 import { beatDetectorOptions, type EcgModel } from './ecgModel.ts';
 import { readTraceWindow } from './traceWindow.ts';
-import { readBoundedFileSync } from '../sources/boundedFile.ts';
-import { LIMITS } from '../core/limits.ts';
 
 /**
  * Run the ECG pipeline over `record` from its start and keep what happened in `window`.
  * @param model the ECG model (the bundled network by default in the CLI)
  * @param record an opened WFDB record or CSV file (`openRecord`)
  * @param window seconds from the record's start; `toSeconds` > `fromSeconds` ≥ 0
- * @param annotationPath a MIT `.atr` file beside the record, to mark reference beats and TP/FP/FN
+ * @param referenceBeats reference beats, record samples (`readReferenceBeats`), to mark them and TP/FP/FN
  * @param toleranceSeconds half-width of the matching window, s. @default 0.15 (as eval)
  * @example await traceEcg(loadEcgModel(), await openRecord('fixtures/synthetic-ecg/ecgsyn_360hz'),
  *   { fromSeconds: 0, toSeconds: 10 }) → { beats: [ ... 12 samples ... ], neuronSpikes: [...], ... }
@@ -45,7 +42,7 @@ export async function traceEcg(
   model: EcgModel,
   record: OpenedAnyRecord,
   window: TraceWindow,
-  annotationPath?: string,
+  referenceBeats?: readonly number[],
   toleranceSeconds = DEFAULT_MATCH_TOLERANCE_SECONDS,
 ): Promise<EcgTrace> {
   const { info } = record;
@@ -114,8 +111,8 @@ export async function traceEcg(
   const windowBeats = beats.filter(inWindow);
 
   let reference: EcgReference | undefined;
-  if (annotationPath !== undefined) {
-    const refBeats = beatSamples(parseMitAnnotations(readBoundedFileSync(annotationPath, LIMITS.annotationFileBytes, "the annotation file's size"), annotationPath)).filter(inWindow);
+  if (referenceBeats !== undefined) {
+    const refBeats = referenceBeats.filter(inWindow);
     const match = matchBeats(windowBeats, refBeats, { sampleRateHz: fs, toleranceSeconds });
     const fp = new Set(match.unmatchedDetectionSamples);
     reference = {

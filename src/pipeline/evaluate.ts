@@ -8,18 +8,16 @@ import { identity, lastValueFrom, tap } from 'rxjs';
 import { nstNoiseAmplitude, nstNoiseGain, nstSignalAmplitude } from '../condition/noiseStress.ts';
 import { countsPerUnit } from '../core/sampleScale.ts';
 import { InputNotFoundError, ValidationError } from '../core/errors.ts';
-import { BEAT_SYMBOLS, beatSamples, parseMitAnnotations, type Annotation } from '../formats/wfdb/annotation.ts';
 import { stressSignal, type StressSignalOptions } from '../operators/stressSignal.ts';
 import { heartRateError, matchBeats, DEFAULT_MATCH_TOLERANCE_SECONDS, type BeatMatch } from '../detect/beatMatching.ts';
-import { openEdfFile, readEdfAnnotations } from '../sources/edfFile.ts';
+import { openEdfFile } from '../sources/edfFile.ts';
 import type { OpenedRecord } from '../sources/openedRecord.ts';
 import { openWfdbRecord } from '../sources/wfdbRecord.ts';
 import { recordSource } from '../sources/recordSource.ts';
 import { ecgPipeline } from './ecgPipeline.ts';
 import type { EcgModel } from './ecgModel.ts';
 import { addFrame, createSummaryTotals, type SummaryTotals } from './summary.ts';
-import { readBoundedFileSync } from '../sources/boundedFile.ts';
-import { LIMITS } from '../core/limits.ts';
+import { readReferenceBeats } from './referenceBeats.ts';
 
 /** The result of one record. */
 export interface RecordEvaluation {
@@ -54,7 +52,8 @@ export interface EvaluateOptions {
 
 /**
  * Find the records to evaluate: a directory gives every `NAME.hea` with a `NAME.atr` beside
- * it (sorted by name); a record path is taken as is and must have its `.atr`.
+ * it and every `.edf`/`.bdf` file (sorted by path; an EDF file without beat annotations is
+ * refused when it is evaluated); a record path is taken as is and must have its `.atr`.
  */
 export async function findAnnotatedRecords(paths: readonly string[]): Promise<string[]> {
   const records: string[] = [];
@@ -65,11 +64,11 @@ export async function findAnnotatedRecords(paths: readonly string[]): Promise<st
     );
     if (isDirectory) {
       const names = await readdir(path);
-      const found = names
-        .filter((n) => n.endsWith('.hea') && names.includes(n.replace(/\.hea$/, '.atr')))
-        .map((n) => join(path, n.replace(/\.hea$/, '')))
-        .sort();
-      if (found.length === 0) throw new InputNotFoundError(`${path}: no records with reference annotations (NAME.hea with NAME.atr)`);
+      const found = [
+        ...names.filter((n) => n.endsWith('.hea') && names.includes(n.replace(/\.hea$/, '.atr'))).map((n) => join(path, n.replace(/\.hea$/, ''))),
+        ...names.filter((n) => /\.(edf|bdf)$/i.test(n)).map((n) => join(path, n)),
+      ].sort();
+      if (found.length === 0) throw new InputNotFoundError(`${path}: no records with reference annotations (NAME.hea with NAME.atr, or EDF+/BDF+ files)`);
       records.push(...found);
     } else if (/\.csv$/i.test(path)) {
       throw new ValidationError(`${path}: eval needs WFDB records with reference annotations (NAME.hea and NAME.atr), not CSV files`);
@@ -95,26 +94,21 @@ async function openReferenced(path: string, channel: number | string | undefined
   if (/\.(edf|bdf)$/i.test(path)) {
     const record = await openEdfFile(path, { channel });
     const { info } = record;
-    const annotations = await readEdfAnnotations(path);
-    const beats = annotations.filter((a) => a.text.length === 1 && BEAT_SYMBOLS.includes(a.text));
-    if (beats.length === 0) {
+    const found = await readReferenceBeats(record);
+    if (found === undefined) {
       throw new InputNotFoundError(`${path}: no beat annotations (EDF+ annotations whose text is a beat symbol such as N or V) to evaluate against`);
     }
-    const at = (onsetSeconds: number): number => Math.round(onsetSeconds * info.sampleRateHz);
-    const reference = beats.map((a) => at(a.onsetSeconds));
-    const normal = beats.filter((a) => a.text === 'N').map((a) => at(a.onsetSeconds));
     const { signal } = info;
     const countsPerAdu = ((signal.physicalMax - signal.physicalMin) / (signal.digitalMax - signal.digitalMin)) * (countsPerUnit(info.units) ?? 1);
-    return { record, reference, normal: normal.length > 0 ? normal : reference, countsPerAdu };
+    return { record, reference: found.beats, normal: found.normal, countsPerAdu };
   }
   const record = await openWfdbRecord(path, { channel });
   const { info } = record;
-  if (info.annotationPath === undefined) {
+  const found = await readReferenceBeats(record);
+  if (found === undefined) {
     throw new InputNotFoundError(`${path}: no reference annotations (${basename(path)}.atr) to evaluate against`);
   }
-  const annotations = parseMitAnnotations(readBoundedFileSync(info.annotationPath, LIMITS.annotationFileBytes, "the annotation file's size"), info.annotationPath);
-  const reference = beatSamples(annotations);
-  return { record, reference, normal: normalBeats(annotations, reference), countsPerAdu: (countsPerUnit(info.units) ?? 1) / info.gainAduPerUnit };
+  return { record, reference: found.beats, normal: found.normal, countsPerAdu: (countsPerUnit(info.units) ?? 1) / info.gainAduPerUnit };
 }
 
 /** Evaluate one WFDB record that has a `.atr` reference annotation file, or an EDF+/BDF+ file with beat annotations. */
@@ -152,12 +146,6 @@ export async function evaluateRecord(model: EcgModel, path: string, options: Eva
     totals,
     beats,
   };
-}
-
-/** The normal beats (`N`), as the noise stress test measures the QRS on; all beats when a record has none. */
-function normalBeats(annotations: readonly Annotation[], beats: readonly number[]): number[] {
-  const normal = annotations.filter((a) => a.code === 1).map((a) => a.sample);
-  return normal.length > 0 ? normal : [...beats];
 }
 
 /**

@@ -3,6 +3,7 @@ import type { EcgFrame, SummaryEvent } from '../../core/events.ts';
 import { ecgPipeline } from '../../pipeline/ecgPipeline.ts';
 import { loadEcgModel, type EcgModel } from '../../pipeline/ecgModel.ts';
 import { traceEcg } from '../../pipeline/ecgTrace.ts';
+import { readReferenceBeats } from '../../pipeline/referenceBeats.ts';
 import { addFrame, createSummaryTotals, summaryEvent } from '../../pipeline/summary.ts';
 import { ecgPlotSpec } from '../../sinks/plotSpec.ts';
 import { createLiveTextView } from '../../sinks/liveTextView.ts';
@@ -23,8 +24,8 @@ export const ecgBeatsTask: SignalTask<EcgModel, EcgFrame, SummaryEvent> = {
       summary: (c) => summaryEvent(totals, c.record, c.processingSeconds, c.device),
     };
   },
-  // With NAME.atr beside the record, the reference beats and TP/FP/FN too.
-  plot: async (model, record, window) => ecgPlotSpec(await traceEcg(model, record, window, 'annotationPath' in record.info ? record.info.annotationPath : undefined)),
+  // With NAME.atr beside the record, or beat annotations in an EDF+ file, the reference beats and TP/FP/FN too.
+  plot: async (model, record, window) => ecgPlotSpec(await traceEcg(model, record, window, (await readReferenceBeats(record))?.beats)),
   textSink(out, options): Sink<EcgFrame, SummaryEvent> {
     if (!options.device) {
       // A record: heart rate with a progress bar over the record's length.
