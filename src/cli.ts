@@ -30,6 +30,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     summary: 'the live pipeline on a serial sensor (AD8232, OpenBCI Cyton, ...), reconnecting on unplug',
     load: async () => import('./cli/run.ts'),
   },
+  convert: {
+    summary: 'write a recorded ECG (WFDB, CSV, EDF, device recording) as EDF+ with the detected beats as annotations',
+    load: async () => import('./cli/convert.ts'),
+  },
   record: {
     summary: "record a serial sensor's raw byte stream (replay it later with replay)",
     load: async () => import('./cli/record.ts'),

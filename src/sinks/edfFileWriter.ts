@@ -36,8 +36,8 @@ export interface EdfFileWriter {
   readonly stream: EdfStream;
   /** Append samples (pipeline counts of 5 µV); whole records go to the file at once. */
   write(samples: Int32Array): void;
-  /** An annotation at `onsetSeconds` from the start (it goes in the next record written). */
-  annotate(onsetSeconds: number, text: string): void;
+  /** An annotation at `onsetSeconds` from the start, lasting `durationSeconds` (it goes in the next record written). */
+  annotate(onsetSeconds: number, text: string, durationSeconds?: number): void;
   /** Put the records written so far in the header's count and sync to disk. */
   flush(): void;
   /** Write the last record (padded) and what annotations wait, set the count, close. Idempotent. */
@@ -82,8 +82,8 @@ export function createEdfFileWriter(path: string, options: EdfStreamOptions): Ed
       const buffer = room(edfStreamOutBytes(stream, samples.length));
       put(buffer, processEdfStream(stream, samples, buffer));
     },
-    annotate(onsetSeconds, text) {
-      if (closed === undefined) addEdfStreamAnnotation(stream, onsetSeconds, text);
+    annotate(onsetSeconds, text, durationSeconds) {
+      if (closed === undefined) addEdfStreamAnnotation(stream, onsetSeconds, text, durationSeconds);
     },
     flush() {
       if (closed !== undefined) return;

@@ -1,0 +1,152 @@
+/**
+ * `edgespike convert <record> --out x.edf` after its flags are parsed: any input `replay` takes
+ * (WFDB, CSV, EDF/BDF, a device recording) streamed into an EDF+C (or BDF+C) file, with the
+ * detected beats as `beat` annotations and the input's reference beats (a WFDB `.atr`'s beat
+ * symbols, an EDF+ file's annotations) copied as they are. Memory: one read block, one data
+ * record and the input's annotations, whatever the input's length.
+ */
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { map } from 'rxjs';
+import { ValidationError } from '../core/errors.ts';
+import { ANNOTATION_SYMBOLS, isBeatCode, parseMitAnnotations } from '../formats/wfdb/annotation.ts';
+import { loadEcgModel } from '../pipeline/ecgModel.ts';
+import type { DeviceItem } from '../pipeline/deviceItems.ts';
+import { createEdfFileWriter, type EdfFileTotals } from '../sinks/edfFileWriter.ts';
+import { readBoundedFileSync } from '../sources/boundedFile.ts';
+import type { CsvUnits } from '../sources/csvFile.ts';
+import { isRecording, openRecording } from '../sources/bindings/recordingBinding.ts';
+import { readEdfAnnotations } from '../sources/edfFile.ts';
+import { openRecord, type OpenedAnyRecord } from '../sources/openRecord.ts';
+import { recordSource } from '../sources/recordSource.ts';
+import { LIMITS } from '../core/limits.ts';
+import { captureEdf, type EdfReferenceAnnotation } from './edfCapture.ts';
+import { openInput } from './input.ts';
+
+export interface ConvertOptions {
+  readonly inputPath: string;
+  /** The `.edf` or `.bdf` file to write. */
+  readonly outPath: string;
+  /** @default from `outPath`'s extension */
+  readonly format: 'edf' | 'bdf' | undefined;
+  readonly channel: number | string | undefined;
+  /** A CSV file's or a recording's rate, Hz. */
+  readonly sampleRateHz: number | undefined;
+  readonly units: CsvUnits | undefined;
+  /** ECG network file. @default the bundled one */
+  readonly networkPath: string | undefined;
+  /** Called as the input is read: fraction done (0..1), when the input's length is known. */
+  readonly onProgress?: ((fraction: number) => void) | undefined;
+}
+
+export interface ConvertResult {
+  readonly format: 'edf' | 'bdf';
+  readonly sampleRateHz: number;
+  readonly label: string;
+  readonly totals: EdfFileTotals;
+  readonly beats: number;
+  readonly referenceAnnotations: number;
+  readonly interrupted: boolean;
+}
+
+/** The output format: `--format`, else the extension; they must agree. */
+export function convertFormat(outPath: string, format: 'edf' | 'bdf' | undefined): 'edf' | 'bdf' {
+  const ext = /\.(edf|bdf)$/i.exec(outPath)?.[1]?.toLowerCase() as 'edf' | 'bdf' | undefined;
+  if (ext === undefined) throw new ValidationError(`--out ${outPath}: convert writes EDF+ (.edf) or BDF+ (.bdf) files; name the output x.edf or x.bdf`);
+  if (format !== undefined && format !== ext) throw new ValidationError(`--out ${outPath} ends in .${ext} but --format is ${format}; name a ${format.toUpperCase()} file x.${format}`);
+  return ext;
+}
+
+/** The shortest data record (1..60 s) that holds a whole number of samples at `sampleRateHz`. */
+export function recordSecondsFor(sampleRateHz: number): number {
+  for (let seconds = 1; seconds <= 60; seconds++) {
+    const n = sampleRateHz * seconds;
+    if (Math.abs(n - Math.round(n)) < 1e-9) return seconds;
+  }
+  throw new ValidationError(`${sampleRateHz} Hz is not a whole number of samples in any data record of 1..60 s; EDF needs one (resample the input)`);
+}
+
+/** A header label: printable ASCII, at most 16 characters. */
+function edfLabel(name: string): string {
+  const label = `ECG ${name}`.replace(/[^\x20-\x7e]/g, '?').slice(0, 16).trim();
+  return label === 'ECG' || label === '' ? 'ECG' : label;
+}
+
+/** The beats of a WFDB record's `.atr` (MIT symbols), or an EDF+ file's annotations but our own `beat`. */
+async function referenceOf(record: OpenedAnyRecord): Promise<EdfReferenceAnnotation[]> {
+  const { info } = record;
+  if (info.kind === 'wfdb' && info.annotationPath !== undefined) {
+    const annotations = parseMitAnnotations(readBoundedFileSync(info.annotationPath, LIMITS.annotationFileBytes, "the annotation file's size"), info.annotationPath);
+    return annotations.filter((a) => isBeatCode(a.code)).map((a) => ({ onsetSeconds: a.sample / info.sampleRateHz, text: ANNOTATION_SYMBOLS[a.code] as string }));
+  }
+  if ((info.kind === 'edf' || info.kind === 'bdf') && info.hasAnnotations) {
+    return (await readEdfAnnotations(info.path)).filter((a) => a.text !== 'beat').map((a) => ({ onsetSeconds: a.onsetSeconds, text: a.text })).sort((a, b) => a.onsetSeconds - b.onsetSeconds);
+  }
+  return [];
+}
+
+/**
+ * Convert; the output is complete (its record count set) even when stopped by Ctrl-C.
+ * @throws ValidationError for an output that is not .edf/.bdf or is the input, a rate no data
+ *   record holds whole; the errors of `openRecord` and `openInput`
+ */
+export async function convertRecord(options: ConvertOptions): Promise<ConvertResult> {
+  const { inputPath, outPath } = options;
+  const format = convertFormat(outPath, options.format);
+  if (resolve(inputPath) === resolve(outPath)) throw new ValidationError(`--out ${outPath} is the input; write the EDF file elsewhere`);
+  const model = loadEcgModel(options.networkPath);
+  let label: string;
+  let reference: EdfReferenceAnnotation[] = [];
+  let start: Date | undefined;
+  let items;
+  let sampleRateHz: number;
+  let totalSamples: number | undefined;
+  if (await isRecording(inputPath)) {
+    const input = await openInput({ kind: 'path', path: inputPath, signal: 'ecg', speed: Infinity, channel: options.channel, sampleRateHz: options.sampleRateHz });
+    const recording = await openRecording(inputPath);
+    const segment = input.segments[0];
+    if (segment === undefined) throw new ValidationError(`${inputPath}: nothing to convert`);
+    items = (await segment.open()).items;
+    sampleRateHz = input.sampleRateHz;
+    const channel = recording.profile.channels[typeof options.channel === 'number' ? options.channel : 0];
+    label = edfLabel(typeof options.channel === 'string' ? options.channel : (channel?.name ?? ''));
+    start = new Date(recording.sidecar.startedAt);
+  } else {
+    const record = await openRecord(inputPath, { channel: options.channel, sampleRateHz: options.sampleRateHz, units: options.units });
+    const { info } = record;
+    sampleRateHz = info.sampleRateHz;
+    totalSamples = info.samplesPerSignal;
+    label = edfLabel(info.channelName);
+    reference = await referenceOf(record);
+    items = recordSource(record).pipe(map((chunk): DeviceItem => ({ kind: 'samples', chunk })));
+  }
+  await stat(outPath).then(
+    (s) => {
+      if (s.isDirectory()) throw new ValidationError(`--out ${outPath} is a folder; give a file name ending in .${format}`);
+    },
+    () => undefined,
+  );
+  const writer = createEdfFileWriter(outPath, {
+    format,
+    sampleRateHz,
+    recordDurationSeconds: recordSecondsFor(sampleRateHz),
+    label,
+    prefiltering: '',
+    recording: 'X X edgespike',
+    ...(start !== undefined && !Number.isNaN(start.getTime()) ? { start } : {}),
+  });
+  let captured;
+  try {
+    captured = await captureEdf({
+      items,
+      sampleRateHz,
+      model,
+      writer,
+      reference,
+      onSamples: totalSamples === undefined || options.onProgress === undefined ? undefined : (n) => options.onProgress?.(n / totalSamples),
+    });
+  } finally {
+    writer.close();
+  }
+  return { format, sampleRateHz, label, totals: writer.close(), beats: captured.beats, referenceAnnotations: captured.referenceAnnotations, interrupted: captured.interrupted };
+}

@@ -1,0 +1,98 @@
+/**
+ * Device items (sample chunks and live events, from a file, a recording or a serial port) into
+ * an EDF+ file as they come, with the ECG pipeline run on the same samples: `convert` and
+ * `record --format edf`. Annotations written:
+ * - `beat` at every detected beat (onset: its sample / rate; the detector reports a beat a
+ *   little after it, so it lands in a later data record than its onset, which EDF+ allows);
+ * - reference annotations given by the caller (e.g. a WFDB record's `.atr` beats as MIT
+ *   symbols `N`, `V`, ...), each written once the samples have reached its onset;
+ * - a device's status changes (`connected`, `leads-off`, ...), `gap` (samples filled in, with
+ *   their duration) and `dropped <n> bytes`, at the sample reached when they happened.
+ */
+import { Subject, type Observable } from 'rxjs';
+import type { SampleChunk } from '../core/chunks.ts';
+import type { LiveEvent } from '../core/events.ts';
+import type { DeviceItem } from '../pipeline/deviceItems.ts';
+import { ecgPipeline } from '../pipeline/ecgPipeline.ts';
+import type { EcgModel } from '../pipeline/ecgModel.ts';
+import type { EdfFileWriter } from '../sinks/edfFileWriter.ts';
+import { untilStopped } from './untilStopped.ts';
+
+/** An annotation to copy into the file, s from the start. */
+export interface EdfReferenceAnnotation {
+  readonly onsetSeconds: number;
+  readonly text: string;
+}
+
+export interface EdfCaptureOptions {
+  readonly items: Observable<DeviceItem>;
+  readonly sampleRateHz: number;
+  readonly model: EcgModel;
+  readonly writer: EdfFileWriter;
+  /** Annotations to copy, in onset order. @default [] */
+  readonly reference?: readonly EdfReferenceAnnotation[];
+  /** Called after each chunk with the samples written so far. */
+  readonly onSamples?: (samples: number) => void;
+}
+
+/** What a capture wrote. */
+export interface EdfCaptureResult {
+  readonly beats: number;
+  readonly referenceAnnotations: number;
+  /** Stopped by Ctrl-C or SIGTERM (the file is closed all the same). */
+  readonly interrupted: boolean;
+}
+
+/** The text of a live event as an annotation, and its duration, s. */
+function eventAnnotation(event: LiveEvent, sampleRateHz: number): { text: string; durationSeconds?: number } {
+  if (event.type === 'status') return { text: event.state };
+  if (event.type === 'gap') return { text: 'gap', durationSeconds: event.missing / sampleRateHz };
+  return { text: `dropped ${event.bytes} bytes` };
+}
+
+/**
+ * Run until the items end or Ctrl-C / SIGTERM; the writer is left open (the caller closes it,
+ * also when this throws).
+ * @throws the items' error (a file that cannot be read, a device that cannot be opened)
+ */
+export async function captureEdf(options: EdfCaptureOptions): Promise<EdfCaptureResult> {
+  const { writer, sampleRateHz } = options;
+  const reference = options.reference ?? [];
+  const chunks = new Subject<SampleChunk>();
+  let beats = 0;
+  const detection = chunks.pipe(ecgPipeline(options.model, sampleRateHz)).subscribe((frame) => {
+    for (const event of frame.events) {
+      if (event.type !== 'beat') continue;
+      writer.annotate(event.sample / sampleRateHz, 'beat');
+      beats++;
+    }
+  });
+  let next = 0;
+  let written = 0;
+  const copyUntil = (seconds: number): void => {
+    for (; next < reference.length && (reference[next] as EdfReferenceAnnotation).onsetSeconds < seconds; next++) {
+      const a = reference[next] as EdfReferenceAnnotation;
+      writer.annotate(a.onsetSeconds, a.text);
+    }
+  };
+  let interrupted = false;
+  try {
+    interrupted = await untilStopped(options.items, (item) => {
+      if (item.kind === 'samples') {
+        written += item.chunk.samples.length;
+        copyUntil(written / sampleRateHz);
+        writer.write(item.chunk.samples);
+        chunks.next(item.chunk);
+        options.onSamples?.(written);
+      } else {
+        const { text, durationSeconds } = eventAnnotation(item.event, sampleRateHz);
+        writer.annotate(written / sampleRateHz, text, durationSeconds);
+      }
+    });
+    chunks.complete(); // the detector reports the beats it still holds
+    if (!interrupted) copyUntil(Infinity);
+  } finally {
+    detection.unsubscribe();
+  }
+  return { beats, referenceAnnotations: next, interrupted };
+}
