@@ -20,7 +20,7 @@ import { readEdfAnnotations } from '../sources/edfFile.ts';
 import { openRecord, type OpenedAnyRecord } from '../sources/openRecord.ts';
 import { recordSource } from '../sources/recordSource.ts';
 import { LIMITS } from '../core/limits.ts';
-import { captureEdf, type EdfReferenceAnnotation } from './edfCapture.ts';
+import { captureEdf, edfOutputFormat, recordSecondsFor, type EdfReferenceAnnotation } from './edfCapture.ts';
 import { openInput } from './input.ts';
 
 export interface ConvertOptions {
@@ -49,23 +49,6 @@ export interface ConvertResult {
   readonly interrupted: boolean;
 }
 
-/** The output format: `--format`, else the extension; they must agree. */
-export function convertFormat(outPath: string, format: 'edf' | 'bdf' | undefined): 'edf' | 'bdf' {
-  const ext = /\.(edf|bdf)$/i.exec(outPath)?.[1]?.toLowerCase() as 'edf' | 'bdf' | undefined;
-  if (ext === undefined) throw new ValidationError(`--out ${outPath}: convert writes EDF+ (.edf) or BDF+ (.bdf) files; name the output x.edf or x.bdf`);
-  if (format !== undefined && format !== ext) throw new ValidationError(`--out ${outPath} ends in .${ext} but --format is ${format}; name a ${format.toUpperCase()} file x.${format}`);
-  return ext;
-}
-
-/** The shortest data record (1..60 s) that holds a whole number of samples at `sampleRateHz`. */
-export function recordSecondsFor(sampleRateHz: number): number {
-  for (let seconds = 1; seconds <= 60; seconds++) {
-    const n = sampleRateHz * seconds;
-    if (Math.abs(n - Math.round(n)) < 1e-9) return seconds;
-  }
-  throw new ValidationError(`${sampleRateHz} Hz is not a whole number of samples in any data record of 1..60 s; EDF needs one (resample the input)`);
-}
-
 /** A header label: printable ASCII, at most 16 characters. */
 function edfLabel(name: string): string {
   const label = `ECG ${name}`.replace(/[^\x20-\x7e]/g, '?').slice(0, 16).trim();
@@ -92,7 +75,7 @@ async function referenceOf(record: OpenedAnyRecord): Promise<EdfReferenceAnnotat
  */
 export async function convertRecord(options: ConvertOptions): Promise<ConvertResult> {
   const { inputPath, outPath } = options;
-  const format = convertFormat(outPath, options.format);
+  const format = edfOutputFormat(outPath, options.format);
   if (resolve(inputPath) === resolve(outPath)) throw new ValidationError(`--out ${outPath} is the input; write the EDF file elsewhere`);
   const model = loadEcgModel(options.networkPath);
   let label: string;

@@ -16,7 +16,25 @@ import type { DeviceItem } from '../pipeline/deviceItems.ts';
 import { ecgPipeline } from '../pipeline/ecgPipeline.ts';
 import type { EcgModel } from '../pipeline/ecgModel.ts';
 import type { EdfFileWriter } from '../sinks/edfFileWriter.ts';
+import { ValidationError } from '../core/errors.ts';
 import { untilStopped } from './untilStopped.ts';
+
+/** The output format: `--format`, else the extension; they must agree. */
+export function edfOutputFormat(outPath: string, format: 'edf' | 'bdf' | undefined): 'edf' | 'bdf' {
+  const ext = /\.(edf|bdf)$/i.exec(outPath)?.[1]?.toLowerCase() as 'edf' | 'bdf' | undefined;
+  if (ext === undefined) throw new ValidationError(`--out ${outPath}: the output is EDF+ (.edf) or BDF+ (.bdf); name the output x.edf or x.bdf`);
+  if (format !== undefined && format !== ext) throw new ValidationError(`--out ${outPath} ends in .${ext} but --format is ${format}; name a ${format.toUpperCase()} file x.${format}`);
+  return ext;
+}
+
+/** The shortest data record (1..60 s) that holds a whole number of samples at `sampleRateHz`. */
+export function recordSecondsFor(sampleRateHz: number): number {
+  for (let seconds = 1; seconds <= 60; seconds++) {
+    const n = sampleRateHz * seconds;
+    if (Math.abs(n - Math.round(n)) < 1e-9) return seconds;
+  }
+  throw new ValidationError(`${sampleRateHz} Hz is not a whole number of samples in any data record of 1..60 s; EDF needs one (resample the input)`);
+}
 
 /** An annotation to copy into the file, s from the start. */
 export interface EdfReferenceAnnotation {
@@ -75,7 +93,7 @@ export async function captureEdf(options: EdfCaptureOptions): Promise<EdfCapture
       writer.annotate(a.onsetSeconds, a.text);
     }
   };
-  let interrupted = false;
+  let interrupted: boolean;
   try {
     interrupted = await untilStopped(options.items, (item) => {
       if (item.kind === 'samples') {

@@ -53,11 +53,9 @@ export interface EdfFileWriter {
 export function createEdfFileWriter(path: string, options: EdfStreamOptions): EdfFileWriter {
   const stream = createEdfStream(options);
   const fd = openSync(path, 'w');
-  let bytes = 0;
   const put = (data: Uint8Array, length: number): void => {
     let done = 0;
     while (done < length) done += writeSync(fd, data, done, length - done);
-    bytes += length;
   };
   const header = edfStreamHeader(stream, -1);
   put(header, header.length);

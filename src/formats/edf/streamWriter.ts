@@ -183,10 +183,11 @@ export function addEdfStreamAnnotation(stream: EdfStream, onsetSeconds: number, 
 
 /**
  * Bytes `processEdfStream` may write for `sampleCount` more samples (a caller's buffer size).
- * @example edfStreamOutBytes(s, 512) → 2 · s.recordBytes at 360 Hz (at most two records complete)
+ * A full record is written when the sample after it arrives (or at the finish).
+ * @example edfStreamOutBytes(s, 720) → s.recordBytes at 360 Hz from an empty stream (the second record waits)
  */
 export function edfStreamOutBytes(stream: EdfStream, sampleCount: number): number {
-  return Math.floor((stream.filled + sampleCount) / stream.samplesPerRecord) * stream.recordBytes;
+  return Math.max(0, Math.floor((stream.filled + sampleCount - 1) / stream.samplesPerRecord)) * stream.recordBytes;
 }
 
 /** One record: the pending samples, then the annotation bytes. */
@@ -216,11 +217,12 @@ function writeRecord(stream: EdfStream, out: Uint8Array, at: number): number {
 }
 
 /**
- * Take samples; write every data record they complete into `out`.
+ * Take samples; write into `out` every data record that is full and followed by a sample
+ * (the last full record waits, so late annotations can still join it).
  * @param samples pipeline counts (5 µV)
  * @param out at least `edfStreamOutBytes(stream, samples.length)` bytes
  * @returns bytes written (whole records)
- * @example processEdfStream(s, new Int32Array(360), out) → s.recordBytes at 360 Hz, 1 s records
+ * @example processEdfStream(s, new Int32Array(361), out) → s.recordBytes at 360 Hz, 1 s records (the 361st sample releases the first record)
  * Cost: O(samples), no allocation but the time-keeping TAL of each record.
  */
 export function processEdfStream(stream: EdfStream, samples: Int32Array, out: Uint8Array): number {
@@ -233,9 +235,11 @@ export function processEdfStream(stream: EdfStream, samples: Int32Array, out: Ui
       digital = digital > digitalMax ? digitalMax : digitalMin;
       stream.clampedSamples++;
     }
+    // A full record waits for the next sample, so annotations reported at the very end of the
+    // input (the detector's last beats) still find room in the last record.
+    if (stream.filled === stream.samplesPerRecord) written += writeRecord(stream, out, written);
     stream.pending[stream.filled++] = digital;
     stream.lastDigital = digital;
-    if (stream.filled === stream.samplesPerRecord) written += writeRecord(stream, out, written);
   }
   stream.samplesIn += samples.length;
   return written;
