@@ -35,7 +35,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     load: async () => import('./cli/convert.ts'),
   },
   record: {
-    summary: "record a serial sensor's raw byte stream (replay it later with replay)",
+    summary: "record a serial sensor's raw byte stream (replay it later with replay), or EDF+ with live beats",
     load: async () => import('./cli/record.ts'),
   },
   watch: {

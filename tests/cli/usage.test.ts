@@ -12,6 +12,7 @@ const FIXTURE = 'fixtures/synthetic-ecg/ecgsyn_360hz';
 const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   replay: ['--format', '--speed', '--channel', '--rate', '--units', '--network', '--chunk', '--help'],
   eval: ['--channel', '--tolerance-ms', '--network', '--json', '--plots', '--plots-max', '--help'],
+  convert: ['--out', '--format', '--channel', '--rate', '--units', '--network', '--help'],
   plot: ['--from', '--to', '--out', '--format', '--channel', '--rate', '--units', '--network', '--model', '--help'],
   bench: ['--repeat', '--no-memory', '--json', '--help'],
   'tune-ecg': ['--holdout', '--sweeps', '--out', '--start', '--help'],
