@@ -70,7 +70,8 @@ async function referenceOf(record: OpenedAnyRecord): Promise<EdfReferenceAnnotat
 
 /**
  * Convert; the output is complete (its record count set) even when stopped by Ctrl-C.
- * @throws ValidationError for an output that is not .edf/.bdf or is the input, a rate no data
+ * @throws ValidationError for an output that is not .edf/.bdf or is the input, a WAV file or a
+ *   microphone recording (audio), a rate no data
  *   record holds whole; the errors of `openRecord` and `openInput`
  */
 export async function convertRecord(options: ConvertOptions): Promise<ConvertResult> {
@@ -84,7 +85,10 @@ export async function convertRecord(options: ConvertOptions): Promise<ConvertRes
   let items;
   let sampleRateHz: number;
   let totalSamples: number | undefined;
+  if (/\.wav$/i.test(inputPath)) throw new ValidationError(`${inputPath}: a WAV file is audio; convert writes ECG records as EDF+ (give a WFDB record, a CSV, an EDF/BDF file or an ECG device recording)`);
   if (await isRecording(inputPath)) {
+    const { profile } = await openRecording(inputPath);
+    if (profile.signal !== 'ecg') throw new ValidationError(`${inputPath}: a recording of ${profile.name}, which carries ${profile.signal}; convert writes ECG records as EDF+`);
     const input = await openInput({ kind: 'path', path: inputPath, signal: 'ecg', speed: Infinity, channel: options.channel, sampleRateHz: options.sampleRateHz });
     const recording = await openRecording(inputPath);
     const segment = input.segments[0];

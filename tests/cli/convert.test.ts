@@ -178,7 +178,7 @@ describe('convert other inputs', () => {
     expect([exact[100], exact[101]]).toEqual([40000, -34000]);
   });
 
-  it('refusals are one line: wrong extension, format against extension, output = input, EDF+D input, no --out', async () => {
+  it('refusals are one line: wrong extension, format against extension, output = input, EDF+D input, no --out, audio input', async () => {
     const dir = tempDir();
     expectOneLineError(await runCli(['convert', RECORD, '--out', join(dir, 'x.txt')]), 1, /the output is EDF\+ \(\.edf\) or BDF\+ \(\.bdf\); name the output x\.edf or x\.bdf$/);
     expectOneLineError(await runCli(['convert', RECORD, '--out', join(dir, 'x.edf'), '--format', 'bdf']), 1, /ends in \.edf but --format is bdf; name a BDF file x\.bdf$/);
@@ -192,6 +192,8 @@ describe('convert other inputs', () => {
     expectOneLineError(await runCli(['convert', discontinuous, '--out', join(dir, 'y.edf')]), 1, /is EDF\+D \(discontinuous: data records with gaps between them\); edgespike reads continuous files \(EDF, EDF\+C, BDF\) only$/);
     expectOneLineError(await runCli(['replay', discontinuous, '--speed', 'max']), 1, /is EDF\+D \(discontinuous/);
     expectOneLineError(await runCli(['convert', RECORD]), 2, /convert needs --out <file\.edf>/);
+    expectOneLineError(await runCli(['convert', 'fixtures/audio-digits/7_enus_0.wav', '--out', join(dir, 'w.edf')]), 1, /a WAV file is audio; convert writes ECG records as EDF\+/);
+    expectOneLineError(await runCli(['convert', 'fixtures/devices/pcm16-tone.bin', '--out', join(dir, 'm.edf')]), 1, /a recording of edgespike-pcm16, which carries audio; convert writes ECG records as EDF\+$/);
   }, 60_000);
 });
 
