@@ -106,4 +106,43 @@ describe.skipIf(!haveSocat())('record --format edf on a pseudo-terminal pair', (
     expect(beats.length).toBeGreaterThanOrEqual(9); // about 11 beats in the first 10 s
     expect(facts.annotations.map((a) => a.text)).toContain('connected');
   }, 60_000);
+
+  it('an unplugged device: the file stays valid while it waits, the loss and return are annotated, SIGTERM closes it', async () => {
+    pty = await startPtyPair(tempDir());
+    const dir = tempDir();
+    const out = join(dir, 'unplug.edf');
+    let child: ChildProcess | undefined;
+    let stderr = '';
+    const recording = runCli(['record', '--device', pty.b, '--profile', 'sparkfun-ad8232', '--out', out, '--format', 'edf'], {
+      timeoutMs: 40000,
+      onSpawn: (c) => (child = c),
+      onStderr: (text) => (stderr = text),
+    });
+    const until = async (text: string, times = 1): Promise<void> => {
+      while (stderr.split(text).length - 1 < times) await sleep(50);
+    };
+    await Promise.race([until(`${pty.b} connected`), recording]);
+    const part = AD8232.subarray(0, Math.floor(AD8232.length / 6)); // 5 s
+    await playBytes(pty.a, part, part.length / 2.5);
+    await sleep(1200);
+    await pty.unplug();
+    await until(`${pty.b} disconnected`);
+    await sleep(1500); // flushed while the device is away
+    const away = new Uint8Array(readFileSync(out));
+    const count = Number(String.fromCharCode(...away.subarray(236, 244)).trim());
+    expect(count).toBeGreaterThanOrEqual(4);
+    expect((await openEdfFile(out)).info.dataRecords).toBe(count);
+    await pty.plug();
+    await until(`${pty.b} connected`, 2);
+    await playBytes(pty.a, part, part.length / 2.5);
+    await sleep(1000);
+    child?.kill('SIGTERM');
+    const r = await recording;
+    expect(r.code, r.stderr).toBe(0);
+    const { violations, facts } = edfPlusViolations(new Uint8Array(readFileSync(out)));
+    expect(violations).toEqual([]);
+    const states = facts.annotations.map((a) => a.text).filter((t) => ['connected', 'disconnected'].includes(t));
+    expect(states).toEqual(['connected', 'disconnected', 'connected']);
+    expect(facts.annotations.filter((a) => a.text === 'beat').length).toBeGreaterThanOrEqual(8); // about 5 beats in each 5 s
+  }, 60_000);
 });
