@@ -14,12 +14,14 @@
  * - the physical range is exactly digitalMin..digitalMax · 5 · countsPerDigital uV.
  *
  * Annotations: every data record's annotation signal holds its time-keeping TAL (`+start`)
- * then as many queued TALs as fit in `annotationBytesPerRecord`; the rest wait for the next
- * record. A TAL's onset is absolute (s from the file's start), so a beat reported after its
- * record was written goes in a later record with its true onset, which EDF+ allows (section
- * 2.2.4: onsets are relative to the file's start, not to the record holding them).
- * `finishEdfStream` pads the last record with the last sample, and adds records of that
- * sample while annotations still wait (so none is lost).
+ * then, in the order they were given, the queued TALs whose onset is before the record's end,
+ * as many as fit in `annotationBytesPerRecord`; the rest wait for later records. So an
+ * annotation given before its record is written lands in the record covering its onset (what
+ * readers expect); one given late (a beat the detector reports after its record went out)
+ * lands in the next record written, with its true onset: a TAL's onset is seconds from the
+ * file's start wherever it is stored (EDF+ section 2.2.2), and MNE, EDFbrowser and
+ * `readEdfAnnotations` read it so. `finishEdfStream` pads the last record with the last
+ * sample, and adds records of that sample while annotations still wait (so none is lost).
  */
 import { ValidationError } from '../../core/errors.ts';
 import { printableLine } from '../../core/printable.ts';
@@ -77,8 +79,8 @@ export interface EdfStream {
   filled: number;
   /** The last sample given (padding), digital. */
   lastDigital: number;
-  /** TALs waiting for room, encoded. */
-  readonly queue: Uint8Array[];
+  /** TALs waiting for their record or for room, encoded, with their onsets, s. */
+  readonly queue: { readonly onsetSeconds: number; readonly tal: Uint8Array }[];
   /** Data records written, samples given, samples clamped, annotations written. */
   recordsWritten: number;
   samplesIn: number;
@@ -178,7 +180,7 @@ export function addEdfStreamAnnotation(stream: EdfStream, onsetSeconds: number, 
   if (tal.length > stream.annotationBytes - TIMEKEEPING_BYTES) {
     throw new ValidationError(`annotation "${printableLine(text)}" needs ${tal.length} bytes; a data record has room for ${stream.annotationBytes - TIMEKEEPING_BYTES}`);
   }
-  stream.queue.push(tal);
+  stream.queue.push({ onsetSeconds, tal });
 }
 
 /**
@@ -204,12 +206,19 @@ function writeRecord(stream: EdfStream, out: Uint8Array, at: number): number {
   const timekeeping = encodeEdfTals(stream.recordsWritten * stream.recordDurationSeconds, []);
   out.set(timekeeping, p);
   p += timekeeping.length;
-  while (stream.queue.length > 0 && p + (stream.queue[0] as Uint8Array).length <= end) {
-    const tal = stream.queue.shift() as Uint8Array;
-    out.set(tal, p);
-    p += tal.length;
-    stream.annotationsWritten++;
+  const recordEndSeconds = stream.recordsWritten * stream.recordDurationSeconds + stream.recordDurationSeconds;
+  const finishing = stream.finished;
+  let kept = 0;
+  for (const entry of stream.queue) {
+    if ((entry.onsetSeconds < recordEndSeconds || finishing) && p + entry.tal.length <= end) {
+      out.set(entry.tal, p);
+      p += entry.tal.length;
+      stream.annotationsWritten++;
+    } else {
+      stream.queue[kept++] = entry;
+    }
   }
+  stream.queue.length = kept;
   out.fill(0, p, end);
   stream.recordsWritten++;
   stream.filled = 0;
@@ -250,7 +259,7 @@ export function processEdfStream(stream: EdfStream, samples: Int32Array, out: Ui
  */
 export function edfStreamFinishBytes(stream: EdfStream): number {
   let queued = 0;
-  for (const tal of stream.queue) queued += tal.length;
+  for (const entry of stream.queue) queued += entry.tal.length;
   return (1 + Math.ceil(queued / (stream.annotationBytes - TIMEKEEPING_BYTES))) * stream.recordBytes;
 }
 

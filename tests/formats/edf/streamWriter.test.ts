@@ -25,7 +25,14 @@ function stream(options: EdfStreamOptions, samples: Int32Array, sizes: number[],
   let at = 0;
   let k = 0;
   const due = [...annotations];
+  const addDue = (): void => {
+    while (due.length > 0 && (due[0] as { after: number }).after <= at) {
+      const a = due.shift() as { onsetSeconds: number; text: string };
+      addEdfStreamAnnotation(s, a.onsetSeconds, a.text);
+    }
+  };
   while (at < samples.length) {
+    addDue();
     // A piece ends where an annotation is due, so annotations arrive at the same samples whatever the chunking.
     const nextDue = due.find((a) => a.after > at)?.after ?? samples.length;
     const n = Math.min(sizes[k++ % sizes.length] as number, nextDue - at);
@@ -35,10 +42,7 @@ function stream(options: EdfStreamOptions, samples: Int32Array, sizes: number[],
     expect(written).toBe(out.length); // the size asked for is exactly what is written
     parts.push(out);
     at += n;
-    while (due.length > 0 && (due[0] as { after: number }).after <= at) {
-      const a = due.shift() as { onsetSeconds: number; text: string };
-      addEdfStreamAnnotation(s, a.onsetSeconds, a.text);
-    }
+    addDue();
   }
   for (const a of due) addEdfStreamAnnotation(s, a.onsetSeconds, a.text);
   const end = new Uint8Array(edfStreamFinishBytes(s));
@@ -83,6 +87,17 @@ describe('createEdfStream / processEdfStream: known answers', () => {
     expect(records.map((r) => r.annotations.map((a) => `${a.onsetSeconds} ${a.text}`))).toEqual([['0.5 beat', '0.75 N'], [], ['1.25 beat', '2.25 leads-off']]);
     expect(s.annotationsWritten).toBe(4);
     expect(header.dataRecords).toBe(3);
+  });
+
+  it('an annotation given before its record waits for the record covering its onset; at the finish every one is written', () => {
+    const { file, s } = stream(OPTIONS, samples, [10], [
+      { after: 0, onsetSeconds: 2.5, text: 'N' },
+      { after: 0, onsetSeconds: 0.25, text: 'V' },
+      { after: 0, onsetSeconds: 7, text: 'late' },
+    ]);
+    const texts = [0, 1, 2].map((r) => parseEdfTals(file.subarray(768 + r * 48 + 8, 768 + (r + 1) * 48), 'x').annotations.map((a) => a.text));
+    expect(texts).toEqual([['V'], [], ['N', 'late']]); // 7 s is past the data: the last record takes it
+    expect(s.queue).toEqual([]);
   });
 
   it('annotations that do not fit wait for the next records; the finish adds records until none waits', () => {
