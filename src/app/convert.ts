@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { map } from 'rxjs';
 import { ValidationError } from '../core/errors.ts';
 import { ANNOTATION_SYMBOLS, isBeatCode, parseMitAnnotations } from '../formats/wfdb/annotation.ts';
+import { profileChannel } from '../formats/devices/profile.ts';
 import { loadEcgModel } from '../pipeline/ecgModel.ts';
 import type { DeviceItem } from '../pipeline/deviceItems.ts';
 import { createEdfFileWriter, type EdfFileTotals } from '../sinks/edfFileWriter.ts';
@@ -87,17 +88,16 @@ export async function convertRecord(options: ConvertOptions): Promise<ConvertRes
   let totalSamples: number | undefined;
   if (/\.wav$/i.test(inputPath)) throw new ValidationError(`${inputPath}: a WAV file is audio; convert writes ECG records as EDF+ (give a WFDB record, a CSV, an EDF/BDF file or an ECG device recording)`);
   if (await isRecording(inputPath)) {
-    const { profile } = await openRecording(inputPath);
+    const { profile, sidecar } = await openRecording(inputPath);
     if (profile.signal !== 'ecg') throw new ValidationError(`${inputPath}: a recording of ${profile.name}, which carries ${profile.signal}; convert writes ECG records as EDF+`);
     const input = await openInput({ kind: 'path', path: inputPath, signal: 'ecg', speed: Infinity, channel: options.channel, sampleRateHz: options.sampleRateHz });
-    const recording = await openRecording(inputPath);
     const segment = input.segments[0];
     if (segment === undefined) throw new ValidationError(`${inputPath}: nothing to convert`);
     items = (await segment.open()).items;
     sampleRateHz = input.sampleRateHz;
-    const channel = recording.profile.channels[typeof options.channel === 'number' ? options.channel : 0];
-    label = edfLabel(typeof options.channel === 'string' ? options.channel : (channel?.name ?? ''));
-    start = new Date(recording.sidecar.startedAt);
+    const channel = profile.channels[profileChannel(profile, options.channel)];
+    label = edfLabel(channel?.name ?? '');
+    start = new Date(sidecar.startedAt);
   } else {
     const record = await openRecord(inputPath, { channel: options.channel, sampleRateHz: options.sampleRateHz, units: options.units });
     const { info } = record;

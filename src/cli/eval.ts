@@ -19,7 +19,9 @@ beats (annotation codes N L R B A a J S V r F e j n E / f Q ?): one-to-one match
 TP, FP, FN, Sensitivity (Se), Positive predictivity (+P), F1, and the mean absolute error
 of the heart rate against the same formula applied to the reference beats.
 
-A directory means every NAME.hea in it that has a NAME.atr.
+A directory means every NAME.hea in it that has a NAME.atr, and every .edf/.bdf file
+(scored against its EDF+ annotations whose text is a beat symbol: N, V, ...; "convert"
+writes them from a WFDB record's .atr).
 
 Options:
   --channel K        signal to use (0-based index or name). Default: 0
