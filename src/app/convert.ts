@@ -2,22 +2,22 @@
  * `edgespike convert <record> --out x.edf` after its flags are parsed: any input `replay` takes
  * (WFDB, CSV, EDF/BDF, a device recording) streamed into an EDF+C (or BDF+C) file, with the
  * detected beats as `beat` annotations and the input's reference beats (a WFDB `.atr`'s beat
- * symbols, an EDF+ file's annotations) copied as they are. Memory: one read block, one data
- * record and the input's annotations, whatever the input's length.
+ * symbols, an EDF+ file's annotations) copied as they are. Memory: a read block, a data record
+ * and a block's annotations (a WFDB `.atr` is parsed whole), whatever the input's length.
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { map } from 'rxjs';
 import { ValidationError } from '../core/errors.ts';
-import { ANNOTATION_SYMBOLS, isBeatCode, parseMitAnnotations } from '../formats/wfdb/annotation.ts';
+import { ANNOTATION_SYMBOLS, isBeatCode, parseMitAnnotations, type Annotation } from '../formats/wfdb/annotation.ts';
 import { profileChannel } from '../formats/devices/profile.ts';
 import { loadEcgModel } from '../pipeline/ecgModel.ts';
 import type { DeviceItem } from '../pipeline/deviceItems.ts';
-import { createEdfFileWriter, type EdfFileTotals } from '../sinks/edfFileWriter.ts';
+import { createEdfFileWriter, type EdfFileTotals, type EdfFileWriter } from '../sinks/edfFileWriter.ts';
 import { readBoundedFileSync } from '../sources/boundedFile.ts';
 import type { CsvUnits } from '../sources/csvFile.ts';
 import { isRecording, openRecording } from '../sources/bindings/recordingBinding.ts';
-import { readEdfAnnotations } from '../sources/edfFile.ts';
+import { openEdfAnnotationCursor } from '../sources/edfFile.ts';
 import { openRecord, type OpenedAnyRecord } from '../sources/openRecord.ts';
 import { recordSource } from '../sources/recordSource.ts';
 import { LIMITS } from '../core/limits.ts';
@@ -52,21 +52,38 @@ export interface ConvertResult {
 
 /** A header label: printable ASCII, at most 16 characters. */
 function edfLabel(name: string): string {
-  const label = `ECG ${name}`.replace(/[^\x20-\x7e]/g, '?').slice(0, 16).trim();
+  const label = (/^ECG\b/.test(name) ? name : `ECG ${name}`).replace(/[^\x20-\x7e]/g, '?').slice(0, 16).trim();
   return label === 'ECG' || label === '' ? 'ECG' : label;
 }
 
-/** The beats of a WFDB record's `.atr` (MIT symbols), or an EDF+ file's annotations but our own `beat`. */
-async function referenceOf(record: OpenedAnyRecord): Promise<EdfReferenceAnnotation[]> {
+/**
+ * What to copy from the input, read in step with its samples: a WFDB record's `.atr` beats (MIT
+ * symbols; the file is parsed whole, within `LIMITS.annotationFileBytes`), or an EDF+ file's
+ * annotations but our own `beat` (a block of data records at a time).
+ */
+function referenceOf(record: OpenedAnyRecord): { until: (seconds: number) => EdfReferenceAnnotation[]; close: () => void } {
   const { info } = record;
   if (info.kind === 'wfdb' && info.annotationPath !== undefined) {
     const annotations = parseMitAnnotations(readBoundedFileSync(info.annotationPath, LIMITS.annotationFileBytes, "the annotation file's size"), info.annotationPath);
-    return annotations.filter((a) => isBeatCode(a.code)).map((a) => ({ onsetSeconds: a.sample / info.sampleRateHz, text: ANNOTATION_SYMBOLS[a.code] as string }));
+    const beats = annotations.filter((a) => isBeatCode(a.code));
+    let next = 0;
+    return {
+      until(seconds) {
+        const out: EdfReferenceAnnotation[] = [];
+        for (; next < beats.length && (beats[next] as Annotation).sample / info.sampleRateHz < seconds; next++) {
+          const a = beats[next] as Annotation;
+          out.push({ onsetSeconds: a.sample / info.sampleRateHz, text: ANNOTATION_SYMBOLS[a.code] as string });
+        }
+        return out;
+      },
+      close: () => {},
+    };
   }
   if ((info.kind === 'edf' || info.kind === 'bdf') && info.hasAnnotations) {
-    return (await readEdfAnnotations(info.path)).filter((a) => a.text !== 'beat').map((a) => ({ onsetSeconds: a.onsetSeconds, text: a.text })).sort((a, b) => a.onsetSeconds - b.onsetSeconds);
+    const cursor = openEdfAnnotationCursor(info.path);
+    return { until: (seconds) => cursor.until(seconds).filter((a) => a.text !== 'beat'), close: () => cursor.close() };
   }
-  return [];
+  return { until: () => [], close: () => {} };
 }
 
 /**
@@ -81,7 +98,7 @@ export async function convertRecord(options: ConvertOptions): Promise<ConvertRes
   if (resolve(inputPath) === resolve(outPath)) throw new ValidationError(`--out ${outPath} is the input; write the EDF file elsewhere`);
   const model = loadEcgModel(options.networkPath);
   let label: string;
-  let reference: EdfReferenceAnnotation[] = [];
+  let reference: ReturnType<typeof referenceOf> = { until: () => [], close: () => {} };
   let start: Date | undefined;
   let items;
   let sampleRateHz: number;
@@ -104,7 +121,7 @@ export async function convertRecord(options: ConvertOptions): Promise<ConvertRes
     sampleRateHz = info.sampleRateHz;
     totalSamples = info.samplesPerSignal;
     label = edfLabel(info.channelName);
-    reference = await referenceOf(record);
+    reference = referenceOf(record);
     items = recordSource(record).pipe(map((chunk): DeviceItem => ({ kind: 'samples', chunk })));
   }
   await stat(outPath).then(
@@ -113,15 +130,21 @@ export async function convertRecord(options: ConvertOptions): Promise<ConvertRes
     },
     () => undefined,
   );
-  const writer = createEdfFileWriter(outPath, {
-    format,
-    sampleRateHz,
-    recordDurationSeconds: recordSecondsFor(sampleRateHz),
-    label,
-    prefiltering: '',
-    recording: 'X X edgespike',
-    ...(start !== undefined && !Number.isNaN(start.getTime()) ? { start } : {}),
-  });
+  let writer: EdfFileWriter;
+  try {
+    writer = createEdfFileWriter(outPath, {
+      format,
+      sampleRateHz,
+      recordDurationSeconds: recordSecondsFor(sampleRateHz),
+      label,
+      prefiltering: '',
+      recording: 'X X edgespike',
+      ...(start !== undefined && !Number.isNaN(start.getTime()) ? { start } : {}),
+    });
+  } catch (error) {
+    reference.close();
+    throw error;
+  }
   let captured;
   try {
     captured = await captureEdf({
@@ -129,10 +152,11 @@ export async function convertRecord(options: ConvertOptions): Promise<ConvertRes
       sampleRateHz,
       model,
       writer,
-      reference,
+      reference: reference.until,
       onSamples: totalSamples === undefined || options.onProgress === undefined ? undefined : (n) => options.onProgress?.(n / totalSamples),
     });
   } finally {
+    reference.close();
     writer.close();
   }
   return { format, sampleRateHz, label, totals: writer.close(), beats: captured.beats, referenceAnnotations: captured.referenceAnnotations, interrupted: captured.interrupted };

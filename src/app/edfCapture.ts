@@ -47,8 +47,12 @@ export interface EdfCaptureOptions {
   readonly sampleRateHz: number;
   readonly model: EcgModel;
   readonly writer: EdfFileWriter;
-  /** Annotations to copy, in onset order. @default [] */
-  readonly reference?: readonly EdfReferenceAnnotation[];
+  /**
+   * Annotations to copy: called with a time, s, as the samples reach it, returns those with an
+   * onset before it not given yet, in onset order (so an input's annotations can be read in
+   * step with its samples). @default none
+   */
+  readonly reference?: (untilSeconds: number) => readonly EdfReferenceAnnotation[];
   /** Called after each chunk with the samples written so far. */
   readonly onSamples?: (samples: number) => void;
 }
@@ -75,7 +79,7 @@ function eventAnnotation(event: LiveEvent, sampleRateHz: number): { text: string
  */
 export async function captureEdf(options: EdfCaptureOptions): Promise<EdfCaptureResult> {
   const { writer, sampleRateHz } = options;
-  const reference = options.reference ?? [];
+  const reference = options.reference ?? ((): readonly EdfReferenceAnnotation[] => []);
   const chunks = new Subject<SampleChunk>();
   let beats = 0;
   const detection = chunks.pipe(ecgPipeline(options.model, sampleRateHz)).subscribe((frame) => {
@@ -85,12 +89,12 @@ export async function captureEdf(options: EdfCaptureOptions): Promise<EdfCapture
       beats++;
     }
   });
-  let next = 0;
+  let copied = 0;
   let written = 0;
   const copyUntil = (seconds: number): void => {
-    for (; next < reference.length && (reference[next] as EdfReferenceAnnotation).onsetSeconds < seconds; next++) {
-      const a = reference[next] as EdfReferenceAnnotation;
+    for (const a of reference(seconds)) {
       writer.annotate(a.onsetSeconds, a.text);
+      copied++;
     }
   };
   let interrupted: boolean;
@@ -112,5 +116,5 @@ export async function captureEdf(options: EdfCaptureOptions): Promise<EdfCapture
   } finally {
     detection.unsubscribe();
   }
-  return { beats, referenceAnnotations: next, interrupted };
+  return { beats, referenceAnnotations: copied, interrupted };
 }

@@ -8,6 +8,7 @@
  * - `physicalPerDigital` = (physicalMax − physicalMin) / (digitalMax − digitalMin);
  * - `countsPerUnit`: 200 for mV, 0.2 for uV, 200000 for V (see `src/core/sampleScale.ts`).
  */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -280,5 +281,94 @@ export async function readEdfAnnotations(path: string): Promise<EdfAnnotation[]>
     return found;
   } finally {
     await file.close();
+  }
+}
+
+/** Annotations of an EDF+ file read forward as a consumer's time advances (`openEdfAnnotationCursor`). */
+export interface EdfAnnotationCursor {
+  /**
+   * The annotations with onsets before `untilSeconds` not returned yet, in onset order (an
+   * annotation stored a few records after its onset still comes in order: the cursor reads a
+   * block of records ahead). `Infinity`: all the rest.
+   */
+  until(untilSeconds: number): EdfAnnotation[];
+  close(): void;
+}
+
+/**
+ * Open an EDF+/BDF+ file's annotations for reading in step with its samples (synchronous
+ * reads, a block of data records at a time), so a consumer never holds more than a block's
+ * annotations: what `convert` copies from an EDF+ input.
+ * @throws InputNotFoundError, FormatError as `openEdfFile`; FormatError for a bad TAL
+ * @example const c = openEdfAnnotationCursor('x.edf'); c.until(10) → [{ onsetSeconds: 0.35, text: 'N', ... }, ...]; c.close()
+ * Cost: memory O(READ_BLOCK_BYTES + one block's annotations).
+ */
+export function openEdfAnnotationCursor(path: string): EdfAnnotationCursor {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw new InputNotFoundError(`${path}: cannot be read (${errnoCode(error) ?? String(error)})`);
+  }
+  const readBytes = (length: number, position: number): Uint8Array => {
+    const buffer = Buffer.alloc(length);
+    let got = 0;
+    while (got < length) {
+      const n = readSync(fd, buffer, got, length - got, position + got);
+      if (n === 0) break;
+      got += n;
+    }
+    return buffer.subarray(0, got);
+  };
+  let closed = false;
+  const close = (): void => {
+    if (!closed) closeSync(fd);
+    closed = true;
+  };
+  try {
+    const fixed = parseEdfFixedHeader(readBytes(EDF_FIXED_HEADER_BYTES, 0), path);
+    const header = parseEdfHeader(readBytes(fixed.headerBytes, 0), path);
+    const whole = Math.floor((fstatSync(fd).size - header.headerBytes) / header.recordBytes);
+    const dataRecords = Math.min(header.dataRecords ?? whole, whole);
+    const bps = header.bytesPerSample;
+    const annotationSignals: { offset: number; bytes: number }[] = [];
+    let offset = 0;
+    for (const signal of header.signals) {
+      if (signal.isAnnotations) annotationSignals.push({ offset, bytes: signal.samplesPerRecord * bps });
+      offset += signal.samplesPerRecord * bps;
+    }
+    const recordsPerBlock = Math.max(1, Math.floor(READ_BLOCK_BYTES / header.recordBytes));
+    const ahead: EdfAnnotation[] = []; // read, not yet returned, in onset order
+    let record = 0;
+    const readBlock = (): void => {
+      const count = Math.min(recordsPerBlock, dataRecords - record);
+      const block = readBytes(count * header.recordBytes, header.headerBytes + record * header.recordBytes);
+      for (let r = 0; r < count; r++) {
+        for (const a of annotationSignals) {
+          const start = r * header.recordBytes + a.offset;
+          for (const found of parseEdfTals(block.subarray(start, start + a.bytes), `${path} data record ${record + r + 1}`).annotations) {
+            let i = ahead.length;
+            while (i > 0 && (ahead[i - 1] as EdfAnnotation).onsetSeconds > found.onsetSeconds) i--;
+            ahead.splice(i, 0, found);
+          }
+        }
+      }
+      record += count;
+    };
+    return {
+      until(untilSeconds) {
+        // Read one block past the records that cover `untilSeconds`, for annotations stored late.
+        while (!closed && annotationSignals.length > 0 && record < dataRecords && record * header.recordDurationSeconds < untilSeconds + recordsPerBlock * header.recordDurationSeconds) {
+          readBlock();
+        }
+        let n = 0;
+        while (n < ahead.length && (ahead[n] as EdfAnnotation).onsetSeconds < untilSeconds) n++;
+        return ahead.splice(0, n);
+      },
+      close,
+    };
+  } catch (error) {
+    close();
+    throw error;
   }
 }
