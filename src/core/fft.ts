@@ -6,7 +6,7 @@
  *
  * Twiddle factors and the bit-reversal permutation are computed once by `createFft`.
  */
-import { ValidationError } from '../core/errors.ts';
+import { ValidationError } from './errors.ts';
 
 /** Precomputed tables for one transform size. */
 export interface Fft {
@@ -100,5 +100,116 @@ export function fftInPlace(fft: Fft, re: Float64Array, im: Float64Array, inverse
       re[i] = (re[i] as number) / n;
       im[i] = (im[i] as number) / n;
     }
+  }
+}
+
+/**
+ * Precomputed tables for a forward DFT of any size N ≥ 1 (Bluestein's chirp-z algorithm on top
+ * of the radix-2 FFT), for lengths that are not a power of two (e.g. a zero-padded Welch segment).
+ *
+ * With kn = (k² + n² − (k−n)²)/2:
+ *   X[k] = w[k]·Σ_n (x[n]·w[n])·conj(w[k−n]),   w[m] = e^{−iπm²/N}
+ * a linear convolution of x·w with conj(w), done by three radix-2 FFTs of size M ≥ 2N−1.
+ */
+export interface AnySizeFft {
+  /** Transform size N. */
+  readonly size: number;
+  /** The radix-2 tables of size M, the next power of two ≥ 2N − 1. */
+  readonly inner: Fft;
+  /** cos(πn²/N) and sin(πn²/N) for n < N (the chirp, with n² taken modulo 2N for accuracy). */
+  readonly chirpCos: Float64Array;
+  readonly chirpSin: Float64Array;
+  /** The M-point FFT of the conjugate chirp, wrapped for circular convolution. */
+  readonly filterRe: Float64Array;
+  readonly filterIm: Float64Array;
+  /** Work buffers of length M. */
+  readonly workRe: Float64Array;
+  readonly workIm: Float64Array;
+}
+
+/**
+ * Precompute a forward DFT of any size. O(M log M) with M the next power of two ≥ 2N − 1.
+ * @param size the transform size N, an integer ≥ 1
+ * @throws ValidationError when `size` is not an integer ≥ 1
+ * @example createAnySizeFft(6).size → 6
+ */
+export function createAnySizeFft(size: number): AnySizeFft {
+  if (!Number.isInteger(size) || size < 1) {
+    throw new ValidationError(`DFT "size" must be an integer >= 1 (got ${size})`);
+  }
+  let m = 1;
+  while (m < 2 * size - 1) m *= 2;
+  const inner = createFft(m);
+  const chirpCos = new Float64Array(size);
+  const chirpSin = new Float64Array(size);
+  const twoN = 2 * size;
+  for (let n = 0; n < size; n++) {
+    // n² mod 2N keeps the angle small (exact in integers up to N ≈ 6.7e7).
+    const angle = (Math.PI * ((n * n) % twoN)) / size;
+    chirpCos[n] = Math.cos(angle);
+    chirpSin[n] = Math.sin(angle);
+  }
+  const filterRe = new Float64Array(m);
+  const filterIm = new Float64Array(m);
+  for (let n = 0; n < size; n++) {
+    // conj(w[n]) = e^{+iπn²/N}; the filter is symmetric in n, wrapped to M − n.
+    filterRe[n] = chirpCos[n] as number;
+    filterIm[n] = chirpSin[n] as number;
+    if (n > 0) {
+      filterRe[m - n] = chirpCos[n] as number;
+      filterIm[m - n] = chirpSin[n] as number;
+    }
+  }
+  fftInPlace(inner, filterRe, filterIm, false);
+  return {
+    size, inner, chirpCos, chirpSin, filterRe, filterIm,
+    workRe: new Float64Array(m), workIm: new Float64Array(m),
+  };
+}
+
+/**
+ * Forward DFT of a real input of length ≤ N (zero-padded to N), writing bins 0..`outRe.length`−1.
+ * @param plan tables from `createAnySizeFft`
+ * @param input the real samples x[0..L−1], L ≤ N (the rest is taken as zeros)
+ * @param outRe real parts of X[k] for k < outRe.length (≤ N)
+ * @param outIm imaginary parts, same length as outRe
+ * @example N 3, input [1, 0, 0] → outRe [1, 1, 1], outIm [0, 0, 0]
+ * Cost: O(M log M), no allocation.
+ */
+export function realDftAnySize(
+  plan: AnySizeFft, input: ArrayLike<number>, outRe: Float64Array, outIm: Float64Array,
+): void {
+  const { size, inner, chirpCos, chirpSin, filterRe, filterIm, workRe, workIm } = plan;
+  if (input.length > size) {
+    throw new ValidationError(`DFT input must have length <= ${size} (got ${input.length})`);
+  }
+  if (outRe.length > size || outIm.length !== outRe.length) {
+    throw new ValidationError(`DFT outputs must have equal lengths <= ${size} (got ${outRe.length} and ${outIm.length})`);
+  }
+  workRe.fill(0);
+  workIm.fill(0);
+  for (let n = 0; n < input.length; n++) {
+    // x[n]·w[n], w[n] = cos − i·sin
+    const x = input[n] as number;
+    workRe[n] = x * (chirpCos[n] as number);
+    workIm[n] = -x * (chirpSin[n] as number);
+  }
+  fftInPlace(inner, workRe, workIm, false);
+  for (let k = 0; k < workRe.length; k++) {
+    const ar = workRe[k] as number;
+    const ai = workIm[k] as number;
+    const br = filterRe[k] as number;
+    const bi = filterIm[k] as number;
+    workRe[k] = ar * br - ai * bi;
+    workIm[k] = ar * bi + ai * br;
+  }
+  fftInPlace(inner, workRe, workIm, true);
+  for (let k = 0; k < outRe.length; k++) {
+    const cr = workRe[k] as number;
+    const ci = workIm[k] as number;
+    const wr = chirpCos[k] as number;
+    const wi = -(chirpSin[k] as number);
+    outRe[k] = cr * wr - ci * wi;
+    outIm[k] = cr * wi + ci * wr;
   }
 }

@@ -51,7 +51,7 @@
  * one inverse FFT over the whole record and the rescaling needs the record's min and max.
  */
 import { ValidationError } from '../core/errors.ts';
-import { createFft, fftInPlace } from './fft.ts';
+import { createFft, fftInPlace } from '../core/fft.ts';
 import { createRng, deriveSeed, nextNormal, nextUniform } from './random.ts';
 
 /** One Gaussian event of the z equation. */

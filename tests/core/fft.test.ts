@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/core/errors.ts';
-import { createFft, fftInPlace } from '../../src/synth/fft.ts';
+import { createAnySizeFft, createFft, fftInPlace, realDftAnySize } from '../../src/core/fft.ts';
 
 /** Direct O(N²) DFT, the independent reference. */
 function dft(re: Float64Array, im: Float64Array, sign: number): [Float64Array, Float64Array] {
@@ -51,5 +51,40 @@ describe('fftInPlace', () => {
     expect(() => createFft(12)).toThrow(ValidationError);
     expect(() => createFft(12)).toThrow(/power of two/);
     expect(() => fftInPlace(createFft(4), new Float64Array(4), new Float64Array(3), false)).toThrow(/length 4/);
+  });
+});
+
+describe('realDftAnySize (Bluestein)', () => {
+  it('transforms an impulse to a constant (N = 3)', () => {
+    const outRe = new Float64Array(3);
+    const outIm = new Float64Array(3);
+    realDftAnySize(createAnySizeFft(3), [1, 0, 0], outRe, outIm);
+    for (let k = 0; k < 3; k++) {
+      expect(outRe[k]).toBeCloseTo(1, 12);
+      expect(outIm[k]).toBeCloseTo(0, 12);
+    }
+  });
+
+  it('matches a direct DFT for sizes that are not powers of two, with zero padding', () => {
+    for (const n of [1, 3, 5, 6, 12, 100, 1001]) {
+      const length = Math.ceil(n / 2); // the second half is zero padding, as in a Welch segment
+      const x = Float64Array.from({ length }, (_, i) => Math.sin(i * 1.3) + 0.1 * i);
+      const padded = new Float64Array(n);
+      padded.set(x);
+      const [refRe, refIm] = dft(padded, new Float64Array(n), -1);
+      const outRe = new Float64Array(n);
+      const outIm = new Float64Array(n);
+      realDftAnySize(createAnySizeFft(n), x, outRe, outIm);
+      for (let k = 0; k < n; k++) {
+        expect(outRe[k]).toBeCloseTo(refRe[k] as number, 8);
+        expect(outIm[k]).toBeCloseTo(refIm[k] as number, 8);
+      }
+    }
+  });
+
+  it('rejects a bad size or an input longer than N', () => {
+    expect(() => createAnySizeFft(0)).toThrow(/integer >= 1/);
+    const plan = createAnySizeFft(4);
+    expect(() => realDftAnySize(plan, [1, 2, 3, 4, 5], new Float64Array(4), new Float64Array(4))).toThrow(/length <= 4/);
   });
 });
