@@ -108,18 +108,23 @@ export function fftInPlace(fft: Fft, re: Float64Array, im: Float64Array, inverse
  * of the radix-2 FFT), for lengths that are not a power of two (e.g. a zero-padded Welch segment).
  *
  * With kn = (k² + n² − (k−n)²)/2:
- *   X[k] = w[k]·Σ_n (x[n]·w[n])·conj(w[k−n]),   w[m] = e^{−iπm²/N}
- * a linear convolution of x·w with conj(w), done by three radix-2 FFTs of size M ≥ 2N−1.
+ *   X[k] = w[k]·Σ_{n<I} (x[n]·w[n])·conj(w[k−n]),   w[m] = e^{−iπm²/N}
+ * a linear convolution of x·w (I non-zero inputs) with conj(w), of which K outputs are kept,
+ * done by three radix-2 FFTs of size M ≥ I + K − 1 (M ≥ 2N − 1 for a full transform).
  */
 export interface AnySizeFft {
   /** Transform size N. */
   readonly size: number;
-  /** The radix-2 tables of size M, the next power of two ≥ 2N − 1. */
+  /** Most input samples I (the rest of the N are zeros). */
+  readonly maxInputLength: number;
+  /** Most output bins K (bins 0..K−1). */
+  readonly maxOutputLength: number;
+  /** The radix-2 tables of size M, the next power of two ≥ I + K − 1. */
   readonly inner: Fft;
-  /** cos(πn²/N) and sin(πn²/N) for n < N (the chirp, with n² taken modulo 2N for accuracy). */
+  /** cos(πn²/N) and sin(πn²/N) for n < max(I, K) (the chirp, n² taken modulo 2N for accuracy). */
   readonly chirpCos: Float64Array;
   readonly chirpSin: Float64Array;
-  /** The M-point FFT of the conjugate chirp, wrapped for circular convolution. */
+  /** The M-point FFT of the conjugate chirp at lags −(I−1)..K−1, wrapped for circular convolution. */
   readonly filterRe: Float64Array;
   readonly filterIm: Float64Array;
   /** Work buffers of length M. */
@@ -128,22 +133,31 @@ export interface AnySizeFft {
 }
 
 /**
- * Precompute a forward DFT of any size. O(M log M) with M the next power of two ≥ 2N − 1.
+ * Precompute a forward DFT of any size. O(M log M) with M the next power of two ≥ I + K − 1.
  * @param size the transform size N, an integer ≥ 1
- * @throws ValidationError when `size` is not an integer ≥ 1
- * @example createAnySizeFft(6).size → 6
+ * @param maxInputLength I, how many leading inputs may be non-zero, 1..N (@default N)
+ * @param maxOutputLength K, how many leading bins are wanted, 1..N (@default N); a real input
+ *   zero-padded to twice its length needs I = N/2, K = N/2 + 1, which halves M
+ * @throws ValidationError when a size is not an integer in range
+ * @example createAnySizeFft(6).size → 6; createAnySizeFft(180000, 90000, 90001).inner.size → 262144
  */
-export function createAnySizeFft(size: number): AnySizeFft {
+export function createAnySizeFft(size: number, maxInputLength = size, maxOutputLength = size): AnySizeFft {
   if (!Number.isInteger(size) || size < 1) {
     throw new ValidationError(`DFT "size" must be an integer >= 1 (got ${size})`);
   }
+  for (const [name, value] of [['maxInputLength', maxInputLength], ['maxOutputLength', maxOutputLength]] as const) {
+    if (!Number.isInteger(value) || value < 1 || value > size) {
+      throw new ValidationError(`DFT "${name}" must be an integer in 1..${size} (got ${value})`);
+    }
+  }
   let m = 1;
-  while (m < 2 * size - 1) m *= 2;
+  while (m < maxInputLength + maxOutputLength - 1) m *= 2;
   const inner = createFft(m);
-  const chirpCos = new Float64Array(size);
-  const chirpSin = new Float64Array(size);
+  const chirpLength = Math.max(maxInputLength, maxOutputLength);
+  const chirpCos = new Float64Array(chirpLength);
+  const chirpSin = new Float64Array(chirpLength);
   const twoN = 2 * size;
-  for (let n = 0; n < size; n++) {
+  for (let n = 0; n < chirpLength; n++) {
     // n² mod 2N keeps the angle small (exact in integers up to N ≈ 6.7e7).
     const angle = (Math.PI * ((n * n) % twoN)) / size;
     chirpCos[n] = Math.cos(angle);
@@ -151,27 +165,27 @@ export function createAnySizeFft(size: number): AnySizeFft {
   }
   const filterRe = new Float64Array(m);
   const filterIm = new Float64Array(m);
-  for (let n = 0; n < size; n++) {
-    // conj(w[n]) = e^{+iπn²/N}; the filter is symmetric in n, wrapped to M − n.
-    filterRe[n] = chirpCos[n] as number;
-    filterIm[n] = chirpSin[n] as number;
-    if (n > 0) {
-      filterRe[m - n] = chirpCos[n] as number;
-      filterIm[m - n] = chirpSin[n] as number;
-    }
+  // conj(w[j]) = e^{+iπj²/N} is even in j: lags 0..K−1 at the start, −1..−(I−1) wrapped to M − j.
+  for (let j = 0; j < maxOutputLength; j++) {
+    filterRe[j] = chirpCos[j] as number;
+    filterIm[j] = chirpSin[j] as number;
+  }
+  for (let j = 1; j < maxInputLength; j++) {
+    filterRe[m - j] = chirpCos[j] as number;
+    filterIm[m - j] = chirpSin[j] as number;
   }
   fftInPlace(inner, filterRe, filterIm, false);
   return {
-    size, inner, chirpCos, chirpSin, filterRe, filterIm,
+    size, maxInputLength, maxOutputLength, inner, chirpCos, chirpSin, filterRe, filterIm,
     workRe: new Float64Array(m), workIm: new Float64Array(m),
   };
 }
 
 /**
- * Forward DFT of a real input of length ≤ N (zero-padded to N), writing bins 0..`outRe.length`−1.
+ * Forward DFT of a real input of length ≤ I (zero-padded to N), writing bins 0..`outRe.length`−1.
  * @param plan tables from `createAnySizeFft`
- * @param input the real samples x[0..L−1], L ≤ N (the rest is taken as zeros)
- * @param outRe real parts of X[k] for k < outRe.length (≤ N)
+ * @param input the real samples x[0..L−1], L ≤ I (the rest is taken as zeros)
+ * @param outRe real parts of X[k] for k < outRe.length (≤ K)
  * @param outIm imaginary parts, same length as outRe
  * @example N 3, input [1, 0, 0] → outRe [1, 1, 1], outIm [0, 0, 0]
  * Cost: O(M log M), no allocation.
@@ -179,12 +193,14 @@ export function createAnySizeFft(size: number): AnySizeFft {
 export function realDftAnySize(
   plan: AnySizeFft, input: ArrayLike<number>, outRe: Float64Array, outIm: Float64Array,
 ): void {
-  const { size, inner, chirpCos, chirpSin, filterRe, filterIm, workRe, workIm } = plan;
-  if (input.length > size) {
-    throw new ValidationError(`DFT input must have length <= ${size} (got ${input.length})`);
+  const { maxInputLength, maxOutputLength, inner, chirpCos, chirpSin, filterRe, filterIm, workRe, workIm } = plan;
+  if (input.length > maxInputLength) {
+    throw new ValidationError(`DFT input must have length <= ${maxInputLength} (got ${input.length})`);
   }
-  if (outRe.length > size || outIm.length !== outRe.length) {
-    throw new ValidationError(`DFT outputs must have equal lengths <= ${size} (got ${outRe.length} and ${outIm.length})`);
+  if (outRe.length > maxOutputLength || outIm.length !== outRe.length) {
+    throw new ValidationError(
+      `DFT outputs must have equal lengths <= ${maxOutputLength} (got ${outRe.length} and ${outIm.length})`,
+    );
   }
   workRe.fill(0);
   workIm.fill(0);

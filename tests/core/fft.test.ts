@@ -82,9 +82,30 @@ describe('realDftAnySize (Bluestein)', () => {
     }
   });
 
-  it('rejects a bad size or an input longer than N', () => {
+  it('with I inputs and K bins (M >= I + K − 1) gives the same bins as the full transform', () => {
+    // N 1000, 500 inputs, 501 bins: M = 1024 instead of 2048 for the full transform.
+    const n = 1000;
+    const x = Float64Array.from({ length: 500 }, (_, i) => Math.cos(i * 0.37) - 0.002 * i);
+    const padded = new Float64Array(n);
+    padded.set(x);
+    const [refRe, refIm] = dft(padded, new Float64Array(n), -1);
+    const plan = createAnySizeFft(n, 500, 501);
+    expect(plan.inner.size).toBe(1024);
+    const outRe = new Float64Array(501);
+    const outIm = new Float64Array(501);
+    realDftAnySize(plan, x, outRe, outIm);
+    for (let k = 0; k < 501; k++) {
+      expect(outRe[k]).toBeCloseTo(refRe[k] as number, 8);
+      expect(outIm[k]).toBeCloseTo(refIm[k] as number, 8);
+    }
+  });
+
+  it('rejects a bad size, an input longer than I or more bins than K', () => {
     expect(() => createAnySizeFft(0)).toThrow(/integer >= 1/);
+    expect(() => createAnySizeFft(4, 5)).toThrow(/"maxInputLength" must be an integer in 1..4 \(got 5\)/);
     const plan = createAnySizeFft(4);
     expect(() => realDftAnySize(plan, [1, 2, 3, 4, 5], new Float64Array(4), new Float64Array(4))).toThrow(/length <= 4/);
+    const half = createAnySizeFft(4, 2, 3);
+    expect(() => realDftAnySize(half, [1, 2], new Float64Array(4), new Float64Array(4))).toThrow(/lengths <= 3/);
   });
 });
