@@ -36,6 +36,10 @@ Options:
   --snr DB[,DB...]   signal-to-noise ratios for --noise, dB. Default: 12,6,0
   --noise-dir DIR    where --noise names are. Default: an nstdb folder beside the records'
                      folder (../shared/datasets/mitdb → ../shared/datasets/nstdb)
+  --hrv              also heart-rate variability of each whole record, from the reference
+                     beats and from the detected beats (mean NN, SDNN, RMSSD, pNN50, LF,
+                     HF, LF/HF of the NN intervals, as replay's hrv lines compute them),
+                     and how far apart they are: how much detection error moves HRV
   --plots DIR        for every false positive and false negative, an SVG of the 10 s around
                      it (as edgespike plot draws it) in DIR (created if missing), named
                      <record>_<seconds>s_<FP|FN|FP+FN>.svg (seconds zero-padded, so the
@@ -49,12 +53,13 @@ Example:
   edgespike eval ../shared/datasets/mitdb/105 --plots errors-105
   edgespike eval ../shared/datasets/mitdb --gain 0.1,0.2,0.5,1,2,5,10
   edgespike eval ../shared/datasets/mitdb --noise bw,ma --snr 12,6,0
+  edgespike eval ../shared/datasets/mitdb --hrv
 `;
 
 export default defineCommand({
   name: 'eval',
   help: EVAL_HELP,
-  options: { ...stringFlags('channel', 'tolerance-ms', 'network', 'plots', 'plots-max', 'gain', 'noise', 'snr', 'noise-dir'), ...booleanFlags('json') },
+  options: { ...stringFlags('channel', 'tolerance-ms', 'network', 'plots', 'plots-max', 'gain', 'noise', 'snr', 'noise-dir'), ...booleanFlags('json', 'hrv') },
   positionals: somePositionals('record or directory'),
   run: async ({ values, positionals }) => {
     const toleranceMs = parsePositive('tolerance-ms', values['tolerance-ms']) ?? 150;
@@ -76,6 +81,7 @@ export default defineCommand({
         snrs,
         plots: values.plots === undefined ? undefined : { dir: values.plots, max: plotsMax },
         json: values.json === true,
+        hrv: values.hrv === true,
       },
       {
         start: (total) => (bar = createProgressBar(process.stderr, total)),

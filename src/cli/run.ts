@@ -16,6 +16,7 @@ import { type CliCommand, defineCommand, NO_POSITIONALS, stringFlags } from './c
 import { LIMITS } from '../core/limits.ts';
 import { parseViewFlags, VIEW_FLAGS, VIEW_HELP } from './viewOption.ts';
 import { MQTT_FLAGS, MQTT_HELP, parseMqttFlags } from './mqttOption.ts';
+import { HRV_FLAGS, HRV_HELP, parseHrvFlags } from './hrvOption.ts';
 
 export const RUN_HELP = `Usage: edgespike run --device <path> --profile <name> [options]
 
@@ -52,6 +53,7 @@ Options:
   --poll-ms N          read the port every N ms instead of on every arrival (fewer wake-ups
                        for slow sensors); 0 reads on arrival. Default: 50 up to 115200 baud,
                        0 above (so the kernel's 4 KiB buffer cannot overflow between reads)
+${HRV_HELP}
 ${VIEW_HELP}
 ${MQTT_HELP}
   -h, --help           show this help
@@ -69,7 +71,7 @@ export function runCommandOn(openPort: OpenPort): CliCommand {
   return defineCommand({
     name: 'run',
     help: RUN_HELP,
-    options: { ...stringFlags('device', 'profile', 'baud', 'rate', 'channel', 'format', 'queue-bytes', 'poll-ms'), ...TASK_FLAGS, ...VIEW_FLAGS, ...MQTT_FLAGS },
+    options: { ...stringFlags('device', 'profile', 'baud', 'rate', 'channel', 'format', 'queue-bytes', 'poll-ms'), ...TASK_FLAGS, ...HRV_FLAGS, ...VIEW_FLAGS, ...MQTT_FLAGS },
     positionals: NO_POSITIONALS,
     run: async ({ values }) => {
       if (values.device === undefined) throw new UsageError('run needs --device <path>; see edgespike devices');
@@ -87,6 +89,7 @@ export function runCommandOn(openPort: OpenPort): CliCommand {
       const format = parseOutputFormat(values.format);
       const view = parseViewFlags(values);
       const mqtt = parseMqttFlags(values);
+      const hrv = parseHrvFlags(values, task);
       const baudRate = parseInLimit('baud', values.baud, LIMITS.baudRate) ?? profile.baudRate;
       const spec: DeviceSpec = {
         kind: 'device',
@@ -99,7 +102,7 @@ export function runCommandOn(openPort: OpenPort): CliCommand {
         pollMs: values['poll-ms'] === undefined ? pollIntervalFor(baudRate) : parseNonNegativeInt('poll-ms', values['poll-ms']),
         openPort,
       };
-      await runTask(spec, { command: 'run', task, modelPath, format, view, mqtt });
+      await runTask(spec, { command: 'run', task, modelPath, format, view, mqtt, hrv });
       return 0;
     },
   });

@@ -35,6 +35,35 @@ export interface QualityEvent {
   readonly state: QualityState;
 }
 
+/**
+ * Heart-rate variability over the last `windowSeconds` (see `detect/hrvWindows.ts`), reported
+ * every step (default every 60 s over the last 5 minutes). NN intervals: the RR intervals left
+ * after implausible and ectopic ones (`detect/nnIntervals.ts`). The measures are null when the
+ * NN intervals cover less than half the window.
+ */
+export interface HrvEvent {
+  readonly type: 'hrv';
+  /** Seconds from the start of the record: the window's end. */
+  readonly t: number;
+  readonly windowSeconds: number;
+  /** NN intervals in the window. */
+  readonly nn: number;
+  /** Fraction of the window covered by NN intervals (0..1). */
+  readonly coverage: number;
+  /** Mean NN interval, ms. */
+  readonly meanNnMs: number | null;
+  /** Standard deviation of the NN intervals, ms. */
+  readonly sdnnMs: number | null;
+  /** Root mean square of successive NN differences, ms. */
+  readonly rmssdMs: number | null;
+  /** Successive NN differences over 50 ms, percent. */
+  readonly pnn50: number | null;
+  /** Power of the NN series in 0.04-0.15 Hz (LF) and 0.15-0.4 Hz (HF), ms², and LF/HF. */
+  readonly lfMs2: number | null;
+  readonly hfMs2: number | null;
+  readonly lfHf: number | null;
+}
+
 /** The last line of a run. */
 export interface SummaryEvent {
   readonly type: 'summary';
@@ -79,7 +108,7 @@ export interface DeviceSummary {
   readonly overflowBytes: number;
 }
 
-export type EcgEvent = BeatEvent | HrEvent | QualityEvent | SummaryEvent;
+export type EcgEvent = BeatEvent | HrEvent | QualityEvent | HrvEvent | SummaryEvent;
 
 /** A connection or electrode change of a live device (`run`, or `replay` of a recording). */
 export interface StatusEvent {
@@ -108,7 +137,7 @@ export type LiveEvent = StatusEvent | GapEvent | DroppedEvent;
 export type OutputEvent = EcgEvent | LiveEvent | AudioEvent;
 
 /** The events an ECG frame carries. */
-export type EcgFrameEvent = BeatEvent | HrEvent | QualityEvent;
+export type EcgFrameEvent = BeatEvent | HrEvent | QualityEvent | HrvEvent;
 
 /** What the ECG pipeline produced for one chunk of input. */
 export interface EcgFrame {

@@ -114,6 +114,14 @@ export interface HrvFrequencyOptions {
   readonly interpolationRateHz?: number;
   /** @default DEFAULT_HRV_BANDS_HZ (NeuroKit2) */
   readonly bandsHz?: HrvBandsHz;
+  /**
+   * Compute the PSD at every bin up to fs/2, so that `psdPeakMs2PerHz` is the peak over all of
+   * them, as NeuroKit2's default normalisation takes it. Otherwise only the bins up to the top
+   * band edge are computed (what the band powers use; the FFTs are half the size) and the peak
+   * is over those: the same unless the spectrum peaks above the top band (e.g. bigeminy).
+   * @default false
+   */
+  readonly psdPeakOverAllBins?: boolean;
 }
 
 /** Frequency-domain HRV of an interval series; a band with fewer than two PSD bins is NaN. */
@@ -127,7 +135,10 @@ export interface HrvFrequencyDomain {
   readonly totalPowerMs2: number;
   /** lfMs2 / hfMs2. */
   readonly lfHfRatio: number;
-  /** Maximum of the PSD over all bins (ms²/Hz): band / this = NeuroKit2's default (normalize=True). */
+  /**
+   * Maximum of the PSD (ms²/Hz) over the bins up to the top band edge, or with
+   * `psdPeakOverAllBins` over all bins: band / this is then NeuroKit2's default (normalize=True).
+   */
   readonly psdPeakMs2PerHz: number;
   /** Welch segment length P (samples at the interpolation rate). */
   readonly welchSegmentSamples: number;
@@ -374,7 +385,12 @@ export function hrvFrequencyDomain(
   const hop = segment - overlap;
   const segmentCount = Math.floor((length - overlap) / hop);
   const nfft = 2 * segment;
-  const bins = nfft / 2 + 1;
+  // f_k = k·(1/(N_fft·(1/fs))) exactly as numpy.fft.rfftfreq computes it. Only the bins up to the
+  // top band edge are used: computing just those (the chirp-z transform's K) halves the FFTs.
+  const binHz = 1 / (nfft * (1 / fs));
+  let bins = 0;
+  if (options.psdPeakOverAllBins === true) bins = nfft / 2 + 1;
+  else while (bins < nfft / 2 + 1 && bins * binHz <= maxFrequencyHz) bins++;
   const window = new Float64Array(segment);
   let windowEnergy = 0;
   for (let i = 0; i < segment; i++) {
@@ -400,13 +416,11 @@ export function hrvFrequencyDomain(
   }
   let psdPeakMs2PerHz = 0;
   for (let k = 0; k < bins; k++) {
-    const one = ((psd[k] as number) / segmentCount) * (k === 0 || k === bins - 1 ? 1 : 2);
+    const one = ((psd[k] as number) / segmentCount) * (k === 0 || k === nfft / 2 ? 1 : 2);
     psd[k] = one;
     if (one > psdPeakMs2PerHz) psdPeakMs2PerHz = one;
   }
 
-  // f_k = k·(1/(N_fft·(1/fs))) exactly as numpy.fft.rfftfreq computes it.
-  const binHz = 1 / (nfft * (1 / fs));
   const bandPower = ([low, high]: FrequencyBandHz): number => {
     let power = 0;
     let previousF = NaN;

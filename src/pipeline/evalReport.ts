@@ -6,6 +6,7 @@ import { poolScores, type BeatScore } from '../detect/beatMatching.ts';
 import type { EcgModel } from './ecgModel.ts';
 import { evaluateRecord, type RecordEvaluation, type StressCondition } from './evaluate.ts';
 import type { NoiseMix } from './noiseRecordings.ts';
+import { hrvErrors, hrvReportText, recordHrv, recordHrvJson } from './hrvEvaluation.ts';
 
 /** One condition of an evaluation: gain and, with noise, its SNR. */
 export interface EvalCondition {
@@ -100,21 +101,29 @@ function score(s: BeatScore): Record<string, number> {
   };
 }
 
-function conditionJson(r: ConditionResult): Record<string, unknown> {
+function conditionJson(r: ConditionResult, hrv: boolean): Record<string, unknown> {
+  const hrvs = hrv ? r.records.map(recordHrv) : undefined;
   return {
     label: conditionLabel(r.condition),
     gain: r.condition.gain,
     noise: r.condition.noise?.name ?? null,
     snrDb: r.condition.snrDb ?? null,
-    records: r.records.map((e) => ({
+    records: r.records.map((e, i) => ({
       record: e.record,
       referenceBeats: e.referenceBeats,
       detectedBeats: e.detectedBeats,
       ...score(e.match),
       hrMaeBpm: e.hrMaeBpm,
       hrCount: e.hrCount,
+      ...(hrvs === undefined ? {} : { hrv: recordHrvJson(hrvs[i] as ReturnType<typeof recordHrv>) }),
     })),
-    gross: { referenceBeats: r.referenceBeats, ...score(r.gross), hrMaeBpm: r.hrMaeBpm, hrCount: r.hrCount },
+    gross: {
+      referenceBeats: r.referenceBeats,
+      ...score(r.gross),
+      hrMaeBpm: r.hrMaeBpm,
+      hrCount: r.hrCount,
+      ...(hrvs === undefined ? {} : { hrvMedianDiffPercent: hrvErrors(hrvs).median }),
+    },
   };
 }
 
@@ -122,15 +131,16 @@ function conditionJson(r: ConditionResult): Record<string, unknown> {
  * The JSON report: `records` and `gross` of the first condition at the top (the whole report
  * when there is one condition), and with several conditions, `conditions`: one entry each.
  */
-export function evalReportJson(model: EcgModel, toleranceSeconds: number, results: readonly ConditionResult[]): string {
+export function evalReportJson(model: EcgModel, toleranceSeconds: number, results: readonly ConditionResult[], options: { readonly hrv?: boolean } = {}): string {
+  const hrv = options.hrv === true;
   const first = results[0];
-  const top = first === undefined ? { records: [], gross: null } : conditionJson(first);
+  const top = first === undefined ? { records: [], gross: null } : conditionJson(first, hrv);
   const report = {
     network: model.network.name,
     toleranceSeconds,
     records: top.records,
     gross: top.gross,
-    ...(results.length > 1 ? { conditions: results.map(conditionJson) } : {}),
+    ...(results.length > 1 ? { conditions: results.map((r) => conditionJson(r, hrv)) } : {}),
   };
   return JSON.stringify(report, null, 2) + '\n';
 }
@@ -156,7 +166,7 @@ function row(name: string, width: number, beats: number, s: BeatScore, mae: stri
 /**
  * The table: per record and gross for one condition; one gross row per condition for several.
  */
-export function evalReportText(results: readonly ConditionResult[], toleranceMs: number): string {
+export function evalReportText(results: readonly ConditionResult[], toleranceMs: number, options: { readonly hrv?: boolean } = {}): string {
   const header = (first: string, width: number): string =>
     `${first.padEnd(width)} ${'beats'.padStart(7)} ${'TP'.padStart(7)} ${'FP'.padStart(6)} ${'FN'.padStart(6)} ${'Se%'.padStart(8)} ${'+P%'.padStart(8)} ${'F1%'.padStart(8)} ${'HR MAE'.padStart(9)}`;
   let lines: string[];
@@ -173,7 +183,10 @@ export function evalReportText(results: readonly ConditionResult[], toleranceMs:
     const width = Math.max(9, ...results.map((r) => conditionLabel(r.condition).length));
     lines = [header('condition', width), ...results.map((r) => row(conditionLabel(r.condition), width, r.referenceBeats, r.gross, r.hrMaeBpm.toFixed(2)))];
   }
-  return lines.join('\n') + `\n(matching window +-${toleranceMs} ms; HR MAE in bpm)\n`;
+  const text = lines.join('\n') + `\n(matching window +-${toleranceMs} ms; HR MAE in bpm)\n`;
+  if (options.hrv !== true) return text;
+  if (results.length === 1 && only !== undefined) return `${text}\n${hrvReportText(only.records.map(recordHrv))}`;
+  return `${text}\n${results.map((r) => `${conditionLabel(r.condition)}:\n${hrvReportText(r.records.map(recordHrv))}`).join('\n')}`;
 }
 
 /** What `markdownFromEvalJson` reads of an `eval --json` report. */

@@ -33,6 +33,9 @@ export interface RecordEvaluation {
   readonly totals: SummaryTotals;
   /** Detected beat samples (for further analysis). */
   readonly beats: number[];
+  /** Reference beat samples, and the rate of both. */
+  readonly reference: readonly number[];
+  readonly sampleRateHz: number;
 }
 
 /** A condition a record is scored under: a sensor gain and, optionally, recorded noise at an SNR. */
@@ -128,7 +131,7 @@ export async function evaluateRecord(model: EcgModel, path: string, options: Eva
   await lastValueFrom(
     recordSource(record).pipe(
       stress === undefined ? identity : stressSignal(stress),
-      ecgPipeline(model, info.sampleRateHz),
+      ecgPipeline(model, info.sampleRateHz, { hrv: false }),
       tap((frame) => {
         addFrame(totals, frame);
         for (const event of frame.events) if (event.type === 'beat') beats.push(event.sample);
@@ -151,6 +154,8 @@ export async function evaluateRecord(model: EcgModel, path: string, options: Eva
     hrCount: hr.count,
     totals,
     beats,
+    reference,
+    sampleRateHz: info.sampleRateHz,
   };
 }
 

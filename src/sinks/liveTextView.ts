@@ -14,6 +14,7 @@ import {
   QUALITY_WORDS,
   REDRAW_INTERVAL_MS,
   clock,
+  hrvLine,
   heartRateHead,
   heartRateSparkSegments,
   heartRateSparkWidth,
@@ -111,6 +112,8 @@ export function createLiveTextView(
           if (qualityReported || e.state !== 'good') out.write(`${live ? '\r\x1b[K' : ''}  [${clock(e.t)}] signal ${QUALITY_WORDS[e.state]}\n`);
           quality = e.state;
           qualityReported = true;
+        } else if (e.type === 'hrv') {
+          out.write(`${live ? '\r\x1b[K' : ''}  [${clock(e.t)}] ${hrvLine(e)}\n`);
         } else {
           beats++;
           if (!live) out.write(`  beat ${String(beats).padStart(5)}  at ${clock(e.t)} (${e.t.toFixed(3)} s)\n`);

@@ -5,7 +5,8 @@
  * arrays and draws the beat and detection markers.
  *
  * Stable element ids for tests and scripts: #status (data-state), #hr (data-bpm), #quality
- * (data-state: good, noisy or flat, ECG only), #detections,
+ * (data-state: good, noisy or flat, ECG only), #hrv (data-rmssd: the last window's RMSSD, ms,
+ * empty without measures; ECG only), #detections,
  * #counters, #gaps, #signal-chart (data-points: signal points drawn so far, data-draws: redraws),
  * #spikes-chart (audio: spike rates per frame), #raster-chart (ECG: the spike raster of UP, DOWN
  * and every neuron; data-points: raster cells received so far); `window.liveView` holds the same
@@ -78,7 +79,7 @@ body[data-mode="fleet"] .stream-only, body[data-mode="stream"] .fleet-only { dis
 </table>
 <p class="note fleet-only" id="fleet-note">no device yet</p>
 <section id="readout" class="stream-only">
-  <div id="hr-box">heart rate <b id="hr" data-bpm="">–</b> bpm <span id="quality" class="state" data-state="" title="signal quality: good; noisy (beats unreliable); flat (no signal)">signal –</span></div>
+  <div id="hr-box">heart rate <b id="hr" data-bpm="">–</b> bpm <span id="quality" class="state" data-state="" title="signal quality: good; noisy (beats unreliable); flat (no signal)">signal –</span> <span id="hrv" data-rmssd="" title="heart-rate variability of the NN intervals over the last window (default 5 minutes), every minute">HRV –</span></div>
   <ol id="detections" aria-label="latest detections"></ol>
 </section>
 <div id="signal-chart" class="chart stream-only" data-points="0" data-draws="0"></div>
@@ -251,6 +252,9 @@ ${library}</script>
     } else if (e.type === 'quality') {
       var q = el('quality'); q.dataset.state = e.state; view.quality = e.state;
       q.textContent = e.state === 'good' ? 'signal good' : e.state === 'noisy' ? 'signal noisy: beats unreliable' : 'signal flat: no ECG';
+    } else if (e.type === 'hrv') {
+      var h = el('hrv'); h.dataset.rmssd = e.rmssdMs === null ? '' : String(e.rmssdMs);
+      h.textContent = e.rmssdMs === null ? 'HRV: too few normal beats' : 'HRV ' + Math.round(e.windowSeconds / 60 * 10) / 10 + ' min: RMSSD ' + e.rmssdMs.toFixed(1) + ' ms, SDNN ' + e.sdnnMs.toFixed(1) + ' ms' + (e.lfHf === null ? '' : ', LF/HF ' + e.lfHf.toFixed(2));
     } else if (e.type === 'beat') {
       beats.push(m.at); while (beats.length > 0 && beats[0] < latest - WINDOW_S - 2) beats.shift();
     } else if (e.type === 'detection') {
