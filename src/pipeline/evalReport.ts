@@ -6,7 +6,7 @@ import { poolScores, type BeatScore } from '../detect/beatMatching.ts';
 import type { EcgModel } from './ecgModel.ts';
 import { evaluateRecord, type RecordEvaluation, type StressCondition } from './evaluate.ts';
 import type { NoiseMix } from './noiseRecordings.ts';
-import { hrvErrors, hrvReportText, recordHrv, recordHrvJson } from './hrvEvaluation.ts';
+import { HRV_HEADINGS, HRV_MEASURES, hrvErrors, hrvReportText, recordHrv, recordHrvJson, type HrvMeasure } from './hrvEvaluation.ts';
 
 /** One condition of an evaluation: gain and, with noise, its SNR. */
 export interface EvalCondition {
@@ -220,4 +220,19 @@ export function markdownFromEvalJson(report: EvalJson): string {
       ? [...head('condition'), ...report.conditions.map((c) => cells(c.label, c.gross))]
       : [...head('record'), ...report.records.map((r) => cells(r.record, r)), cells('**gross**', report.gross)];
   return lines.join('\n') + '\n';
+}
+
+/**
+ * The README's HRV table, made from an `eval --hrv --json` report: the median over the records
+ * of |detected − reference| / reference for each measure.
+ */
+export function markdownFromEvalHrvJson(report: { readonly gross: { readonly hrvMedianDiffPercent?: Readonly<Record<HrvMeasure, number | null>> } }): string {
+  const median = report.gross.hrvMedianDiffPercent;
+  if (median === undefined) throw new Error('the eval report has no HRV (run eval with --hrv)');
+  const cells = HRV_MEASURES.map((m) => (median[m] === null ? '--' : `${(median[m]).toFixed(1)} %`));
+  return [
+    `| | ${HRV_MEASURES.map((m) => HRV_HEADINGS[m]).join(' | ')} |`,
+    `|---|${HRV_MEASURES.map(() => '---:').join('|')}|`,
+    `| median of \\|detected − reference\\| / reference | ${cells.join(' | ')} |`,
+  ].join('\n') + '\n';
 }

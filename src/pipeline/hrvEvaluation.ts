@@ -91,7 +91,8 @@ export function hrvErrors(records: readonly RecordHrv[]): { readonly perRecord: 
   return { perRecord, median };
 }
 
-const HEADINGS: Readonly<Record<HrvMeasure, string>> = {
+/** Column headings of the measures. */
+export const HRV_HEADINGS: Readonly<Record<HrvMeasure, string>> = {
   meanNnMs: 'meanNN',
   sdnnMs: 'SDNN',
   rmssdMs: 'RMSSD',
@@ -108,7 +109,7 @@ function cell(v: number | null, m: HrvMeasure): string {
 
 /** The table: per record the reference and the detected beats' HRV and the relative difference; the median difference. */
 export function hrvReportText(records: readonly RecordHrv[]): string {
-  const head = ['record'.padEnd(8), 'beats'.padEnd(9), 'NN'.padStart(6), ...HRV_MEASURES.map((m) => HEADINGS[m].padStart(9))].join(' ');
+  const head = ['record'.padEnd(8), 'beats'.padEnd(9), 'NN'.padStart(6), ...HRV_MEASURES.map((m) => HRV_HEADINGS[m].padStart(9))].join(' ');
   const line = (name: string, source: string, h: BeatsHrv): string =>
     [name.padEnd(8), source.padEnd(9), String(h.nn).padStart(6), ...HRV_MEASURES.map((m) => cell(h.values[m], m).padStart(9))].join(' ');
   const errors = hrvErrors(records);
