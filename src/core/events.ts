@@ -35,6 +35,18 @@ export interface QualityEvent {
   readonly state: QualityState;
 }
 
+/**
+ * A change of the heart rhythm (see `detect/afDetector.ts`): `af` when the RR intervals have
+ * become persistently and unpredictably irregular (atrial fibrillation), `not-af` when they
+ * are no longer. Reported on changes only: a record that never shows AF has no rhythm line.
+ */
+export interface RhythmEvent {
+  readonly type: 'rhythm';
+  /** Seconds from the start of the record: the beat that decided the change. */
+  readonly t: number;
+  readonly state: 'af' | 'not-af';
+}
+
 /** The last line of a run. */
 export interface SummaryEvent {
   readonly type: 'summary';
@@ -79,7 +91,7 @@ export interface DeviceSummary {
   readonly overflowBytes: number;
 }
 
-export type EcgEvent = BeatEvent | HrEvent | QualityEvent | SummaryEvent;
+export type EcgEvent = BeatEvent | HrEvent | QualityEvent | RhythmEvent | SummaryEvent;
 
 /** A connection or electrode change of a live device (`run`, or `replay` of a recording). */
 export interface StatusEvent {
@@ -108,7 +120,7 @@ export type LiveEvent = StatusEvent | GapEvent | DroppedEvent;
 export type OutputEvent = EcgEvent | LiveEvent | AudioEvent;
 
 /** The events an ECG frame carries. */
-export type EcgFrameEvent = BeatEvent | HrEvent | QualityEvent;
+export type EcgFrameEvent = BeatEvent | HrEvent | QualityEvent | RhythmEvent;
 
 /** What the ECG pipeline produced for one chunk of input. */
 export interface EcgFrame {
@@ -116,7 +128,7 @@ export interface EcgFrame {
   readonly endSample: number;
   /** The record's sample rate, Hz. */
   readonly sampleRateHz: number;
-  /** Beats, heart rates and quality changes found in this chunk, in time order. */
+  /** Beats, heart rates, quality and rhythm changes found in this chunk, in time order. */
   readonly events: readonly EcgFrameEvent[];
   /** Spikes into the network in this chunk. */
   readonly inputSpikes: number;

@@ -13,6 +13,7 @@ import {
   QUALITY_SGR,
   QUALITY_WORDS,
   REDRAW_INTERVAL_MS,
+  RHYTHM_WORDS,
   clock,
   heartRateHead,
   heartRateSparkSegments,
@@ -111,6 +112,8 @@ export function createLiveTextView(
           if (qualityReported || e.state !== 'good') out.write(`${live ? '\r\x1b[K' : ''}  [${clock(e.t)}] signal ${QUALITY_WORDS[e.state]}\n`);
           quality = e.state;
           qualityReported = true;
+        } else if (e.type === 'rhythm') {
+          out.write(`${live ? '\r\x1b[K' : ''}  [${clock(e.t)}] ${RHYTHM_WORDS[e.state]}\n`);
         } else {
           beats++;
           if (!live) out.write(`  beat ${String(beats).padStart(5)}  at ${clock(e.t)} (${e.t.toFixed(3)} s)\n`);

@@ -43,9 +43,9 @@ body { font: 14px system-ui, sans-serif; margin: 12px 16px; color: #222; backgro
 header { display: flex; gap: 16px; align-items: baseline; flex-wrap: wrap; }
 h1 { font-size: 16px; margin: 0; font-weight: 600; }
 .state { padding: 2px 8px; border-radius: 4px; background: #ddd; }
-.state[data-state="connected"], .state[data-state="streaming"], .state[data-state="leads-on"], .state[data-state="online"], .state[data-state="good"] { background: #c8efc8; }
+.state[data-state="connected"], .state[data-state="streaming"], .state[data-state="leads-on"], .state[data-state="online"], .state[data-state="good"], .state[data-state="not-af"] { background: #c8efc8; }
 .state[data-state="leads-off"], .state[data-state="reconnecting"], .state[data-state="noisy"] { background: #ffe3a3; }
-.state[data-state="disconnected"], .state[data-state="view-lost"], .state[data-state="offline"], .state[data-state="flat"] { background: #f6b8b8; }
+.state[data-state="disconnected"], .state[data-state="view-lost"], .state[data-state="offline"], .state[data-state="flat"], .state[data-state="af"] { background: #f6b8b8; }
 .state[data-state="ended"] { background: #ccd; }
 /* !important: the mode hides a part whatever its own rule (#readout, #counters are flex boxes). */
 body[data-mode="fleet"] .stream-only, body[data-mode="stream"] .fleet-only { display: none !important; }
@@ -78,7 +78,7 @@ body[data-mode="fleet"] .stream-only, body[data-mode="stream"] .fleet-only { dis
 </table>
 <p class="note fleet-only" id="fleet-note">no device yet</p>
 <section id="readout" class="stream-only">
-  <div id="hr-box">heart rate <b id="hr" data-bpm="">–</b> bpm <span id="quality" class="state" data-state="" title="signal quality: good; noisy (beats unreliable); flat (no signal)">signal –</span></div>
+  <div id="hr-box">heart rate <b id="hr" data-bpm="">–</b> bpm <span id="quality" class="state" data-state="" title="signal quality: good; noisy (beats unreliable); flat (no signal)">signal –</span> <span id="rhythm" class="state" data-state="" title="rhythm: atrial fibrillation (af) or not, from RR irregularity; shown from the first change">rhythm –</span></div>
   <ol id="detections" aria-label="latest detections"></ol>
 </section>
 <div id="signal-chart" class="chart stream-only" data-points="0" data-draws="0"></div>
@@ -251,6 +251,8 @@ ${library}</script>
     } else if (e.type === 'quality') {
       var q = el('quality'); q.dataset.state = e.state; view.quality = e.state;
       q.textContent = e.state === 'good' ? 'signal good' : e.state === 'noisy' ? 'signal noisy: beats unreliable' : 'signal flat: no ECG';
+    } else if (e.type === 'rhythm') {
+      var r = el('rhythm'); r.dataset.state = e.state; r.textContent = e.state === 'af' ? 'rhythm: atrial fibrillation' : 'rhythm: not AF';
     } else if (e.type === 'beat') {
       beats.push(m.at); while (beats.length > 0 && beats[0] < latest - WINDOW_S - 2) beats.shift();
     } else if (e.type === 'detection') {
