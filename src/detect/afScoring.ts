@@ -1,7 +1,8 @@
 /**
  * Scoring a rhythm detector against reference rhythm annotations: AF episodes and AF time.
  *
- * Intervals are half-open sample ranges [start, end). With R the reference AF episodes and D
+ * Intervals are half-open ranges [start, end) of samples (or of seconds: the scores do not
+ * depend on the unit, only the durations are in it). With R the reference AF episodes and D
  * the detected ones (each a maximal run of AF):
  *
  *   episode Se  = |{r ∈ R : r overlaps some d ∈ D}| / |R|
@@ -10,7 +11,7 @@
  *   duration +P = |∪R ∩ ∪D| / |∪D|          (detected AF time that is AF / detected AF time)
  *
  * Symbols: |·| of a set of episodes is their count, of a union of intervals its length in
- * samples; "overlaps" means at least one sample in common. A ratio whose denominator is 0 is
+ * time; "overlaps" means a part of positive length in common. A ratio whose denominator is 0 is
  * null (nothing to score: no reference AF, or nothing detected). These are the episode and
  * duration measures of the EC57 / ANSI-AAMI AF detector evaluation (`epicmp`), without its
  * minimum-overlap refinements.
@@ -21,7 +22,7 @@
  * rhythm (organised atrial activity), scored as not-AF, so detected AF in flutter costs +P.
  */
 
-/** A half-open range of samples [start, end). */
+/** A half-open range [start, end), in samples (or any one unit of time). */
 export interface SampleInterval {
   readonly start: number;
   readonly end: number;
@@ -69,29 +70,29 @@ export function referenceAfIntervals(annotations: readonly RhythmAnnotationLike[
   return mergeIntervals(rhythmIntervals(annotations, endSample).filter((r) => r.rhythm === AF_RHYTHM));
 }
 
-/** A change of the detected rhythm at a sample. */
+/** A change of the detected rhythm: where (a sample index, or seconds), and the new state. */
 export interface RhythmChange {
-  readonly sample: number;
+  readonly at: number;
   readonly state: 'af' | 'not-af';
 }
 
 /**
  * Detected AF episodes from the detector's changes: from each change to `af` to the next change
- * to `not-af` (or `endSample`). The detector is not-AF before its first change.
- * @example afIntervalsFromChanges([{ sample: 100, state: 'af' }, { sample: 400, state: 'not-af' }, { sample: 800, state: 'af' }], 900)
+ * to `not-af` (or `end`). The detector is not-AF before its first change.
+ * @example afIntervalsFromChanges([{ at: 100, state: 'af' }, { at: 400, state: 'not-af' }, { at: 800, state: 'af' }], 900)
  *   → [{ start: 100, end: 400 }, { start: 800, end: 900 }]
  */
-export function afIntervalsFromChanges(changes: readonly RhythmChange[], endSample: number): SampleInterval[] {
+export function afIntervalsFromChanges(changes: readonly RhythmChange[], end: number): SampleInterval[] {
   const out: SampleInterval[] = [];
   let start: number | undefined;
   for (const c of changes) {
-    if (c.state === 'af' && start === undefined) start = c.sample;
+    if (c.state === 'af' && start === undefined) start = c.at;
     else if (c.state === 'not-af' && start !== undefined) {
-      if (c.sample > start) out.push({ start, end: c.sample });
+      if (c.at > start) out.push({ start, end: c.at });
       start = undefined;
     }
   }
-  if (start !== undefined && endSample > start) out.push({ start, end: endSample });
+  if (start !== undefined && end > start) out.push({ start, end });
   return out;
 }
 
@@ -115,10 +116,10 @@ export interface AfCounts {
   /** Detected AF episodes, and those that overlap reference AF. */
   readonly detectedEpisodes: number;
   readonly detectedEpisodesTrue: number;
-  /** Reference AF samples, detected AF samples, and samples in both. */
-  readonly referenceSamples: number;
-  readonly detectedSamples: number;
-  readonly overlapSamples: number;
+  /** Reference AF time, detected AF time, and time in both, in the intervals' unit (samples, or seconds as `eval` reports them). */
+  readonly referenceDuration: number;
+  readonly detectedDuration: number;
+  readonly overlapDuration: number;
 }
 
 /** `AfCounts` and the four ratios (null when their denominator is 0). */
@@ -132,7 +133,7 @@ export interface AfScore extends AfCounts {
 /**
  * Score detected AF against reference AF (both as interval lists; each is merged first).
  * @example scoreAf([{ start: 0, end: 100 }, { start: 200, end: 300 }], [{ start: 50, end: 150 }, { start: 400, end: 450 }])
- *   → episodes: 1 of 2 reference detected, 1 of 2 detected true; samples: 200 reference, 150 detected,
+ *   → episodes: 1 of 2 reference detected, 1 of 2 detected true; durations: 200 reference, 150 detected,
  *     50 both → Se 0.5, +P 0.5, duration Se 0.25, duration +P 1/3
  * Cost: O((R + D) log (R + D)).
  */
@@ -140,13 +141,13 @@ export function scoreAf(reference: readonly SampleInterval[], detected: readonly
   const r = mergeIntervals(reference);
   const d = mergeIntervals(detected);
   const overlaps = (a: SampleInterval, list: readonly SampleInterval[]): boolean => list.some((b) => a.start < b.end && b.start < a.end);
-  let overlapSamples = 0;
+  let overlapDuration = 0;
   let j = 0;
   for (const a of r) {
     while (j < d.length && (d[j] as SampleInterval).end <= a.start) j++;
     for (let k = j; k < d.length && (d[k] as SampleInterval).start < a.end; k++) {
       const b = d[k] as SampleInterval;
-      overlapSamples += Math.min(a.end, b.end) - Math.max(a.start, b.start);
+      overlapDuration += Math.min(a.end, b.end) - Math.max(a.start, b.start);
     }
   }
   return withRatios({
@@ -154,9 +155,9 @@ export function scoreAf(reference: readonly SampleInterval[], detected: readonly
     referenceEpisodesDetected: r.filter((a) => overlaps(a, d)).length,
     detectedEpisodes: d.length,
     detectedEpisodesTrue: d.filter((b) => overlaps(b, r)).length,
-    referenceSamples: length(r),
-    detectedSamples: length(d),
-    overlapSamples,
+    referenceDuration: length(r),
+    detectedDuration: length(d),
+    overlapDuration,
   });
 }
 
@@ -168,9 +169,9 @@ export function poolAfScores(scores: readonly AfCounts[]): AfScore {
     referenceEpisodesDetected: sum('referenceEpisodesDetected'),
     detectedEpisodes: sum('detectedEpisodes'),
     detectedEpisodesTrue: sum('detectedEpisodesTrue'),
-    referenceSamples: sum('referenceSamples'),
-    detectedSamples: sum('detectedSamples'),
-    overlapSamples: sum('overlapSamples'),
+    referenceDuration: sum('referenceDuration'),
+    detectedDuration: sum('detectedDuration'),
+    overlapDuration: sum('overlapDuration'),
   });
 }
 
@@ -180,8 +181,8 @@ function withRatios(c: AfCounts): AfScore {
     ...c,
     episodeSensitivity: ratio(c.referenceEpisodesDetected, c.referenceEpisodes),
     episodePositivePredictivity: ratio(c.detectedEpisodesTrue, c.detectedEpisodes),
-    durationSensitivity: ratio(c.overlapSamples, c.referenceSamples),
-    durationPositivePredictivity: ratio(c.overlapSamples, c.detectedSamples),
+    durationSensitivity: ratio(c.overlapDuration, c.referenceDuration),
+    durationPositivePredictivity: ratio(c.overlapDuration, c.detectedDuration),
   };
 }
 
