@@ -383,6 +383,8 @@ export interface FleetRow {
   readonly bpm: number | undefined;
   /** The last signal quality: good, noisy, flat. */
   readonly quality: string | undefined;
+  /** The last rhythm change: af, not-af (undefined: none came, so not AF). */
+  readonly rhythm?: string | undefined;
   /** Beats received. */
   readonly beats: number;
   /** The stream time of the last beat, s. */

@@ -290,7 +290,7 @@ ${library}</script>
       var state = document.createElement('span'); state.className = 'state'; state.dataset.state = r.status || ''; state.textContent = r.status || '–';
       cell(tr, 'status', '').appendChild(state);
       cell(tr, 'bpm', r.bpm === null ? '–' : String(r.bpm)).dataset.bpm = r.bpm === null ? '' : String(r.bpm);
-      var quality = document.createElement('span'); quality.className = 'state'; quality.dataset.state = r.quality || ''; quality.textContent = r.quality || '–';
+      var quality = document.createElement('span'); quality.className = 'state'; quality.dataset.state = r.quality || ''; quality.textContent = (r.quality || '–') + (r.rhythm === 'af' ? ' / AF' : '');
       cell(tr, 'quality', '').appendChild(quality);
       cell(tr, 'beats', String(r.beats));
       cell(tr, 'words', r.words.join(' '));
