@@ -18,6 +18,10 @@ beats (annotation codes N L R B A a J S V r F e j n E / f Q ?): one-to-one match
 +-150 ms over the whole record. Prints per record and pooled over all records (gross):
 TP, FP, FN, Sensitivity (Se), Positive predictivity (+P), F1, and the mean absolute error
 of the heart rate against the same formula applied to the reference beats.
+When records carry rhythm annotations (aux "(AFIB", "(N", ... in the .atr), a second table
+scores the pipeline's atrial fibrillation (rhythm) events: AF episode sensitivity and positive
+predictivity, duration-weighted Se and +P, and seconds of AF; only "(AFIB" is AF ("(AFL"
+flutter is not). --json carries the same as "af" in each record and in "gross".
 
 A directory means every NAME.hea in it that has a NAME.atr.
 

@@ -44,8 +44,9 @@ Options:
                        the bundled src/snn/networks/digits.json
   --format jsonl|text  jsonl: one JSON object per line on stdout ({"type":"beat",...},
                        {"type":"hr",...}, {"type":"quality","state":"good|noisy|flat"} when
-                       the signal quality changes, then {"type":"summary",...}); logs go to
-                       stderr.
+                       the signal quality changes, {"type":"rhythm","state":"af|not-af"} when
+                       atrial fibrillation starts or ends (none when it never does), then
+                       {"type":"summary",...}); logs go to stderr.
                        text: a live line of heart rate and progress.
                        Default: text on a terminal, jsonl otherwise.
   --speed max|N        max: as fast as possible; N: N x real time (1 = real time). Default: 1

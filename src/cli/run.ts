@@ -28,6 +28,8 @@ replay --task digits), with t in seconds since the stream started, plus live eve
   {"type":"dropped","t":..,"bytes":N}    bytes thrown away because the pipeline fell behind
   {"type":"quality","t":..,"state":"good"|"noisy"|"flat"}   ECG signal quality, on changes
     (noisy: beats unreliable; flat: no usable signal, e.g. a loose or saturated lead)
+  {"type":"rhythm","t":..,"state":"af"|"not-af"}   atrial fibrillation from RR irregularity,
+    on changes only (none while the rhythm is not AF)
 Beats come at any gain of the sensor: the encoder follows the signal's own level.
 An unplugged device is waited for (retries with backoff up to 2 s) and picked up again.
 Runs until Ctrl-C or SIGTERM, then prints the summary and exits 0.

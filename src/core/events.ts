@@ -64,6 +64,18 @@ export interface HrvEvent {
   readonly lfHf: number | null;
 }
 
+/**
+ * A change of the heart rhythm (see `detect/afDetector.ts`): `af` when the RR intervals have
+ * become persistently and unpredictably irregular (atrial fibrillation), `not-af` when they
+ * are no longer. Reported on changes only: a record that never shows AF has no rhythm line.
+ */
+export interface RhythmEvent {
+  readonly type: 'rhythm';
+  /** Seconds from the start of the record: the beat that decided the change. */
+  readonly t: number;
+  readonly state: 'af' | 'not-af';
+}
+
 /** The last line of a run. */
 export interface SummaryEvent {
   readonly type: 'summary';
@@ -108,7 +120,7 @@ export interface DeviceSummary {
   readonly overflowBytes: number;
 }
 
-export type EcgEvent = BeatEvent | HrEvent | QualityEvent | HrvEvent | SummaryEvent;
+export type EcgEvent = BeatEvent | HrEvent | QualityEvent | HrvEvent | RhythmEvent | SummaryEvent;
 
 /** A connection or electrode change of a live device (`run`, or `replay` of a recording). */
 export interface StatusEvent {
@@ -137,7 +149,7 @@ export type LiveEvent = StatusEvent | GapEvent | DroppedEvent;
 export type OutputEvent = EcgEvent | LiveEvent | AudioEvent;
 
 /** The events an ECG frame carries. */
-export type EcgFrameEvent = BeatEvent | HrEvent | QualityEvent | HrvEvent;
+export type EcgFrameEvent = BeatEvent | HrEvent | QualityEvent | HrvEvent | RhythmEvent;
 
 /** What the ECG pipeline produced for one chunk of input. */
 export interface EcgFrame {
@@ -145,7 +157,7 @@ export interface EcgFrame {
   readonly endSample: number;
   /** The record's sample rate, Hz. */
   readonly sampleRateHz: number;
-  /** Beats, heart rates and quality changes found in this chunk, in time order. */
+  /** Beats, heart rates, quality and rhythm changes found in this chunk, in time order. */
   readonly events: readonly EcgFrameEvent[];
   /** Spikes into the network in this chunk. */
   readonly inputSpikes: number;
@@ -400,6 +412,8 @@ export interface FleetRow {
   readonly bpm: number | undefined;
   /** The last signal quality: good, noisy, flat. */
   readonly quality: string | undefined;
+  /** The last rhythm change: af, not-af (undefined: none came, so not AF). */
+  readonly rhythm?: string | undefined;
   /** Beats received. */
   readonly beats: number;
   /** The stream time of the last beat, s. */

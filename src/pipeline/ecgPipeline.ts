@@ -3,8 +3,8 @@
  *
  *   samples ─► resample to the network's rate ─► QRS band-pass ─► level-adaptive delta
  *           modulator (UP/DOWN) ─► fixed-point LIF network ─► beat-neuron spikes ─► beats
- *           ─► heart rate ─► HRV over sliding windows; signal quality (good, noisy, flat) from
- *           the encoder's spikes
+ *           ─► heart rate ─► rhythm (af / not-af) ─► HRV over sliding windows; signal quality
+ *           (good, noisy, flat) from the encoder's spikes
  *
  * The same operator serves a replayed file, a live device and the tests.
  */
@@ -12,6 +12,7 @@ import { identity, pipe, type OperatorFunction } from 'rxjs';
 import type { SampleChunk } from '../core/chunks.ts';
 import type { EcgFrame } from '../core/events.ts';
 import { deltaModulate } from '../operators/deltaModulate.ts';
+import { afRhythm } from '../operators/afRhythm.ts';
 import { detectBeats } from '../operators/detectBeats.ts';
 import { heartRate } from '../operators/heartRate.ts';
 import { hrv } from '../operators/hrv.ts';
@@ -62,6 +63,7 @@ export function ecgPipeline(model: EcgModel, sampleRateHz: number, options: EcgP
     signalQuality(model.quality),
     detectBeats(beatDetectorOptions(model, sampleRateHz)),
     heartRate({ sampleRateHz }),
+    afRhythm({ sampleRateHz }),
     options.hrv === false ? identity : hrv({ sampleRateHz, ...options.hrv }),
   );
 }

@@ -3,6 +3,7 @@
  * at an SNR), pooled per condition (gross), as a table or as JSON.
  */
 import { poolScores, type BeatScore } from '../detect/beatMatching.ts';
+import { poolAfScores, type AfScore } from '../detect/afScoring.ts';
 import type { EcgModel } from './ecgModel.ts';
 import { evaluateRecord, type RecordEvaluation, type StressCondition } from './evaluate.ts';
 import type { NoiseMix } from './noiseRecordings.ts';
@@ -24,6 +25,8 @@ export interface ConditionResult {
   /** HR MAE over every hr value of every record, bpm, and how many there were. */
   readonly hrMaeBpm: number;
   readonly hrCount: number;
+  /** AF pooled over the records that have rhythm annotations; absent when none has. */
+  readonly af?: AfScore;
 }
 
 /** The conditions for `--gain` values × `--snr` values (each SNR only with noise). */
@@ -87,7 +90,13 @@ function pool(condition: EvalCondition, records: readonly RecordEvaluation[]): C
     referenceBeats: records.reduce((n, r) => n + r.referenceBeats, 0),
     hrMaeBpm: hrCount === 0 ? 0 : records.reduce((s, r) => s + r.hrMaeBpm * r.hrCount, 0) / hrCount,
     hrCount,
+    ...afPool(records),
   };
+}
+
+function afPool(records: readonly RecordEvaluation[]): { af?: AfScore } {
+  const scored = records.flatMap((r) => (r.af === undefined ? [] : [r.af]));
+  return scored.length === 0 ? {} : { af: poolAfScores(scored) };
 }
 
 function score(s: BeatScore): Record<string, number> {
@@ -115,6 +124,7 @@ function conditionJson(r: ConditionResult, hrv: boolean): Record<string, unknown
       ...score(e.match),
       hrMaeBpm: e.hrMaeBpm,
       hrCount: e.hrCount,
+      ...(e.af === undefined ? {} : { af: e.af }),
       ...(hrvs === undefined ? {} : { hrv: recordHrvJson(hrvs[i] as ReturnType<typeof recordHrv>) }),
     })),
     gross: {
@@ -122,6 +132,7 @@ function conditionJson(r: ConditionResult, hrv: boolean): Record<string, unknown
       ...score(r.gross),
       hrMaeBpm: r.hrMaeBpm,
       hrCount: r.hrCount,
+      ...(r.af === undefined ? {} : { af: r.af }),
       ...(hrvs === undefined ? {} : { hrvMedianDiffPercent: hrvErrors(hrvs).median }),
     },
   };
@@ -187,6 +198,50 @@ export function evalReportText(results: readonly ConditionResult[], toleranceMs:
   if (options.hrv !== true) return text;
   if (results.length === 1 && only !== undefined) return `${text}\n${hrvReportText(only.records.map(recordHrv))}`;
   return `${text}\n${results.map((r) => `${conditionLabel(r.condition)}:\n${hrvReportText(r.records.map(recordHrv))}`).join('\n')}`;
+  return lines.join('\n') + `\n(matching window +-${toleranceMs} ms; HR MAE in bpm)\n` + afReportText(results);
+}
+
+function pctOrDash(x: number | null): string {
+  return x === null ? '-' : pct(x);
+}
+
+function afRow(name: string, width: number, s: AfScore): string {
+  return [
+    name.padEnd(width),
+    `${s.referenceEpisodesDetected}/${s.referenceEpisodes}`.padStart(7),
+    `${s.detectedEpisodesTrue}/${s.detectedEpisodes}`.padStart(7),
+    pctOrDash(s.episodeSensitivity).padStart(8),
+    pctOrDash(s.episodePositivePredictivity).padStart(8),
+    pctOrDash(s.durationSensitivity).padStart(8),
+    pctOrDash(s.durationPositivePredictivity).padStart(8),
+    s.referenceDuration.toFixed(0).padStart(7),
+    s.detectedDuration.toFixed(0).padStart(7),
+    (s.detectedDuration - s.overlapDuration).toFixed(0).padStart(7),
+  ].join(' ');
+}
+
+/**
+ * The AF block, when any record has rhythm annotations: per record (one condition) or per
+ * condition, reference episodes detected, detected episodes true, episode Se and +P, duration
+ * Se and +P, reference, detected and false AF seconds.
+ */
+function afReportText(results: readonly ConditionResult[]): string {
+  if (!results.some((r) => r.af !== undefined)) return '';
+  const header = (first: string, width: number): string =>
+    `${first.padEnd(width)} ${'AF det'.padStart(7)} ${'det ok'.padStart(7)} ${'epSe%'.padStart(8)} ${'ep+P%'.padStart(8)} ${'durSe%'.padStart(8)} ${'dur+P%'.padStart(8)} ${'AF s'.padStart(7)} ${'det s'.padStart(7)} ${'false s'.padStart(7)}`;
+  const only = results[0];
+  let lines: string[];
+  if (results.length === 1 && only !== undefined && only.af !== undefined) {
+    lines = [header('record', 8), ...only.records.flatMap((r) => (r.af === undefined ? [] : [afRow(r.record, 8, r.af)])), afRow('gross', 8, only.af)];
+  } else {
+    const width = Math.max(9, ...results.map((r) => conditionLabel(r.condition).length));
+    lines = [header('condition', width), ...results.flatMap((r) => (r.af === undefined ? [] : [afRow(conditionLabel(r.condition), width, r.af)]))];
+  }
+  return (
+    '\nAtrial fibrillation against the rhythm annotations ((AFIB is AF; (AFL flutter and all other rhythms are not):\n' +
+    lines.join('\n') +
+    '\n(AF det: reference AF episodes overlapped by detected AF; det ok: detected AF episodes that overlap reference AF; seconds of AF)\n'
+  );
 }
 
 /** What `markdownFromEvalJson` reads of an `eval --json` report. */

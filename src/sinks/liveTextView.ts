@@ -13,6 +13,7 @@ import {
   QUALITY_SGR,
   QUALITY_WORDS,
   REDRAW_INTERVAL_MS,
+  RHYTHM_WORDS,
   clock,
   hrvLine,
   heartRateHead,
@@ -114,6 +115,8 @@ export function createLiveTextView(
           qualityReported = true;
         } else if (e.type === 'hrv') {
           out.write(`${live ? '\r\x1b[K' : ''}  [${clock(e.t)}] ${hrvLine(e)}\n`);
+        } else if (e.type === 'rhythm') {
+          out.write(`${live ? '\r\x1b[K' : ''}  [${clock(e.t)}] ${RHYTHM_WORDS[e.state]}\n`);
         } else {
           beats++;
           if (!live) out.write(`  beat ${String(beats).padStart(5)}  at ${clock(e.t)} (${e.t.toFixed(3)} s)\n`);

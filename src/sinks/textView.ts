@@ -5,7 +5,7 @@
  * the summary.
  */
 import type { QualityState } from '../core/chunks.ts';
-import type { EcgFrame, HrvEvent, SummaryEvent } from '../core/events.ts';
+import type { EcgFrame, HrvEvent, RhythmEvent, SummaryEvent } from '../core/events.ts';
 import {
   HEART_RATE_SPARK_MAX_WIDTH,
   HEART_RATE_SPARK_MIN_WIDTH,
@@ -50,6 +50,8 @@ export interface TextView {
 
 /** How each quality state reads in a text view. */
 export const QUALITY_WORDS: Readonly<Record<QualityState, string>> = { good: 'good', noisy: 'noisy: beats unreliable', flat: 'flat: no signal' };
+/** How each rhythm state reads in a text view (a line when the rhythm changes). */
+export const RHYTHM_WORDS: Readonly<Record<RhythmEvent['state'], string>> = { af: 'rhythm atrial fibrillation', 'not-af': 'rhythm no longer atrial fibrillation' };
 /** ANSI colours of the quality states (noisy yellow, flat red). */
 export const QUALITY_SGR: Readonly<Record<QualityState, string>> = { good: '32', noisy: '33', flat: '31' };
 
@@ -177,6 +179,10 @@ export function createTextView(out: NodeJS.WritableStream, options: TextViewOpti
         }
         if (event.type === 'hrv') {
           if (!options.live) out.write(`  ${hrvLine(event)}\n`);
+          continue;
+        }
+        if (event.type === 'rhythm') {
+          if (!options.live) out.write(`  ${RHYTHM_WORDS[event.state]} from ${clock(event.t)} (${event.t.toFixed(3)} s)\n`);
           continue;
         }
         beats++;

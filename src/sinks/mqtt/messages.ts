@@ -13,8 +13,8 @@ export const DEFAULT_MQTT_PREFIX = 'edgespike';
 /** Home Assistant's default discovery prefix. */
 export const HA_DISCOVERY_PREFIX = 'homeassistant';
 
-/** Event types published with QoS 1 (each one matters: beats, words, the summary, status changes); the rest (hr, quality, gap, dropped) with QoS 0. */
-const QOS1_TYPES: ReadonlySet<string> = new Set(['beat', 'detection', 'summary', 'status']);
+/** Event types published with QoS 1 (each one matters: beats, words, the summary, status and rhythm changes); the rest (hr, quality, gap, dropped) with QoS 0. */
+const QOS1_TYPES: ReadonlySet<string> = new Set(['beat', 'detection', 'summary', 'status', 'rhythm']);
 
 /** The states of the status topic besides a device's own (connected, disconnected, ...). */
 export type PublisherState = 'online' | 'offline';
