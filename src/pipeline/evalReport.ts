@@ -291,3 +291,25 @@ export function markdownFromEvalHrvJson(report: { readonly gross: { readonly hrv
     `| median of \\|detected − reference\\| / reference | ${cells.join(' | ')} |`,
   ].join('\n') + '\n';
 }
+
+/** What `markdownFromEvalAfJson` reads of an `eval --json` report's AF scores. */
+type AfJson = Pick<AfScore, 'referenceEpisodes' | 'referenceEpisodesDetected' | 'detectedEpisodes' | 'detectedEpisodesTrue' | 'referenceDuration' | 'detectedDuration' | 'episodeSensitivity' | 'episodePositivePredictivity' | 'durationSensitivity' | 'durationPositivePredictivity'>;
+
+/**
+ * The README's AF table, made from an `eval --json` report: the records with reference or
+ * detected AF, and the pool over all records (so false AF anywhere shows in the pooled row).
+ */
+export function markdownFromEvalAfJson(report: { readonly records: readonly { readonly record: string; readonly af?: AfJson }[]; readonly gross: { readonly af?: AfJson } }): string {
+  const pooled = report.gross.af;
+  if (pooled === undefined) throw new Error('the eval report has no AF scores (no record has rhythm annotations)');
+  const p = (x: number | null): string => (x === null ? '--' : pct(x));
+  const cells = (name: string, a: AfJson): string =>
+    `| ${name} | ${a.referenceEpisodesDetected} / ${a.referenceEpisodes} | ${a.detectedEpisodesTrue} / ${a.detectedEpisodes} | ${p(a.episodeSensitivity)} | ${p(a.episodePositivePredictivity)} | ${p(a.durationSensitivity)} | ${p(a.durationPositivePredictivity)} | ${a.referenceDuration.toFixed(0)} | ${a.detectedDuration.toFixed(0)} |`;
+  const rows = report.records.filter((r) => r.af !== undefined && (r.af.referenceEpisodes > 0 || r.af.detectedEpisodes > 0));
+  return [
+    '| record | AF episodes found | detected episodes true | episode Se % | episode +P % | duration Se % | duration +P % | AF s | detected AF s |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => cells(r.record, r.af as AfJson)),
+    cells(`**all ${report.records.length}**`, pooled),
+  ].join('\n') + '\n';
+}

@@ -21,6 +21,8 @@ export function formatEvent(event: OutputEvent): string {
         `"lfMs2":${r(event.lfMs2, 1)},"hfMs2":${r(event.hfMs2, 1)},"lfHf":${r(event.lfHf, 3)}}`
       );
     }
+    case 'rhythm':
+      return `{"type":"rhythm","t":${roundDecimals(event.t, 4)},"state":"${event.state}"}`;
     case 'status':
       return `{"type":"status","t":${roundDecimals(event.t, 4)},"state":"${event.state}"}`;
     case 'gap':

@@ -73,4 +73,8 @@ describe('hrv operator', () => {
     expect(formatEvent(none)).toContain('"meanNnMs":null');
     expect(hrvLine(none)).toBe('hrv 0:00-5:00  too few NN intervals (30 % of the window): no measures');
   });
+
+  it('formats a rhythm change with its time rounded to 0.1 ms, like beats', () => {
+    expect(formatEvent({ type: 'rhythm', t: 61.01111111111111, state: 'af' })).toBe('{"type":"rhythm","t":61.0111,"state":"af"}');
+  });
 });
