@@ -31,6 +31,8 @@ export interface EvalOptions {
   /** --plots DIR with at most `max` plots a record; undefined without. */
   readonly plots: { readonly dir: string; readonly max: number } | undefined;
   readonly json: boolean;
+  /** --hrv: the HRV of every record from its reference and its detected beats. */
+  readonly hrv?: boolean;
 }
 
 /** Progress over records × conditions (the command line draws it on stderr). */
@@ -65,7 +67,8 @@ export async function runEval(options: EvalOptions, progress: EvalProgress): Pro
     const skipped = plots.skipped > 0 ? `; ${plots.skipped} more error windows not plotted (--plots-max ${plots.max} per record)` : '';
     process.stderr.write(`edgespike: wrote ${plots.written} error plot${plots.written === 1 ? '' : 's'} to ${plots.dir}${skipped}\n`);
   }
-  return options.json ? evalReportJson(model, toleranceSeconds, results) : evalReportText(results, options.toleranceMs);
+  const hrv = { hrv: options.hrv === true };
+  return options.json ? evalReportJson(model, toleranceSeconds, results, hrv) : evalReportText(results, options.toleranceMs, hrv);
 }
 
 /**

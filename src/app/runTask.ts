@@ -9,6 +9,7 @@ import type { SampleChunk } from '../core/chunks.ts';
 import { EdgespikeError } from '../core/errors.ts';
 import type { AudioStreamCondition, OutputEvent } from '../core/events.ts';
 import type { AudioModel } from '../pipeline/audioModel.ts';
+import type { HrvChoice } from '../pipeline/ecgPipeline.ts';
 import type { StreamCondition } from '../pipeline/audioStress.ts';
 import type { DeviceItem } from '../pipeline/deviceItems.ts';
 import { liveItems } from '../pipeline/liveItems.ts';
@@ -35,6 +36,8 @@ export interface TaskRunOptions {
   readonly view: ViewChoice | undefined;
   /** --mqtt and its options; undefined without --mqtt. */
   readonly mqtt?: MqttChoice | undefined;
+  /** The ECG task's HRV windows; undefined: the default (5 minutes every 60 s). */
+  readonly hrv?: HrvChoice | undefined;
   /** Audio replayed under a gain and noise (one value each); undefined: as recorded. */
   readonly condition?: AudioConditionChoice | undefined;
   /** Where the output goes. @default process.stdout */
@@ -118,7 +121,7 @@ async function runOn<M, F extends TaskFrame, S extends OutputEvent>(
             segment.file === undefined ? EMPTY : of<SessionItem<F>>({ kind: 'file', file: segment.file }),
             conditioned(opened.items, operator).pipe(
               viewDeviceSamples(view),
-              liveItems(task.pipeline(model, input.sampleRateHz, { raster: view !== undefined })),
+              liveItems(task.pipeline(model, input.sampleRateHz, { raster: view !== undefined, hrv: options.hrv })),
               inFile(task, segment.file),
             ),
             defer(() => {

@@ -11,6 +11,7 @@ import type { TraceWindow } from '../core/traces.ts';
 import type { PlotSpec } from '../sinks/plotSpec.ts';
 import type { Sink } from '../sinks/sink.ts';
 import type { OpenedAnyRecord } from '../sources/openRecord.ts';
+import type { HrvChoice } from '../pipeline/ecgPipeline.ts';
 
 /** What a task's frames have in common: the events to print, and where the stream has reached. */
 export interface TaskFrame {
@@ -66,8 +67,9 @@ export interface SignalTask<M, F extends TaskFrame, S extends OutputEvent> {
   /**
    * Sample chunks at `sampleRateHz` → frames.
    * @param options.raster add spike rasters to the frames (for the live view)
+   * @param options.hrv the ECG task's HRV windows (other tasks ignore it); undefined: the default
    */
-  pipeline(model: M, sampleRateHz: number, options: { readonly raster: boolean }): OperatorFunction<SampleChunk, F>;
+  pipeline(model: M, sampleRateHz: number, options: { readonly raster: boolean; readonly hrv?: HrvChoice | undefined }): OperatorFunction<SampleChunk, F>;
   /** Fresh totals for one session. */
   totals(model: M, sampleRateHz: number): TaskTotals<F, S>;
   /** A frame of file `path` of a folder: its events name the file (undefined: frames unchanged). */

@@ -18,6 +18,10 @@ beats (annotation codes N L R B A a J S V r F e j n E / f Q ?): one-to-one match
 +-150 ms over the whole record. Prints per record and pooled over all records (gross):
 TP, FP, FN, Sensitivity (Se), Positive predictivity (+P), F1, and the mean absolute error
 of the heart rate against the same formula applied to the reference beats.
+When records carry rhythm annotations (aux "(AFIB", "(N", ... in the .atr), a second table
+scores the pipeline's atrial fibrillation (rhythm) events: AF episode sensitivity and positive
+predictivity, duration-weighted Se and +P, and seconds of AF; only "(AFIB" is AF ("(AFL"
+flutter is not). --json carries the same as "af" in each record and in "gross".
 
 A directory means every NAME.hea in it that has a NAME.atr, and every .edf/.bdf file
 (scored against its EDF+ annotations whose text is a beat symbol: N, V, ...; "convert"
@@ -38,6 +42,10 @@ Options:
   --snr DB[,DB...]   signal-to-noise ratios for --noise, dB. Default: 12,6,0
   --noise-dir DIR    where --noise names are. Default: an nstdb folder beside the records'
                      folder (../shared/datasets/mitdb → ../shared/datasets/nstdb)
+  --hrv              also heart-rate variability of each whole record, from the reference
+                     beats and from the detected beats (mean NN, SDNN, RMSSD, pNN50, LF,
+                     HF, LF/HF of the NN intervals, as replay's hrv lines compute them),
+                     and how far apart they are: how much detection error moves HRV
   --plots DIR        for every false positive and false negative, an SVG of the 10 s around
                      it (as edgespike plot draws it) in DIR (created if missing), named
                      <record>_<seconds>s_<FP|FN|FP+FN>.svg (seconds zero-padded, so the
@@ -51,12 +59,13 @@ Example:
   edgespike eval ../shared/datasets/mitdb/105 --plots errors-105
   edgespike eval ../shared/datasets/mitdb --gain 0.1,0.2,0.5,1,2,5,10
   edgespike eval ../shared/datasets/mitdb --noise bw,ma --snr 12,6,0
+  edgespike eval ../shared/datasets/mitdb --hrv
 `;
 
 export default defineCommand({
   name: 'eval',
   help: EVAL_HELP,
-  options: { ...stringFlags('channel', 'tolerance-ms', 'network', 'plots', 'plots-max', 'gain', 'noise', 'snr', 'noise-dir'), ...booleanFlags('json') },
+  options: { ...stringFlags('channel', 'tolerance-ms', 'network', 'plots', 'plots-max', 'gain', 'noise', 'snr', 'noise-dir'), ...booleanFlags('json', 'hrv') },
   positionals: somePositionals('record or directory'),
   run: async ({ values, positionals }) => {
     const toleranceMs = parsePositive('tolerance-ms', values['tolerance-ms']) ?? 150;
@@ -78,6 +87,7 @@ export default defineCommand({
         snrs,
         plots: values.plots === undefined ? undefined : { dir: values.plots, max: plotsMax },
         json: values.json === true,
+        hrv: values.hrv === true,
       },
       {
         start: (total) => (bar = createProgressBar(process.stderr, total)),

@@ -44,7 +44,8 @@ ${BROKER_HELP}
                        is dropped (counted and reported on stderr), the status kept.
                        1..${String(LIMITS.mqttQueueMessages.max).replace(/\B(?=(\d{3})+$)/g, ',')}. Default: ${DEFAULT_QUEUE_MESSAGES} (about 1 MB; over 30 minutes of an ECG)
   --mqtt-ha            announce the device to Home Assistant (MQTT discovery): heart rate
-                       as a sensor in bpm, the status as a connectivity sensor
+                       as a sensor in bpm, the status as a connectivity sensor, atrial
+                       fibrillation as a problem sensor, HRV's RMSSD as a sensor in ms
   --mqtt-ha-prefix P   Home Assistant's discovery prefix. Default: ${HA_DISCOVERY_PREFIX}`;
 
 type MqttValues = { readonly [K in keyof typeof MQTT_FLAGS]?: (typeof MQTT_FLAGS)[K]['type'] extends 'boolean' ? boolean : string };

@@ -14,6 +14,7 @@ import { LIMITS } from '../core/limits.ts';
 import { AUDIO_CONDITION_FLAGS, AUDIO_CONDITION_NEGATIVE_FLAGS, parseAudioConditionFlags, REPLAY_CONDITION_HELP } from './audioConditionFlags.ts';
 import { parseViewFlags, VIEW_FLAGS, VIEW_HELP } from './viewOption.ts';
 import { MQTT_FLAGS, MQTT_HELP, parseMqttFlags } from './mqttOption.ts';
+import { HRV_FLAGS, HRV_HELP, parseHrvFlags } from './hrvOption.ts';
 
 export const REPLAY_HELP = `Usage: edgespike replay <record> [options]
 
@@ -43,8 +44,9 @@ Options:
                        the bundled src/snn/networks/digits.json
   --format jsonl|text  jsonl: one JSON object per line on stdout ({"type":"beat",...},
                        {"type":"hr",...}, {"type":"quality","state":"good|noisy|flat"} when
-                       the signal quality changes, then {"type":"summary",...}); logs go to
-                       stderr.
+                       the signal quality changes, {"type":"rhythm","state":"af|not-af"} when
+                       atrial fibrillation starts or ends (none when it never does), then
+                       {"type":"summary",...}); logs go to stderr.
                        text: a live line of heart rate and progress.
                        Default: text on a terminal, jsonl otherwise.
   --speed max|N        max: as fast as possible; N: N x real time (1 = real time). Default: 1
@@ -55,6 +57,7 @@ Options:
   --network FILE       ECG network file (--task ecg). Default: the bundled src/snn/networks/ecg-beat.json
   --chunk N            samples per chunk. Default: 512
 ${REPLAY_CONDITION_HELP}
+${HRV_HELP}
 ${VIEW_HELP}
 ${MQTT_HELP}
   -h, --help           show this help
@@ -73,7 +76,7 @@ Examples:
 export default defineCommand({
   name: 'replay',
   help: REPLAY_HELP,
-  options: { ...stringFlags('format', 'speed', 'channel', 'rate', 'units', 'chunk'), ...TASK_FLAGS, ...VIEW_FLAGS, ...MQTT_FLAGS, ...AUDIO_CONDITION_FLAGS },
+  options: { ...stringFlags('format', 'speed', 'channel', 'rate', 'units', 'chunk'), ...TASK_FLAGS, ...HRV_FLAGS, ...VIEW_FLAGS, ...MQTT_FLAGS, ...AUDIO_CONDITION_FLAGS },
   negativeValues: AUDIO_CONDITION_NEGATIVE_FLAGS,
   positionals: onePositional('record'),
   run: async ({ values, positionals }) => {
@@ -82,6 +85,7 @@ export default defineCommand({
     const task = parseTask(values.task, values.model, 'ecg');
     const view = parseViewFlags(values);
     const mqtt = parseMqttFlags(values);
+    const hrv = parseHrvFlags(values, task);
     const condition = parseAudioConditionFlags(values, true);
     if (task === 'ecg' && condition !== undefined) {
       throw new UsageError('--gain-db, --noise, --snr and --seed are for audio (--task digits); for ECG, edgespike eval --gain/--noise measures gain and noise');
@@ -100,6 +104,6 @@ export default defineCommand({
       taskFlag: task === 'audio' ? '--model' : `--task ${task}`,
       conditioned: condition !== undefined,
     };
-    return runTask(input, { command: 'replay', task, modelPath, format, view, condition, mqtt });
+    return runTask(input, { command: 'replay', task, modelPath, format, view, condition, mqtt, hrv });
   },
 });

@@ -16,6 +16,7 @@ import { type CliCommand, defineCommand, NO_POSITIONALS, stringFlags } from './c
 import { LIMITS } from '../core/limits.ts';
 import { parseViewFlags, VIEW_FLAGS, VIEW_HELP } from './viewOption.ts';
 import { MQTT_FLAGS, MQTT_HELP, parseMqttFlags } from './mqttOption.ts';
+import { HRV_FLAGS, HRV_HELP, parseHrvFlags } from './hrvOption.ts';
 
 export const RUN_HELP = `Usage: edgespike run --device <path> --profile <name> [options]
 
@@ -27,6 +28,8 @@ replay --task digits), with t in seconds since the stream started, plus live eve
   {"type":"dropped","t":..,"bytes":N}    bytes thrown away because the pipeline fell behind
   {"type":"quality","t":..,"state":"good"|"noisy"|"flat"}   ECG signal quality, on changes
     (noisy: beats unreliable; flat: no usable signal, e.g. a loose or saturated lead)
+  {"type":"rhythm","t":..,"state":"af"|"not-af"}   atrial fibrillation from RR irregularity,
+    on changes only (none while the rhythm is not AF)
 Beats come at any gain of the sensor: the encoder follows the signal's own level.
 An unplugged device is waited for (retries with backoff up to 2 s) and picked up again.
 Runs until Ctrl-C or SIGTERM, then prints the summary and exits 0.
@@ -52,6 +55,7 @@ Options:
   --poll-ms N          read the port every N ms instead of on every arrival (fewer wake-ups
                        for slow sensors); 0 reads on arrival. Default: 50 up to 115200 baud,
                        0 above (so the kernel's 4 KiB buffer cannot overflow between reads)
+${HRV_HELP}
 ${VIEW_HELP}
 ${MQTT_HELP}
   -h, --help           show this help
@@ -69,7 +73,7 @@ export function runCommandOn(openPort: OpenPort): CliCommand {
   return defineCommand({
     name: 'run',
     help: RUN_HELP,
-    options: { ...stringFlags('device', 'profile', 'baud', 'rate', 'channel', 'format', 'queue-bytes', 'poll-ms'), ...TASK_FLAGS, ...VIEW_FLAGS, ...MQTT_FLAGS },
+    options: { ...stringFlags('device', 'profile', 'baud', 'rate', 'channel', 'format', 'queue-bytes', 'poll-ms'), ...TASK_FLAGS, ...HRV_FLAGS, ...VIEW_FLAGS, ...MQTT_FLAGS },
     positionals: NO_POSITIONALS,
     run: async ({ values }) => {
       if (values.device === undefined) throw new UsageError('run needs --device <path>; see edgespike devices');
@@ -87,6 +91,7 @@ export function runCommandOn(openPort: OpenPort): CliCommand {
       const format = parseOutputFormat(values.format);
       const view = parseViewFlags(values);
       const mqtt = parseMqttFlags(values);
+      const hrv = parseHrvFlags(values, task);
       const baudRate = parseInLimit('baud', values.baud, LIMITS.baudRate) ?? profile.baudRate;
       const spec: DeviceSpec = {
         kind: 'device',
@@ -99,7 +104,7 @@ export function runCommandOn(openPort: OpenPort): CliCommand {
         pollMs: values['poll-ms'] === undefined ? pollIntervalFor(baudRate) : parseNonNegativeInt('poll-ms', values['poll-ms']),
         openPort,
       };
-      await runTask(spec, { command: 'run', task, modelPath, format, view, mqtt });
+      await runTask(spec, { command: 'run', task, modelPath, format, view, mqtt, hrv });
       return 0;
     },
   });

@@ -35,6 +35,47 @@ export interface QualityEvent {
   readonly state: QualityState;
 }
 
+/**
+ * Heart-rate variability over the last `windowSeconds` (see `detect/hrvWindows.ts`), reported
+ * every step (default every 60 s over the last 5 minutes). NN intervals: the RR intervals left
+ * after implausible and ectopic ones (`detect/nnIntervals.ts`). The measures are null when the
+ * NN intervals cover less than half the window.
+ */
+export interface HrvEvent {
+  readonly type: 'hrv';
+  /** Seconds from the start of the record: the window's end. */
+  readonly t: number;
+  readonly windowSeconds: number;
+  /** NN intervals in the window. */
+  readonly nn: number;
+  /** Fraction of the window covered by NN intervals (0..1). */
+  readonly coverage: number;
+  /** Mean NN interval, ms. */
+  readonly meanNnMs: number | null;
+  /** Standard deviation of the NN intervals, ms. */
+  readonly sdnnMs: number | null;
+  /** Root mean square of successive NN differences, ms. */
+  readonly rmssdMs: number | null;
+  /** Successive NN differences over 50 ms, percent. */
+  readonly pnn50: number | null;
+  /** Power of the NN series in 0.04-0.15 Hz (LF) and 0.15-0.4 Hz (HF), ms², and LF/HF. */
+  readonly lfMs2: number | null;
+  readonly hfMs2: number | null;
+  readonly lfHf: number | null;
+}
+
+/**
+ * A change of the heart rhythm (see `detect/afDetector.ts`): `af` when the RR intervals have
+ * become persistently and unpredictably irregular (atrial fibrillation), `not-af` when they
+ * are no longer. Reported on changes only: a record that never shows AF has no rhythm line.
+ */
+export interface RhythmEvent {
+  readonly type: 'rhythm';
+  /** Seconds from the start of the record: the beat that decided the change. */
+  readonly t: number;
+  readonly state: 'af' | 'not-af';
+}
+
 /** The last line of a run. */
 export interface SummaryEvent {
   readonly type: 'summary';
@@ -79,7 +120,7 @@ export interface DeviceSummary {
   readonly overflowBytes: number;
 }
 
-export type EcgEvent = BeatEvent | HrEvent | QualityEvent | SummaryEvent;
+export type EcgEvent = BeatEvent | HrEvent | QualityEvent | HrvEvent | RhythmEvent | SummaryEvent;
 
 /** A connection or electrode change of a live device (`run`, or `replay` of a recording). */
 export interface StatusEvent {
@@ -108,7 +149,7 @@ export type LiveEvent = StatusEvent | GapEvent | DroppedEvent;
 export type OutputEvent = EcgEvent | LiveEvent | AudioEvent;
 
 /** The events an ECG frame carries. */
-export type EcgFrameEvent = BeatEvent | HrEvent | QualityEvent;
+export type EcgFrameEvent = BeatEvent | HrEvent | QualityEvent | HrvEvent | RhythmEvent;
 
 /** What the ECG pipeline produced for one chunk of input. */
 export interface EcgFrame {
@@ -116,7 +157,7 @@ export interface EcgFrame {
   readonly endSample: number;
   /** The record's sample rate, Hz. */
   readonly sampleRateHz: number;
-  /** Beats, heart rates and quality changes found in this chunk, in time order. */
+  /** Beats, heart rates, quality and rhythm changes found in this chunk, in time order. */
   readonly events: readonly EcgFrameEvent[];
   /** Spikes into the network in this chunk. */
   readonly inputSpikes: number;
@@ -371,6 +412,8 @@ export interface FleetRow {
   readonly bpm: number | undefined;
   /** The last signal quality: good, noisy, flat. */
   readonly quality: string | undefined;
+  /** The last rhythm change: af, not-af (undefined: none came, so not AF). */
+  readonly rhythm?: string | undefined;
   /** Beats received. */
   readonly beats: number;
   /** The stream time of the last beat, s. */

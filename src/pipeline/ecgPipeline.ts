@@ -3,16 +3,19 @@
  *
  *   samples ─► resample to the network's rate ─► QRS band-pass ─► level-adaptive delta
  *           modulator (UP/DOWN) ─► fixed-point LIF network ─► beat-neuron spikes ─► beats
- *           ─► heart rate; signal quality (good, noisy, flat) from the encoder's spikes
+ *           ─► heart rate ─► rhythm (af / not-af) ─► HRV over sliding windows; signal quality
+ *           (good, noisy, flat) from the encoder's spikes
  *
  * The same operator serves a replayed file, a live device and the tests.
  */
-import { pipe, type OperatorFunction } from 'rxjs';
+import { identity, pipe, type OperatorFunction } from 'rxjs';
 import type { SampleChunk } from '../core/chunks.ts';
 import type { EcgFrame } from '../core/events.ts';
 import { deltaModulate } from '../operators/deltaModulate.ts';
+import { afRhythm } from '../operators/afRhythm.ts';
 import { detectBeats } from '../operators/detectBeats.ts';
 import { heartRate } from '../operators/heartRate.ts';
+import { hrv } from '../operators/hrv.ts';
 import { lifNetwork } from '../operators/lifNetwork.ts';
 import { qrsBandpass } from '../operators/qrsBandpass.ts';
 import { resample } from '../operators/resample.ts';
@@ -29,7 +32,16 @@ export interface EcgPipelineOptions {
    * @default false
    */
   readonly raster?: boolean;
+  /**
+   * HRV over sliding windows (`hrv` events, see `detect/hrvWindows.ts`): window and step,
+   * seconds; false for none.
+   * @default { windowSeconds: 300, stepSeconds: 60 }
+   */
+  readonly hrv?: HrvChoice;
 }
+
+/** The HRV windows of a pipeline, or false for none. */
+export type HrvChoice = { readonly windowSeconds: number; readonly stepSeconds: number } | false;
 
 /** Ticks per raster bin at a tick rate: `RASTER_BIN_SECONDS` rounded, at least 1. */
 export function rasterBinTicks(tickRateHz: number): number {
@@ -39,7 +51,7 @@ export function rasterBinTicks(tickRateHz: number): number {
 /**
  * @param model the ECG model (network and front end)
  * @param sampleRateHz the source's sample rate, Hz: beats are reported in its samples
- * @param options `raster` for the live view
+ * @param options `raster` for the live view, `hrv` windows
  * @example recordSource(record).pipe(ecgPipeline(loadEcgModel(), 360)).subscribe(...)
  */
 export function ecgPipeline(model: EcgModel, sampleRateHz: number, options: EcgPipelineOptions = {}): OperatorFunction<SampleChunk, EcgFrame> {
@@ -51,5 +63,7 @@ export function ecgPipeline(model: EcgModel, sampleRateHz: number, options: EcgP
     signalQuality(model.quality),
     detectBeats(beatDetectorOptions(model, sampleRateHz)),
     heartRate({ sampleRateHz }),
+    afRhythm({ sampleRateHz }),
+    options.hrv === false ? identity : hrv({ sampleRateHz, ...options.hrv }),
   );
 }

@@ -8,6 +8,7 @@ import { identity, lastValueFrom, tap } from 'rxjs';
 import { nstNoiseAmplitude, nstNoiseGain, nstSignalAmplitude } from '../condition/noiseStress.ts';
 import { countsPerUnit } from '../core/sampleScale.ts';
 import { InputNotFoundError, ValidationError } from '../core/errors.ts';
+import { parseMitAnnotations, type Annotation } from '../formats/wfdb/annotation.ts';
 import { stressSignal, type StressSignalOptions } from '../operators/stressSignal.ts';
 import { heartRateError, matchBeats, DEFAULT_MATCH_TOLERANCE_SECONDS, type BeatMatch } from '../detect/beatMatching.ts';
 import { openEdfFile } from '../sources/edfFile.ts';
@@ -17,7 +18,10 @@ import { recordSource } from '../sources/recordSource.ts';
 import { ecgPipeline } from './ecgPipeline.ts';
 import type { EcgModel } from './ecgModel.ts';
 import { addFrame, createSummaryTotals, type SummaryTotals } from './summary.ts';
-import { readReferenceBeats } from './referenceBeats.ts';
+import { readReferenceBeats, wfdbReferenceBeats } from './referenceBeats.ts';
+import { readBoundedFileSync } from '../sources/boundedFile.ts';
+import { LIMITS } from '../core/limits.ts';
+import { afIntervalsFromChanges, referenceAfIntervals, scoreAf, type AfScore, type RhythmChange } from '../detect/afScoring.ts';
 
 /** The result of one record. */
 export interface RecordEvaluation {
@@ -31,6 +35,11 @@ export interface RecordEvaluation {
   readonly totals: SummaryTotals;
   /** Detected beat samples (for further analysis). */
   readonly beats: number[];
+  /** Reference beat samples, and the rate of both. */
+  readonly reference: readonly number[];
+  readonly sampleRateHz: number;
+  /** AF against the record's rhythm annotations (durations in seconds); absent when it has none. */
+  readonly af?: AfScore;
 }
 
 /** A condition a record is scored under: a sensor gain and, optionally, recorded noise at an SNR. */
@@ -87,6 +96,8 @@ interface ReferencedRecord {
   readonly normal: readonly number[];
   /** Pipeline counts per stored (ADC or digital) step, the resolution a scaled signal is rounded to. */
   readonly countsPerAdu: number;
+  /** The rhythm annotations (aux text "(AFIB", "(N", ...), when the record has any. */
+  readonly rhythms?: readonly Annotation[];
 }
 
 /** A WFDB record and its `.atr`, or an EDF+/BDF+ file and its beat annotations (MIT beat symbols: N, V, ...). */
@@ -104,28 +115,42 @@ async function openReferenced(path: string, channel: number | string | undefined
   }
   const record = await openWfdbRecord(path, { channel });
   const { info } = record;
-  const found = await readReferenceBeats(record);
-  if (found === undefined) {
+  if (info.annotationPath === undefined) {
     throw new InputNotFoundError(`${path}: no reference annotations (${basename(path)}.atr) to evaluate against`);
   }
-  return { record, reference: found.beats, normal: found.normal, countsPerAdu: (countsPerUnit(info.units) ?? 1) / info.gainAduPerUnit };
+  const annotations = parseMitAnnotations(readBoundedFileSync(info.annotationPath, LIMITS.annotationFileBytes, "the annotation file's size"), info.annotationPath);
+  const found = wfdbReferenceBeats(annotations);
+  const rhythms = annotations.filter((a) => a.aux.startsWith('('));
+  return {
+    record,
+    reference: found.beats,
+    normal: found.normal,
+    countsPerAdu: (countsPerUnit(info.units) ?? 1) / info.gainAduPerUnit,
+    ...(rhythms.length > 0 ? { rhythms } : {}),
+  };
 }
 
 /** Evaluate one WFDB record that has a `.atr` reference annotation file, or an EDF+/BDF+ file with beat annotations. */
 export async function evaluateRecord(model: EcgModel, path: string, options: EvaluateOptions = {}): Promise<RecordEvaluation> {
-  const { record, reference, normal, countsPerAdu } = await openReferenced(path, options.channel);
+  const { record, reference, normal, countsPerAdu, rhythms } = await openReferenced(path, options.channel);
   const { info } = record;
   const stress = await stressOptions(record, normal, countsPerAdu, options.condition);
   const totals = createSummaryTotals(info.sampleRateHz);
   const beats: number[] = [];
+  const rhythmChanges: RhythmChange[] = [];
+  let endSample = 0;
   const total = info.samplesPerSignal ?? 0;
   await lastValueFrom(
     recordSource(record).pipe(
       stress === undefined ? identity : stressSignal(stress),
-      ecgPipeline(model, info.sampleRateHz),
+      ecgPipeline(model, info.sampleRateHz, { hrv: false }),
       tap((frame) => {
         addFrame(totals, frame);
-        for (const event of frame.events) if (event.type === 'beat') beats.push(event.sample);
+        endSample = frame.endSample;
+        for (const event of frame.events) {
+          if (event.type === 'beat') beats.push(event.sample);
+          else if (event.type === 'rhythm') rhythmChanges.push({ at: event.t, state: event.state });
+        }
         if (options.onProgress !== undefined && total > 0) options.onProgress(frame.endSample / total);
       }),
     ),
@@ -136,6 +161,15 @@ export async function evaluateRecord(model: EcgModel, path: string, options: Eva
     toleranceSeconds: options.toleranceSeconds ?? DEFAULT_MATCH_TOLERANCE_SECONDS,
   });
   const hr = heartRateError(beats, reference, info.sampleRateHz);
+  // AF scored in seconds (rhythm events carry seconds; the reference is converted from samples).
+  const endSeconds = Math.max(endSample, total) / info.sampleRateHz;
+  const af =
+    rhythms === undefined
+      ? undefined
+      : scoreAf(
+          referenceAfIntervals(rhythms, Math.max(endSample, total)).map((i) => ({ start: i.start / info.sampleRateHz, end: i.end / info.sampleRateHz })),
+          afIntervalsFromChanges(rhythmChanges, endSeconds),
+        );
   return {
     record: info.recordName,
     referenceBeats: reference.length,
@@ -145,6 +179,9 @@ export async function evaluateRecord(model: EcgModel, path: string, options: Eva
     hrCount: hr.count,
     totals,
     beats,
+    reference,
+    sampleRateHz: info.sampleRateHz,
+    ...(af === undefined ? {} : { af }),
   };
 }
 

@@ -122,6 +122,9 @@ export function createFleet(prefix: string, maxDevices = DEFAULT_MAX_DEVICES): F
         case 'quality':
           row.quality = text(e.state) ?? row.quality;
           break;
+        case 'rhythm':
+          row.rhythm = text(e.state) ?? row.rhythm;
+          break;
         case 'status':
           row.status = text(e.state) ?? row.status;
           // A new session of the device (online again) starts its beat clock over.

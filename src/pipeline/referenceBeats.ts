@@ -3,7 +3,7 @@
  * row: a WFDB record's `.atr` beat annotations (codes N L R B A a J S V r F e j n E / f Q ?), or
  * an EDF+/BDF+ file's annotations whose text is one of those symbols (as `convert` writes them).
  */
-import { BEAT_SYMBOLS, beatSamples, parseMitAnnotations } from '../formats/wfdb/annotation.ts';
+import { BEAT_SYMBOLS, beatSamples, parseMitAnnotations, type Annotation } from '../formats/wfdb/annotation.ts';
 import { readBoundedFileSync } from '../sources/boundedFile.ts';
 import { readEdfAnnotations } from '../sources/edfFile.ts';
 import type { OpenedAnyRecord } from '../sources/openRecord.ts';
@@ -40,7 +40,11 @@ export async function readReferenceBeats(record: OpenedAnyRecord): Promise<Refer
     return { beats: all, normal: normal.length > 0 ? normal : all };
   }
   if (info.kind !== 'wfdb' || info.annotationPath === undefined) return undefined;
-  const annotations = parseMitAnnotations(readBoundedFileSync(info.annotationPath, LIMITS.annotationFileBytes, "the annotation file's size"), info.annotationPath);
+  return wfdbReferenceBeats(parseMitAnnotations(readBoundedFileSync(info.annotationPath, LIMITS.annotationFileBytes, "the annotation file's size"), info.annotationPath));
+}
+
+/** The beats of parsed MIT annotations, and the normal (`N`) ones (every beat when none is N). */
+export function wfdbReferenceBeats(annotations: readonly Annotation[]): ReferenceBeats {
   const beats = beatSamples(annotations);
   const normal = annotations.filter((a) => a.code === 1).map((a) => a.sample);
   return { beats, normal: normal.length > 0 ? normal : beats };

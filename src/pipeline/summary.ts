@@ -30,7 +30,7 @@ export function addFrame(totals: SummaryTotals, frame: EcgFrame): void {
     else if (event.type === 'hr') {
       totals.hrCount++;
       totals.hrSum += event.bpm;
-    } else {
+    } else if (event.type === 'quality') {
       const q = totals.quality;
       if (q === undefined) totals.quality = { state: event.state, since: event.t, seconds: { good: 0, noisy: 0, flat: 0 } };
       else {

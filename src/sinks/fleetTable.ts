@@ -45,7 +45,8 @@ export function fleetTableLines(rows: readonly FleetRow[], nowMs: number): strin
       row.deviceId,
       status,
       row.bpm === undefined ? '-' : row.bpm.toFixed(1),
-      row.quality ?? '-',
+      // In AF the quality cell says so too ("good/AF"): the table keeps its columns.
+      `${row.quality ?? '-'}${row.rhythm === 'af' ? '/AF' : ''}`,
       String(row.beats),
       row.words.join(' ') || '-',
       sinceText(nowMs - row.lastSeenMs),

@@ -6,7 +6,8 @@
  * Messages (one JSON object per SSE `data:` line, a discriminated union on `type`):
  *   {"type":"hello","view":"fleet","title":..,"snapshotIntervalMs":500}
  *   {"type":"fleet","nowMs":ms,"rows":[{"deviceId":..,"status":..,"bpm":..,"quality":..,"beats":n,
- *       "words":[..],"missingSamples":n,"messages":n,"lastSeenMs":ms,"finished":bool},..]}
+ *       "words":[..],"missingSamples":n,"messages":n,"lastSeenMs":ms,"finished":bool
+ *       [,"rhythm":"af"|"not-af" once the device reported a rhythm change]},..]}
  *   {"type":"end"}                                  the command has finished (the server then closes)
  * `nowMs` is read on the clock `lastSeenMs` is on (`FleetViewOptions.clock`), so the page shows
  * how long ago each device was heard from whatever its own clock says; an absent value is null.
@@ -98,6 +99,8 @@ function viewRow(row: FleetRow): Record<string, unknown> {
     status: row.status ?? null,
     bpm: row.bpm ?? null,
     quality: row.quality ?? null,
+    // Only once a rhythm change came (rows of devices that never reported one stay as they were).
+    ...(row.rhythm === undefined ? {} : { rhythm: row.rhythm }),
     beats: row.beats,
     words: row.words,
     missingSamples: row.missingSamples,

@@ -6,13 +6,23 @@ import { roundDecimals } from '../core/decimal.ts';
 import type { OutputEvent } from '../core/events.ts';
 import type { Sink } from './sink.ts';
 
-/** Round for output: times to 0.1 ms, rates to 0.01 bpm. */
+/** Round for output: times to 0.1 ms, rates to 0.01 bpm; HRV intervals to 0.01 ms, powers to 0.1 ms². */
 export function formatEvent(event: OutputEvent): string {
   switch (event.type) {
     case 'beat':
       return `{"type":"beat","t":${roundDecimals(event.t, 4)},"sample":${event.sample}}`;
     case 'hr':
       return `{"type":"hr","t":${roundDecimals(event.t, 4)},"bpm":${roundDecimals(event.bpm, 2)}}`;
+    case 'hrv': {
+      const r = (v: number | null, decimals: number): string => (v === null ? 'null' : String(roundDecimals(v, decimals)));
+      return (
+        `{"type":"hrv","t":${roundDecimals(event.t, 4)},"windowSeconds":${event.windowSeconds},"nn":${event.nn},"coverage":${roundDecimals(event.coverage, 3)},` +
+        `"meanNnMs":${r(event.meanNnMs, 2)},"sdnnMs":${r(event.sdnnMs, 2)},"rmssdMs":${r(event.rmssdMs, 2)},"pnn50":${r(event.pnn50, 2)},` +
+        `"lfMs2":${r(event.lfMs2, 1)},"hfMs2":${r(event.hfMs2, 1)},"lfHf":${r(event.lfHf, 3)}}`
+      );
+    }
+    case 'rhythm':
+      return `{"type":"rhythm","t":${roundDecimals(event.t, 4)},"state":"${event.state}"}`;
     case 'status':
       return `{"type":"status","t":${roundDecimals(event.t, 4)},"state":"${event.state}"}`;
     case 'gap':

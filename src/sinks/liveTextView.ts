@@ -13,7 +13,9 @@ import {
   QUALITY_SGR,
   QUALITY_WORDS,
   REDRAW_INTERVAL_MS,
+  RHYTHM_WORDS,
   clock,
+  hrvLine,
   heartRateHead,
   heartRateSparkSegments,
   heartRateSparkWidth,
@@ -111,6 +113,10 @@ export function createLiveTextView(
           if (qualityReported || e.state !== 'good') out.write(`${live ? '\r\x1b[K' : ''}  [${clock(e.t)}] signal ${QUALITY_WORDS[e.state]}\n`);
           quality = e.state;
           qualityReported = true;
+        } else if (e.type === 'hrv') {
+          out.write(`${live ? '\r\x1b[K' : ''}  [${clock(e.t)}] ${hrvLine(e)}\n`);
+        } else if (e.type === 'rhythm') {
+          out.write(`${live ? '\r\x1b[K' : ''}  [${clock(e.t)}] ${RHYTHM_WORDS[e.state]}\n`);
         } else {
           beats++;
           if (!live) out.write(`  beat ${String(beats).padStart(5)}  at ${clock(e.t)} (${e.t.toFixed(3)} s)\n`);

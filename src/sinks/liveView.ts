@@ -407,6 +407,8 @@ export async function startLiveView(options: LiveViewOptions): Promise<LiveView>
   let lastStatus: string | undefined;
   let lastHr: string | undefined;
   let lastQuality: string | undefined;
+  let lastHrv: string | undefined;
+  let lastRhythm: string | undefined;
   // Session time of the current file's t = 0 (a folder of WAV files plays one after another).
   let offset = 0;
   let frameStart = 0;
@@ -430,11 +432,13 @@ export async function startLiveView(options: LiveViewOptions): Promise<LiveView>
       picojoulePerAccumulate: ACCUMULATE_PJ,
     });
 
-  const publish = (t: number, value: object | string, keep: 'history' | 'status' | 'hr' | 'quality' = 'history'): void => {
+  const publish = (t: number, value: object | string, keep: 'history' | 'status' | 'hr' | 'quality' | 'hrv' | 'rhythm' = 'history'): void => {
     const line = typeof value === 'string' ? `data: ${value}\n\n` : sseMessage(value);
     if (keep === 'status') lastStatus = line;
     else if (keep === 'hr') lastHr = line;
     else if (keep === 'quality') lastQuality = line;
+    else if (keep === 'hrv') lastHrv = line;
+    else if (keep === 'rhythm') lastRhythm = line;
     history.push({ t, line });
     if (t > latestT) latestT = t;
     const oldest = latestT - HISTORY_SECONDS;
@@ -447,7 +451,7 @@ export async function startLiveView(options: LiveViewOptions): Promise<LiveView>
     yield hello();
     const oldest = latestT - HISTORY_SECONDS;
     const first = history.find((e) => e.t >= oldest);
-    for (const line of [lastStatus, lastHr, lastQuality]) {
+    for (const line of [lastStatus, lastHr, lastQuality, lastRhythm, lastHrv]) {
       if (line !== undefined && (first === undefined || !history.some((e) => e.line === line && e.t >= oldest))) yield line;
     }
     for (const e of history) if (e.t >= oldest) yield e.line;
@@ -501,7 +505,7 @@ export async function startLiveView(options: LiveViewOptions): Promise<LiveView>
       publish(cost.t1, { type: 'frame', t0: round6(cost.t0), t1: round6(cost.t1), spikesIn, neuronSpikes, counters: viewCounters(costs) });
       for (const event of frame.events) {
         const at = offset + event.t;
-        publish(at, outMessage(at, event), event.type === 'hr' || event.type === 'quality' ? event.type : 'history');
+        publish(at, outMessage(at, event), event.type === 'hr' || event.type === 'quality' || event.type === 'hrv' || event.type === 'rhythm' ? event.type : 'history');
       }
     },
     event(event) {

@@ -5,7 +5,7 @@
  * the summary.
  */
 import type { QualityState } from '../core/chunks.ts';
-import type { EcgFrame, SummaryEvent } from '../core/events.ts';
+import type { EcgFrame, HrvEvent, RhythmEvent, SummaryEvent } from '../core/events.ts';
 import {
   HEART_RATE_SPARK_MAX_WIDTH,
   HEART_RATE_SPARK_MIN_WIDTH,
@@ -50,6 +50,8 @@ export interface TextView {
 
 /** How each quality state reads in a text view. */
 export const QUALITY_WORDS: Readonly<Record<QualityState, string>> = { good: 'good', noisy: 'noisy: beats unreliable', flat: 'flat: no signal' };
+/** How each rhythm state reads in a text view (a line when the rhythm changes). */
+export const RHYTHM_WORDS: Readonly<Record<RhythmEvent['state'], string>> = { af: 'rhythm atrial fibrillation', 'not-af': 'rhythm no longer atrial fibrillation' };
 /** ANSI colours of the quality states (noisy yellow, flat red). */
 export const QUALITY_SGR: Readonly<Record<QualityState, string>> = { good: '32', noisy: '33', flat: '31' };
 
@@ -86,6 +88,22 @@ export function heartRateSparkSegments(trend: HeartRateTrend, seconds: number, w
 }
 
 /** Format seconds as m:ss (or h:mm:ss). */
+/**
+ * One line for an `hrv` event: its window and measures (or why it has none).
+ * @example "hrv 0:00-5:00  mean NN 812.4 ms  SDNN 45.2 ms  RMSSD 30.1 ms  pNN50 12.3 %  LF 410 ms²  HF 320 ms²  LF/HF 1.28"
+ */
+export function hrvLine(e: HrvEvent): string {
+  const span = `hrv ${clock(Math.max(0, e.t - e.windowSeconds))}-${clock(e.t)}`;
+  if (e.meanNnMs === null || e.sdnnMs === null || e.rmssdMs === null || e.pnn50 === null) {
+    return `${span}  too few NN intervals (${Math.round(e.coverage * 100)} % of the window): no measures`;
+  }
+  const ms2 = (v: number | null): string => (v === null ? '--' : `${v.toFixed(0)} ms²`);
+  return (
+    `${span}  mean NN ${e.meanNnMs.toFixed(1)} ms  SDNN ${e.sdnnMs.toFixed(1)} ms  RMSSD ${e.rmssdMs.toFixed(1)} ms  pNN50 ${e.pnn50.toFixed(1)} %` +
+    `  LF ${ms2(e.lfMs2)}  HF ${ms2(e.hfMs2)}  LF/HF ${e.lfHf === null ? '--' : e.lfHf.toFixed(2)}`
+  );
+}
+
 export function clock(seconds: number): string {
   const s = Math.floor(seconds);
   const h = Math.floor(s / 3600);
@@ -157,6 +175,14 @@ export function createTextView(out: NodeJS.WritableStream, options: TextViewOpti
           if (!options.live && (qualityReported || event.state !== 'good')) out.write(`  signal ${QUALITY_WORDS[event.state]} from ${clock(event.t)} (${event.t.toFixed(3)} s)\n`);
           quality = event.state;
           qualityReported = true;
+          continue;
+        }
+        if (event.type === 'hrv') {
+          if (!options.live) out.write(`  ${hrvLine(event)}\n`);
+          continue;
+        }
+        if (event.type === 'rhythm') {
+          if (!options.live) out.write(`  ${RHYTHM_WORDS[event.state]} from ${clock(event.t)} (${event.t.toFixed(3)} s)\n`);
           continue;
         }
         beats++;

@@ -51,7 +51,7 @@
  * one inverse FFT over the whole record and the rescaling needs the record's min and max.
  */
 import { ValidationError } from '../core/errors.ts';
-import { createFft, fftInPlace } from './fft.ts';
+import { createFft, fftInPlace } from '../core/fft.ts';
 import { createRng, deriveSeed, nextNormal, nextUniform } from './random.ts';
 
 /** One Gaussian event of the z equation. */
@@ -140,6 +140,15 @@ export interface EcgsynOptions {
   readonly whiteNoiseMv?: number;
   /** Bursts of broadband noise. @default [] */
   readonly noiseBursts?: readonly NoiseBurst[];
+  /**
+   * Given RR intervals (s, each 0.1..5) instead of the tachogram, for irregular rhythms (AF,
+   * ectopy) the tachogram cannot make: `rrIntervalsS[0]` sets the pace from the start to the
+   * first R peak, and `rrIntervalsS[j]` the interval from R peak j − 1 to R peak j (0-based), the
+   * last repeating when the record is longer. The mean rate for the wave shapes still comes from
+   * `heartRateProfile`. Empty: RR from the tachogram.
+   * @default []
+   */
+  readonly rrIntervalsS?: readonly number[];
 }
 
 /** What `generateEcgsyn` returns. */
@@ -200,6 +209,7 @@ interface Resolved {
   gainModulationPeriodS: number;
   whiteNoiseMv: number;
   noiseBursts: readonly NoiseBurst[];
+  rrIntervalsS: readonly number[];
 }
 
 function check(ok: boolean, message: string): void {
@@ -228,6 +238,7 @@ function resolveOptions(o: EcgsynOptions): Resolved {
     gainModulationPeriodS: o.gainModulationPeriodS ?? 60,
     whiteNoiseMv: o.whiteNoiseMv ?? 0,
     noiseBursts: o.noiseBursts ?? [],
+    rrIntervalsS: o.rrIntervalsS ?? [],
   };
   const finite = (v: number): boolean => Number.isFinite(v);
   check(finite(r.durationS) && r.durationS > 0, `"durationS" must be > 0 (got ${r.durationS})`);
@@ -299,6 +310,9 @@ function resolveOptions(o: EcgsynOptions): Resolved {
       `"noiseBursts[${i}].durationS" must be > 0 (got ${b.durationS})`,
     );
     check(finite(b.rmsMv) && b.rmsMv >= 0, `"noiseBursts[${i}].rmsMv" must be >= 0 (got ${b.rmsMv})`);
+  });
+  r.rrIntervalsS.forEach((rr, i) => {
+    check(finite(rr) && rr >= 0.1 && rr <= 5, `"rrIntervalsS[${i}]" must be 0.1..5 s (got ${rr})`);
   });
   return r;
 }
@@ -408,7 +422,10 @@ export function generateEcgsyn(options: EcgsynOptions): EcgsynResult {
   };
 
   const wanderOmega = TWO_PI * r.respirationHz;
-  let omega = TWO_PI / rrAtS(0);
+  // Given intervals: interval 0 up to the first R peak, interval k after R peak k (the last repeats).
+  const given = r.rrIntervalsS;
+  const givenRr = (k: number): number => given[Math.min(k, given.length - 1)] as number;
+  let omega = TWO_PI / (given.length > 0 ? givenRr(0) : rrAtS(0));
   // Derivatives of (x, y, z_heart, z_wander) into d[0..3].
   const d = new Float64Array(4);
   const deriv = (t: number, x: number, y: number, z: number, w: number): void => {
@@ -459,7 +476,7 @@ export function generateEcgsyn(options: EcgsynOptions): EcgsynResult {
       const thetaNew = Math.atan2(yNew, xNew);
       const tCross = t + (h * -thetaOld) / (thetaNew - thetaOld);
       rTimes.push(tCross);
-      omega = TWO_PI / rrAtS(tCross);
+      omega = TWO_PI / (given.length > 0 ? givenRr(rTimes.length) : rrAtS(tCross));
     }
     x = xNew;
     y = yNew;

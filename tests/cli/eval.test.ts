@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { hasStackTrace, linesOf, runCli } from '../helpers/cli.ts';
 import { haveDataset, MITDB_RECORDS } from '../helpers/datasets.ts';
+import { FIXTURE_RECORD, readRecord } from '../helpers/fixture.ts';
 
 const FIXTURE = 'fixtures/synthetic-ecg/ecgsyn_360hz';
 
@@ -45,6 +46,42 @@ describe('eval on the synthetic fixture', () => {
     expect(lines[0]).toMatch(/^record +beats +TP +FP +FN +Se% +\+P% +F1% +HR MAE$/);
     expect(lines[1]).toMatch(/^ecgsyn_360hz +370 +370 +0 +0 +100\.00 +100\.00 +100\.00 +\d+\.\d\d$/);
     expect(lines[2]).toMatch(/^gross +370 +370 +0 +0 +100\.00 +100\.00 +100\.00 +\d+\.\d\d$/);
+  });
+});
+
+describe('eval --hrv', () => {
+  interface Hrv {
+    readonly nn: number;
+    readonly intervals: number;
+    readonly values: Record<string, number | null>;
+  }
+  it('--json: the HRV of the reference beats (read from the .atr here) and of the detected beats, and their median difference', async () => {
+    const result = await runCli(['eval', FIXTURE, '--hrv', '--json'], { timeoutMs: 60_000 });
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as { records: { hrv: { reference: Hrv; detected: Hrv } }[]; gross: { hrvMedianDiffPercent: Record<string, number> } };
+    const { reference, detected } = (report.records[0] as { hrv: { reference: Hrv; detected: Hrv } }).hrv;
+    // The clean synthetic rhythm: every interval of the 370 reference beats is NN; mean and SD by hand.
+    const { beats } = await readRecord(FIXTURE_RECORD);
+    const rr = beats.slice(1).map((b, i) => ((b - (beats[i] as number)) * 1000) / 360);
+    const mean = rr.reduce((a, b) => a + b, 0) / rr.length;
+    const sd = Math.sqrt(rr.reduce((a, b) => a + (b - mean) ** 2, 0) / (rr.length - 1));
+    expect([reference.intervals, reference.nn]).toEqual([369, 369]);
+    expect(reference.values.meanNnMs).toBeCloseTo(mean, 9);
+    expect(reference.values.sdnnMs).toBeCloseTo(sd, 9);
+    // Detected beats are within a few ms of the reference: the mean NN agrees to 0.1 %.
+    expect(Math.abs((detected.values.meanNnMs as number) - mean) / mean).toBeLessThan(0.001);
+    expect(report.gross.hrvMedianDiffPercent.meanNnMs).toBeLessThan(0.1);
+  });
+
+  it('prints the HRV table after the beat table', async () => {
+    const result = await runCli(['eval', FIXTURE, '--hrv']);
+    expect(result.code).toBe(0);
+    const lines = linesOf(result.stdout);
+    const head = lines.findIndex((l) => /^record +beats +NN +meanNN +SDNN +RMSSD +pNN50 +LF +HF +LF\/HF$/.test(l));
+    expect(head).toBeGreaterThan(2);
+    expect(lines[head + 1]).toMatch(/^ecgsyn_360hz reference +369 /);
+    expect(lines[head + 2]).toMatch(/^ +detected +\d+ /);
+    expect(lines[head + 4]).toMatch(/^median +\|diff\|/);
   });
 });
 

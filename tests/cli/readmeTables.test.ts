@@ -18,7 +18,7 @@ import { BENCH_JSON_MARKER, BENCH_TABLE_MARKER, BENCH_TABLE_SECTIONS, benchShape
 import type { BenchReport } from '../../src/bench/report.ts';
 import type { ConditionScore } from '../../src/core/events.ts';
 import { markdownFromClassifyConditions } from '../../src/pipeline/audioStress.ts';
-import { markdownFromEvalJson, type EvalJson } from '../../src/pipeline/evalReport.ts';
+import { markdownFromEvalAfJson, markdownFromEvalHrvJson, markdownFromEvalJson, type EvalJson } from '../../src/pipeline/evalReport.ts';
 import { hasStackTrace, runCli } from '../helpers/cli.ts';
 import { haveDataset, MITDB_RECORDS, PROJECT_ROOT } from '../helpers/datasets.ts';
 
@@ -28,7 +28,7 @@ const README = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
  * Every table marked `<!-- KIND: ARGS -->`: its arguments and the table lines under the marker
  * (`eval-table`: `eval ARGS --json`'s report; `classify-table`: `classify ARGS --json`'s conditions).
  */
-function markedTables(kind: 'eval-table' | 'classify-table'): { args: string[]; table: string }[] {
+function markedTables(kind: 'eval-table' | 'eval-hrv-table' | 'eval-af-table' | 'classify-table'): { args: string[]; table: string }[] {
   const marker = new RegExp(`<!-- ${kind}: (.+?) -->\\n((?:\\|.*\\n)+)`, 'g');
   return [...README.matchAll(marker)].map((m) => ({ args: (m[1] as string).trim().split(/\s+/), table: m[2] as string }));
 }
@@ -56,6 +56,19 @@ describe('README tables', () => {
       const report = (await jsonOf(['eval', ...args, '--json'], 120_000)) as EvalJson;
       expect(table).toBe(markdownFromEvalJson(report));
     });
+    it.each(markedTables('eval-hrv-table').map((t) => [t.args.join(' '), t] as const))('eval %s (HRV)', async (_, { args, table }) => {
+      const report = (await jsonOf(['eval', ...args, '--json'], 120_000)) as Parameters<typeof markdownFromEvalHrvJson>[0];
+      expect(table).toBe(markdownFromEvalHrvJson(report));
+    });
+    it.each(markedTables('eval-af-table').map((t) => [t.args.join(' '), t] as const))('eval %s (AF)', async (_, { args, table }) => {
+      const report = (await jsonOf(['eval', ...args, '--json'], 120_000)) as Parameters<typeof markdownFromEvalAfJson>[0];
+      expect(table).toBe(markdownFromEvalAfJson(report));
+    });
+  });
+
+  it('the README marks its HRV and AF tables', () => {
+    expect(markedTables('eval-hrv-table').length).toBe(1);
+    expect(markedTables('eval-af-table').length).toBe(1);
   });
 
   it('the README marks its audio tables', () => {

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { matchBeats } from '../../src/detect/beatMatching.ts';
-import type { BeatEvent, EcgEvent, HrEvent, SummaryEvent } from '../../src/core/events.ts';
+import type { BeatEvent, EcgEvent, HrEvent, HrvEvent, SummaryEvent } from '../../src/core/events.ts';
 import { beatSamples, parseMitAnnotations } from '../../src/formats/wfdb/annotation.ts';
 import { linesOf, runCli } from '../helpers/cli.ts';
 import type { CliResult } from '../helpers/cli.ts';
@@ -47,10 +47,10 @@ beforeAll(async () => {
 });
 
 describe('replay --speed max --format jsonl', () => {
-  it('exits 0 and prints only JSON lines of beat, hr, quality and summary, the summary last', () => {
+  it('exits 0 and prints only JSON lines of beat, hr, quality, hrv and summary, the summary last', () => {
     expect(wfdb.stderr).toBe('');
     expect(wfdb.code).toBe(0);
-    for (const event of events) expect(['beat', 'hr', 'quality', 'summary']).toContain(event.type);
+    for (const event of events) expect(['beat', 'hr', 'quality', 'hrv', 'summary']).toContain(event.type);
     // The clean synthetic ECG is good from the first decision (after two one-second blocks) to the end.
     expect(events.filter((e) => e.type === 'quality')).toEqual([{ type: 'quality', t: 2, state: 'good' }]);
     expect(events.filter((e) => e.type === 'summary')).toHaveLength(1);
@@ -60,6 +60,21 @@ describe('replay --speed max --format jsonl', () => {
     expect(summary.beats).toBe(beatsOf(events).length);
     expect(summary.signalSeconds).toBe(DURATION_SECONDS);
     expect(summary.quality).toEqual({ goodSeconds: DURATION_SECONDS - 2, noisySeconds: 0, flatSeconds: 0 });
+  });
+
+  it('reports the HRV of the 5-minute record once, at its end, over every interval (a clean sinus rhythm has no ectopic one)', () => {
+    const hrvs = events.filter((e): e is HrvEvent => e.type === 'hrv');
+    expect(hrvs.map((e) => e.t)).toEqual([DURATION_SECONDS]);
+    const e = hrvs[0] as HrvEvent;
+    const samples = beatsOf(events).map((b) => b.sample);
+    const rrMs = samples.slice(1).map((s, i) => ((s - (samples[i] as number)) * 1000) / SAMPLE_RATE_HZ);
+    const mean = rrMs.reduce((a, b) => a + b, 0) / rrMs.length;
+    const sd = Math.sqrt(rrMs.reduce((a, b) => a + (b - mean) ** 2, 0) / (rrMs.length - 1));
+    expect(e.nn).toBe(rrMs.length);
+    expect(e.meanNnMs).toBeCloseTo(mean, 2);
+    expect(e.sdnnMs).toBeCloseTo(sd, 2);
+    expect(e.coverage).toBeCloseTo(rrMs.reduce((a, b) => a + b, 0) / 1000 / DURATION_SECONDS, 3);
+    expect(e.lfMs2).not.toBeNull();
   });
 
   it('finds every true beat and no false one (one-to-one within ±150 ms)', () => {
@@ -144,7 +159,9 @@ describe('replay --format text to a pipe', () => {
       else expect(Math.abs(Number(bpm) - (jsonRates[i - 1] as HrEvent).bpm)).toBeLessThanOrEqual(0.06);
     });
     const done = lines.indexOf('done:');
-    expect(done).toBe(1 + beatLines.length);
+    // The one HRV window (the whole 5 minutes) closes at the end, after the last beat.
+    expect(lines[done - 1]).toMatch(/^ {2}hrv 0:00-5:00 {2}mean NN \d+\.\d ms {2}SDNN \d+\.\d ms {2}RMSSD /);
+    expect(done).toBe(1 + beatLines.length + 1);
     expect(lines[done + 1]).toBe(`  beats            ${jsonBeats.length}`);
     expect(lines.slice(done + 1).join('\n')).toContain('mean heart rate');
   });

@@ -61,6 +61,14 @@ describe('createFleet', () => {
     expect(WORDS_KEPT).toBe(5);
   });
 
+  it('keeps the last rhythm change of a device (af, not-af)', () => {
+    const fleet = createFleet('edgespike');
+    feed(fleet, [['edgespike/pi-3/rhythm', '{"type":"rhythm","t":61,"state":"af"}']]);
+    expect(fleet.rows()[0]?.rhythm).toBe('af');
+    feed(fleet, [['edgespike/pi-3/rhythm', '{"type":"rhythm","t":424,"state":"not-af"}']]);
+    expect(fleet.rows()[0]?.rhythm).toBe('not-af');
+  });
+
   it('returns the device and the parsed event of a message it takes', () => {
     const fleet = createFleet('lab/ward-2');
     expect(fleet.take('lab/ward-2/bed-7/hr', bytes('{"type":"hr","t":1.2,"bpm":71.5}'), 5)).toEqual({

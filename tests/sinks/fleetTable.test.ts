@@ -27,6 +27,12 @@ describe('fleetTableLines', () => {
     expect(HEADER).toHaveLength(24 + 12 + 6 + 7 + 7 + 14 + 6 + 6);
   });
 
+  it('a device in AF: the quality cell says good/AF', () => {
+    const [, line] = fleetTableLines([{ ...PI_1, rhythm: 'af' }], 4500);
+    expect(line).toBe(PI_1_LINE.replace('good   ', 'good/AF'));
+    expect(fleetTableLines([{ ...PI_1, rhythm: 'not-af' }], 4500)[1]).toBe(PI_1_LINE);
+  });
+
   it('says "1 device" and "0 devices"', () => {
     expect(fleetTableLines([PI_1], 4500)).toEqual([HEADER, PI_1_LINE, '1 device']);
     expect(fleetTableLines([], 0)).toEqual([HEADER, '0 devices']);

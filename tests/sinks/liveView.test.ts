@@ -10,7 +10,7 @@ import { connect as connectSocket } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lastValueFrom, toArray } from 'rxjs';
-import type { EcgFrame } from '../../src/core/events.ts';
+import type { EcgFrame, HrvEvent } from '../../src/core/events.ts';
 import { loadEcgModel } from '../../src/pipeline/ecgModel.ts';
 import { ecgPipeline } from '../../src/pipeline/ecgPipeline.ts';
 import { addFrame, createSummaryTotals, summaryEvent } from '../../src/pipeline/summary.ts';
@@ -96,7 +96,7 @@ describe('live view server', () => {
     const page = await fetchText(view.url);
     expect(page.status).toBe(200);
     expect(page.type).toMatch(/^text\/html/);
-    for (const id of ['status', 'hr', 'quality', 'detections', 'counters', 'signal-chart', 'spikes-chart', 'raster-chart', 'gaps']) expect(page.body).toContain(`id="${id}"`);
+    for (const id of ['status', 'hr', 'quality', 'hrv', 'detections', 'counters', 'signal-chart', 'spikes-chart', 'raster-chart', 'gaps']) expect(page.body).toContain(`id="${id}"`);
     expect(page.body).toContain('uPlot');
     expect(page.body).not.toMatch(/<script[^>]+src=/); // nothing fetched from elsewhere
     expect((await fetchText(`${view.url}nothing`)).status).toBe(404);
@@ -135,12 +135,13 @@ describe('live view server', () => {
     expect(b.messages.at(-1)).toEqual({ type: 'end' });
   });
 
-  it('gives a new viewer the last seconds of history, the latest status, heart rate and signal quality at once', async () => {
+  it('gives a new viewer the last seconds of history, the latest status, heart rate, signal quality and HRV at once', async () => {
     view = await startLiveView({ signal: 'ecg', title: 'late', port: 0 });
+    const hrvAt4: HrvEvent = { type: 'hrv', t: 4, windowSeconds: 300, nn: 300, coverage: 0.9, meanNnMs: 900, sdnnMs: 50, rmssdMs: 30, pnn50: 10, lfMs2: 400, hfMs2: 300, lfHf: 1.333 };
     view.event({ type: 'status', t: 0, state: 'connected' });
     for (let s = 0; s < 30; s++) {
       view.samples(chunk(s));
-      const events: EcgFrame['events'] = s === 5 ? [{ type: 'hr', t: 6, bpm: 65 }] : s === 1 ? [{ type: 'quality', t: 2, state: 'noisy' }] : [];
+      const events: EcgFrame['events'] = s === 5 ? [{ type: 'hr', t: 6, bpm: 65 }] : s === 1 ? [{ type: 'quality', t: 2, state: 'noisy' }] : s === 3 ? [hrvAt4] : [];
       view.frame({ ...frame((s + 1) * 360, 60 + s), events });
     }
     const late = await connect(view.url);
@@ -151,6 +152,7 @@ describe('live view server', () => {
       { type: 'status', t: 0, state: 'connected' },
       { type: 'hr', t: 6, bpm: 65 },
       { type: 'quality', t: 2, state: 'noisy' },
+      hrvAt4,
     ]);
     const frames = late.messages.filter((m) => m.type === 'frame');
     expect(frames.length).toBeGreaterThanOrEqual(HISTORY_SECONDS);

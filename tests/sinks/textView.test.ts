@@ -57,6 +57,20 @@ describe('createTextView', () => {
     expect(lines).toContain('  signal quality   17 s good, 5 s noisy, 6 s flat');
   });
 
+  it('not on a terminal: a line when the rhythm turns to atrial fibrillation and when it ends; rhythm events are not beats', () => {
+    const out = new FakeTerminal(false, undefined);
+    const view = createTextView(out, { record: 'r', totalSeconds: 60, live: false });
+    view.frame(ecgFrame(31, [...beatAt(30.5, 90), { type: 'rhythm', t: 30.5, state: 'af' }]));
+    view.frame(ecgFrame(75, [{ type: 'rhythm', t: 74.25, state: 'not-af' }]));
+    view.finish(summary, false);
+    const lines = out.text.split('\n');
+    expect(lines.filter((l) => l.includes('rhythm'))).toEqual([
+      '  rhythm atrial fibrillation from 0:30 (30.500 s)',
+      '  rhythm no longer atrial fibrillation from 1:14 (74.250 s)',
+    ]);
+    expect(lines.filter((l) => l.startsWith('  beat '))).toHaveLength(1);
+  });
+
   it('on a terminal: the live line says when the signal is noisy, and stops saying it when it is good again', () => {
     const out = new FakeTerminal(true, 120);
     const clock = fakeClock();

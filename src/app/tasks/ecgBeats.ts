@@ -15,7 +15,7 @@ export const ecgBeatsTask: SignalTask<EcgModel, EcgFrame, SummaryEvent> = {
   name: 'ecg',
   signal: 'ecg',
   loadModel: (path) => loadEcgModel(path),
-  pipeline: (model, sampleRateHz, options) => ecgPipeline(model, sampleRateHz, options),
+  pipeline: (model, sampleRateHz, options) => ecgPipeline(model, sampleRateHz, { raster: options.raster, ...(options.hrv === undefined ? {} : { hrv: options.hrv }) }),
   totals(_model, sampleRateHz) {
     const totals = createSummaryTotals(sampleRateHz);
     return {

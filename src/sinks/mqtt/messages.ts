@@ -13,8 +13,8 @@ export const DEFAULT_MQTT_PREFIX = 'edgespike';
 /** Home Assistant's default discovery prefix. */
 export const HA_DISCOVERY_PREFIX = 'homeassistant';
 
-/** Event types published with QoS 1 (each one matters: beats, words, the summary, status changes); the rest (hr, quality, gap, dropped) with QoS 0. */
-const QOS1_TYPES: ReadonlySet<string> = new Set(['beat', 'detection', 'summary', 'status']);
+/** Event types published with QoS 1 (each one matters: beats, words, the summary, status and rhythm changes); the rest (hr, quality, gap, dropped) with QoS 0. */
+const QOS1_TYPES: ReadonlySet<string> = new Set(['beat', 'detection', 'summary', 'status', 'rhythm']);
 
 /** The states of the status topic besides a device's own (connected, disconnected, ...). */
 export type PublisherState = 'online' | 'offline';
@@ -69,8 +69,9 @@ export function publisherStatusMessage(topics: DeviceTopics, state: PublisherSta
 export const CONNECTED_STATES: readonly string[] = ['online', 'connected', 'leads-on'];
 
 /**
- * Home Assistant MQTT discovery: heart rate as a sensor in bpm and the device's status as a
- * connectivity binary sensor, grouped under one device. Retained, so Home Assistant finds them
+ * Home Assistant MQTT discovery: heart rate as a sensor in bpm, the device's status as a
+ * connectivity binary sensor, atrial fibrillation as a problem binary sensor (on while the
+ * rhythm is `af`) and HRV's RMSSD as a sensor in ms, grouped under one device. Retained, so Home Assistant finds them
  * whenever it starts. https://www.home-assistant.io/integrations/mqtt/#mqtt-discovery
  */
 export function homeAssistantDiscovery(topics: DeviceTopics, discoveryPrefix = HA_DISCOVERY_PREFIX): MqttMessage[] {
@@ -96,8 +97,30 @@ export function homeAssistantDiscovery(topics: DeviceTopics, discoveryPrefix = H
     device_class: 'connectivity',
     device,
   };
+  const atrialFibrillation = {
+    name: 'Atrial fibrillation',
+    unique_id: `${id}_atrial_fibrillation`,
+    state_topic: topicFor(topics, 'rhythm'),
+    value_template: "{{ 'ON' if value_json.state == 'af' else 'OFF' }}",
+    device_class: 'problem',
+    icon: 'mdi:heart-flash',
+    device,
+  };
+  const rmssd = {
+    name: 'HRV RMSSD',
+    unique_id: `${id}_hrv_rmssd`,
+    state_topic: topicFor(topics, 'hrv'),
+    // A window with too few normal beats has no measures: unknown rather than a stale number.
+    value_template: "{{ value_json.rmssdMs if value_json.rmssdMs is not none else 'unknown' }}",
+    unit_of_measurement: 'ms',
+    state_class: 'measurement',
+    icon: 'mdi:heart-pulse',
+    device,
+  };
   return [
     { topic: `${discoveryPrefix}/sensor/${id}/heart_rate/config`, payload: JSON.stringify(heartRate), qos: 1, retain: true },
     { topic: `${discoveryPrefix}/binary_sensor/${id}/status/config`, payload: JSON.stringify(status), qos: 1, retain: true },
+    { topic: `${discoveryPrefix}/binary_sensor/${id}/atrial_fibrillation/config`, payload: JSON.stringify(atrialFibrillation), qos: 1, retain: true },
+    { topic: `${discoveryPrefix}/sensor/${id}/hrv_rmssd/config`, payload: JSON.stringify(rmssd), qos: 1, retain: true },
   ];
 }

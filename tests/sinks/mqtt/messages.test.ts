@@ -115,13 +115,17 @@ describe('publisherStatusMessage', () => {
 });
 
 describe('homeAssistantDiscovery', () => {
-  it('gives the heart-rate sensor and the connectivity sensor, retained with QoS 1', () => {
+  it('gives the heart-rate, connectivity, atrial fibrillation and RMSSD sensors, retained with QoS 1', () => {
     const messages = homeAssistantDiscovery({ prefix: 'edgespike', deviceId: 'pi.1-a' });
     expect(messages.map((m) => [m.topic, m.qos, m.retain])).toEqual([
       ['homeassistant/sensor/edgespike_pi_1-a/heart_rate/config', 1, true],
       ['homeassistant/binary_sensor/edgespike_pi_1-a/status/config', 1, true],
+      ['homeassistant/binary_sensor/edgespike_pi_1-a/atrial_fibrillation/config', 1, true],
+      ['homeassistant/sensor/edgespike_pi_1-a/hrv_rmssd/config', 1, true],
     ]);
-    const [heartRate, status] = messages.map((m) => JSON.parse(m.payload) as unknown);
+    const [heartRate, status, af, rmssd] = messages.map((m) => JSON.parse(m.payload) as unknown);
+    expect(af).toMatchObject({ state_topic: 'edgespike/pi.1-a/rhythm', value_template: "{{ 'ON' if value_json.state == 'af' else 'OFF' }}", device_class: 'problem' });
+    expect(rmssd).toMatchObject({ state_topic: 'edgespike/pi.1-a/hrv', unit_of_measurement: 'ms', unique_id: 'edgespike_pi_1-a_hrv_rmssd' });
     // The id keeps letters, digits, _ and -; the '.' becomes '_'.
     const device = { identifiers: ['edgespike_pi_1-a'], name: 'edgespike pi.1-a', manufacturer: 'edgespike', model: 'edgespike' };
     expect(heartRate).toEqual({
@@ -146,6 +150,11 @@ describe('homeAssistantDiscovery', () => {
 
   it('uses the discovery prefix given', () => {
     const topics = homeAssistantDiscovery({ prefix: 'e', deviceId: 'bed_7' }, 'ha').map((m) => m.topic);
-    expect(topics).toEqual(['ha/sensor/edgespike_bed_7/heart_rate/config', 'ha/binary_sensor/edgespike_bed_7/status/config']);
+    expect(topics).toEqual([
+      'ha/sensor/edgespike_bed_7/heart_rate/config',
+      'ha/binary_sensor/edgespike_bed_7/status/config',
+      'ha/binary_sensor/edgespike_bed_7/atrial_fibrillation/config',
+      'ha/sensor/edgespike_bed_7/hrv_rmssd/config',
+    ]);
   });
 });
