@@ -9,7 +9,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Rng } from '../../src/synth/random.ts';
 import { asText, chance, int, mutateAnnotationWords, mutateBytes, mutateJson, mutateWav, mutateWfdbHeader, pick, type Mutated } from './mutate.ts';
-import { csvSeeds, projectFile, WAV_VARIANT_COUNT, wavSeed, wfdbSeeds } from './seeds.ts';
+import { csvSeeds, edfSeeds, projectFile, WAV_VARIANT_COUNT, wavSeed, wfdbSeeds } from './seeds.ts';
 
 /** What stands at a path of a case's folder: a file, a directory, or a symbolic link to `link`. */
 export type CaseFile = Buffer | 'directory' | { readonly link: string };
@@ -126,6 +126,27 @@ function wfdbCase(rng: Rng, root: string, which: 'hea' | 'dat' | 'atr'): FuzzCas
   return { files: files(entries), args: (dir) => ['replay', join(dir, target), ...channel, ...REPLAY_JSONL], stdout: 'jsonl', mutations };
 }
 
+/** An EDF file: its header's ASCII fields as text (the first 256 + 256·ns bytes), or any of its bytes. */
+const edfOrBytes = (rng: Rng, input: Buffer): Mutated<Buffer> => {
+  if (!chance(rng, 0.6)) return mutateBytes(rng, input);
+  const ns = Number(input.subarray(252, 256).toString('latin1').trim());
+  const headerBytes = Number.isInteger(ns) && ns >= 0 && ns < 64 ? Math.min(input.length, 256 * (ns + 1)) : Math.min(input.length, 256);
+  const { value, what } = asText(rng, input.subarray(0, headerBytes));
+  return { value: Buffer.concat([value, input.subarray(headerBytes)]), what: `header: ${what}` };
+};
+
+/** An EDF+ or BDF+ file mutated, replayed, or evaluated against its own beat annotations. */
+function edfCase(rng: Rng, root: string): FuzzCase {
+  const mutations: string[] = [];
+  const seed = pick(rng, edfSeeds(root));
+  mutations.push(`seed ${seed.name}`);
+  const name = seed.name.startsWith('BDF') ? 'record.bdf' : 'record.edf';
+  const file = mutateFile(rng, name, seed.bytes, edfOrBytes, mutations);
+  const channel = chance(rng, 0.2) ? ['--channel', pick(rng, ['1', 'ECG V1', 'EDF Annotations', '0', 'ECG MLII'])] : [];
+  if (chance(rng, 0.3)) return { files: files([[name, file]]), args: (dir) => ['eval', join(dir, name), ...channel, '--json'], stdout: 'json', mutations };
+  return { files: files([[name, file]]), args: (dir) => ['replay', join(dir, name), ...channel, ...REPLAY_JSONL], stdout: 'jsonl', mutations };
+}
+
 /** The WAV fixtures (the digit clips and the 3-1-4 stream). */
 function wavSeeds(root: string): string[] {
   return readdirSync(join(root, WAV_DIR)).filter((f) => f.endsWith('.wav')).sort();
@@ -185,6 +206,11 @@ export const FORMATS: readonly FuzzFormat[] = [
     name: 'wfdb-annotations',
     description: 'WFDB reference annotations (.atr), read by eval',
     make: (rng, root) => wfdbCase(rng, root, 'atr'),
+  },
+  {
+    name: 'edf',
+    description: 'EDF+/BDF+ file of the synthetic ECG with beat annotations, read by replay and eval',
+    make: (rng, root) => edfCase(rng, root),
   },
   {
     name: 'csv',

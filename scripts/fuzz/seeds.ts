@@ -9,6 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeWav } from '../../src/formats/wav.ts';
 import { encodeFormat16, encodeFormat212, formatWfdbHeader, wfdbChecksum } from '../../src/formats/wfdb/writer.ts';
+import { writeEdf } from '../../src/formats/edf/writer.ts';
+import { beatSamples, parseMitAnnotations } from '../../src/formats/wfdb/annotation.ts';
 
 /** Files of one seed: name → bytes. */
 export type SeedFiles = ReadonlyMap<string, Buffer>;
@@ -175,3 +177,25 @@ export function wavSeed(root: string, path: string, variant: number): { readonly
 
 /** How many WAV variants there are. */
 export const WAV_VARIANT_COUNT = WAV_VARIANTS.length;
+
+/**
+ * EDF files to mutate: the synthetic ECG's first 30 s as EDF+C and BDF+C (written by the
+ * project's writer, one 1 s data record each, the .atr beats as "N" annotations), and as
+ * EDF+C with 2 s records and a second, inverted signal.
+ */
+export function edfSeeds(root: string): readonly { readonly name: string; readonly bytes: Buffer }[] {
+  return cached(`edf:${root}`, () => {
+    const samples = Int32Array.from(ecgAdc(root).subarray(0, VARIANT_SECONDS * RATE_HZ));
+    const beats = beatSamples(parseMitAnnotations(projectFile(root, `${ECG}.atr`))).filter((b) => b < samples.length);
+    const annotations = beats.map((b) => ({ onsetSeconds: b / RATE_HZ, text: 'N' }));
+    const write = (options: Parameters<typeof writeEdf>[0]): Buffer => Buffer.concat([...writeEdf(options)]);
+    return [
+      { name: 'EDF+C', bytes: write({ sampleRateHz: RATE_HZ, signals: [{ label: 'ECG MLII', samples }], annotations }) },
+      { name: 'BDF+C', bytes: write({ format: 'bdf', sampleRateHz: RATE_HZ, signals: [{ label: 'ECG MLII', samples }], annotations }) },
+      {
+        name: 'EDF+C, 2 s records, 2 signals',
+        bytes: write({ sampleRateHz: RATE_HZ, recordDurationSeconds: 2, signals: [{ label: 'ECG MLII', samples }, { label: 'ECG V1', samples: samples.map((v) => -v) }], annotations }),
+      },
+    ];
+  });
+}
