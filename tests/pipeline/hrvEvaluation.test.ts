@@ -52,8 +52,11 @@ describe.skipIf(!haveDataset('eval --hrv against NeuroKit2 on the mitdb referenc
         expect(value, m).toBeNull();
         continue;
       }
-      // The issue's bounds are 1 % (time) and 5 % (frequency); the method is the same, so only rounding differs.
-      expect(Math.abs((value as number) - expected) / Math.abs(expected), `${record} ${m}`).toBeLessThan(1e-9);
+      // The issue's bounds are 1 % (time) and 5 % (frequency). The time domain is the same
+      // computation (rounding only); the frequency domain's Welch sums take every 10th sample of
+      // the 100 Hz series by default (src/detect/hrv.ts: under 2.5e-4 relative).
+      const bound = m === 'meanNnMs' || m === 'sdnnMs' || m === 'rmssdMs' || m === 'pnn50Percent' ? 1e-9 : 1e-3;
+      expect(Math.abs((value as number) - expected) / Math.abs(expected), `${record} ${m}`).toBeLessThan(bound);
     }
   });
 });
