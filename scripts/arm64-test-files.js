@@ -27,6 +27,10 @@ const DATASET_SCALE = new Map([
   ['tests/pipeline/levelInvariance.test.ts', 'all 24 MIT-BIH records at gain steps'],
   ['tests/pipeline/signalQuality.test.ts', 'all 24 MIT-BIH records with nst noise'],
   ['tests/filterbank/fsdd.test.ts', 'FSDD clips through the cochlea at many levels'],
+  ['tests/pipeline/afEvaluate.test.ts', 'MIT-BIH records through the pipeline for AF scores (the AF kernel\'s own tests run)'],
+  ['tests/pipeline/hrvEvaluation.test.ts', 'HRV of all 24 MIT-BIH records against NeuroKit2, float (checked on x86-64)'],
+  ['tests/detect/hrv.test.ts', 'HRV in float against NeuroKit2 on all 24 MIT-BIH records (checked on x86-64; the FFT\'s tests run)'],
+  ['tests/synth/afRecords.test.ts', 'synthetic AF records made by the float ECG synthesiser, a development tool'],
   // Training runs on a workstation, not on the Pi; its float arithmetic is checked on x86-64.
   ['tests/pipeline/audioTraining.test.ts', 'a whole training in float, a development tool'],
   ['tests/pipeline/trainWorkerPool.test.ts', 'training on worker threads, a development tool'],
