@@ -34,11 +34,25 @@ function markedTables(kind: 'eval-table' | 'eval-hrv-table' | 'eval-af-table' | 
 }
 
 /** `edgespike ARGS`, which must exit 0 without a stack trace; its stdout parsed as JSON. */
-async function jsonOf(args: readonly string[], timeoutMs: number): Promise<unknown> {
+async function runJson(args: readonly string[], timeoutMs: number): Promise<unknown> {
   const result = await runCli(args, { timeoutMs });
   expect(hasStackTrace(result.stderr)).toBe(false);
   expect(result.code).toBe(0);
   return JSON.parse(result.stdout);
+}
+
+/** Reports already made in this file, by their arguments (two tables may quote the same command, e.g. the beat and the AF tables). */
+const reports = new Map<string, Promise<unknown>>();
+
+/** `runJson`, once per distinct command line. */
+function jsonOf(args: readonly string[], timeoutMs: number): Promise<unknown> {
+  const key = args.join('\u0000');
+  let report = reports.get(key);
+  if (report === undefined) {
+    report = runJson(args, timeoutMs);
+    reports.set(key, report);
+  }
+  return report;
 }
 
 const haveAudio = haveDataset('README audio tables (measured on ../shared/datasets/fsdd and noise)', ['fsdd/0_george_0.wav', 'noise/white_noise.wav']);

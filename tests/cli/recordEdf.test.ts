@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SampleChunk } from '../../src/core/chunks.ts';
 import { openEdfFile } from '../../src/sources/edfFile.ts';
-import { expectOneLineError, runCli } from '../helpers/cli.ts';
+import { expectOneLineError, runCli, startCli } from '../helpers/cli.ts';
 import { PROJECT_ROOT } from '../helpers/datasets.ts';
 import { edfPlusViolations } from '../helpers/edfSpec.ts';
 import { haveSocat, playBytes, startPtyPair, type PtyPair } from '../helpers/pty.ts';
@@ -56,17 +56,8 @@ describe.skipIf(!haveSocat())('record --format edf on a pseudo-terminal pair', (
     const dir = tempDir();
     const out = join(dir, 'capture.edf');
     const raw = join(dir, 'capture.bin');
-    let child: ChildProcess | undefined;
-    let opened!: () => void;
-    const connected = new Promise<void>((resolve) => (opened = resolve));
-    const recording = runCli(['record', '--device', pty.b, '--profile', 'sparkfun-ad8232', '--out', out, '--format', 'edf'], {
-      timeoutMs: 40000,
-      onSpawn: (c) => (child = c),
-      onStderr: (text) => {
-        if (text.includes(`${pty?.b ?? ''} connected`)) opened();
-      },
-    });
-    await Promise.race([connected, recording]); // play only once the port is open
+    const recording = startCli(['record', '--device', pty.b, '--profile', 'sparkfun-ad8232', '--out', out, '--format', 'edf'], { timeoutMs: 40000, readyOn: `${pty.b} connected` });
+    await recording.ready; // play only once the port is open
     const part = AD8232.subarray(0, Math.floor(AD8232.length / 3)); // the first 10 s
     const half = Math.floor(part.length / 2);
     await playBytes(pty.a, part.subarray(0, half), part.length / 4);
@@ -75,8 +66,8 @@ describe.skipIf(!haveSocat())('record --format edf on a pseudo-terminal pair', (
     copyFileSync(out, mid);
     await playBytes(pty.a, part.subarray(half), part.length / 4);
     await sleep(1000);
-    child?.kill('SIGINT');
-    const r = await recording;
+    recording.child()?.kill('SIGINT');
+    const r = await recording.result;
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/recorded [\d.]+ s of samples \(\d+ data records, \d+ beats\) to /);
 

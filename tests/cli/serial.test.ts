@@ -2,12 +2,11 @@
  * `run` and `record` as a user runs them, on a socat pseudo-terminal pair fed with the
  * recorded AD8232 fixture.
  */
-import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../helpers/datasets.ts';
-import { runCli } from '../helpers/cli.ts';
+import { runCli, startCli } from '../helpers/cli.ts';
 import { haveSocat, playBytes, startPtyPair, type PtyPair } from '../helpers/pty.ts';
 import { useTempDir } from '../helpers/records.ts';
 
@@ -39,23 +38,13 @@ describe.skipIf(!haveSocat())('run and record on a pseudo-terminal pair', () => 
     pty = await startPtyPair(tempDir());
     const device = pty.b;
     const a = pty.a;
-    let child: ChildProcess | undefined;
-    let opened!: () => void;
-    const connected = new Promise<void>((resolve) => (opened = resolve));
-    const running = runCli(['run', '--device', device, '--profile', 'sparkfun-ad8232', '--format', 'jsonl'], {
-      timeoutMs: 40000,
-      onFirstOutput: (c) => {
-        child = c;
-        opened();
-      },
-    });
-    // The port discards what was written before it opened: play only once run has said
-    // "connected" (its first line), however long start-up takes on a loaded machine.
-    await Promise.race([connected, running]);
+    // Play only once run has said "connected" (its first line).
+    const running = startCli(['run', '--device', device, '--profile', 'sparkfun-ad8232', '--format', 'jsonl'], { timeoutMs: 40000 });
+    await running.ready;
     await playBytes(a, AD8232, AD8232.length / 7.5); // 30 s of signal in 7.5 s
     await sleep(1000);
-    child?.kill('SIGTERM');
-    const r = await running;
+    running.child()?.kill('SIGTERM');
+    const r = await running.result;
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; state?: string; t: number });
     expect(lines.find((l) => l.type === 'status')?.state).toBe('connected');
@@ -71,22 +60,13 @@ describe.skipIf(!haveSocat())('run and record on a pseudo-terminal pair', () => 
   it('record: the bytes, a sidecar and arrival times; replay of the recording gives the beats', async () => {
     pty = await startPtyPair(tempDir());
     const out = join(tempDir(), 'capture.bin');
-    let child: ChildProcess | undefined;
-    let opened!: () => void;
-    const connected = new Promise<void>((resolve) => (opened = resolve));
-    const recording = runCli(['record', '--device', pty.b, '--profile', 'sparkfun-ad8232', '--out', out, '--note', 'test'], {
-      timeoutMs: 30000,
-      onSpawn: (c) => (child = c),
-      onStderr: (text) => {
-        if (text.includes(`${pty?.b ?? ''} connected`)) opened();
-      },
-    });
-    await Promise.race([connected, recording]); // play only once the port is open
+    const recording = startCli(['record', '--device', pty.b, '--profile', 'sparkfun-ad8232', '--out', out, '--note', 'test'], { timeoutMs: 30000, readyOn: `${pty.b} connected` });
+    await recording.ready; // play only once the port is open
     const part = AD8232.subarray(0, Math.floor(AD8232.length / 3)); // the first 10 s
     await playBytes(pty.a, part, part.length / 3);
     await sleep(1000);
-    child?.kill('SIGINT');
-    const r = await recording;
+    recording.child()?.kill('SIGINT');
+    const r = await recording.result;
     expect(r.code).toBe(0);
     expect(r.stderr, r.stderr).toContain(`recorded ${part.length} bytes`);
     expect(Buffer.compare(readFileSync(out), Buffer.from(part))).toBe(0);

@@ -87,6 +87,45 @@ export function runCli(args: readonly string[], options: RunCliOptions = {}): Pr
   });
 }
 
+/** A command started by `startCli`: its result to come, its process, and when it is ready. */
+export interface StartedCli {
+  readonly result: Promise<CliResult>;
+  /** Resolves when the command is ready (see `startCli`), or when it ended before that. */
+  readonly ready: Promise<unknown>;
+  /** The process (once spawned), e.g. to send it a signal. */
+  child(): ChildProcess | undefined;
+}
+
+/**
+ * Start `edgespike <args>` and say when it is ready: when its stderr contains `readyOn` (e.g.
+ * "<port> connected"), else at its first stdout line (`run`'s first JSON line is the device's
+ * status). A serial port discards what was written before it opened, so a test plays its bytes
+ * only after `ready`, however long start-up takes on a loaded machine.
+ * @example const rec = startCli(['record', ...], { readyOn: `${pty.b} connected` }); await rec.ready;
+ */
+export function startCli(args: readonly string[], options: RunCliOptions & { readonly readyOn?: string } = {}): StartedCli {
+  let child: ChildProcess | undefined;
+  let markReady!: () => void;
+  const readyOnce = new Promise<void>((resolve) => (markReady = resolve));
+  const { readyOn } = options;
+  const result = runCli(args, {
+    ...options,
+    onSpawn: (c) => {
+      child = c;
+      options.onSpawn?.(c);
+    },
+    onFirstOutput: (c) => {
+      if (readyOn === undefined) markReady();
+      options.onFirstOutput?.(c);
+    },
+    onStderr: (text) => {
+      if (readyOn !== undefined && text.includes(readyOn)) markReady();
+      options.onStderr?.(text);
+    },
+  });
+  return { result, ready: Promise.race([readyOnce, result]), child: () => child };
+}
+
 /** The lines of a stream's text, without the final newline's empty tail. */
 export function linesOf(text: string): string[] {
   const lines = text.split('\n');

@@ -16,7 +16,7 @@ import { ValidationError } from '../../core/errors.ts';
 import { printableLine } from '../../core/printable.ts';
 import { roundCounts } from '../../core/sampleScale.ts';
 import { encodeEdfTals } from './annotations.ts';
-import { BDF_ANNOTATIONS_LABEL, EDF_ANNOTATIONS_LABEL } from './header.ts';
+import { BDF_ANNOTATIONS_LABEL, EDF_ANNOTATIONS_LABEL, type EdfSignal } from './header.ts';
 
 /** One signal to write. */
 export interface EdfWriterSignal {
@@ -78,18 +78,8 @@ export function edfNumber(value: number, width: number, what: string): string {
   return edfField(text, width, what);
 }
 
-/** One signal's header entry as `buildEdfHeader` writes it. */
-export interface EdfHeaderSignal {
-  readonly label: string;
-  readonly transducer: string;
-  readonly physicalDimension: string;
-  readonly physicalMin: number;
-  readonly physicalMax: number;
-  readonly digitalMin: number;
-  readonly digitalMax: number;
-  readonly prefiltering: string;
-  readonly samplesPerRecord: number;
-}
+/** One signal's header entry as `buildEdfHeader` writes it: the header fields the reader's `EdfSignal` holds. */
+export type EdfHeaderSignal = Omit<EdfSignal, 'isAnnotations' | 'sampleRateHz'>;
 
 /** What `buildEdfHeader` writes (an EDF+C or BDF+C header). */
 export interface EdfHeaderSpec {
