@@ -143,7 +143,20 @@ function edfCase(rng: Rng, root: string): FuzzCase {
   const name = seed.name.startsWith('BDF') ? 'record.bdf' : 'record.edf';
   const file = mutateFile(rng, name, seed.bytes, edfOrBytes, mutations);
   const channel = chance(rng, 0.2) ? ['--channel', pick(rng, ['1', 'ECG V1', 'EDF Annotations', '0', 'ECG MLII'])] : [];
-  if (chance(rng, 0.3)) return { files: files([[name, file]]), args: (dir) => ['eval', join(dir, name), ...channel, '--json'], stdout: 'json', mutations };
+  const roll = int(rng, 10);
+  if (roll < 3) return { files: files([[name, file]]), args: (dir) => ['eval', join(dir, name), ...channel, '--json'], stdout: 'json', mutations };
+  if (roll < 5) {
+    // convert reads it (samples and annotations in step) and writes EDF+ again.
+    const out = pick(rng, ['out.edf', 'out.bdf']);
+    return {
+      files: files([[name, file]]),
+      args: (dir) => ['convert', join(dir, name), ...channel, '--out', join(dir, out)],
+      stdout: 'any',
+      // Its one line on success says what it wrote.
+      logLines: /^edgespike: wrote /,
+      mutations,
+    };
+  }
   return { files: files([[name, file]]), args: (dir) => ['replay', join(dir, name), ...channel, ...REPLAY_JSONL], stdout: 'jsonl', mutations };
 }
 
@@ -209,7 +222,7 @@ export const FORMATS: readonly FuzzFormat[] = [
   },
   {
     name: 'edf',
-    description: 'EDF+/BDF+ file of the synthetic ECG with beat annotations, read by replay and eval',
+    description: 'EDF+/BDF+ file of the synthetic ECG with beat annotations, read by replay, eval and convert',
     make: (rng, root) => edfCase(rng, root),
   },
   {

@@ -109,3 +109,23 @@ describe('fuzz findings: train --frontend with a missing file', () => {
     expect(line).toBe(`edgespike: cannot read the front-end file ${path}`);
   });
 });
+
+describe('fuzz findings: convert of an EDF+ file whose annotations are malformed mid-file', () => {
+  // The annotation cursor threw inside the subscriber of convert's stream, which RxJS reports as
+  // unhandled: a stack trace, exit 1 (app/untilStopped.ts now turns it into the command's error).
+  it('one line naming the file and the data record, exit 1', async () => {
+    const { writeEdf } = await import('../../src/formats/edf/writer.ts');
+    const { parseEdfHeader } = await import('../../src/formats/edf/header.ts');
+    const samples = new Int32Array(360 * 5).map((_, i) => Math.round(200 * Math.sin(i / 20)));
+    const annotations = [0.5, 1.5, 2.5, 3.5, 4.5].map((onsetSeconds) => ({ onsetSeconds, text: 'N' }));
+    const bytes = Buffer.concat([...writeEdf({ sampleRateHz: 360, signals: [{ label: 'ECG', samples }], annotations })]);
+    const header = parseEdfHeader(new Uint8Array(bytes), 'written');
+    // The second data record's annotation bytes (the last signal) all 'A': a TAL with no \x00 to end it.
+    const annotationOffset = header.headerBytes + header.recordBytes + 360 * header.bytesPerSample;
+    bytes.fill(0x41, annotationOffset, header.headerBytes + 2 * header.recordBytes);
+    const path = join(dir, 'bad-tal.edf');
+    writeFileSync(path, bytes);
+    const line = failureLine(await runCli(['convert', path, '--out', join(dir, 'bad-tal-out.edf')]), 1);
+    expect(line).toBe(`edgespike: ${path} data record 2: a TAL at byte 0 is not ended by \\x00 before the record's annotation bytes end`);
+  });
+});
