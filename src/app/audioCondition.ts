@@ -66,3 +66,27 @@ export async function conditioningFor(
   if (condition === undefined) return { operator: identity };
   return streamConditioning(recordSource(record), frontEndRateHz, condition, index);
 }
+
+/** How each segment's samples are conditioned, and what the summary says of it. */
+export interface Conditioning {
+  operatorFor(segment: { readonly reader: ChunkReader | undefined; readonly index: number }): Promise<OperatorFunction<SampleChunk, SampleChunk>>;
+  summary(single: boolean): AudioStreamCondition | undefined;
+}
+
+/**
+ * A replayed stream's conditioning: each file's samples under `condition` (its noise at the
+ * model's rate `rateHz`), and the summary's account of it; undefined when none was asked for.
+ */
+export function audioConditioning(rateHz: number, condition: StreamCondition | undefined): Conditioning | undefined {
+  if (condition === undefined) return undefined;
+  let noiseOffset: number | undefined;
+  return {
+    async operatorFor({ reader, index }) {
+      if (reader === undefined) return identity;
+      const c = await conditioningFor(reader, rateHz, condition, index);
+      noiseOffset = c.noiseOffset;
+      return c.operator;
+    },
+    summary: (single) => summaryCondition(condition, single ? noiseOffset : undefined),
+  };
+}

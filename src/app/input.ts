@@ -9,14 +9,13 @@ import { basename } from 'node:path';
 import { map, type Observable } from 'rxjs';
 import { ValidationError } from '../core/errors.ts';
 import type { DeviceSummary } from '../core/events.ts';
-import { createDeviceItemizer, type DeviceItem, type DeviceItemizer } from '../pipeline/deviceItems.ts';
-import { deviceSource } from '../pipeline/deviceSource.ts';
-import { isRecording, openRecording, recordingBinding } from '../sources/bindings/recordingBinding.ts';
+import type { DeviceItem, DeviceItemizer } from '../pipeline/deviceItems.ts';
+import { isRecording } from '../sources/bindings/recordingBinding.ts';
 import type { CsvUnits } from '../sources/csvFile.ts';
-import { profileChannel, profileStreaming, type DeviceProfile } from '../formats/devices/profile.ts';
+import type { DeviceProfile } from '../formats/devices/profile.ts';
 import { openRecord } from '../sources/openRecord.ts';
 import { recordSource, type ChunkReader } from '../sources/recordSource.ts';
-import { serialBinding, type OpenPort } from '../sources/serialSource.ts';
+import type { OpenPort } from '../sources/serialSource.ts';
 import { clock } from '../sinks/textView.ts';
 import { listWavFiles } from '../sources/wavFile.ts';
 
@@ -167,7 +166,22 @@ async function openFolder(spec: PathSpec): Promise<Input> {
 }
 
 /** A device recording: through the same `deviceSource` (queue, decoder, pacing) as a live port. */
+/**
+ * A device's decoders, its stream with reconnection, and the recording binding: loaded only for
+ * a device or a device recording, so a replay of a file does not pay for them.
+ */
+async function deviceModules() {
+  const [items, source, recording, profile] = await Promise.all([
+    import('../pipeline/deviceItems.ts'),
+    import('../pipeline/deviceSource.ts'),
+    import('../sources/bindings/recordingBinding.ts'),
+    import('../formats/devices/profile.ts'),
+  ]);
+  return { ...items, ...source, ...recording, ...profile };
+}
+
 async function openRecordingInput(spec: PathSpec): Promise<Input> {
+  const { createDeviceItemizer, deviceSource, openRecording, profileChannel, recordingBinding } = await deviceModules();
   const recording = await openRecording(spec.path);
   const { profile } = recording;
   if (spec.conditioned === true) {
@@ -198,7 +212,8 @@ async function openRecordingInput(spec: PathSpec): Promise<Input> {
 }
 
 /** A live serial port, through the same `deviceSource` as a recording. */
-function openDevice(spec: DeviceSpec): Input {
+async function openDevice(spec: DeviceSpec): Promise<Input> {
+  const [{ createDeviceItemizer, deviceSource, profileStreaming }, { serialBinding }] = await Promise.all([deviceModules(), import('../sources/serialSource.ts')]);
   const itemizer = createDeviceItemizer(spec.profile, {
     channel: spec.channel,
     sampleRateHz: spec.sampleRateHz,

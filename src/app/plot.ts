@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ValidationError } from '../core/errors.ts';
 import { isRecording } from '../sources/bindings/recordingBinding.ts';
-import { renderHtml, renderSvg, type PlotFormat } from '../sinks/plotRender.ts';
+import type { PlotFormat } from '../sinks/plotSpec.ts';
 import type { CsvUnits } from '../sources/csvFile.ts';
 import { openRecord } from '../sources/openRecord.ts';
 import type { SignalTask, TaskFrame } from './task.ts';
@@ -47,6 +47,8 @@ export async function plotRecord<M, F extends TaskFrame, S extends OutputEvent>(
   if (duration !== undefined) toSeconds = Math.min(toSeconds, duration);
   const spec = await task.plot(model, record, { fromSeconds, toSeconds });
   const out = options.out ?? `${basename(info.recordName)}.${format}`;
+  // Vega and Vega-Lite are loaded only here, to draw.
+  const { renderHtml, renderSvg } = await import('../sinks/plotRender.ts');
   const text = format === 'svg' ? await renderSvg(spec) : await renderHtml(spec, `${info.recordName} ${fromSeconds}-${toSeconds} s`);
   try {
     await writeFile(out, text);

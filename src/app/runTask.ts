@@ -7,20 +7,17 @@
 import { catchError, concat, concatMap, defer, EMPTY, filter, from, identity, map, of, type Observable, type OperatorFunction } from 'rxjs';
 import type { SampleChunk } from '../core/chunks.ts';
 import { EdgespikeError } from '../core/errors.ts';
-import type { AudioStreamCondition, OutputEvent } from '../core/events.ts';
-import type { AudioModel } from '../pipeline/audioModel.ts';
+import type { OutputEvent } from '../core/events.ts';
 import type { HrvChoice } from '../pipeline/ecgPipeline.ts';
-import type { StreamCondition } from '../pipeline/audioStress.ts';
 import type { DeviceItem } from '../pipeline/deviceItems.ts';
 import { liveItems } from '../pipeline/liveItems.ts';
 import { jsonLinesSink } from '../sinks/jsonLines.ts';
 import type { Sink } from '../sinks/sink.ts';
-import type { ChunkReader } from '../sources/recordSource.ts';
-import { conditioningFor, headerCondition, streamConditionFor, summaryCondition, type AudioConditionChoice } from './audioCondition.ts';
+import type { AudioConditionChoice, Conditioning } from './audioCondition.ts';
 import { openInput, type Input, type InputSpec } from './input.ts';
 import { runSession, type SessionItem } from './session.ts';
 import type { SignalTask, TaskFrame } from './task.ts';
-import { digitsTask, ecgBeatsTask, type TaskName } from './tasks/index.ts';
+import { loadDigitsTask, loadEcgBeatsTask, type TaskName } from './tasks/index.ts';
 import { liveViewSink, openView, viewDeviceSamples, withView, type ViewChoice } from './view.ts';
 import { openMqtt, withMqtt, type MqttChoice } from './mqtt.ts';
 import { printableLine } from '../core/printable.ts';
@@ -50,35 +47,19 @@ export interface TaskRunOptions {
  */
 export async function runTask(spec: InputSpec, options: TaskRunOptions): Promise<number> {
   if (options.task === 'ecg') {
+    const ecgBeatsTask = await loadEcgBeatsTask();
     const model = ecgBeatsTask.loadModel(options.modelPath);
     return runOn(ecgBeatsTask, model, await openInput(spec), options, '', undefined);
   }
+  const digitsTask = await loadDigitsTask();
   const model = digitsTask.loadModel(options.modelPath);
   const choice = options.condition;
+  // Loaded only for audio: the noise mixer and its recordings are not an ECG replay's to pay for.
+  const { audioConditioning, headerCondition, streamConditionFor } = await import('./audioCondition.ts');
   const condition = choice === undefined || spec.kind === 'device' ? undefined : await streamConditionFor(choice, model.frontEnd.sampleRateHz);
   const input = await openInput(spec);
   const label = options.task === model.network.name ? options.task : `${options.task}, model ${model.network.name}`;
-  return runOn(digitsTask, model, input, options, `; ${label}${headerCondition(condition)}`, audioConditioning(model, condition));
-}
-
-/** How each segment's samples are conditioned, and what the summary says of it. */
-interface Conditioning {
-  operatorFor(segment: { readonly reader: ChunkReader | undefined; readonly index: number }): Promise<OperatorFunction<SampleChunk, SampleChunk>>;
-  summary(single: boolean): AudioStreamCondition | undefined;
-}
-
-function audioConditioning(model: AudioModel, condition: StreamCondition | undefined): Conditioning | undefined {
-  if (condition === undefined) return undefined;
-  let noiseOffset: number | undefined;
-  return {
-    async operatorFor({ reader, index }) {
-      if (reader === undefined) return identity;
-      const c = await conditioningFor(reader, model.frontEnd.sampleRateHz, condition, index);
-      noiseOffset = c.noiseOffset;
-      return c.operator;
-    },
-    summary: (single) => summaryCondition(condition, single ? noiseOffset : undefined),
-  };
+  return runOn(digitsTask, model, input, options, `; ${label}${headerCondition(condition)}`, audioConditioning(model.frontEnd.sampleRateHz, condition));
 }
 
 async function runOn<M, F extends TaskFrame, S extends OutputEvent>(

@@ -6,8 +6,8 @@
 import { tap, type MonoTypeOperatorFunction } from 'rxjs';
 import type { AudioFrame, EcgFrame } from '../core/events.ts';
 import type { DeviceItem } from '../pipeline/deviceItems.ts';
-import { startFleetView, type FleetView } from '../sinks/fleetView.ts';
-import { startLiveView, type LiveView } from '../sinks/liveView.ts';
+import type { FleetView } from '../sinks/fleetView.ts';
+import type { LiveView } from '../sinks/liveView.ts';
 import type { Sink } from '../sinks/sink.ts';
 
 /** Where the view listens and whom it answers (from --view-port, --view-host, --view-allow-host, --view-max-viewers). */
@@ -25,7 +25,10 @@ export interface ViewChoice {
  * @throws LiveViewError (one line, exit 1) when the port is in use
  */
 export async function openView(choice: ViewChoice | undefined, signal: 'ecg' | 'audio', title: string): Promise<LiveView | undefined> {
-  return choice === undefined ? undefined : announce(await startLiveView({ ...choice, signal, title }));
+  if (choice === undefined) return undefined;
+  // Loaded only with --view: the HTTP server and the page are not a plain replay's to pay for.
+  const { startLiveView } = await import('../sinks/liveView.ts');
+  return announce(await startLiveView({ ...choice, signal, title }));
 }
 
 /**
@@ -33,7 +36,9 @@ export async function openView(choice: ViewChoice | undefined, signal: 'ecg' | '
  * @throws LiveViewError (one line, exit 1) when the port is in use
  */
 export async function openFleetView(choice: ViewChoice | undefined, title: string): Promise<FleetView | undefined> {
-  return choice === undefined ? undefined : announce(await startFleetView({ ...choice, title }));
+  if (choice === undefined) return undefined;
+  const { startFleetView } = await import('../sinks/fleetView.ts');
+  return announce(await startFleetView({ ...choice, title }));
 }
 
 /** Print the view's URL on stderr (one line), and say so when it is on every address. */

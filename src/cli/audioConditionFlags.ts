@@ -8,7 +8,7 @@ import { UsageError } from '../core/errors.ts';
 import { parseNonNegativeInt } from './args.ts';
 import { stringFlags } from './command.ts';
 
-export { loadNoiseFlag, streamConditionFor, type AudioConditionChoice } from '../app/audioCondition.ts';
+export type { AudioConditionChoice } from '../app/audioCondition.ts';
 
 /** The flags, for a command's option table. */
 export const AUDIO_CONDITION_FLAGS = stringFlags('gain-db', 'noise', 'snr', 'seed');

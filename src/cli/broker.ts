@@ -1,7 +1,6 @@
 /**
  * `edgespike broker`: an MQTT broker on this machine for trying `--mqtt` and `watch`.
  */
-import { startBroker } from '../app/broker.ts';
 import { untilSignal } from '../app/untilStopped.ts';
 import { UsageError } from '../core/errors.ts';
 import { parseNonNegativeInt } from './args.ts';
@@ -23,7 +22,9 @@ Options:
   -h, --help   show this help
 `;
 
-export default defineCommand({
+// Not `export default defineCommand(...)`: TypeScript 5.9 does not rewrite the `.ts` of a dynamic
+// import inside an `export default` expression when it builds dist/ (scripts/check-dist.js).
+const command = defineCommand({
   name: 'broker',
   help: BROKER_HELP_TEXT,
   options: stringFlags('host', 'port'),
@@ -32,6 +33,7 @@ export default defineCommand({
     const port = values.port === undefined ? 1883 : parseNonNegativeInt('port', values.port);
     if (port > 65535) throw new UsageError(`--port must be a port number 0..65535 (got "${values.port}")`);
     const host = values.host ?? '127.0.0.1';
+    const { startBroker } = await import('../app/broker.ts');
     const broker = await startBroker({ host, port });
     const everywhere = host === '0.0.0.0' || host === '::' || host === '0';
     process.stderr.write(`edgespike: MQTT broker at ${broker.url}${everywhere ? ' (on every address of this machine, without a password)' : ''}; Ctrl-C stops it\n`);
@@ -40,3 +42,5 @@ export default defineCommand({
     return 0;
   },
 });
+
+export default command;

@@ -17,7 +17,8 @@ import { ACCUMULATE_PJ, MULTIPLY_ACCUMULATE_PJ } from '../snn/cost.ts';
 import { wavChannel } from '../sources/wavFile.ts';
 import { parseChoice, parseOutputFormat } from './args.ts';
 import { booleanFlags, defineCommand, somePositionals, stringFlags } from './command.ts';
-import { AUDIO_CONDITION_FLAGS, AUDIO_CONDITION_NEGATIVE_FLAGS, CLASSIFY_CONDITION_HELP, loadNoiseFlag, parseAudioConditionFlags } from './audioConditionFlags.ts';
+import { AUDIO_CONDITION_FLAGS, AUDIO_CONDITION_NEGATIVE_FLAGS, CLASSIFY_CONDITION_HELP, parseAudioConditionFlags } from './audioConditionFlags.ts';
+import { loadNoiseFlag } from '../app/audioCondition.ts';
 import { createProgressBar } from './progress.ts';
 
 export const CLASSIFY_HELP = `Usage: edgespike classify <wav file or directory>... [options]

@@ -2,7 +2,6 @@
  * `edgespike convert <record> --out x.edf`: any recorded ECG into an EDF+ (or BDF+) file with
  * the detected beats as annotations (`app/convert.ts`).
  */
-import { convertRecord } from '../app/convert.ts';
 import { LIMITS } from '../core/limits.ts';
 import { CSV_UNITS } from '../sources/csvFile.ts';
 import { parseChannel, parseChoice, parseInLimit } from './args.ts';
@@ -39,7 +38,9 @@ Example:
   edgespike eval 101.edf
 `;
 
-export default defineCommand({
+// Not `export default defineCommand(...)`: TypeScript 5.9 does not rewrite the `.ts` of a dynamic
+// import inside an `export default` expression when it builds dist/ (scripts/check-dist.js).
+const command = defineCommand({
   name: 'convert',
   help: CONVERT_HELP,
   options: stringFlags('out', 'format', 'channel', 'rate', 'units', 'network'),
@@ -48,6 +49,7 @@ export default defineCommand({
   run: async ({ values, positionals }) => {
     const inputPath = positionals[0] as string;
     const bar = createProgressBar(process.stderr, 100);
+    const { convertRecord } = await import('../app/convert.ts');
     const result = await convertRecord({
       inputPath,
       outPath: values.out,
@@ -71,3 +73,5 @@ export default defineCommand({
     return 0;
   },
 });
+
+export default command;

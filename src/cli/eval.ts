@@ -2,7 +2,6 @@
  * `edgespike eval <records or directories>...`: beat-detection accuracy against reference
  * annotations, per record and pooled (gross).
  */
-import { runEval } from '../app/evaluate.ts';
 import { UsageError } from '../core/errors.ts';
 import { parseChannel, parseNumberList, parsePositive, parsePositiveInt } from './args.ts';
 import { booleanFlags, defineCommand, somePositionals, stringFlags } from './command.ts';
@@ -62,7 +61,9 @@ Example:
   edgespike eval ../shared/datasets/mitdb --hrv
 `;
 
-export default defineCommand({
+// Not `export default defineCommand(...)`: TypeScript 5.9 does not rewrite the `.ts` of a dynamic
+// import inside an `export default` expression when it builds dist/ (scripts/check-dist.js).
+const command = defineCommand({
   name: 'eval',
   help: EVAL_HELP,
   options: { ...stringFlags('channel', 'tolerance-ms', 'network', 'plots', 'plots-max', 'gain', 'noise', 'snr', 'noise-dir'), ...booleanFlags('json', 'hrv') },
@@ -76,6 +77,7 @@ export default defineCommand({
     if (values['noise-dir'] !== undefined && values.noise === undefined) throw new UsageError('--noise-dir needs --noise NAMES');
     const snrs = parseNumberList('snr', values.snr, { allowNegative: true }) ?? [12, 6, 0];
     let bar: ReturnType<typeof createProgressBar> | undefined;
+    const { runEval } = await import('../app/evaluate.ts');
     const report = await runEval(
       {
         paths: positionals,
@@ -99,3 +101,5 @@ export default defineCommand({
     return 0;
   },
 });
+
+export default command;

@@ -5,10 +5,9 @@
  */
 import { extname } from 'node:path';
 import { DEFAULT_PLOT_SECONDS, plotRecord, type PlotOptions } from '../app/plot.ts';
-import { digitsTask, ecgBeatsTask } from '../app/tasks/index.ts';
+import { loadDigitsTask, loadEcgBeatsTask } from '../app/tasks/index.ts';
 import { UsageError } from '../core/errors.ts';
-import { PLOT_FORMATS, type PlotFormat } from '../sinks/plotRender.ts';
-import { MAX_RASTER_MARKS } from '../sinks/plotSpec.ts';
+import { MAX_RASTER_MARKS, PLOT_FORMATS, type PlotFormat } from '../sinks/plotSpec.ts';
 import { CSV_UNITS } from '../sources/csvFile.ts';
 import { parseChannel, parseChoice, parseInLimit } from './args.ts';
 import { defineCommand, onePositional, stringFlags } from './command.ts';
@@ -109,8 +108,13 @@ export default defineCommand({
       sampleRateHz: parseInLimit('rate', values.rate, LIMITS.sampleRateHz),
       units: parseChoice('units', values.units, CSV_UNITS),
     };
-    if (isAudio) await plotRecord(digitsTask, digitsTask.loadModel(values.model), options);
-    else await plotRecord(ecgBeatsTask, ecgBeatsTask.loadModel(values.network), options);
+    if (isAudio) {
+      const digitsTask = await loadDigitsTask();
+      await plotRecord(digitsTask, digitsTask.loadModel(values.model), options);
+    } else {
+      const ecgBeatsTask = await loadEcgBeatsTask();
+      await plotRecord(ecgBeatsTask, ecgBeatsTask.loadModel(values.network), options);
+    }
     return 0;
   },
 });

@@ -3,7 +3,6 @@
  * serial sensor, with a sidecar `<file>.json`, synced to disk every second; or with
  * `--format edf` its samples and live-detected beats as EDF+ (`app/record.ts`).
  */
-import { recordDevice, recordDeviceEdf } from '../app/record.ts';
 import { UsageError } from '../core/errors.ts';
 import { profileChannel } from '../formats/devices/profile.ts';
 import { sidecarPath } from '../formats/recording.ts';
@@ -59,6 +58,7 @@ export function recordCommandOn(openPort: OpenPort): CliCommand {
       const baudRate = parseInLimit('baud', values.baud, LIMITS.baudRate) ?? profile.baudRate;
       if (format !== 'raw') {
         if (values.note !== undefined) throw new UsageError('--note is stored in a raw recording\'s sidecar; EDF files have none (leave --note out)');
+        const { recordDeviceEdf } = await import('../app/record.ts');
         const result = await recordDeviceEdf({
           devicePath: values.device,
           profile,
@@ -82,6 +82,7 @@ export function recordCommandOn(openPort: OpenPort): CliCommand {
       for (const flag of ['channel', 'rate', 'network'] as const) {
         if (values[flag] !== undefined) throw new UsageError(`--${flag} is for --format edf; a raw recording keeps every channel's bytes`);
       }
+      const { recordDevice } = await import('../app/record.ts');
       const sidecar = await recordDevice({
         devicePath: values.device,
         profile,

@@ -5,7 +5,6 @@
  * recording through the audio pipeline and print the words heard. The work is `app/runTask.ts`.
  */
 import type { PathSpec } from '../app/input.ts';
-import { runTask } from '../app/runTask.ts';
 import { UsageError } from '../core/errors.ts';
 import { CSV_UNITS } from '../sources/csvFile.ts';
 import { parseChannel, parseChoice, parseInLimit, parseOutputFormat, parsePositiveInt, parseSpeed, parseTask, TASK_FLAGS, taskModelPath } from './args.ts';
@@ -73,7 +72,9 @@ Examples:
   edgespike replay fixtures/synthetic-ecg/ecgsyn_360hz --view    (then open http://127.0.0.1:8787/)
 `;
 
-export default defineCommand({
+// Not `export default defineCommand(...)`: TypeScript 5.9 does not rewrite the `.ts` of a dynamic
+// import inside an `export default` expression when it builds dist/ (scripts/check-dist.js).
+const command = defineCommand({
   name: 'replay',
   help: REPLAY_HELP,
   options: { ...stringFlags('format', 'speed', 'channel', 'rate', 'units', 'chunk'), ...TASK_FLAGS, ...HRV_FLAGS, ...VIEW_FLAGS, ...MQTT_FLAGS, ...AUDIO_CONDITION_FLAGS },
@@ -104,6 +105,9 @@ export default defineCommand({
       taskFlag: task === 'audio' ? '--model' : `--task ${task}`,
       conditioned: condition !== undefined,
     };
+    const { runTask } = await import('../app/runTask.ts');
     return runTask(input, { command: 'replay', task, modelPath, format, view, condition, mqtt, hrv });
   },
 });
+
+export default command;

@@ -4,13 +4,13 @@
  * audio profile). The work is `app/runTask.ts`. Runs until Ctrl-C or SIGTERM (an unplugged device is
  * waited for, not fatal), then prints the summary and exits 0.
  */
-import { SerialPort } from 'serialport';
+import { createRequire } from 'node:module';
+import type { SerialPort as SerialPortClass } from 'serialport';
 import type { DeviceSpec } from '../app/input.ts';
-import { runTask } from '../app/runTask.ts';
 import { UsageError } from '../core/errors.ts';
 import { profileChannel } from '../formats/devices/profile.ts';
 import { loadDeviceProfile } from '../sources/deviceProfile.ts';
-import { pollIntervalFor, type OpenPort } from '../sources/serialSource.ts';
+import type { OpenPort } from '../sources/serialSource.ts';
 import { parseChannel, parseInLimit, parseNonNegativeInt, parseOutputFormat, parsePositiveInt, parseTask, TASK_FLAGS, taskModelPath } from './args.ts';
 import { type CliCommand, defineCommand, NO_POSITIONALS, stringFlags } from './command.ts';
 import { LIMITS } from '../core/limits.ts';
@@ -66,7 +66,14 @@ Examples:
 `;
 
 /** The real serial bindings. */
-export const openRealPort: OpenPort = (o) => new SerialPort({ ...o, autoOpen: false });
+/**
+ * Opens a real serial port with node-serialport, loaded (a CommonJS package with a native
+ * binding) on the first open, so `run --help` and `record --help` start without it.
+ */
+export const openRealPort: OpenPort = (o) => {
+  const { SerialPort } = createRequire(import.meta.url)('serialport') as { SerialPort: typeof SerialPortClass };
+  return new SerialPort({ ...o, autoOpen: false });
+};
 
 /** `run` on the given serial bindings (a mock's, in tests). */
 export function runCommandOn(openPort: OpenPort): CliCommand {
@@ -93,6 +100,8 @@ export function runCommandOn(openPort: OpenPort): CliCommand {
       const mqtt = parseMqttFlags(values);
       const hrv = parseHrvFlags(values, task);
       const baudRate = parseInLimit('baud', values.baud, LIMITS.baudRate) ?? profile.baudRate;
+      // The serial stream (and RxJS with it) loads only once the flags are good, not for --help.
+      const { pollIntervalFor } = await import('../sources/serialSource.ts');
       const spec: DeviceSpec = {
         kind: 'device',
         path: values.device,
@@ -104,6 +113,7 @@ export function runCommandOn(openPort: OpenPort): CliCommand {
         pollMs: values['poll-ms'] === undefined ? pollIntervalFor(baudRate) : parseNonNegativeInt('poll-ms', values['poll-ms']),
         openPort,
       };
+      const { runTask } = await import('../app/runTask.ts');
       await runTask(spec, { command: 'run', task, modelPath, format, view, mqtt, hrv });
       return 0;
     },

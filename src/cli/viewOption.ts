@@ -6,7 +6,7 @@
  */
 import type { ViewChoice } from '../app/view.ts';
 import { UsageError } from '../core/errors.ts';
-import { DEFAULT_MAX_VIEWERS, DEFAULT_VIEW_HOST, DEFAULT_VIEW_PORT, hostKey, MAX_VIEWERS_LIMIT } from '../sinks/liveView.ts';
+import { DEFAULT_MAX_VIEWERS, DEFAULT_VIEW_HOST, DEFAULT_VIEW_PORT, hostKey, MAX_VIEWERS_LIMIT } from '../sinks/liveViewAddress.ts';
 import { parseNonNegativeInt } from './args.ts';
 import { booleanFlags, stringFlags } from './command.ts';
 

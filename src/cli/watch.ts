@@ -2,7 +2,6 @@
  * `edgespike watch --mqtt URL`: every device publishing to a broker, one row each, live. The
  * work is `app/watch.ts`.
  */
-import { runWatch } from '../app/watch.ts';
 import { parseOutputFormat } from './args.ts';
 import { defineCommand, NO_POSITIONALS, stringFlags } from './command.ts';
 import { BROKER_FLAGS, BROKER_HELP, parseBrokerFlags } from './mqttOption.ts';
@@ -32,13 +31,18 @@ Examples:
   edgespike watch --mqtt mqtts://broker.example:8883 --mqtt-ca ca.pem --view
 `;
 
-export default defineCommand({
+// Not `export default defineCommand(...)`: TypeScript 5.9 does not rewrite the `.ts` of a dynamic
+// import inside an `export default` expression when it builds dist/ (scripts/check-dist.js).
+const command = defineCommand({
   name: 'watch',
   help: WATCH_HELP,
   options: { ...BROKER_FLAGS, ...stringFlags('format'), ...VIEW_FLAGS },
   positionals: NO_POSITIONALS,
   run: async ({ values }) => {
     const broker = parseBrokerFlags(values);
+    const { runWatch } = await import('../app/watch.ts');
     return runWatch({ broker, prefix: broker.prefix, format: parseOutputFormat(values.format), view: parseViewFlags(values) });
   },
 });
+
+export default command;

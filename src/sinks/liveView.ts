@@ -36,7 +36,7 @@
  * That server is `serveView`, shared with the fleet view (`fleetView.ts`).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { isIPv6, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { tap, type MonoTypeOperatorFunction } from 'rxjs';
 import { AUDIO_FULL_SCALE, ECG_COUNTS_PER_MV, type SampleChunk } from '../core/chunks.ts';
@@ -46,11 +46,10 @@ import { sumFields } from '../core/fieldSums.ts';
 import { ACCUMULATE_PJ } from '../snn/cost.ts';
 import { formatEvent } from './jsonLines.ts';
 import { liveViewPage } from './liveViewPage.ts';
+import { DEFAULT_MAX_VIEWERS, DEFAULT_VIEW_HOST, DEFAULT_VIEW_PORT, hostKey, MAX_VIEWERS_LIMIT } from './liveViewAddress.ts';
 
-/** Default port of the live view. */
-export const DEFAULT_VIEW_PORT = 8787;
-/** Default address: this machine only (reach it from elsewhere with an SSH tunnel). */
-export const DEFAULT_VIEW_HOST = '127.0.0.1';
+export { DEFAULT_MAX_VIEWERS, DEFAULT_VIEW_HOST, DEFAULT_VIEW_PORT, hostKey, MAX_VIEWERS_LIMIT };
+
 /** Seconds of signal and events a new viewer gets at once. @default 10 */
 export const HISTORY_SECONDS = 10;
 /** Points per second of signal sent to the page (each the sample of largest magnitude in its bin). */
@@ -59,10 +58,6 @@ export const POINTS_PER_SECOND = 100;
 export const COUNTER_WINDOW_SECONDS = 2;
 /** Unsent bytes after which a viewer is dropped (it reconnects with a fresh snapshot). */
 export const MAX_BUFFERED_BYTES = 4 << 20;
-/** Viewers (SSE streams) at once unless `maxViewers` says otherwise; one more gets 503. @default 16 */
-export const DEFAULT_MAX_VIEWERS = 16;
-/** The largest `maxViewers`: each viewer may hold `MAX_BUFFERED_BYTES` unsent, so 64 bound that to 256 MB. */
-export const MAX_VIEWERS_LIMIT = 64;
 /** Sockets at once beside 4 per viewer (a browser opens a few per page): more are closed as they come. */
 const SPARE_SOCKETS = 16;
 /** The timeouts of the view's server, ms (`LiveViewOptions.timeouts` overrides them, for tests). */
@@ -134,26 +129,6 @@ export interface LiveView {
 /** A `tap` that hands the view every chunk of input samples (identity when there is no view). */
 export function viewSamples(view: LiveView | undefined): MonoTypeOperatorFunction<SampleChunk> {
   return tap((chunk) => view?.samples(chunk));
-}
-
-/**
- * A Host (header or name) as `hostname:port`, canonical as a browser writes it (lower case, IP
- * literals normalised, IPv6 in brackets), or undefined when it is not a plain host and port.
- * @param defaultPort the port of a Host without one (80 for a Host header, as in HTTP)
- * @example hostKey('LocalHost:8787', 80) → 'localhost:8787'; hostKey('::1', 8787) → '[::1]:8787';
- *   hostKey('evil.example', 80) → 'evil.example:80'; hostKey('a@b', 80) → undefined
- */
-export function hostKey(text: string, defaultPort: number): string | undefined {
-  const host = isIPv6(text) ? `[${text}]` : text;
-  // Letters, digits, dots, dashes and underscores, or an IPv6 literal in brackets; an optional port.
-  const match = /^(?:[a-z0-9_.-]+|\[[0-9a-f:.]+\])(:\d{1,5})?$/i.exec(host);
-  if (match === null) return undefined;
-  try {
-    const url = new URL(`http://${match[1] === undefined ? `${host}:${defaultPort}` : host}/`);
-    return `${url.hostname}:${url.port === '' ? 80 : url.port}`;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

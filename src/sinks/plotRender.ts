@@ -11,9 +11,6 @@ import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { PlotSpec } from './plotSpec.ts';
 
-/** Output formats of `plot`. */
-export const PLOT_FORMATS = ['svg', 'html'] as const;
-export type PlotFormat = (typeof PLOT_FORMATS)[number];
 
 /** Compile Vega-Lite to Vega (throws on an invalid spec: a bug in plotSpec.ts). */
 export function compilePlot(spec: PlotSpec): vega.Spec {

@@ -18,6 +18,9 @@ import type { AudioTrace, EcgTrace, NeuronSpike } from '../core/traces.ts';
 export const PLOT_WIDTH_PX = 1000;
 /** Most marks one raster panel may hold before its time bins are widened. */
 export const MAX_RASTER_MARKS = 20_000;
+/** Output formats of `plot` (rendered by plotRender.ts). */
+export const PLOT_FORMATS = ['svg', 'html'] as const;
+export type PlotFormat = (typeof PLOT_FORMATS)[number];
 
 /** A Vega-Lite specification (kept as plain JSON; vega-lite validates it when compiling). */
 export type PlotSpec = Record<string, unknown>;

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { openInput } from '../../src/app/input.ts';
 import { runTask } from '../../src/app/runTask.ts';
 import { runSession, type SessionItem } from '../../src/app/session.ts';
-import { digitsTask } from '../../src/app/tasks/index.ts';
+import { digitsTask } from '../../src/app/tasks/digits.ts';
 import type { AudioFrame, AudioSummaryEvent, DetectionEvent, OutputEvent } from '../../src/core/events.ts';
 import { beatSamples, parseMitAnnotations } from '../../src/formats/wfdb/annotation.ts';
 import type { Sink } from '../../src/sinks/sink.ts';

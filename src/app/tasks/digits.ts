@@ -2,9 +2,7 @@
 import type { AudioFrame, AudioSummaryEvent } from '../../core/events.ts';
 import { audioPipeline } from '../../pipeline/audioPipeline.ts';
 import { loadAudioModel, type AudioModel } from '../../pipeline/audioModel.ts';
-import { traceAudio } from '../../pipeline/audioTrace.ts';
 import { addAudioFrame, audioSummaryEvent, createAudioTotals, startAudioStream } from '../../pipeline/audioSummary.ts';
-import { audioPlotSpec } from '../../sinks/plotSpec.ts';
 import { createDetectionTextView } from '../../sinks/detectionTextView.ts';
 import type { SignalTask } from '../task.ts';
 
@@ -33,7 +31,11 @@ export const digitsTask: SignalTask<AudioModel, AudioFrame, AudioSummaryEvent> =
         }),
     };
   },
-  plot: async (model, record, window) => audioPlotSpec(await traceAudio(model, record, window)),
+  // Loaded only by `plot`.
+  async plot(model, record, window) {
+    const [{ traceAudio }, { audioPlotSpec }] = await Promise.all([import('../../pipeline/audioTrace.ts'), import('../../sinks/plotSpec.ts')]);
+    return audioPlotSpec(await traceAudio(model, record, window));
+  },
   // `file` second, after `type`, in every detection of a folder's file.
   inFile: (frame, file) => (frame.events.length === 0 ? frame : { ...frame, events: frame.events.map(({ type, ...rest }) => ({ type, file, ...rest })) }),
   textSink(out, options) {

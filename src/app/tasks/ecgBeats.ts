@@ -2,10 +2,7 @@
 import type { EcgFrame, SummaryEvent } from '../../core/events.ts';
 import { ecgPipeline } from '../../pipeline/ecgPipeline.ts';
 import { loadEcgModel, type EcgModel } from '../../pipeline/ecgModel.ts';
-import { traceEcg } from '../../pipeline/ecgTrace.ts';
-import { readReferenceBeats } from '../../pipeline/referenceBeats.ts';
 import { addFrame, createSummaryTotals, summaryEvent } from '../../pipeline/summary.ts';
-import { ecgPlotSpec } from '../../sinks/plotSpec.ts';
 import { createLiveTextView } from '../../sinks/liveTextView.ts';
 import type { Sink } from '../../sinks/sink.ts';
 import { createTextView } from '../../sinks/textView.ts';
@@ -25,7 +22,15 @@ export const ecgBeatsTask: SignalTask<EcgModel, EcgFrame, SummaryEvent> = {
     };
   },
   // With NAME.atr beside the record, or beat annotations in an EDF+ file, the reference beats and TP/FP/FN too.
-  plot: async (model, record, window) => ecgPlotSpec(await traceEcg(model, record, window, (await readReferenceBeats(record))?.beats)),
+  // Loaded only by `plot`: a replay does not pay for the figure's code.
+  async plot(model, record, window) {
+    const [{ traceEcg }, { readReferenceBeats }, { ecgPlotSpec }] = await Promise.all([
+      import('../../pipeline/ecgTrace.ts'),
+      import('../../pipeline/referenceBeats.ts'),
+      import('../../sinks/plotSpec.ts'),
+    ]);
+    return ecgPlotSpec(await traceEcg(model, record, window, (await readReferenceBeats(record))?.beats));
+  },
   textSink(out, options): Sink<EcgFrame, SummaryEvent> {
     if (!options.device) {
       // A record: heart rate with a progress bar over the record's length.
