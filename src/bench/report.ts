@@ -9,6 +9,7 @@ import { benchDecoders, benchLive, DECODER_TARGET_TIMES_ONE_MBAUD, type DecoderB
 import { benchEcg, ECG_TARGET_X_REAL_TIME, ecgBenchRecords } from './ecg.ts';
 import type { StageResult } from './harness.ts';
 import { benchReplayMemory, type MemoryResult } from './replayMemory.ts';
+import { benchStartup, HELP_TARGET_CPU_MS, startupCommands, type StartupResult } from './startup.ts';
 import { startBroker } from '../app/broker.ts';
 
 /** Input samples per chunk, every section: about what a live source delivers at once. */
@@ -33,6 +34,8 @@ export interface BenchOptions {
   readonly withAudio: boolean;
   readonly devices: boolean;
   readonly live: boolean;
+  /** Start-up CPU time (absent: on). */
+  readonly startup?: boolean;
 }
 
 /** The report `bench --json` prints; a section left out is absent. */
@@ -48,6 +51,7 @@ export interface BenchReport {
   readonly audio?: AudioBench;
   readonly decoders?: readonly DecoderBench[];
   readonly live?: readonly LiveBench[];
+  readonly startup?: readonly StartupResult[];
 }
 
 /** Where the data sets live by default: `../shared/datasets` beside the project. */
@@ -121,7 +125,9 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
       }
     }
   }
-  return { ...ecgReport, audio, decoders, live };
+  let startup: StartupResult[] | undefined;
+  if (options.startup !== false) startup = await benchStartup(startupCommands(bin, paths.fixture), 9, log);
+  return { ...ecgReport, audio, decoders, live, startup };
 }
 
 const int = (v: number): string => Math.round(v).toLocaleString('en-US');
@@ -129,7 +135,7 @@ const int = (v: number): string => Math.round(v).toLocaleString('en-US');
 /** The report as the text `bench` prints. */
 export function formatBenchText(report: BenchReport): string {
   const lines: string[] = [];
-  const { records, signalSeconds, samples, chunkSamples, stages, pipelineXRealTime, memory, audio, decoders, live } = report;
+  const { records, signalSeconds, samples, chunkSamples, stages, pipelineXRealTime, memory, audio, decoders, live, startup } = report;
   if (records !== undefined && signalSeconds !== undefined && samples !== undefined && stages !== undefined && pipelineXRealTime !== undefined) {
     lines.push(
       `ECG pipeline benchmark: ${records.length} record(s), ${(signalSeconds / 3600).toFixed(2)} h of signal at ${Math.round(samples / signalSeconds)} Hz, chunks of ${chunkSamples}`,
@@ -161,6 +167,12 @@ export function formatBenchText(report: BenchReport): string {
     if (plain !== undefined && mqtt !== undefined) {
       lines.push(`publishing to MQTT costs ${(mqtt.cpuPercentOfOneCore - plain.cpuPercentOfOneCore).toFixed(2)} % of a core more (target < ${MQTT_TARGET_EXTRA_CPU_PERCENT})`);
     }
+  }
+  if (startup !== undefined && startup.length > 0) {
+    lines.push('', `${'start-up (median of 9)'.padEnd(46)} ${'CPU ms'.padStart(7)} ${'beyond node -e 0'.padStart(17)}`);
+    for (const s of startup) lines.push(`${s.command.padEnd(46)} ${s.cpuMs.toFixed(0).padStart(7)} ${s.extraMs.toFixed(0).padStart(17)}`);
+    const help = startup.find((s) => s.command === 'edgespike --help');
+    if (help !== undefined) lines.push(`--help: ${help.cpuMs.toFixed(0)} ms of CPU (target < ${HELP_TARGET_CPU_MS}; Node.js alone takes ${(startup[0]?.cpuMs ?? 0).toFixed(0)} ms here)`);
   }
   return lines.join('\n') + '\n';
 }

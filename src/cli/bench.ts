@@ -41,6 +41,8 @@ Options:
                 pty fed with the AD8232 fixture at 360 lines/s for ${LIVE_BENCH_SECONDS} s: CPU share of one
                 core over the last 30 s, after warm-up, and peak memory)
   --no-devices  skip the device-decoder throughput (MB/s and x 1 Mbaud)
+  --no-startup  skip the start-up CPU time (node -e 0, --help, replay --help, run --help and a
+                short replay, 9 runs each: the median, and what it adds to node -e 0)
   --json        print a machine-readable report
   --readme      also keep the JSON report where README.md's bench-json marker says and
                 re-render README.md's speed tables from it (every section must run)
@@ -50,7 +52,7 @@ Options:
 export default defineCommand({
   name: 'bench',
   help: BENCH_HELP,
-  options: { ...stringFlags('repeat', 'audio'), ...booleanFlags('no-memory', 'no-live', 'no-devices', 'no-audio', 'no-ecg', 'json', 'readme') },
+  options: { ...stringFlags('repeat', 'audio'), ...booleanFlags('no-memory', 'no-live', 'no-devices', 'no-audio', 'no-ecg', 'no-startup', 'json', 'readme') },
   run: async ({ values, positionals, argv }) => {
     const repeat = parsePositiveInt('repeat', values.repeat) ?? 5;
     if (values['no-ecg'] === true && positionals.length > 0) {
@@ -59,7 +61,7 @@ export default defineCommand({
     if (values['no-audio'] === true && values.audio !== undefined) {
       throw new UsageError('bench: --audio was given with --no-audio, which skips it; drop one or the other');
     }
-    const skipped = (['no-ecg', 'no-memory', 'no-audio', 'no-devices', 'no-live'] as const).filter((k) => values[k] === true);
+    const skipped = (['no-ecg', 'no-memory', 'no-audio', 'no-devices', 'no-live', 'no-startup'] as const).filter((k) => values[k] === true);
     if (values.readme === true && skipped.length > 0) {
       throw new UsageError(`bench: --readme renders every README speed table; drop --${skipped.join(', --')}`);
     }
@@ -75,6 +77,7 @@ export default defineCommand({
         withAudio: values['no-audio'] !== true,
         devices: values['no-devices'] !== true,
         live: values['no-live'] !== true,
+        startup: values['no-startup'] !== true,
       },
       log,
     );
