@@ -56,7 +56,7 @@ describe.skipIf(!haveSocat())('record --format edf on a pseudo-terminal pair', (
     const dir = tempDir();
     const out = join(dir, 'capture.edf');
     const raw = join(dir, 'capture.bin');
-    const recording = startCli(['record', '--device', pty.b, '--profile', 'sparkfun-ad8232', '--out', out, '--format', 'edf'], { timeoutMs: 40000, readyOn: `${pty.b} connected` });
+    const recording = startCli(['record', '--device', pty.b, '--profile', 'sparkfun-ad8232', '--out', out, '--format', 'edf'], { timeoutMs: 90_000, readyOn: `${pty.b} connected` });
     await recording.ready; // play only once the port is open
     const part = AD8232.subarray(0, Math.floor(AD8232.length / 3)); // the first 10 s
     const half = Math.floor(part.length / 2);
@@ -96,7 +96,7 @@ describe.skipIf(!haveSocat())('record --format edf on a pseudo-terminal pair', (
     const beats = facts.annotations.filter((a) => a.text === 'beat');
     expect(beats.length).toBeGreaterThanOrEqual(9); // about 11 beats in the first 10 s
     expect(facts.annotations.map((a) => a.text)).toContain('connected');
-  }, 60_000);
+  }, 110_000);
 
   it('an unplugged device: the file stays valid while it waits, the loss and return are annotated, SIGTERM closes it', async () => {
     pty = await startPtyPair(tempDir());
@@ -105,7 +105,7 @@ describe.skipIf(!haveSocat())('record --format edf on a pseudo-terminal pair', (
     let child: ChildProcess | undefined;
     let stderr = '';
     const recording = runCli(['record', '--device', pty.b, '--profile', 'sparkfun-ad8232', '--out', out, '--format', 'edf'], {
-      timeoutMs: 40000,
+      timeoutMs: 90_000,
       onSpawn: (c) => (child = c),
       onStderr: (text) => (stderr = text),
     });
@@ -135,5 +135,5 @@ describe.skipIf(!haveSocat())('record --format edf on a pseudo-terminal pair', (
     const states = facts.annotations.map((a) => a.text).filter((t) => ['connected', 'disconnected'].includes(t));
     expect(states).toEqual(['connected', 'disconnected', 'connected']);
     expect(facts.annotations.filter((a) => a.text === 'beat').length).toBeGreaterThanOrEqual(8); // about 5 beats in each 5 s
-  }, 60_000);
+  }, 110_000);
 });

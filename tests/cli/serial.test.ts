@@ -39,7 +39,7 @@ describe.skipIf(!haveSocat())('run and record on a pseudo-terminal pair', () => 
     const device = pty.b;
     const a = pty.a;
     // Play only once run has said "connected" (its first line).
-    const running = startCli(['run', '--device', device, '--profile', 'sparkfun-ad8232', '--format', 'jsonl'], { timeoutMs: 40000 });
+    const running = startCli(['run', '--device', device, '--profile', 'sparkfun-ad8232', '--format', 'jsonl'], { timeoutMs: 90_000 });
     await running.ready;
     await playBytes(a, AD8232, AD8232.length / 7.5); // 30 s of signal in 7.5 s
     await sleep(1000);
@@ -60,7 +60,7 @@ describe.skipIf(!haveSocat())('run and record on a pseudo-terminal pair', () => 
   it('record: the bytes, a sidecar and arrival times; replay of the recording gives the beats', async () => {
     pty = await startPtyPair(tempDir());
     const out = join(tempDir(), 'capture.bin');
-    const recording = startCli(['record', '--device', pty.b, '--profile', 'sparkfun-ad8232', '--out', out, '--note', 'test'], { timeoutMs: 30000, readyOn: `${pty.b} connected` });
+    const recording = startCli(['record', '--device', pty.b, '--profile', 'sparkfun-ad8232', '--out', out, '--note', 'test'], { timeoutMs: 90_000, readyOn: `${pty.b} connected` });
     await recording.ready; // play only once the port is open
     const part = AD8232.subarray(0, Math.floor(AD8232.length / 3)); // the first 10 s
     await playBytes(pty.a, part, part.length / 3);
