@@ -202,7 +202,12 @@ node_arm scripts/arm-serialport.js || failed "serialport's $ARCH binding"
 
 # --- 2. beats bit-identical to x86-64 ---------------------------------------------------------
 say "2/3 beats on the bundled fixture, x86-64 vs $ARCH (dist/ from npm run build)"
-npm run --silent build || failed "npm run build"
+# (test:arm64 has just built dist/ when .ci/run comes to test:armv7: not again when nothing is newer)
+if [ -f dist/cli.js ] && [ -z "$(find src tsconfig.build.json tsconfig.json package.json -newer dist/cli.js -print -quit)" ]; then
+  echo "  dist/ is newer than src/: not rebuilt"
+else
+  npm run --silent build || failed "npm run build"
+fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/edgespike-$ARCH.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 node scripts/arm-beats.js >"$work/beats-x64.txt" || failed "scripts/arm-beats.js on x86-64"
