@@ -138,7 +138,9 @@ setup_armv7() {
     -o "Dir::Cache=$apt/cache" -o APT::Architecture=armhf -o APT::Architectures::=armhf
     -o Debug::NoLocking=1 -o APT::Sandbox::User=root -q)
   say "fetching Debian $DEBIAN_ARMHF_SUITE's nodejs:armhf and its library closure from $mirror with apt-get into $CACHE"
-  apt-get "${opts[@]}" update >"$log" 2>&1 || unavailable "apt-get update of $DEBIAN_ARMHF_SUITE armhf failed: $(tail -n 3 "$log" | tr '\n' ' ')"
+  # An index whose signature does not check is an error (E:) here, and apt does not use it.
+  apt-get "${opts[@]}" update >"$log" 2>&1 && ! grep -q '^[EW]: ' "$log" ||
+    unavailable "apt-get update of $DEBIAN_ARMHF_SUITE armhf failed: $(grep -m 2 '^[EW]: ' "$log" | tr '\n' ' ')"
   local packages
   packages=$(apt-get "${opts[@]}" install --simulate --no-install-recommends nodejs 2>>"$log" | awk '$1 == "Inst" { print $2 }')
   [ -n "$packages" ] || unavailable "apt-get cannot resolve nodejs:armhf in $DEBIAN_ARMHF_SUITE (see $log)"
@@ -152,7 +154,7 @@ setup_armv7() {
   # Debian 13 keeps its libraries in /usr/lib (merged /usr): the loader is looked up in /lib.
   [ -e "$SYSROOT.partial/lib" ] || ln -s usr/lib "$SYSROOT.partial/lib"
   (cd "$apt/debs" && ls) >"$SYSROOT.partial/.edgespike-packages"
-  rm -rf "$SYSROOT" && mv "$SYSROOT.partial" "$SYSROOT" && rm -rf "$apt/debs"
+  rm -rf "$SYSROOT" && mv "$SYSROOT.partial" "$SYSROOT" && rm -rf "$apt"
 }
 
 "setup_$ARCH"
@@ -165,6 +167,7 @@ arch_line=$(node_arm -p 'process.platform + "-" + process.arch + " " + process.v
   unavailable "the $ARCH Node.js does not start under qemu: $arch_line"
 [ "${arch_line%% *}" = "linux-$NODE_ARCH" ] || failed "the emulated Node.js reports $arch_line"
 say "$ARCH node: $arch_line ($NODE_ARM); x86-64 node: $(node -p 'process.platform + "-" + process.arch + " " + process.version')"
+say "$ARCH node build: $(node_arm -p '`source ${process.release.sourceUrl}, v8 ${process.versions.v8}, openssl ${process.versions.openssl}, icu ${process.versions.icu}, shared openssl/libuv: ${process.config.variables.node_shared_openssl}/${process.config.variables.node_shared_libuv}`')"
 node -e '
   const [have, want] = process.argv.slice(1).map((v) => v.replace(/^v/, "").split(".").map(Number));
   process.exit(have[0] !== want[0] ? (have[0] > want[0] ? 0 : 1) : have[1] >= want[1] ? 0 : 1);
