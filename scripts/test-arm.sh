@@ -123,9 +123,19 @@ setup_armv7() {
     unavailable "apt-get and dpkg-deb (Debian's) are needed to fetch nodejs:armhf"
   local keyring=/usr/share/keyrings/debian-archive-keyring.gpg mirror apt log
   [ -r "$keyring" ] || unavailable "no Debian archive keyring at $keyring to check the $DEBIAN_ARMHF_SUITE index (apt-get install debian-archive-keyring)"
-  # The Debian mirror this system's apt uses (its own main archive, not the security one).
+  # The Debian mirror this system's apt uses (its own main archive, not the security one): from
+  # apt's downloaded index list, or, before any apt-get update, from the sources files.
   mirror=${EDGESPIKE_DEBIAN_MIRROR:-$(apt-get indextargets --format '$(ORIGIN) $(LABEL) $(REPO_URI)' 'Identifier: Packages' 2>/dev/null |
     awk '$1 == "Debian" && $2 == "Debian" { print $3; exit }')}
+  if [ -z "$mirror" ]; then
+    local codename
+    codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+    mirror=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null |
+      awk -v c="$codename" '
+        /^deb / { sub(/\[[^]]*\] /, ""); if ($3 == c) { print $2; exit } }
+        /^URIs:/ { uri = $2 } /^Suites:/ { for (i = 2; i <= NF; i++) if ($i == c) { print uri; exit } }
+        /^$/ { uri = "" }')
+  fi
   [ -n "$mirror" ] || unavailable "no Debian mirror in this system's apt sources (set EDGESPIKE_DEBIAN_MIRROR)"
   apt="$CACHE/apt"
   log="$CACHE/apt.log"
