@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 /**
  * Prints everything the ECG pipeline computes on a record, in a fixed text form, so that two
- * machines can be compared byte for byte (`npm run test:arm64` runs it on x86-64 and on arm64
- * under qemu and `cmp`s the two outputs). Runs the compiled JavaScript in dist/ (`npm run
+ * machines can be compared byte for byte (`npm run test:arm64` and `test:armv7` run it on x86-64
+ * and on ARM under qemu and `cmp` the two outputs). Runs the compiled JavaScript in dist/ (`npm run
  * build`), which is what bin/edgespike.js runs on a Raspberry Pi; nothing machine-dependent
  * (architecture, time, memory) is printed.
  *
- *   node scripts/arm64-beats.js [record]      (default: the bundled synthetic fixture)
+ *   node scripts/arm-beats.js [record]      (default: the bundled synthetic fixture)
  *
  * Printed: SHA-256 of the band-passed signal and of the UP/DOWN spikes; as in
  * tests/snn/ecgBeatGolden.test.ts, the SHA-256 of every neuron's membrane at every tick, the

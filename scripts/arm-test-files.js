@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
- * Lists the vitest files that `npm run test:arm64` runs under qemu: every tests/**\/*.test.ts
- * except those that start child processes (an emulated `node` cannot start another arm64
+ * Lists the vitest files that `npm run test:arm64` (and, shorter, `test:armv7`) runs under qemu:
+ *   node scripts/arm-test-files.js [arm64|armv7]          (default arm64)
+ * arm64: every tests/**\/*.test.ts
+ * except those that start child processes (an emulated `node` cannot start another ARM
  * program without binfmt_misc, so the CLI tests that run `node bin/edgespike.js`, and anything
  * like them, cannot pass there). A file is left out when it is under tests/cli/, or when it, or
  * a tests/helpers/ module it imports, mentions child_process, spawn, exec, fork or socat.
@@ -13,6 +15,14 @@
  * under emulation and prove nothing more about arm64 than the kernel, pipeline and golden tests
  * that do run, and the byte-identical beats of step 2: every stage is integer arithmetic, so the
  * same inputs give the same spikes on any machine.
+ * armv7 (ARMV7_FILES): of those, only the fixed-point kernels (delta modulators, LIF network and
+ * the golden membrane hash, beat, heart-rate and AF detectors, QRS band-pass, resampler, FFT),
+ * the binary formats (WFDB signal and annotation, EDF header and writer) and the serial source:
+ * the code a 32-bit ARM could get wrong (integer and bit arithmetic, byte layouts) once each,
+ * in about a minute under qemu-arm, so that CI stays under 15 minutes. The longer tests of the
+ * same kernels on whole records (LIF engine, cochlea, ECG pipeline, WFDB record source, the
+ * word classifier) run on x86-64 and under arm64; the armv7 pipeline is proven by step 2's
+ * byte-identical beats.
  *
  * stdout: the files to run, one a line. stderr: the files left out and why.
  */
@@ -43,6 +53,26 @@ const DATASET_SCALE = new Map([
   ['tests/bench/replayMemory.test.ts', 'a resident-memory measurement'],
   ['tests/pipeline/plotTrace.test.ts', 'the traces a plot draws (the kernels are tested)'],
   ['tests/pipeline/audioStress.test.ts', 'clips under gains and noise (the conditions and kernels are tested)'],
+]);
+/** The short armv7 list (see above); each must also pass the arm64 selection. */
+const ARMV7_FILES = new Set([
+  'tests/core/fixedPoint.test.ts',
+  'tests/core/fft.test.ts',
+  'tests/encode/deltaModulator.test.ts',
+  'tests/encode/adaptiveDeltaModulator.test.ts',
+  'tests/condition/qrsBandpass.test.ts',
+  'tests/condition/resample.test.ts',
+  'tests/snn/ecgBeatGolden.test.ts',
+  'tests/snn/lifDelivery.test.ts',
+  'tests/snn/network.test.ts',
+  'tests/detect/beatDetector.test.ts',
+  'tests/detect/heartRate.test.ts',
+  'tests/detect/afDetector.test.ts',
+  'tests/formats/wfdb/signal.test.ts',
+  'tests/formats/wfdb/annotation.test.ts',
+  'tests/formats/edf/header.test.ts',
+  'tests/formats/edf/writer.test.ts',
+  'tests/sources/serialSource.test.ts',
 ]);
 /** Folders of outputs with no arithmetic of their own: text views, the live view's HTTP server, plots. */
 const OUTPUT_FOLDERS = ['tests/sinks/'];
@@ -89,10 +119,16 @@ function spawnReason(file, seen = new Set()) {
   return reason;
 }
 
+const arch = process.argv[2] ?? 'arm64';
+if (arch !== 'arm64' && arch !== 'armv7') {
+  console.error(`usage: node scripts/arm-test-files.js [arm64|armv7] (not ${arch})`);
+  process.exit(2);
+}
 const files = walk(join(root, 'tests'))
   .filter((f) => f.endsWith('.test.ts'))
   .map((f) => relative(root, f))
   .sort();
+const selected = [];
 for (const f of files) {
   if (f.startsWith('tests/cli/')) {
     console.error(`  left out ${f}: CLI test (runs the CLI as a child process)`);
@@ -108,5 +144,14 @@ for (const f of files) {
   }
   const reason = spawnReason(join(root, f));
   if (reason) console.error(`  left out ${f}: starts child processes (${reason})`);
-  else console.log(f);
+  else selected.push(f);
 }
+if (arch === 'armv7') {
+  const missing = [...ARMV7_FILES].filter((f) => !selected.includes(f));
+  if (missing.length > 0) {
+    console.error(`armv7 list: not test files of the arm64 selection: ${missing.join(', ')} (update ARMV7_FILES)`);
+    process.exit(1);
+  }
+  console.error(`  armv7 runs ${ARMV7_FILES.size} of the ${selected.length} arm64 files (ARMV7_FILES); the others run under arm64`);
+}
+for (const f of selected) if (arch === 'arm64' || ARMV7_FILES.has(f)) console.log(f);

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 /**
  * Proves that serialport's native binding loads and works on the Node.js that runs this
- * script (used by `npm run test:arm64` under qemu's aarch64 user-mode emulation; it runs on
- * x86-64 as well). It prints:
+ * script (used by `npm run test:arm64` and `npm run test:armv7` under qemu's user-mode emulation;
+ * it runs on x86-64 as well). It prints:
  *   - the Node.js architecture and the binding file that was loaded, with the machine its ELF
- *     header names (AArch64 under the arm64 Node.js);
+ *     header names (arm64 under the arm64 Node.js, arm under the armv7 one);
  *   - the result of harmless calls into the binding: opening a path that does not exist (the
  *     error comes from the native open), and, where socat is on the PATH, a real serial round
  *     trip through a pseudo-terminal pair: bytes written into one end with `SerialPort` come
@@ -14,7 +14,7 @@
  *
  * socat is an x86-64 program started by the emulated Node.js: under qemu-user a child process
  * of the host's own architecture starts (the kernel runs it natively); only children that are
- * arm64 programs themselves (another `node`) cannot start without binfmt_misc.
+ * ARM programs themselves (another `node`) cannot start without binfmt_misc.
  */
 import { Buffer } from 'node:buffer';
 import { spawn } from 'node:child_process';
@@ -88,7 +88,7 @@ function openPort(path) {
 }
 
 async function ptyRoundTrip() {
-  const dir = mkdtempSync(join(tmpdir(), 'edgespike-arm64-pty-'));
+  const dir = mkdtempSync(join(tmpdir(), 'edgespike-arm-pty-'));
   const a = join(dir, 'A');
   const b = join(dir, 'B');
   const socat = spawn('socat', [`pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], { stdio: 'ignore' });
