@@ -29,6 +29,7 @@ export interface ExportedEcgC extends EcgCSource {
   readonly headerPath: string;
   readonly sourcePath: string;
   readonly modelPath: string;
+  readonly modelName: string;
   readonly modelSha256: string;
 }
 
@@ -45,7 +46,7 @@ export function exportEcgC(outDir: string, modelPath: string = DEFAULT_ECG_MODEL
   const sourcePath = join(outDir, 'edgespike_ecg.c');
   writeFileSync(headerPath, generated.header);
   writeFileSync(sourcePath, generated.source);
-  return { ...generated, headerPath, sourcePath, modelPath, modelSha256 };
+  return { ...generated, headerPath, sourcePath, modelPath, modelName: model.network.name, modelSha256 };
 }
 
 /** The system C compiler (`cc`, else `gcc`), or undefined when there is none. */

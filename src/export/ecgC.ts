@@ -116,7 +116,7 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
   if (I !== 2) refuse(`has ${I} inputs; the ECG chain feeds exactly two (UP, DOWN)`);
   let beatNeuron = -1;
   for (let n = 0; n < N; n++) if (net.outputIndex[n] === model.beatOutput) beatNeuron = n;
-  if (!Number.isFinite(net.threshold[beatNeuron] as number)) refuse(`has a non-spiking beat neuron "${spec.neurons[beatNeuron]?.name}"`);
+  if (!Number.isFinite(net.threshold[beatNeuron])) refuse(`has a non-spiking beat neuron "${spec.neurons[beatNeuron]?.name}"`);
 
   // ---- band-pass -------------------------------------------------------------------------
   const bp = createQrsBandpass(model.bandpass);
@@ -531,7 +531,7 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
     return out;
   };
   for (let i = 0; i < I; i++) {
-    const lines = deliver(i, inputName[i] as string, '    ');
+    const lines = deliver(i, inputName[i], '    ');
     if (lines.length === 0) continue;
     c.push(`  if (${inputName[i]} != 0) {`, ...lines, '  }');
   }
