@@ -246,11 +246,43 @@ export function hrvTimeDomain(rrMs: ArrayLike<number>, rrTimeSeconds?: ArrayLike
   };
 }
 
+/** A quadratic interpolating B-spline, solved once and evaluated on any number of grids. */
+interface QuadraticSpline {
+  readonly n: number;
+  readonly knots: Float64Array;
+  readonly coef: Float64Array;
+  readonly y: ArrayLike<number>;
+  readonly x0: number;
+  readonly xLast: number;
+  /** B_{l−2}, B_{l−1}, B_l at the last `evalBasis` point. */
+  readonly basis: Float64Array;
+}
+
+/** B_{l−2}, B_{l−1}, B_l at v for t_l ≤ v < t_{l+1} (de Boor's recursion, degree 2), into `basis`. */
+function evalBasis(knots: Float64Array, basis: Float64Array, l: number, v: number): void {
+  const left1 = v - (knots[l] as number);
+  const left2 = v - (knots[l - 1] as number);
+  const right1 = (knots[l + 1] as number) - v;
+  const right2 = (knots[l + 2] as number) - v;
+  // degree 1
+  let temp = 1 / (right1 + left1);
+  const b0 = right1 * temp;
+  const b1 = left1 * temp;
+  // degree 2
+  temp = b0 / (right1 + left2);
+  basis[0] = right1 * temp;
+  let saved = left2 * temp;
+  temp = b1 / (right2 + left1);
+  basis[1] = saved + right2 * temp;
+  saved = left1 * temp;
+  basis[2] = saved;
+}
+
 /**
- * Quadratic interpolating B-spline through (x_i, y_i), SciPy's make_interp_spline(k=2) knots,
- * evaluated on the increasing grid `at`; outside [x_0, x_{n−1}] the end values are held.
+ * Quadratic interpolating B-spline through (x_i, y_i), SciPy's make_interp_spline(k=2) knots:
+ * the banded collocation system solved once (evaluate with `evaluateQuadraticSpline`).
  */
-function quadraticSplineResample(x: Float64Array, y: ArrayLike<number>, at: Float64Array, out: Float64Array): void {
+function solveQuadraticSpline(x: Float64Array, y: ArrayLike<number>): QuadraticSpline {
   const n = x.length;
   // Knots: x0 ×3, midpoints (x_i + x_{i+1})/2 for i = 1..n−3, x_{n−1} ×3 (n + 3 knots, n coefficients).
   const knots = new Float64Array(n + 3);
@@ -258,39 +290,17 @@ function quadraticSplineResample(x: Float64Array, y: ArrayLike<number>, at: Floa
   for (let i = 1; i <= n - 3; i++) knots[i + 2] = ((x[i] as number) + (x[i + 1] as number)) / 2;
   knots[n] = knots[n + 1] = knots[n + 2] = x[n - 1] as number;
   const basis = new Float64Array(3);
-  // B_{l−2}, B_{l−1}, B_l at v for t_l ≤ v < t_{l+1} (de Boor's recursion, degree 2).
-  const evalBasis = (l: number, v: number): void => {
-    const left1 = v - (knots[l] as number);
-    const left2 = v - (knots[l - 1] as number);
-    const right1 = (knots[l + 1] as number) - v;
-    const right2 = (knots[l + 2] as number) - v;
-    // degree 1
-    let temp = 1 / (right1 + left1);
-    const b0 = right1 * temp;
-    const b1 = left1 * temp;
-    // degree 2
-    temp = b0 / (right1 + left2);
-    basis[0] = right1 * temp;
-    let saved = left2 * temp;
-    temp = b1 / (right2 + left1);
-    basis[1] = saved + right2 * temp;
-    saved = left1 * temp;
-    basis[2] = saved;
-  };
   // Interval index l for v, with the right end in the last interval [t_{n−1}, t_n].
   let l = 2;
-  const span = (v: number): number => {
-    while (l < n - 1 && v >= (knots[l + 1] as number)) l++;
-    return l;
-  };
   // Collocation rows: row i has 3 non-zeros at columns l−2..l; store a band of width 5 (−2..+2).
   const band = new Float64Array(n * 5);
   const rhs = Float64Array.from(y);
   for (let i = 0; i < n; i++) {
-    const li = span(x[i] as number);
-    evalBasis(li, x[i] as number);
+    const v = x[i] as number;
+    while (l < n - 1 && v >= (knots[l + 1] as number)) l++;
+    evalBasis(knots, basis, l, v);
     for (let r = 0; r < 3; r++) {
-      const col = li - 2 + r;
+      const col = l - 2 + r;
       band[i * 5 + (col - i + 2)] = basis[r] as number;
     }
   }
@@ -312,19 +322,23 @@ function quadraticSplineResample(x: Float64Array, y: ArrayLike<number>, at: Floa
     for (let j = i + 1; j <= Math.min(n - 1, i + 2); j++) s -= (band[i * 5 + (j - i + 2)] as number) * (coef[j] as number);
     coef[i] = s / (band[i * 5 + 2] as number);
   }
-  const x0 = x[0] as number;
-  const xLast = x[n - 1] as number;
-  l = 2;
+  return { n, knots, coef, y, x0: x[0] as number, xLast: x[n - 1] as number, basis };
+}
+
+/** The spline on the increasing grid `at`, into `out`; outside [x_0, x_{n−1}] the end values are held. */
+function evaluateQuadraticSpline(spline: QuadraticSpline, at: Float64Array, out: Float64Array): void {
+  const { n, knots, coef, y, x0, xLast, basis } = spline;
+  let l = 2;
   for (let j = 0; j < at.length; j++) {
     const v = at[j] as number;
     if (v < x0) out[j] = y[0] as number;
     else if (v > xLast) out[j] = y[n - 1] as number;
     else {
-      const lj = span(v);
-      evalBasis(lj, v);
-      out[j] = (basis[0] as number) * (coef[lj - 2] as number)
-        + (basis[1] as number) * (coef[lj - 1] as number)
-        + (basis[2] as number) * (coef[lj] as number);
+      while (l < n - 1 && v >= (knots[l + 1] as number)) l++;
+      evalBasis(knots, basis, l, v);
+      out[j] = (basis[0] as number) * (coef[l - 2] as number)
+        + (basis[1] as number) * (coef[l - 1] as number)
+        + (basis[2] as number) * (coef[l] as number);
     }
   }
 }
@@ -337,7 +351,7 @@ function welchEverySample(
   const grid = new Float64Array(length);
   for (let j = 0; j < length; j++) grid[j] = t0 + j * delta;
   const signal = new Float64Array(length);
-  quadraticSplineResample(times, rrMs, grid, signal);
+  evaluateQuadraticSpline(solveQuadraticSpline(times, rrMs), grid, signal);
   let mean = 0;
   for (let j = 0; j < length; j++) mean += signal[j] as number;
   mean /= length;
@@ -360,45 +374,58 @@ function welchEverySample(
 
 /**
  * The same sums over every D-th sample, times D: X_k ≈ D·Σ_m w_{mD}·(r_{start+mD} − r̄)·e^{−iπk·mD/P},
- * with r̄ the mean of every D-th sample; the spline is evaluated at those samples only.
+ * with r̄ the mean of every D-th sample; the spline is solved once and evaluated at those samples
+ * only. Each bin's rotation e^{−iπk·mD/P} is run once for all segments (the same products, in
+ * the same order, as one rotation per segment: the sums are bit for bit the same).
  */
 function welchDecimated(
   times: Float64Array, rrMs: ArrayLike<number>, t0: number, delta: number, length: number,
   window: Float64Array, segmentCount: number, hop: number, bins: number, scale: number, decimation: number, psd: Float64Array,
 ): void {
+  const spline = solveQuadraticSpline(times, rrMs);
   const coarse = Math.ceil(length / decimation);
   const grid = new Float64Array(coarse);
   for (let m = 0; m < coarse; m++) grid[m] = t0 + m * decimation * delta;
   const values = new Float64Array(coarse);
-  quadraticSplineResample(times, rrMs, grid, values);
+  evaluateQuadraticSpline(spline, grid, values);
   let mean = 0;
   for (let m = 0; m < coarse; m++) mean += values[m] as number;
   mean /= coarse;
   const segment = window.length;
   const terms = Math.ceil(segment / decimation);
   const at = new Float64Array(terms);
-  const windowed = new Float64Array(terms);
+  // Segment s's windowed terms at [s·terms, (s+1)·terms).
+  const windowed = new Float64Array(segmentCount * terms);
   for (let s = 0; s < segmentCount; s++) {
     const start = s * hop;
     for (let m = 0; m < terms; m++) at[m] = t0 + (start + m * decimation) * delta;
-    quadraticSplineResample(times, rrMs, at, windowed);
-    for (let m = 0; m < terms; m++) windowed[m] = decimation * (window[m * decimation] as number) * ((windowed[m] as number) - mean);
-    for (let k = 0; k < bins; k++) {
-      // e^{−iπk·mD/P}, advanced by one rotation per term.
-      const angle = (-Math.PI * k * decimation) / segment;
-      const stepRe = Math.cos(angle);
-      const stepIm = Math.sin(angle);
-      let phaseRe = 1;
-      let phaseIm = 0;
+    const one = windowed.subarray(s * terms, (s + 1) * terms);
+    evaluateQuadraticSpline(spline, at, one);
+    for (let m = 0; m < terms; m++) one[m] = decimation * (window[m * decimation] as number) * ((one[m] as number) - mean);
+  }
+  const phaseRe = new Float64Array(terms);
+  const phaseIm = new Float64Array(terms);
+  for (let k = 0; k < bins; k++) {
+    // e^{−iπk·mD/P}, advanced by one rotation per term.
+    const angle = (-Math.PI * k * decimation) / segment;
+    const stepRe = Math.cos(angle);
+    const stepIm = Math.sin(angle);
+    let re = 1;
+    let im = 0;
+    for (let m = 0; m < terms; m++) {
+      phaseRe[m] = re;
+      phaseIm[m] = im;
+      const nextRe = re * stepRe - im * stepIm;
+      im = re * stepIm + im * stepRe;
+      re = nextRe;
+    }
+    for (let s = 0; s < segmentCount; s++) {
       let sumRe = 0;
       let sumIm = 0;
-      for (let m = 0; m < terms; m++) {
-        const v = windowed[m] as number;
-        sumRe += v * phaseRe;
-        sumIm += v * phaseIm;
-        const nextRe = phaseRe * stepRe - phaseIm * stepIm;
-        phaseIm = phaseRe * stepIm + phaseIm * stepRe;
-        phaseRe = nextRe;
+      for (let m = 0, i = s * terms; m < terms; m++, i++) {
+        const v = windowed[i] as number;
+        sumRe += v * (phaseRe[m] as number);
+        sumIm += v * (phaseIm[m] as number);
       }
       psd[k] = (psd[k] as number) + (sumRe * sumRe + sumIm * sumIm) * scale;
     }
