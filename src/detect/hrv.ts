@@ -375,8 +375,8 @@ function welchEverySample(
 /**
  * The same sums over every D-th sample, times D: X_k ≈ D·Σ_m w_{mD}·(r_{start+mD} − r̄)·e^{−iπk·mD/P},
  * with r̄ the mean of every D-th sample; the spline is solved once and evaluated at those samples
- * only. Each bin's rotation e^{−iπk·mD/P} is run once for all segments (the same products, in
- * the same order, as one rotation per segment: the sums are bit for bit the same).
+ * only. Each bin's rotation e^{−iπk·mD/P} is run once for three segments at a time (the same
+ * products, in the same order, as one rotation per segment: the sums are bit for bit the same).
  */
 function welchDecimated(
   times: Float64Array, rrMs: ArrayLike<number>, t0: number, delta: number, length: number,
@@ -394,8 +394,9 @@ function welchDecimated(
   const segment = window.length;
   const terms = Math.ceil(segment / decimation);
   const at = new Float64Array(terms);
-  // Segment s's windowed terms at [s·terms, (s+1)·terms).
-  const windowed = new Float64Array(segmentCount * terms);
+  // Segment s's windowed terms at [s·terms, (s+1)·terms); zeros up to a multiple of 3 segments.
+  const groups = Math.ceil(segmentCount / 3);
+  const windowed = new Float64Array(3 * groups * terms);
   for (let s = 0; s < segmentCount; s++) {
     const start = s * hop;
     for (let m = 0; m < terms; m++) at[m] = t0 + (start + m * decimation) * delta;
@@ -403,31 +404,41 @@ function welchDecimated(
     evaluateQuadraticSpline(spline, at, one);
     for (let m = 0; m < terms; m++) one[m] = decimation * (window[m * decimation] as number) * ((one[m] as number) - mean);
   }
-  const phaseRe = new Float64Array(terms);
-  const phaseIm = new Float64Array(terms);
+  const sums = new Float64Array(3 * groups * 2);
   for (let k = 0; k < bins; k++) {
-    // e^{−iπk·mD/P}, advanced by one rotation per term.
+    // e^{−iπk·mD/P}, advanced by one rotation per term, for three segments at a time.
     const angle = (-Math.PI * k * decimation) / segment;
     const stepRe = Math.cos(angle);
     const stepIm = Math.sin(angle);
-    let re = 1;
-    let im = 0;
-    for (let m = 0; m < terms; m++) {
-      phaseRe[m] = re;
-      phaseIm[m] = im;
-      const nextRe = re * stepRe - im * stepIm;
-      im = re * stepIm + im * stepRe;
-      re = nextRe;
+    for (let g = 0; g < groups; g++) {
+      const o0 = 3 * g * terms;
+      const o1 = o0 + terms;
+      const o2 = o1 + terms;
+      let re0 = 0, im0 = 0, re1 = 0, im1 = 0, re2 = 0, im2 = 0;
+      let phaseRe = 1;
+      let phaseIm = 0;
+      for (let m = 0; m < terms; m++) {
+        const v0 = windowed[o0 + m] as number;
+        const v1 = windowed[o1 + m] as number;
+        const v2 = windowed[o2 + m] as number;
+        re0 += v0 * phaseRe;
+        im0 += v0 * phaseIm;
+        re1 += v1 * phaseRe;
+        im1 += v1 * phaseIm;
+        re2 += v2 * phaseRe;
+        im2 += v2 * phaseIm;
+        const nextRe = phaseRe * stepRe - phaseIm * stepIm;
+        phaseIm = phaseRe * stepIm + phaseIm * stepRe;
+        phaseRe = nextRe;
+      }
+      sums[6 * g] = re0; sums[6 * g + 1] = im0;
+      sums[6 * g + 2] = re1; sums[6 * g + 3] = im1;
+      sums[6 * g + 4] = re2; sums[6 * g + 5] = im2;
     }
     for (let s = 0; s < segmentCount; s++) {
-      let sumRe = 0;
-      let sumIm = 0;
-      for (let m = 0, i = s * terms; m < terms; m++, i++) {
-        const v = windowed[i] as number;
-        sumRe += v * (phaseRe[m] as number);
-        sumIm += v * (phaseIm[m] as number);
-      }
-      psd[k] = (psd[k] as number) + (sumRe * sumRe + sumIm * sumIm) * scale;
+      const re = sums[2 * s] as number;
+      const im = sums[2 * s + 1] as number;
+      psd[k] = (psd[k] as number) + (re * re + im * im) * scale;
     }
   }
 }
