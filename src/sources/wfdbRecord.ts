@@ -70,7 +70,7 @@ export interface WfdbRecordInfo extends RecordInfoBase {
 }
 
 /** An opened WFDB record. */
-export type OpenedWfdbRecord = OpenedRecord<WfdbRecordInfo>;
+export type OpenedWfdbRecord = OpenedRecord<WfdbRecordInfo> & { readonly syncChunks: () => Iterable<SampleChunk> };
 
 /** Largest header file read, bytes: a header is a few lines; anything bigger is a wrong path. */
 const MAX_HEADER_BYTES = 1024 * 1024;
@@ -217,7 +217,7 @@ export async function openWfdbRecord(
         }
         position += bytesRead;
         take(decodeWfdbSignal(decoder, block.subarray(0, bytesRead), flat));
-        yield* ready;
+        for (let j = 0; j < ready.length; j++) yield ready[j] as SampleChunk;
         ready.length = 0;
       }
       if (failure === undefined) {
@@ -229,7 +229,7 @@ export async function openWfdbRecord(
           failure = error;
         }
         take(tail);
-        yield* ready;
+        for (let j = 0; j < ready.length; j++) yield ready[j] as SampleChunk;
         ready.length = 0;
       }
       if (failure === undefined && flatCount % nSignals !== 0) {
