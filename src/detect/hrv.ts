@@ -375,8 +375,9 @@ function welchEverySample(
 /**
  * The same sums over every D-th sample, times D: X_k ≈ D·Σ_m w_{mD}·(r_{start+mD} − r̄)·e^{−iπk·mD/P},
  * with r̄ the mean of every D-th sample; the spline is solved once and evaluated at those samples
- * only. Each bin's rotation e^{−iπk·mD/P} is run once for three segments at a time (the same
- * products, in the same order, as one rotation per segment: the sums are bit for bit the same).
+ * only. Each bin's rotation e^{−iπk·mD/P} is run once for three segments at a time, two bins per
+ * pass (the same products, in the same order, as one rotation per segment and bin: the sums are
+ * bit for bit the same).
  */
 function welchDecimated(
   times: Float64Array, rrMs: ArrayLike<number>, t0: number, delta: number, length: number,
@@ -404,41 +405,62 @@ function welchDecimated(
     evaluateQuadraticSpline(spline, at, one);
     for (let m = 0; m < terms; m++) one[m] = decimation * (window[m * decimation] as number) * ((one[m] as number) - mean);
   }
-  const sums = new Float64Array(3 * groups * 2);
-  for (let k = 0; k < bins; k++) {
+  // Two bins per pass (k, and k + 1 when there is one): their rotations are two independent
+  // chains of multiplications, which the processor overlaps; one alone waits on each step.
+  const sums = new Float64Array(2 * 3 * groups * 2);
+  for (let k = 0; k < bins; k += 2) {
     // e^{−iπk·mD/P}, advanced by one rotation per term, for three segments at a time.
-    const angle = (-Math.PI * k * decimation) / segment;
-    const stepRe = Math.cos(angle);
-    const stepIm = Math.sin(angle);
+    const angleA = (-Math.PI * k * decimation) / segment;
+    const stepReA = Math.cos(angleA);
+    const stepImA = Math.sin(angleA);
+    const angleB = (-Math.PI * (k + 1) * decimation) / segment;
+    const stepReB = Math.cos(angleB);
+    const stepImB = Math.sin(angleB);
     for (let g = 0; g < groups; g++) {
       const o0 = 3 * g * terms;
       const o1 = o0 + terms;
       const o2 = o1 + terms;
-      let re0 = 0, im0 = 0, re1 = 0, im1 = 0, re2 = 0, im2 = 0;
-      let phaseRe = 1;
-      let phaseIm = 0;
+      let reA0 = 0, imA0 = 0, reA1 = 0, imA1 = 0, reA2 = 0, imA2 = 0;
+      let reB0 = 0, imB0 = 0, reB1 = 0, imB1 = 0, reB2 = 0, imB2 = 0;
+      let phaseReA = 1, phaseImA = 0, phaseReB = 1, phaseImB = 0;
       for (let m = 0; m < terms; m++) {
         const v0 = windowed[o0 + m] as number;
         const v1 = windowed[o1 + m] as number;
         const v2 = windowed[o2 + m] as number;
-        re0 += v0 * phaseRe;
-        im0 += v0 * phaseIm;
-        re1 += v1 * phaseRe;
-        im1 += v1 * phaseIm;
-        re2 += v2 * phaseRe;
-        im2 += v2 * phaseIm;
-        const nextRe = phaseRe * stepRe - phaseIm * stepIm;
-        phaseIm = phaseRe * stepIm + phaseIm * stepRe;
-        phaseRe = nextRe;
+        reA0 += v0 * phaseReA;
+        imA0 += v0 * phaseImA;
+        reA1 += v1 * phaseReA;
+        imA1 += v1 * phaseImA;
+        reA2 += v2 * phaseReA;
+        imA2 += v2 * phaseImA;
+        reB0 += v0 * phaseReB;
+        imB0 += v0 * phaseImB;
+        reB1 += v1 * phaseReB;
+        imB1 += v1 * phaseImB;
+        reB2 += v2 * phaseReB;
+        imB2 += v2 * phaseImB;
+        const nextReA = phaseReA * stepReA - phaseImA * stepImA;
+        phaseImA = phaseReA * stepImA + phaseImA * stepReA;
+        phaseReA = nextReA;
+        const nextReB = phaseReB * stepReB - phaseImB * stepImB;
+        phaseImB = phaseReB * stepImB + phaseImB * stepReB;
+        phaseReB = nextReB;
       }
-      sums[6 * g] = re0; sums[6 * g + 1] = im0;
-      sums[6 * g + 2] = re1; sums[6 * g + 3] = im1;
-      sums[6 * g + 4] = re2; sums[6 * g + 5] = im2;
+      // Bin k's sums of segments 3g..3g+2 at [6g, 6g+6), bin k + 1's after all of bin k's.
+      const b = 6 * groups;
+      sums[6 * g] = reA0; sums[6 * g + 1] = imA0;
+      sums[6 * g + 2] = reA1; sums[6 * g + 3] = imA1;
+      sums[6 * g + 4] = reA2; sums[6 * g + 5] = imA2;
+      sums[b + 6 * g] = reB0; sums[b + 6 * g + 1] = imB0;
+      sums[b + 6 * g + 2] = reB1; sums[b + 6 * g + 3] = imB1;
+      sums[b + 6 * g + 4] = reB2; sums[b + 6 * g + 5] = imB2;
     }
-    for (let s = 0; s < segmentCount; s++) {
-      const re = sums[2 * s] as number;
-      const im = sums[2 * s + 1] as number;
-      psd[k] = (psd[k] as number) + (re * re + im * im) * scale;
+    for (let j = 0; j < 2 && k + j < bins; j++) {
+      for (let s = 0; s < segmentCount; s++) {
+        const re = sums[j * 6 * groups + 2 * s] as number;
+        const im = sums[j * 6 * groups + 2 * s + 1] as number;
+        psd[k + j] = (psd[k + j] as number) + (re * re + im * im) * scale;
+      }
     }
   }
 }
