@@ -107,7 +107,8 @@ export async function benchEcg(records: readonly LoadedRecord[], chunkSamples: n
   await table.time('read (file, decode 212, channel)', repeat, async () => {
     for (const r of records) {
       const opened = await openWfdbRecord(r.path, { chunkSamples });
-      for await (const chunk of opened.chunks()) sink += chunk.samples.length;
+      // The synchronous reads `recordSource` replays a file with.
+      for (const chunk of opened.syncChunks()) sink += chunk.samples.length;
     }
   });
   const yChunk = new Int32Array(chunkSamples);

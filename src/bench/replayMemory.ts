@@ -50,19 +50,29 @@ function replayProcess(projectRoot: string, recordPath: string, launcher: readon
   });
 }
 
-/** The 16-bit signed WFDB checksum of three copies of a signal whose checksum is `c`. */
-const tripledChecksum = (c: number): number => {
-  const low = (((3 * c) % 65536) + 65536) % 65536;
+/** The 16-bit signed WFDB checksum of `times` copies of a signal whose checksum is `c`. */
+const repeatedChecksum = (c: number, times: number): number => {
+  const low = (((times * c) % 65536) + 65536) % 65536;
   return low >= 32768 ? low - 65536 : low;
 };
 
 /**
- * Write a record three times as long as `path` (its signal file repeated) into `dir`: the same
- * signals, three times the samples, checksums tripled (16-bit), the same first values.
+ * Write a record three times as long as `path` (its signal file repeated) into `dir`.
+ * @returns the copy's path, without `.hea`
+ */
+export async function tripleRecord(path: string, dir: string): Promise<string> {
+  return repeatRecord(path, dir, 3);
+}
+
+/**
+ * Write a record `times` times as long as `path` (its signal file repeated) into `dir`, named
+ * `<record>x<times>`: the same signals, `times` times the samples, checksums multiplied (16-bit),
+ * the same first values. (24 copies of a 30-minute MIT-BIH record: the 12-hour record of the
+ * replay speed check, scripts/replay-speed.ts.)
  * @returns the copy's path, without `.hea`
  * @throws ValidationError when the header lacks what the copy's header needs
  */
-export async function tripleRecord(path: string, dir: string): Promise<string> {
+export async function repeatRecord(path: string, dir: string, times: number): Promise<string> {
   const header = parseWfdbHeader(await readFile(`${path}.hea`, 'utf8'), `${path}.hea`);
   const first = header.signals[0];
   const samples = header.samplesPerSignal;
@@ -73,12 +83,12 @@ export async function tripleRecord(path: string, dir: string): Promise<string> {
     );
   }
   const bytes = await readFile(join(dirname(path), first.fileName));
-  const name = `${header.recordName}x3`;
-  await writeFile(join(dir, `${name}.dat`), Buffer.concat([bytes, bytes, bytes]));
+  const name = `${header.recordName}x${times}`;
+  await writeFile(join(dir, `${name}.dat`), Buffer.concat(Array.from({ length: times }, () => bytes)));
   const text = formatWfdbHeader({
     recordName: name,
     sampleRateHz: header.sampleRateHz,
-    samplesPerSignal: 3 * samples,
+    samplesPerSignal: times * samples,
     signals: header.signals.map((s) => ({
       fileName: `${name}.dat`,
       format: s.format as 212 | 16,
@@ -88,7 +98,7 @@ export async function tripleRecord(path: string, dir: string): Promise<string> {
       adcResolutionBits: s.adcResolutionBits,
       adcZero: s.adcZero,
       initialValue: s.initialValue as number,
-      checksum: tripledChecksum(s.checksum as number),
+      checksum: repeatedChecksum(s.checksum as number, times),
       description: s.description,
     })),
     comments: header.comments,

@@ -246,11 +246,43 @@ export function hrvTimeDomain(rrMs: ArrayLike<number>, rrTimeSeconds?: ArrayLike
   };
 }
 
+/** A quadratic interpolating B-spline, solved once and evaluated on any number of grids. */
+interface QuadraticSpline {
+  readonly n: number;
+  readonly knots: Float64Array;
+  readonly coef: Float64Array;
+  readonly y: ArrayLike<number>;
+  readonly x0: number;
+  readonly xLast: number;
+  /** B_{l−2}, B_{l−1}, B_l at the last `evalBasis` point. */
+  readonly basis: Float64Array;
+}
+
+/** B_{l−2}, B_{l−1}, B_l at v for t_l ≤ v < t_{l+1} (de Boor's recursion, degree 2), into `basis`. */
+function evalBasis(knots: Float64Array, basis: Float64Array, l: number, v: number): void {
+  const left1 = v - (knots[l] as number);
+  const left2 = v - (knots[l - 1] as number);
+  const right1 = (knots[l + 1] as number) - v;
+  const right2 = (knots[l + 2] as number) - v;
+  // degree 1
+  let temp = 1 / (right1 + left1);
+  const b0 = right1 * temp;
+  const b1 = left1 * temp;
+  // degree 2
+  temp = b0 / (right1 + left2);
+  basis[0] = right1 * temp;
+  let saved = left2 * temp;
+  temp = b1 / (right2 + left1);
+  basis[1] = saved + right2 * temp;
+  saved = left1 * temp;
+  basis[2] = saved;
+}
+
 /**
- * Quadratic interpolating B-spline through (x_i, y_i), SciPy's make_interp_spline(k=2) knots,
- * evaluated on the increasing grid `at`; outside [x_0, x_{n−1}] the end values are held.
+ * Quadratic interpolating B-spline through (x_i, y_i), SciPy's make_interp_spline(k=2) knots:
+ * the banded collocation system solved once (evaluate with `evaluateQuadraticSpline`).
  */
-function quadraticSplineResample(x: Float64Array, y: ArrayLike<number>, at: Float64Array, out: Float64Array): void {
+function solveQuadraticSpline(x: Float64Array, y: ArrayLike<number>): QuadraticSpline {
   const n = x.length;
   // Knots: x0 ×3, midpoints (x_i + x_{i+1})/2 for i = 1..n−3, x_{n−1} ×3 (n + 3 knots, n coefficients).
   const knots = new Float64Array(n + 3);
@@ -258,39 +290,17 @@ function quadraticSplineResample(x: Float64Array, y: ArrayLike<number>, at: Floa
   for (let i = 1; i <= n - 3; i++) knots[i + 2] = ((x[i] as number) + (x[i + 1] as number)) / 2;
   knots[n] = knots[n + 1] = knots[n + 2] = x[n - 1] as number;
   const basis = new Float64Array(3);
-  // B_{l−2}, B_{l−1}, B_l at v for t_l ≤ v < t_{l+1} (de Boor's recursion, degree 2).
-  const evalBasis = (l: number, v: number): void => {
-    const left1 = v - (knots[l] as number);
-    const left2 = v - (knots[l - 1] as number);
-    const right1 = (knots[l + 1] as number) - v;
-    const right2 = (knots[l + 2] as number) - v;
-    // degree 1
-    let temp = 1 / (right1 + left1);
-    const b0 = right1 * temp;
-    const b1 = left1 * temp;
-    // degree 2
-    temp = b0 / (right1 + left2);
-    basis[0] = right1 * temp;
-    let saved = left2 * temp;
-    temp = b1 / (right2 + left1);
-    basis[1] = saved + right2 * temp;
-    saved = left1 * temp;
-    basis[2] = saved;
-  };
   // Interval index l for v, with the right end in the last interval [t_{n−1}, t_n].
   let l = 2;
-  const span = (v: number): number => {
-    while (l < n - 1 && v >= (knots[l + 1] as number)) l++;
-    return l;
-  };
   // Collocation rows: row i has 3 non-zeros at columns l−2..l; store a band of width 5 (−2..+2).
   const band = new Float64Array(n * 5);
   const rhs = Float64Array.from(y);
   for (let i = 0; i < n; i++) {
-    const li = span(x[i] as number);
-    evalBasis(li, x[i] as number);
+    const v = x[i] as number;
+    while (l < n - 1 && v >= (knots[l + 1] as number)) l++;
+    evalBasis(knots, basis, l, v);
     for (let r = 0; r < 3; r++) {
-      const col = li - 2 + r;
+      const col = l - 2 + r;
       band[i * 5 + (col - i + 2)] = basis[r] as number;
     }
   }
@@ -312,19 +322,23 @@ function quadraticSplineResample(x: Float64Array, y: ArrayLike<number>, at: Floa
     for (let j = i + 1; j <= Math.min(n - 1, i + 2); j++) s -= (band[i * 5 + (j - i + 2)] as number) * (coef[j] as number);
     coef[i] = s / (band[i * 5 + 2] as number);
   }
-  const x0 = x[0] as number;
-  const xLast = x[n - 1] as number;
-  l = 2;
+  return { n, knots, coef, y, x0: x[0] as number, xLast: x[n - 1] as number, basis };
+}
+
+/** The spline on the increasing grid `at`, into `out`; outside [x_0, x_{n−1}] the end values are held. */
+function evaluateQuadraticSpline(spline: QuadraticSpline, at: Float64Array, out: Float64Array): void {
+  const { n, knots, coef, y, x0, xLast, basis } = spline;
+  let l = 2;
   for (let j = 0; j < at.length; j++) {
     const v = at[j] as number;
     if (v < x0) out[j] = y[0] as number;
     else if (v > xLast) out[j] = y[n - 1] as number;
     else {
-      const lj = span(v);
-      evalBasis(lj, v);
-      out[j] = (basis[0] as number) * (coef[lj - 2] as number)
-        + (basis[1] as number) * (coef[lj - 1] as number)
-        + (basis[2] as number) * (coef[lj] as number);
+      while (l < n - 1 && v >= (knots[l + 1] as number)) l++;
+      evalBasis(knots, basis, l, v);
+      out[j] = (basis[0] as number) * (coef[l - 2] as number)
+        + (basis[1] as number) * (coef[l - 1] as number)
+        + (basis[2] as number) * (coef[l] as number);
     }
   }
 }
@@ -337,7 +351,7 @@ function welchEverySample(
   const grid = new Float64Array(length);
   for (let j = 0; j < length; j++) grid[j] = t0 + j * delta;
   const signal = new Float64Array(length);
-  quadraticSplineResample(times, rrMs, grid, signal);
+  evaluateQuadraticSpline(solveQuadraticSpline(times, rrMs), grid, signal);
   let mean = 0;
   for (let j = 0; j < length; j++) mean += signal[j] as number;
   mean /= length;
@@ -360,47 +374,93 @@ function welchEverySample(
 
 /**
  * The same sums over every D-th sample, times D: X_k ≈ D·Σ_m w_{mD}·(r_{start+mD} − r̄)·e^{−iπk·mD/P},
- * with r̄ the mean of every D-th sample; the spline is evaluated at those samples only.
+ * with r̄ the mean of every D-th sample; the spline is solved once and evaluated at those samples
+ * only. Each bin's rotation e^{−iπk·mD/P} is run once for three segments at a time, two bins per
+ * pass (the same products, in the same order, as one rotation per segment and bin: the sums are
+ * bit for bit the same).
  */
 function welchDecimated(
   times: Float64Array, rrMs: ArrayLike<number>, t0: number, delta: number, length: number,
   window: Float64Array, segmentCount: number, hop: number, bins: number, scale: number, decimation: number, psd: Float64Array,
 ): void {
+  const spline = solveQuadraticSpline(times, rrMs);
   const coarse = Math.ceil(length / decimation);
   const grid = new Float64Array(coarse);
   for (let m = 0; m < coarse; m++) grid[m] = t0 + m * decimation * delta;
   const values = new Float64Array(coarse);
-  quadraticSplineResample(times, rrMs, grid, values);
+  evaluateQuadraticSpline(spline, grid, values);
   let mean = 0;
   for (let m = 0; m < coarse; m++) mean += values[m] as number;
   mean /= coarse;
   const segment = window.length;
   const terms = Math.ceil(segment / decimation);
   const at = new Float64Array(terms);
-  const windowed = new Float64Array(terms);
+  // Segment s's windowed terms at [s·terms, (s+1)·terms); zeros up to a multiple of 3 segments.
+  const groups = Math.ceil(segmentCount / 3);
+  const windowed = new Float64Array(3 * groups * terms);
   for (let s = 0; s < segmentCount; s++) {
     const start = s * hop;
     for (let m = 0; m < terms; m++) at[m] = t0 + (start + m * decimation) * delta;
-    quadraticSplineResample(times, rrMs, at, windowed);
-    for (let m = 0; m < terms; m++) windowed[m] = decimation * (window[m * decimation] as number) * ((windowed[m] as number) - mean);
-    for (let k = 0; k < bins; k++) {
-      // e^{−iπk·mD/P}, advanced by one rotation per term.
-      const angle = (-Math.PI * k * decimation) / segment;
-      const stepRe = Math.cos(angle);
-      const stepIm = Math.sin(angle);
-      let phaseRe = 1;
-      let phaseIm = 0;
-      let sumRe = 0;
-      let sumIm = 0;
+    const one = windowed.subarray(s * terms, (s + 1) * terms);
+    evaluateQuadraticSpline(spline, at, one);
+    for (let m = 0; m < terms; m++) one[m] = decimation * (window[m * decimation] as number) * ((one[m] as number) - mean);
+  }
+  // Two bins per pass (k, and k + 1 when there is one): their rotations are two independent
+  // chains of multiplications, which the processor overlaps; one alone waits on each step.
+  const sums = new Float64Array(2 * 3 * groups * 2);
+  for (let k = 0; k < bins; k += 2) {
+    // e^{−iπk·mD/P}, advanced by one rotation per term, for three segments at a time.
+    const angleA = (-Math.PI * k * decimation) / segment;
+    const stepReA = Math.cos(angleA);
+    const stepImA = Math.sin(angleA);
+    const angleB = (-Math.PI * (k + 1) * decimation) / segment;
+    const stepReB = Math.cos(angleB);
+    const stepImB = Math.sin(angleB);
+    for (let g = 0; g < groups; g++) {
+      const o0 = 3 * g * terms;
+      const o1 = o0 + terms;
+      const o2 = o1 + terms;
+      let reA0 = 0, imA0 = 0, reA1 = 0, imA1 = 0, reA2 = 0, imA2 = 0;
+      let reB0 = 0, imB0 = 0, reB1 = 0, imB1 = 0, reB2 = 0, imB2 = 0;
+      let phaseReA = 1, phaseImA = 0, phaseReB = 1, phaseImB = 0;
       for (let m = 0; m < terms; m++) {
-        const v = windowed[m] as number;
-        sumRe += v * phaseRe;
-        sumIm += v * phaseIm;
-        const nextRe = phaseRe * stepRe - phaseIm * stepIm;
-        phaseIm = phaseRe * stepIm + phaseIm * stepRe;
-        phaseRe = nextRe;
+        const v0 = windowed[o0 + m] as number;
+        const v1 = windowed[o1 + m] as number;
+        const v2 = windowed[o2 + m] as number;
+        reA0 += v0 * phaseReA;
+        imA0 += v0 * phaseImA;
+        reA1 += v1 * phaseReA;
+        imA1 += v1 * phaseImA;
+        reA2 += v2 * phaseReA;
+        imA2 += v2 * phaseImA;
+        reB0 += v0 * phaseReB;
+        imB0 += v0 * phaseImB;
+        reB1 += v1 * phaseReB;
+        imB1 += v1 * phaseImB;
+        reB2 += v2 * phaseReB;
+        imB2 += v2 * phaseImB;
+        const nextReA = phaseReA * stepReA - phaseImA * stepImA;
+        phaseImA = phaseReA * stepImA + phaseImA * stepReA;
+        phaseReA = nextReA;
+        const nextReB = phaseReB * stepReB - phaseImB * stepImB;
+        phaseImB = phaseReB * stepImB + phaseImB * stepReB;
+        phaseReB = nextReB;
       }
-      psd[k] = (psd[k] as number) + (sumRe * sumRe + sumIm * sumIm) * scale;
+      // Bin k's sums of segments 3g..3g+2 at [6g, 6g+6), bin k + 1's after all of bin k's.
+      const b = 6 * groups;
+      sums[6 * g] = reA0; sums[6 * g + 1] = imA0;
+      sums[6 * g + 2] = reA1; sums[6 * g + 3] = imA1;
+      sums[6 * g + 4] = reA2; sums[6 * g + 5] = imA2;
+      sums[b + 6 * g] = reB0; sums[b + 6 * g + 1] = imB0;
+      sums[b + 6 * g + 2] = reB1; sums[b + 6 * g + 3] = imB1;
+      sums[b + 6 * g + 4] = reB2; sums[b + 6 * g + 5] = imB2;
+    }
+    for (let j = 0; j < 2 && k + j < bins; j++) {
+      for (let s = 0; s < segmentCount; s++) {
+        const re = sums[j * 6 * groups + 2 * s] as number;
+        const im = sums[j * 6 * groups + 2 * s + 1] as number;
+        psd[k + j] = (psd[k + j] as number) + (re * re + im * im) * scale;
+      }
     }
   }
 }

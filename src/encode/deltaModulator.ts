@@ -107,6 +107,7 @@ export function processDeltaModulator(
     throw new RangeError(`spike output too short for ${count} samples at stride ${stride}`);
   }
   const delta = dm.thresholdCounts;
+  const twoDelta = 2 * delta;
   const cap = dm.maxSpikesPerSample;
   const refractory = dm.refractorySamples;
   let r: number = dm.reference ?? samples[0] ?? 0;
@@ -122,13 +123,14 @@ export function processDeltaModulator(
     } else {
       const diff = (samples[i] as number) - r;
       if (diff >= delta) {
-        up = Math.floor(diff / delta);
+        // One step is the common case: Δ ≤ diff < 2Δ needs no division (⌊diff/Δ⌋ = 1, and cap ≥ 1).
+        up = diff < twoDelta ? 1 : Math.floor(diff / delta);
         if (up > cap) up = cap;
         r += up * delta;
         ups += up;
         left = refractory;
       } else if (diff <= -delta) {
-        down = Math.floor(-diff / delta);
+        down = -diff < twoDelta ? 1 : Math.floor(-diff / delta);
         if (down > cap) down = cap;
         r -= down * delta;
         downs += down;

@@ -1,6 +1,9 @@
 /**
- * JSON lines: one event per line, nothing else on the stream (logs go to stderr). Each
- * frame's events are written in one `write` call.
+ * JSON lines: one event per line, nothing else on the stream (logs go to stderr). The session
+ * sink gathers lines and writes them when `JSON_LINES_FLUSH_CHARS` have gathered or the event
+ * loop next turns (`setImmediate`), whichever is first, and at the end: one `write` per burst
+ * rather than per frame (a write to a pipe is a system call), and a live stream's lines still
+ * go out as they come.
  */
 import { roundDecimals } from '../core/decimal.ts';
 import type { OutputEvent } from '../core/events.ts';
@@ -42,12 +45,39 @@ export function writeJsonLines(out: NodeJS.WritableStream, events: readonly Outp
   out.write(text);
 }
 
-/** JSON lines as a session's sink: each frame's events, each device event, then the summary. */
+/** Characters of JSON lines the session sink gathers before it writes them. */
+export const JSON_LINES_FLUSH_CHARS = 64 * 1024;
+
+/**
+ * JSON lines as a session's sink: each frame's events, each device event, then the summary,
+ * written in bursts (see the module comment); everything is written by the time `finish`
+ * returns, or, when the stream fails, at the next turn of the event loop.
+ */
 export function jsonLinesSink<F extends { readonly events: readonly OutputEvent[] }, S extends OutputEvent>(out: NodeJS.WritableStream): Sink<F, S> {
+  let pending = '';
+  let scheduled: ReturnType<typeof setImmediate> | undefined;
+  const flush = (): void => {
+    if (scheduled !== undefined) clearImmediate(scheduled);
+    scheduled = undefined;
+    if (pending.length === 0) return;
+    const text = pending;
+    pending = '';
+    out.write(text);
+  };
+  const add = (event: OutputEvent): void => {
+    pending += formatEvent(event) + '\n';
+    if (pending.length >= JSON_LINES_FLUSH_CHARS) flush();
+    else scheduled ??= setImmediate(flush);
+  };
   return {
-    frame: (frame) => writeJsonLines(out, frame.events),
-    event: (event) => writeJsonLines(out, [event]),
+    frame: (frame) => {
+      for (const event of frame.events) add(event);
+    },
+    event: add,
     file: () => {},
-    finish: (end) => writeJsonLines(out, [end.summary]),
+    finish: (end) => {
+      add(end.summary);
+      flush();
+    },
   };
 }

@@ -41,6 +41,11 @@ export interface OpenedRecord<Info extends RecordInfoBase = RecordInfoBase> {
    * stopping early (`break`, `return()`) closes it. A closure (no `this`): safe to destructure.
    */
   readonly chunks: () => AsyncIterable<SampleChunk>;
+  /**
+   * The same chunks read synchronously (a file read per block, no promise per chunk), for
+   * readers whose input is a local file; `recordSource` uses it when replaying unpaced.
+   */
+  readonly syncChunks?: () => Iterable<SampleChunk>;
 }
 
 /**

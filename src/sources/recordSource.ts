@@ -8,6 +8,10 @@
  * operator downstream, because an operator can only delay chunks the source has already
  * produced, and a file source produces the whole record at once (see `pace` for sources that
  * cannot be pulled, like a serial port).
+ *
+ * Unpaced (`speed` Infinity), a reader with `syncChunks` (a local file) is read synchronously:
+ * no promise per chunk and no wait for a thread-pool read, in slices of about
+ * `SYNC_SLICE_MS` between which the event loop runs (signals, output, unsubscription).
  */
 import type { SchedulerLike, Subscription } from 'rxjs';
 import { asyncScheduler, Observable } from 'rxjs';
@@ -17,7 +21,12 @@ import { createPacer, pacerDueMs } from '../core/pacing.ts';
 /** What `recordSource` needs of an opened record. */
 export interface ChunkReader {
   readonly chunks: () => AsyncIterable<SampleChunk>;
+  /** The same chunks, read synchronously (see `OpenedRecord.syncChunks`). */
+  readonly syncChunks?: (() => Iterable<SampleChunk>) | undefined;
 }
+
+/** Longest run of synchronous reads before the event loop gets a turn, ms. */
+export const SYNC_SLICE_MS = 10;
 
 /** Options of `recordSource`. */
 export interface RecordSourceOptions {
@@ -54,6 +63,8 @@ export function recordSource(opened: ChunkReader, options: RecordSourceOptions =
     const pacer = createPacer(speed);
     const paced = speed !== Infinity;
     let iterator: AsyncIterator<SampleChunk> | undefined;
+    let syncIterator: Iterator<SampleChunk> | undefined;
+    let immediate: ReturnType<typeof setImmediate> | undefined;
     let wait: Subscription | undefined;
     let stopped = false; // no more emissions or reads
     let ended = false; // the iteration itself is over (done or threw): nothing to close
@@ -95,12 +106,46 @@ export function recordSource(opened: ChunkReader, options: RecordSourceOptions =
       }
     }
 
-    pull();
+    // Read and emit until the slice is used up, then let the event loop run and go on.
+    const runSync = (syncChunks: () => Iterable<SampleChunk>): void => {
+      immediate = undefined;
+      const deadlineMs = performance.now() + SYNC_SLICE_MS;
+      try {
+        syncIterator ??= syncChunks()[Symbol.iterator]();
+        // `closed`: the downstream may stop (take, an error) while this first slice still runs
+        // inside subscribe, before the teardown below is in place.
+        for (let n = 1; !stopped && !subscriber.closed; n++) {
+          const result = syncIterator.next();
+          if (result.done === true) {
+            ended = true;
+            stopped = true;
+            subscriber.complete();
+            return;
+          }
+          subscriber.next(result.value);
+          if ((n & 7) === 0 && performance.now() >= deadlineMs) {
+            if (!stopped && !subscriber.closed) immediate = setImmediate(runSync, syncChunks);
+            return;
+          }
+        }
+      } catch (error) {
+        if (!ended) {
+          ended = true;
+          syncIterator?.return?.();
+        }
+        fail(error);
+      }
+    };
+
+    if (!paced && opened.syncChunks !== undefined) runSync(opened.syncChunks);
+    else pull();
     return () => {
       stopped = true;
       wait?.unsubscribe();
+      if (immediate !== undefined) clearImmediate(immediate);
       if (!ended) {
         ended = true;
+        syncIterator?.return?.();
         // Ends the iteration: an async generator runs its `finally` (closing the file) now,
         // or as soon as a read in progress settles.
         iterator?.return?.().catch(() => undefined);

@@ -11,8 +11,8 @@
  *   200000 for V (see `src/core/sampleScale.ts`; rounding half away from zero).
  * MIT-BIH records (gain 200 adu/mV) therefore need only the subtraction and are exact.
  */
-import type { FileHandle } from 'node:fs/promises';
-import { open, readFile, stat } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { SampleChunk } from '../core/chunks.ts';
 import { createSlab } from '../core/slab.ts';
@@ -70,7 +70,7 @@ export interface WfdbRecordInfo extends RecordInfoBase {
 }
 
 /** An opened WFDB record. */
-export type OpenedWfdbRecord = OpenedRecord<WfdbRecordInfo>;
+export type OpenedWfdbRecord = OpenedRecord<WfdbRecordInfo> & { readonly syncChunks: () => Iterable<SampleChunk> };
 
 /** Largest header file read, bytes: a header is a few lines; anything bigger is a wrong path. */
 const MAX_HEADER_BYTES = 1024 * 1024;
@@ -162,8 +162,9 @@ export async function openWfdbRecord(
     comments: header.comments,
   };
 
-  async function* chunks(): AsyncGenerator<SampleChunk, void, undefined> {
-    const handle = await openSignal(signalPath);
+  // Synchronous reads of a local file: one read per block, no promise per chunk or block.
+  function* syncChunks(): Generator<SampleChunk, void, undefined> {
+    const fd = openSignal(signalPath);
     try {
       const decoder = createWfdbSignalDecoder(spec.format);
       const block = Buffer.allocUnsafe(READ_BLOCK_BYTES);
@@ -208,7 +209,7 @@ export async function openWfdbRecord(
       for (;;) {
         const want = Math.min(READ_BLOCK_BYTES, endByte - position);
         if (want <= 0) break;
-        const { bytesRead } = await handle.read(block, 0, want, position);
+        const bytesRead = readSync(fd, block, 0, want, position);
         if (bytesRead === 0) {
           // Checked at open; the file shrank since.
           if (neededBytes !== undefined) failure = tooShort(position);
@@ -216,7 +217,7 @@ export async function openWfdbRecord(
         }
         position += bytesRead;
         take(decodeWfdbSignal(decoder, block.subarray(0, bytesRead), flat));
-        yield* ready;
+        for (let j = 0; j < ready.length; j++) yield ready[j] as SampleChunk;
         ready.length = 0;
       }
       if (failure === undefined) {
@@ -228,7 +229,7 @@ export async function openWfdbRecord(
           failure = error;
         }
         take(tail);
-        yield* ready;
+        for (let j = 0; j < ready.length; j++) yield ready[j] as SampleChunk;
         ready.length = 0;
       }
       if (failure === undefined && flatCount % nSignals !== 0) {
@@ -243,11 +244,16 @@ export async function openWfdbRecord(
       }
       if (failure !== undefined) throw failure;
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
   }
+  // The same reads behind the asynchronous interface every reader has.
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async function* chunks(): AsyncGenerator<SampleChunk, void, undefined> {
+    yield* syncChunks();
+  }
 
-  return { info, chunks };
+  return { info, chunks, syncChunks };
 }
 
 /** Header paths tried for a record path, in order. */
@@ -347,9 +353,9 @@ async function existingFile(path: string): Promise<string | undefined> {
   }
 }
 
-async function openSignal(path: string): Promise<FileHandle> {
+function openSignal(path: string): number {
   try {
-    return await open(path, 'r');
+    return openSync(path, 'r');
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') {
       throw new InputNotFoundError(`${path}: signal file not found (it was there when the record was opened)`);

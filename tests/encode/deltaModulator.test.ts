@@ -39,6 +39,15 @@ describe('delta modulator: hand-computed steps', () => {
     expect(up).toEqual([0, 4, 4, 2]);
   });
 
+  it('counts one step for Δ <= |diff| < 2Δ and ⌊|diff|/Δ⌋ from 2Δ, at both edges', () => {
+    // Δ = 10, cap 8, reference from x0 = 0: diff 10 → 1 (r 10); 19 → 1 (r 20); 29 → 2 (r 40);
+    // −1 → none; −20 → 2 (r 20); −20 → 2 (r 0); 95 → ⌊9.5⌋ = 9, capped at 8 (r 80).
+    const { up, down, dm } = encode([0, 10, 29, 49, 39, 20, 0, 95], { thresholdCounts: 10, maxSpikesPerSample: 8 });
+    expect(up).toEqual([0, 1, 1, 2, 0, 0, 0, 8]);
+    expect(down).toEqual([0, 0, 0, 0, 0, 2, 2, 0]);
+    expect(dm.reference).toBe(80);
+  });
+
   it('holds still during the refractory period, then catches up', () => {
     const { up } = encode([0, 10, 20, 30, 40, 40, 40], { thresholdCounts: 10, refractorySamples: 2 });
     // i=1: +1 (ref 10), refractory i=2,3; i=4: diff 30 → 3 (ref 40); refractory i=5,6

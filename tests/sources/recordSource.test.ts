@@ -210,6 +210,80 @@ describe('recordSource', () => {
   });
 });
 
+/** A real opened record's synchronous reader, watched like `watched`. */
+function watchedSync(opened: ChunkReader): ChunkReader & { pulled: number; closed: boolean } {
+  const syncChunks = opened.syncChunks;
+  if (syncChunks === undefined) throw new Error('this reader has no syncChunks');
+  const reader = {
+    pulled: 0,
+    closed: false,
+    chunks: () => {
+      throw new Error('the synchronous reader should be used');
+    },
+    *syncChunks(): Generator<SampleChunk, void, undefined> {
+      try {
+        for (const chunk of syncChunks()) {
+          reader.pulled++;
+          yield chunk;
+        }
+      } finally {
+        reader.closed = true;
+      }
+    },
+  };
+  return reader;
+}
+
+describe('recordSource on a synchronous reader (a WFDB file, unpaced)', () => {
+  it('gives the chunks the asynchronous reader gives, in chunks of 97', async () => {
+    const opened = await openRecord(FIXTURE, { chunkSamples: 97 });
+    const expected = await collectChunks(opened.chunks(), 97);
+    const chunks = await firstValueFrom(recordSource(watchedSync(opened)).pipe(toArray()));
+    expect(chunks.length).toBe(expected.chunkCount);
+    expect(chunks.map((c) => c.startSample).slice(0, 3)).toEqual([0, 97, 194]);
+    expect(firstDifference(await collectChunks(toAsync(chunks), 97).then((r) => r.samples), expected.samples)).toBe(-1);
+  });
+
+  it('unsubscribing stops reading and closes the file', async () => {
+    const rec = writeWfdbRecord(tempDir(), 'syncstop', [{ adc: lcgInts(50000, 900, 1200, 1) }]);
+    const before = openDescriptorsOn(rec.signalPath);
+    const reader = watchedSync(await openRecord(rec.base, { chunkSamples: 100 }));
+    const firstThree = await firstValueFrom(recordSource(reader).pipe(take(3), toArray()));
+    expect(firstThree.map((c) => c.startSample)).toEqual([0, 100, 200]);
+    expect(reader.pulled).toBe(3);
+    expect(reader.closed).toBe(true);
+    if (before !== undefined) expect(openDescriptorsOn(rec.signalPath)).toBe(before);
+  });
+
+  it('an error downstream also stops reading and closes the file', async () => {
+    const rec = writeWfdbRecord(tempDir(), 'syncdownstream', [{ adc: lcgInts(5000, 900, 1200, 6) }]);
+    const reader = watchedSync(await openRecord(rec.base, { chunkSamples: 100 }));
+    const failing = recordSource(reader).pipe(
+      map((c) => {
+        if (c.startSample === 200) throw new Error('sink failed');
+        return c;
+      }),
+    );
+    await expect(firstValueFrom(failing.pipe(toArray()))).rejects.toThrow('sink failed');
+    expect(reader.pulled).toBe(3);
+    expect(reader.closed).toBe(true);
+  });
+
+  it('read errors go to the error channel after the chunks before them', async () => {
+    const rec = writeWfdbRecord(tempDir(), 'synccut', [{ adc: lcgInts(1001, 900, 1200, 2) }]);
+    writeFileSync(rec.headerPath, readFileSync(rec.headerPath, 'utf8').replace('synccut 1 360 1001', 'synccut 1 360'));
+    truncateSync(rec.signalPath, 1501);
+    const seen: number[] = [];
+    const reader = watchedSync(await openRecord(rec.base, { chunkSamples: 300 }));
+    const error = await new Promise((resolve) => {
+      recordSource(reader).subscribe({ next: (c) => seen.push(c.startSample), error: resolve, complete: () => resolve(undefined) });
+    });
+    expect(seen).toEqual([0, 300, 600, 900]);
+    expect(error).toEqual(new FormatError(`${rec.signalPath}: ends inside a sample (1 of 3 bytes of a format 212 unit); the file is truncated`));
+    expect(reader.closed).toBe(true);
+  });
+});
+
 async function* toAsync(chunks: readonly SampleChunk[]): AsyncGenerator<SampleChunk> {
   for (const chunk of chunks) yield await Promise.resolve(chunk);
 }
