@@ -29,7 +29,7 @@ describe('run: errors at start', () => {
   it('an unknown profile lists the known ones', async () => {
     const r = await runCli(['run', '--device', '/dev/null', '--profile', 'nope']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('unknown profile "nope"; known: edgespike-pcm16, openbci-cyton, sparkfun-ad8232');
+    expect(r.stderr).toContain('unknown profile "nope"; known: edgespike-pcm16, edgespike-pcm16-ecg-500hz, openbci-cyton, sparkfun-ad8232, sparkfun-ad8232-aref-3v3, sparkfun-ad8232-beats');
   });
 });
 
