@@ -66,6 +66,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     summary: 'time each pipeline stage and the whole pipeline (x real time) and measure memory',
     load: async () => import('./cli/bench.ts'),
   },
+  'export-c': {
+    summary: 'write the ECG beat detector of a model as portable C99 (bit-identical; for microcontrollers)',
+    load: async () => import('./cli/exportC.ts'),
+  },
   'tune-ecg': {
     summary: '(developer) re-tune the ECG network on MIT-BIH with held-out records',
     load: async () => import('./cli/tuneEcg.ts'),

@@ -1,0 +1,710 @@
+/**
+ * The ECG chain as portable C99: band-pass (`condition/qrsBandpass.ts`), delta modulator
+ * (`encode/deltaEncoder.ts`: fixed or level-adaptive, primed or not), the model's LIF network
+ * (the equations of `snn/lifNeuron.ts`, written out per neuron from the network spec, as the
+ * engine's `compiled` delivery does in JS) and beat dating (`detect/beatDetector.ts`), as one
+ * `edgespike_ecg_process_sample` call per input sample with all state in one struct.
+ *
+ * The generated code is bit-identical to the TypeScript kernels (`pipeline/ecgKernels.ts`):
+ * the same integer operations in the same order, saturating where they saturate. It uses
+ * fixed-width integer types only (`int` is 16 bits on AVR), no malloc, no floating point, no
+ * division, and 64-bit arithmetic only where a bound computed here says 32 bits cannot hold a
+ * value (never for the bundled model). Every state field has the narrowest type that provably
+ * holds its range; the bounds are stated in the generated comments:
+ *
+ *   |x| ≤ 32768 (input saturated to int16), |y| ≤ 65535 · L1 · L2     (band-pass output)
+ *   level L ≤ Ymax + (Ymax >> u) + 1                                  (adaptive level)
+ *   pending sum of (neuron, sign) ≤ Σ |w · 2^shift| · c                 (c = cap for inputs, 1 for neurons)
+ *
+ * Symbols: x — input counts; y — band-passed signal; Ymax — the bound on |y|; L1, L2 — the
+ * band-pass boxcars; u — `levelUpShift`; w, shift — synapse weight and shift; cap — most
+ * spikes per sample of the modulator.
+ *
+ * Synaptic delays need one ring per (target neuron, sign) with a delayed synapse into it,
+ * sized to its longest delay + 1; currents reached only by undelayed input synapses need no
+ * storage. Input is the band-pass's input at the model's tick rate: resampling is not part
+ * of the C.
+ *
+ * @example generateEcgC(loadEcgModel(), { modelSha256: '...', edgespikeVersion: '0.1.0' })
+ *   → { header: '/* edgespike_ecg.h ...', source: '/* edgespike_ecg.c ...', maxBeats: { primed: 4, unprimed: 1 } }
+ * Cost: O(neurons + synapses + ring lengths) string building; no I/O.
+ */
+import { ValidationError } from '../core/errors.ts';
+import { qrsBandpassDelaySamples, createQrsBandpass } from '../condition/qrsBandpass.ts';
+import { createLifNetwork } from '../snn/lifNetwork.ts';
+import type { EcgModel } from '../pipeline/ecgModel.ts';
+
+/** Where the generated code says it came from. */
+export interface EcgCProvenance {
+  /** SHA-256 of the model file, hex. */
+  readonly modelSha256: string;
+  /** The edgespike version that generated it. */
+  readonly edgespikeVersion: string;
+}
+
+/** The generated files and what a caller (tests, the AVR sketch) may want to know. */
+export interface EcgCSource {
+  /** `edgespike_ecg.h` */
+  readonly header: string;
+  /** `edgespike_ecg.c` */
+  readonly source: string;
+  /** EDGESPIKE_ECG_MAX_BEATS with and without priming. */
+  readonly maxBeats: { readonly primed: number; readonly unprimed: number };
+}
+
+const INT32_MAX = 2147483647;
+const UINT32_MAX = 4294967295;
+
+/** The narrowest signed fixed-width type holding [min, max]. */
+function signedType(min: number, max: number): string {
+  for (const bits of [8, 16, 32]) if (min >= -(2 ** (bits - 1)) && max <= 2 ** (bits - 1) - 1) return `int${bits}_t`;
+  return 'int64_t';
+}
+
+/** The narrowest unsigned fixed-width type holding [0, max]. */
+function unsignedType(max: number): string {
+  for (const bits of [8, 16, 32]) if (max <= 2 ** bits - 1) return `uint${bits}_t`;
+  return 'uint64_t';
+}
+
+/** An integer literal of a type's width (INT32_C etc.), so 32-bit constants stay 32-bit where `int` has 16. */
+function lit(value: number, type: string): string {
+  const macro = type.replace(/_t$/, '').toUpperCase() + '_C';
+  if (value === -2147483648) return `(-${macro}(2147483647) - 1)`;
+  return `${macro}(${value})`;
+}
+
+/** Text safe inside a C comment. */
+function commentText(s: string): string {
+  return s.replace(/[^\x20-\x7e]/g, '?').replace(/\*\//g, '*?/');
+}
+
+interface SynapseIn {
+  readonly row: number;
+  /** w · 2^shift */
+  readonly weight: number;
+  readonly delay: number;
+}
+
+/** One current (neuron, sign) that synapses reach: its synapses, ring and bound. */
+interface Current {
+  readonly neuron: number;
+  readonly sign: 'e' | 'i';
+  readonly synapses: SynapseIn[];
+  /** Longest delay; 0: only undelayed input synapses, no ring. */
+  maxDelay: number;
+  /** Largest |sum| one tick can receive. */
+  bound: number;
+}
+
+/**
+ * Generate the C of an ECG model.
+ * @throws ValidationError (one line) for a model the C cannot express: a tick rate that is not
+ *   a whole number of Hz, a network without exactly the two inputs UP and DOWN, a beat neuron
+ *   that never fires, or synaptic sums that could leave int32 (where the engine saturates)
+ */
+export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCSource {
+  const spec = model.network;
+  const refuse = (why: string): never => {
+    throw new ValidationError(`export-c: network "${spec.name}" ${why}`);
+  };
+  const rateHz = model.tickRateHz;
+  if (!Number.isInteger(rateHz)) refuse(`has meta.tickRateHz ${rateHz}; the C takes whole Hz (no resampling in the C)`);
+  const net = createLifNetwork(spec);
+  const N = net.neuronCount;
+  const I = net.inputCount;
+  if (I !== 2) refuse(`has ${I} inputs; the ECG chain feeds exactly two (UP, DOWN)`);
+  let beatNeuron = -1;
+  for (let n = 0; n < N; n++) if (net.outputIndex[n] === model.beatOutput) beatNeuron = n;
+  if (!Number.isFinite(net.threshold[beatNeuron])) refuse(`has a non-spiking beat neuron "${spec.neurons[beatNeuron]?.name}"`);
+
+  // ---- band-pass -------------------------------------------------------------------------
+  const bp = createQrsBandpass(model.bandpass);
+  const [L1, L2] = model.bandpass.smoothSamples;
+  const m = model.bandpass.highpassShift;
+  const M = 1 << m;
+  const delayTicks = qrsBandpassDelaySamples(bp);
+  const yMax = 65535 * L1 * L2; // |y| ≤ |s2| + |mean s2| ≤ 2 · 32768 · L1 · L2 − 1 (see the module comment)
+  const sum1Type = signedType(-32768 * L1, 32767 * L1);
+  const sum2Type = signedType(-32768 * L1 * L2, 32767 * L1 * L2);
+  const absYType = unsignedType(yMax);
+
+  // ---- encoder ---------------------------------------------------------------------------
+  const enc = model.encoder;
+  const adaptive = enc.kind === 'adaptive';
+  const cap = enc.maxSpikesPerSample ?? 4;
+  const refractorySamples = enc.refractorySamples ?? 0;
+  const B = adaptive ? enc.blockSamples : 0;
+  const F = adaptive ? enc.floorCounts : 0;
+  const q = adaptive ? enc.thresholdPerLevelQ8 : 0;
+  const q0 = adaptive ? (enc.warmUpThresholdQ8 ?? enc.thresholdPerLevelQ8) : 0;
+  const minDelta = adaptive ? (enc.minThresholdCounts ?? 1) : 0;
+  const u = adaptive ? enc.levelUpShift : 0;
+  const J = adaptive ? enc.stepBlocks : 0;
+  const R8 = adaptive ? enc.stepRatioQ8 : 0;
+  const levelMax = yMax + Math.floor(yMax / 2 ** u) + 1;
+  const thrOperandMax = Math.max(levelMax, F, yMax);
+  const prodMax = Math.max(thrOperandMax * Math.max(q, q0), yMax * 256, R8 * levelMax, yMax * R8, 256 * levelMax);
+  const prodType = prodMax <= UINT32_MAX ? 'uint32_t' : 'uint64_t';
+  // Δ above 2·Ymax fires nothing, as any larger Δ: clamping keeps Δ in int32 without changing a spike.
+  const deltaCap = 2 * yMax + 1;
+  const deltaNeedsCap = Math.floor((thrOperandMax * Math.max(q, q0)) / 256) > deltaCap;
+  const fixedDelta = enc.kind === 'fixed' ? Math.min(enc.thresholdCounts, deltaCap) : 0;
+  const primeWanted = adaptive;
+
+  // ---- network ---------------------------------------------------------------------------
+  const stateMax = net.stateMax;
+  const stateMin = net.stateMin;
+  const currents = new Map<string, Current>();
+  for (let row = 0; row < I + N; row++) {
+    const start = row < I ? (net.inputStart[row] as number) : (net.neuronStart[row - I] as number);
+    const end = row < I ? (net.inputStart[row + 1] as number) : (net.neuronStart[row - I + 1] as number);
+    for (let s = start; s < end; s++) {
+      const neuron = net.synTarget[s] as number;
+      const weight = net.synWeight[s] as number;
+      const sign = weight >= 0 ? 'e' : 'i';
+      const key = `${neuron}${sign}`;
+      let c = currents.get(key);
+      if (c === undefined) {
+        c = { neuron, sign, synapses: [], maxDelay: 0, bound: 0 };
+        currents.set(key, c);
+      }
+      const delay = net.synDelay[s] as number;
+      c.synapses.push({ row, weight, delay });
+      c.maxDelay = Math.max(c.maxDelay, delay);
+      c.bound += Math.abs(weight) * (row < I ? cap : 1);
+    }
+  }
+  for (const c of currents.values()) {
+    if (c.bound > INT32_MAX) {
+      refuse(`can sum ${c.bound} into neuron "${spec.neurons[c.neuron]?.name}" in one tick, beyond int32 (the engine saturates there; the C does not)`);
+    }
+  }
+  const current = (n: number, sign: 'e' | 'i'): Current | undefined => currents.get(`${n}${sign}`);
+  // The widest intermediate: e + pending, h + pending, v − (v >> k) + e + h + bias.
+  let accMax = 0;
+  for (let n = 0; n < N; n++) {
+    const ce = current(n, 'e');
+    const ci = current(n, 'i');
+    accMax = Math.max(accMax, stateMax + (ce?.bound ?? 0), -stateMin + (ci?.bound ?? 0));
+    const bias = net.bias[n] as number;
+    accMax = Math.max(accMax, stateMax + (ce ? stateMax : 0) + Math.max(bias, 0), -stateMin - (ci ? stateMin : 0) + Math.max(-bias, 0));
+  }
+  const accType = accMax <= INT32_MAX ? 'int32_t' : 'int64_t';
+  const beatRefractory = net.refractoryTicks[beatNeuron] as number;
+
+  // ---- beat dating -----------------------------------------------------------------------
+  const lookBack = model.lookBackTicks;
+  const lookAhead = model.lookAheadTicks;
+  const W = lookBack + lookAhead + 1;
+  // Beat spikes are ≥ R + 1 ticks apart (R: the beat neuron's refractory ticks), so at most
+  // ⌊lookAhead / (R + 1)⌋ + 1 wait for their window, and a burst of T ticks (the primed first
+  // block released at once) holds at most ⌊(T − 1) / (R + 1)⌋ + 1 of them.
+  const pendingMax = Math.floor(lookAhead / (beatRefractory + 1)) + 1;
+  const burst = B > 0 ? Math.floor((B - 1) / (beatRefractory + 1)) + 1 : 1;
+  const maxBeats = { primed: Math.max(pendingMax, burst, 1), unprimed: Math.max(pendingMax, 1) };
+  if (maxBeats.primed > 255) refuse(`can report ${maxBeats.primed} beats in one call; the C counts them in uint8_t`);
+
+  const neuronName = (n: number): string => commentText(spec.neurons[n]?.name ?? String(n));
+  const stateT = (min: number, max: number): string => signedType(min, max);
+
+  // ---------------------------------------------------------------------------------------
+  // Header
+  // ---------------------------------------------------------------------------------------
+  const h: string[] = [];
+  const banner = [
+    `generated by edgespike ${commentText(provenance.edgespikeVersion)} (edgespike export-c) from the ECG model`,
+    `"${commentText(spec.name)}", SHA-256 ${commentText(provenance.modelSha256)}. Do not edit: regenerate.`,
+  ];
+  h.push('/* edgespike_ecg.h: the edgespike ECG beat detector as portable C99.');
+  for (const l of banner) h.push(` * ${l}`);
+  h.push(
+    ' *',
+    ' * Chain, per input sample x (counts of 5 uV, at EDGESPIKE_ECG_RATE_HZ; resample before, the',
+    ' * C does not):',
+    ` *   band-pass  s1 = sum of the last L1 x, s2 = sum of the last L2 s1, y = s2[t - M/2] - (sum of the`,
+    ` *              last M s2) >> m            (L1 = ${L1}, L2 = ${L2}, M = 2^m = ${M}; delay ${delayTicks} samples)`,
+    adaptive
+      ? ` *   encoder    UP/DOWN counts n = min(cap, floor(|y - r| / D)), r += D (n_up - n_down); D follows the
+ *              level L of the ${B}-sample block peaks: D = max(${minDelta}, floor(max(L, ${F}) * ${q} / 256))   (cap = ${cap})`
+      : ` *   encoder    UP/DOWN counts n = min(cap, floor(|y - r| / D)), r += D (n_up - n_down); D = ${enc.kind === 'fixed' ? enc.thresholdCounts : 0}, cap = ${cap}`,
+    ' *   network    per neuron: exc, inh currents leak by >> shift and add the arriving weights; mem =',
+    ' *              mem - (mem >> memShift) + exc + inh + bias, saturated; mem >= threshold fires',
+    ` *              (${N} neurons, ${spec.synapses.length} synapses, ${spec.stateBits}-bit states)`,
+    ` *   beats      a beat-neuron spike at tick T dates the beat at the largest |y| in [T - ${lookBack}, T + ${lookAhead}],`,
+    ` *              minus the band-pass delay; reported ${lookAhead} samples after the spike`,
+    ' *',
+    ' * Build: cc -std=c99 -O2 -c edgespike_ecg.c (any C99 compiler; AVR: avr-gcc -Os). Include',
+    ' * <stdint.h> only; no malloc, no floating point, no division.',
+    ' * EDGESPIKE_ECG_PRIME (default 1): hold the first block of input (as the TypeScript pipeline',
+    ' * does) to set the first level before encoding it; -DEDGESPIKE_ECG_PRIME=0 saves that buffer',
+    ' * (RAM on a microcontroller) and matches the TypeScript encoder run without priming. Define it',
+    ' * the same way for every file that includes this header (it changes the struct).',
+    ' * Sample indices and counters are uint32_t: they wrap after 2^32 samples (138 days at 360 Hz).',
+    ' */',
+    '#ifndef EDGESPIKE_ECG_H',
+    '#define EDGESPIKE_ECG_H',
+    '',
+    '#include <stdint.h>',
+    '',
+    '#ifndef EDGESPIKE_ECG_PRIME',
+    '#define EDGESPIKE_ECG_PRIME 1',
+    '#endif',
+    '',
+    '/* samples per second the detector expects */',
+    `#define EDGESPIKE_ECG_RATE_HZ ${rateHz}`,
+    '/* most beats one call can report: the primed first block is released in one call */',
+    '#if EDGESPIKE_ECG_PRIME',
+    `#define EDGESPIKE_ECG_MAX_BEATS ${primeWanted ? maxBeats.primed : maxBeats.unprimed}`,
+    '#else',
+    `#define EDGESPIKE_ECG_MAX_BEATS ${maxBeats.unprimed}`,
+    '#endif',
+    '',
+    '/* All state, fixed size. Each field has the narrowest type its proven range fits. */',
+    'typedef struct {',
+    '  /* band-pass: the last L1 inputs (int16: inputs saturate there), the last L2 s1 (|s1| <= 32768 L1),',
+    '     the last M s2 (|s2| <= 32768 L1 L2), their running sums */',
+    `  int16_t bp_x[${L1}];`,
+    `  ${sum1Type} bp_s1[${L2}];`,
+    `  ${sum2Type} bp_s2[${M}];`,
+    '  int32_t bp_sum1, bp_sum2, bp_sum3;',
+    `  ${unsignedType(L1)} bp_pos1;`,
+    `  ${unsignedType(L2)} bp_pos2;`,
+    `  ${unsignedType(M)} bp_pos3;`,
+    '  /* bit 0: band-pass started, bit 1: modulator started, bit 2: first block released */',
+    '  uint8_t flags;',
+    `  /* delta modulator: reference r (|r| <= max |y| = ${yMax}) and threshold D (<= ${deltaCap}) */`,
+    '  int32_t dm_ref;',
+    '  int32_t dm_delta;',
+  );
+  if (refractorySamples > 0) h.push(`  ${unsignedType(refractorySamples)} dm_left;`);
+  if (adaptive) {
+    h.push(
+      `  /* level-adaptive threshold: level L (<= ${levelMax}), this block's peak |y| (<= ${yMax}) and`,
+      `     fill, the last ${J} non-flat block peaks (ring) */`,
+      `  ${unsignedType(levelMax)} adm_level;`,
+      `  ${absYType} adm_block_peak;`,
+      `  ${unsignedType(B)} adm_block_fill;`,
+      `  ${absYType} adm_recent[${J}];`,
+      `  ${unsignedType(J)} adm_recent_count, adm_recent_next;`,
+      '#if EDGESPIKE_ECG_PRIME',
+      `  /* the first block's inputs (saturated to int16), band-passed again when it is released */`,
+      `  int16_t prime_x[${B}];`,
+      `  ${unsignedType(B)} prime_fill;`,
+      '#endif',
+    );
+  }
+  h.push('  /* network: per neuron the currents it receives, its membrane and refractory ticks left */');
+  for (let n = 0; n < N; n++) {
+    const fields: string[] = [];
+    if (current(n, 'e')) fields.push(`${stateT(0, stateMax)} exc${n};`);
+    if (current(n, 'i')) fields.push(`${stateT(stateMin, 0)} inh${n};`);
+    fields.push(`${stateT(net.membraneMin[n] as number, stateMax)} mem${n};`);
+    if ((net.refractoryTicks[n] as number) > 0) fields.push(`${unsignedType(net.refractoryTicks[n] as number)} ref${n};`);
+    h.push(`  ${fields.join(' ')} /* "${neuronName(n)}" */`);
+  }
+  const rings = [...currents.values()].filter((c) => c.maxDelay > 0);
+  if (rings.length > 0) h.push('  /* delay lines: arrivals due in the next ticks, one per current a delayed synapse reaches (|sum| <= bound) */');
+  for (const c of rings) {
+    const name = `${c.sign === 'e' ? 'exc' : 'inh'}${c.neuron}`;
+    const type = c.sign === 'e' ? signedType(0, c.bound) : signedType(-c.bound, 0);
+    h.push(`  ${type} due_${name}[${c.maxDelay + 1}]; ${unsignedType(c.maxDelay)} at_${name}; /* "${neuronName(c.neuron)}", bound ${c.bound} */`);
+  }
+  h.push(
+    `  /* beat dating: |y| of the last ${W} ticks, the beat spikes waiting for their window (at most`,
+    `     ${pendingMax}: spikes are >= ${beatRefractory + 1} ticks apart), ticks seen, the smallest sample the next beat may have */`,
+    `  ${absYType} bd_abs_y[${W}];`,
+    `  ${unsignedType(W)} bd_at;`,
+    `  uint32_t bd_pending[${pendingMax}];`,
+    `  ${unsignedType(pendingMax)} bd_pending_count, bd_pending_head;`,
+    '  uint32_t ticks;',
+    '  uint32_t next_beat_min;',
+    '  uint32_t input_spikes;',
+    '  uint32_t neuron_spikes;',
+    '} edgespike_ecg_t;',
+    '',
+    '/* Start (or restart) a detector. */',
+    'void edgespike_ecg_init(edgespike_ecg_t *s);',
+    '/* One input sample in pipeline counts (5 uV per count, at EDGESPIKE_ECG_RATE_HZ). Returns how',
+    '   many beats were decided by this call and writes their sample indices (0-based, in input',
+    '   samples) to beats[0..n-1], oldest first. */',
+    'uint8_t edgespike_ecg_process_sample(edgespike_ecg_t *s, int32_t sample, uint32_t beats[EDGESPIKE_ECG_MAX_BEATS]);',
+    '/* End of input: the beats still pending (e.g. waiting for their look-ahead). */',
+    'uint8_t edgespike_ecg_flush(edgespike_ecg_t *s, uint32_t beats[EDGESPIKE_ECG_MAX_BEATS]);',
+    '/* Counters for bit-exactness checks. */',
+    'uint32_t edgespike_ecg_input_spikes(const edgespike_ecg_t *s);   /* UP + DOWN spikes */',
+    'uint32_t edgespike_ecg_neuron_spikes(const edgespike_ecg_t *s);  /* all neurons */',
+    '',
+    '#endif /* EDGESPIKE_ECG_H */',
+    '',
+  );
+
+  // ---------------------------------------------------------------------------------------
+  // Source
+  // ---------------------------------------------------------------------------------------
+  const c: string[] = [];
+  const A = accType;
+  c.push(
+    '/* edgespike_ecg.c: the edgespike ECG beat detector as portable C99 (see edgespike_ecg.h).',
+    ...banner.map((l) => ` * ${l}`),
+    ' * Bit-identical to the TypeScript kernels of edgespike (src/pipeline/ecgKernels.ts).',
+    ' */',
+    '#include "edgespike_ecg.h"',
+    '',
+    `#define ES_ADAPTIVE ${adaptive ? 1 : 0}`,
+    `#define ES_PRIMING (ES_ADAPTIVE && EDGESPIKE_ECG_PRIME)`,
+    '#define ES_BP_STARTED 1u',
+    '#define ES_DM_STARTED 2u',
+    '#define ES_RELEASED 4u',
+    '',
+    '/* floor(x / 2^k) for any sign (an arithmetic right shift, which C99 leaves to the compiler for',
+    '   negative x; compilers turn this into one shift). */',
+    '#define ES_ASR(x, k) ((x) < 0 ? ~(~(x) >> (k)) : (x) >> (k))',
+    '',
+    '/* Start the band-pass as if the signal had always been x0: no start-up transient. */',
+    'static void es_bandpass_start(edgespike_ecg_t *s, int16_t x0) {',
+    `  ${unsignedType(Math.max(L1, L2, M))} i;`,
+    `  s->bp_sum1 = (int32_t)x0 * ${lit(L1, 'int32_t')};`,
+    `  s->bp_sum2 = s->bp_sum1 * ${lit(L2, 'int32_t')};`,
+    `  s->bp_sum3 = s->bp_sum2 * ${lit(M, 'int32_t')};`,
+    `  for (i = 0; i < ${L1}u; i++) s->bp_x[i] = x0;`,
+    `  for (i = 0; i < ${L2}u; i++) s->bp_s1[i] = (${sum1Type})s->bp_sum1;`,
+    `  for (i = 0; i < ${M}u; i++) s->bp_s2[i] = (${sum2Type})s->bp_sum2;`,
+    '  s->bp_pos1 = 0; s->bp_pos2 = 0; s->bp_pos3 = 0;',
+    '  s->flags |= ES_BP_STARTED;',
+    '}',
+    '',
+    '/* The band-pass: y = s2[t - M/2] - (sum of the last M s2) >> m. Sums stay in int32: |sum3| <= 32768 L1 L2 M <= 2^31. */',
+    'static int32_t es_bandpass(edgespike_ecg_t *s, int16_t x) {',
+    '  int32_t centre;',
+    '  s->bp_sum1 += (int32_t)x - s->bp_x[s->bp_pos1];',
+    '  s->bp_x[s->bp_pos1] = x;',
+    `  if (++s->bp_pos1 == ${L1}u) s->bp_pos1 = 0;`,
+    '  s->bp_sum2 += s->bp_sum1 - s->bp_s1[s->bp_pos2];',
+    `  s->bp_s1[s->bp_pos2] = (${sum1Type})s->bp_sum1;`,
+    `  if (++s->bp_pos2 == ${L2}u) s->bp_pos2 = 0;`,
+    '  s->bp_sum3 += s->bp_sum2 - s->bp_s2[s->bp_pos3];',
+    `  s->bp_s2[s->bp_pos3] = (${sum2Type})s->bp_sum2;`,
+    `  centre = s->bp_s2[((uint16_t)s->bp_pos3 + ${M - (M >> 1)}u) & ${M - 1}u];`,
+    `  if (++s->bp_pos3 == ${M}u) s->bp_pos3 = 0;`,
+    `  return centre - ES_ASR(s->bp_sum3, ${m});`,
+    '}',
+    '',
+    '/* The tracking delta modulator: UP/DOWN counts n = min(cap, floor(|y - r| / D)), by subtraction (no division). */',
+    'static void es_modulate(edgespike_ecg_t *s, int32_t y, uint8_t *up, uint8_t *down) {',
+    '  int32_t diff, delta = s->dm_delta;',
+    '  uint8_t n = 0;',
+    '  if (!(s->flags & ES_DM_STARTED)) { s->dm_ref = y; s->flags |= ES_DM_STARTED; }',
+  );
+  if (refractorySamples > 0) c.push('  if (s->dm_left > 0) { s->dm_left--; return; }');
+  c.push(
+    '  diff = y - s->dm_ref;',
+    '  if (diff >= delta) {',
+    `    do { diff -= delta; s->dm_ref += delta; n++; } while (n < ${cap}u && diff >= delta);`,
+    '    *up = n;',
+    refractorySamples > 0 ? `    s->dm_left = ${refractorySamples}u;` : '',
+    '  } else if (diff <= -delta) {',
+    `    do { diff += delta; s->dm_ref -= delta; n++; } while (n < ${cap}u && diff <= -delta);`,
+    '    *down = n;',
+    refractorySamples > 0 ? `    s->dm_left = ${refractorySamples}u;` : '',
+    '  }',
+    '}',
+    '',
+  );
+  if (adaptive) {
+    const prod = prodType;
+    c.push(
+      `/* D = max(${minDelta}, floor(max(L, F) * q / 256)); products in ${prod} (<= ${prodMax}). */`,
+      `static int32_t es_threshold(${prod} level, ${prod} q) {`,
+      `  ${prod} d;`,
+      `  if (level < ${lit(F, prod)}) level = ${lit(F, prod)};`,
+      '  d = (level * q) >> 8;',
+      `  if (d < ${lit(minDelta, prod)}) d = ${lit(minDelta, prod)};`,
+      deltaNeedsCap ? `  if (d > ${lit(deltaCap, prod)}) d = ${lit(deltaCap, prod)};` : '',
+      '  return (int32_t)d;',
+      '}',
+      '',
+      '/* True when every recent peak lies beyond the step ratio R on the same side of L. */',
+      'static uint8_t es_is_step(const edgespike_ecg_t *s) {',
+      `  ${prod} level = s->adm_level;`,
+      `  uint8_t i, above = 0, below = 0;`,
+      `  if (s->adm_recent_count < ${J}u) return 0;`,
+      '  for (i = 0; i < s->adm_recent_count; i++) {',
+      `    ${prod} peak = s->adm_recent[i];`,
+      `    if (peak * ${lit(256, prod)} > ${lit(R8, prod)} * level) above++;`,
+      `    else if (peak * ${lit(R8, prod)} < ${lit(256, prod)} * level) below++;`,
+      '  }',
+      '  return above == s->adm_recent_count || below == s->adm_recent_count;',
+      '}',
+      '',
+      '/* The median (the floor(J/2)-th smallest) of the recent peaks, by insertion sort. */',
+      `static ${absYType} es_recent_median(const edgespike_ecg_t *s) {`,
+      `  ${absYType} sorted[${J}];`,
+      '  uint8_t i, j;',
+      '  for (i = 0; i < s->adm_recent_count; i++) {',
+      `    ${absYType} v = s->adm_recent[i];`,
+      '    for (j = i; j > 0 && sorted[j - 1] > v; j--) sorted[j] = sorted[j - 1];',
+      '    sorted[j] = v;',
+      '  }',
+      '  return sorted[s->adm_recent_count >> 1];',
+      '}',
+      '',
+      '/* Close a block: a non-flat peak moves the level (first, step, up or down); then D for the next block. */',
+      'static void es_end_block(edgespike_ecg_t *s) {',
+      `  ${absYType} peak = s->adm_block_peak;`,
+      `  if (peak >= ${lit(F, 'uint32_t')}) {`,
+      `    ${unsignedType(levelMax)} level = s->adm_level;`,
+      '    s->adm_recent[s->adm_recent_next] = peak;',
+      `    if (++s->adm_recent_next == ${J}u) s->adm_recent_next = 0;`,
+      `    if (s->adm_recent_count < ${J}u) s->adm_recent_count++;`,
+      '    if (level == 0) {',
+      '      s->adm_level = peak;',
+      '    } else if (es_is_step(s)) {',
+      '      s->adm_level = es_recent_median(s);',
+      '    } else if (peak > level) {',
+      `      ${unsignedType(levelMax)} up = level >> ${u};`,
+      '      s->adm_level = level + (up > 0 ? up : 1u);',
+      '    } else if (peak < level) {',
+      `      s->adm_level = level - (level >> ${enc.levelDownShift});`,
+      '    }',
+      '  }',
+      '  s->adm_block_fill = 0;',
+      '  s->adm_block_peak = 0;',
+      `  s->dm_delta = es_threshold(s->adm_level, ${lit(q, prod)});`,
+      '}',
+      '',
+      '#if EDGESPIKE_ECG_PRIME',
+      '/* Priming: the first block\'s peak |y| is the first level, unless the block is flat. */',
+      `static void es_prime_level(edgespike_ecg_t *s, ${absYType} peak) {`,
+      `  if (peak >= ${lit(F, 'uint32_t')}) { s->adm_level = peak; s->dm_delta = es_threshold(peak, ${lit(q, prod)}); }`,
+      '}',
+      '#endif',
+      '',
+      '/* The level-adaptive modulator: before the first non-flat block ends, D follows the running peak. */',
+      'static void es_encode(edgespike_ecg_t *s, int32_t y, uint8_t *up, uint8_t *down) {',
+      `  ${absYType} ay = y < 0 ? (${absYType})(-y) : (${absYType})y;`,
+      '  if (ay > s->adm_block_peak) s->adm_block_peak = ay;',
+      `  if (s->adm_level == 0) s->dm_delta = es_threshold(s->adm_block_peak, ${lit(q0, prod)});`,
+      '  es_modulate(s, y, up, down);',
+      `  if (++s->adm_block_fill == ${B}u) es_end_block(s);`,
+      '}',
+      '',
+    );
+  } else {
+    c.push('static void es_encode(edgespike_ecg_t *s, int32_t y, uint8_t *up, uint8_t *down) {', '  es_modulate(s, y, up, down);', '}', '');
+  }
+
+  // Network tick.
+  c.push(
+    `/* One network tick on this tick's UP and DOWN counts; returns 1 when the beat neuron ("${neuronName(beatNeuron)}") fires.`,
+    `   Arithmetic in ${A}: |intermediate| <= ${accMax}. */`,
+    'static uint8_t es_network(edgespike_ecg_t *s, uint8_t up, uint8_t down) {',
+    '  uint8_t beat = 0;',
+    '  uint16_t due;',
+    `  ${A} v, sum;`,
+  );
+  const inputName = ['up', 'down'];
+  // Undelayed input sums: locals.
+  const localOf = (cur: Current): string => `now_${cur.sign === 'e' ? 'exc' : 'inh'}${cur.neuron}`;
+  const fieldOf = (cur: Current): string => `${cur.sign === 'e' ? 'exc' : 'inh'}${cur.neuron}`;
+  const withNow = [...currents.values()].filter((cur) => cur.synapses.some((sy) => sy.delay === 0));
+  for (const cur of withNow) c.push(`  ${A} ${localOf(cur)} = 0;`);
+  c.push('  (void)due; (void)sum;');
+  // Deliveries from a row (input with a count, or a neuron spike).
+  const deliver = (row: number, count: string | undefined, indent: string): string[] => {
+    const out: string[] = [];
+    for (const cur of currents.values()) {
+      for (const sy of cur.synapses) {
+        if (sy.row !== row) continue;
+        const term = count === undefined ? lit(sy.weight, A) : `(${A})${count} * ${lit(sy.weight, A)}`;
+        if (sy.delay === 0) {
+          out.push(`${indent}${localOf(cur)} += ${term};`);
+        } else {
+          const f = fieldOf(cur);
+          const len = cur.maxDelay + 1;
+          const type = cur.sign === 'e' ? signedType(0, cur.bound) : signedType(-cur.bound, 0);
+          out.push(`${indent}due = (uint16_t)(s->at_${f} + ${sy.delay}u); if (due >= ${len}u) due -= ${len}u;`);
+          out.push(`${indent}s->due_${f}[due] = (${type})(s->due_${f}[due] + ${term});`);
+        }
+      }
+    }
+    return out;
+  };
+  for (let i = 0; i < I; i++) {
+    const lines = deliver(i, inputName[i], '    ');
+    if (lines.length === 0) continue;
+    c.push(`  if (${inputName[i]} != 0) {`, ...lines, '  }');
+  }
+  for (let n = 0; n < N; n++) {
+    c.push(`  /* neuron ${n} "${neuronName(n)}" */`);
+    const ce = current(n, 'e');
+    const ci = current(n, 'i');
+    const eT = stateT(0, stateMax);
+    const iT = stateT(stateMin, 0);
+    const vT = stateT(net.membraneMin[n] as number, stateMax);
+    const arriving = (cur: Current): string => {
+      const parts: string[] = [];
+      if (cur.synapses.some((sy) => sy.delay === 0)) parts.push(localOf(cur));
+      if (cur.maxDelay > 0) parts.push(`s->due_${fieldOf(cur)}[s->at_${fieldOf(cur)}]`);
+      return parts.join(' + ');
+    };
+    if (ce) {
+      const k = net.excShift[n] as number;
+      c.push(k === 0 ? `  s->exc${n} = 0;` : `  s->exc${n} = (${eT})(s->exc${n} - (s->exc${n} >> ${k}));`);
+      c.push(`  sum = (${A})s->exc${n} + ${arriving(ce)};`);
+      if (ce.maxDelay > 0) c.push(`  s->due_${fieldOf(ce)}[s->at_${fieldOf(ce)}] = 0;`);
+      c.push(`  s->exc${n} = (${eT})(sum > ${lit(stateMax, A)} ? ${lit(stateMax, A)} : sum);`);
+    }
+    if (ci) {
+      const k = net.inhShift[n] as number;
+      c.push(k === 0 ? `  s->inh${n} = 0;` : `  s->inh${n} = (${iT})(s->inh${n} - ES_ASR(s->inh${n}, ${k}));`);
+      c.push(`  sum = (${A})s->inh${n} + ${arriving(ci)};`);
+      if (ci.maxDelay > 0) c.push(`  s->due_${fieldOf(ci)}[s->at_${fieldOf(ci)}] = 0;`);
+      c.push(`  s->inh${n} = (${iT})(sum < ${lit(stateMin, A)} ? ${lit(stateMin, A)} : sum);`);
+    }
+    const refr = net.refractoryTicks[n] as number;
+    const ind = refr > 0 ? '    ' : '  ';
+    if (refr > 0) c.push(`  if (s->ref${n} > 0) { s->ref${n}--; s->mem${n} = 0; } else {`);
+    const k = net.memShift[n] as number;
+    const terms: string[] = [k === 0 ? '' : `(${A})s->mem${n} - ES_ASR((${A})s->mem${n}, ${k})`];
+    if (ce) terms.push(`(${A})s->exc${n}`);
+    if (ci) terms.push(`(${A})s->inh${n}`);
+    const bias = net.bias[n] as number;
+    if (bias !== 0) terms.push(lit(bias, A));
+    const expr = terms.filter((t) => t !== '');
+    c.push(`${ind}v = ${expr.length === 0 ? '0' : expr.join(' + ')};`);
+    c.push(`${ind}if (v > ${lit(stateMax, A)}) v = ${lit(stateMax, A)}; else if (v < ${lit(net.membraneMin[n] as number, A)}) v = ${lit(net.membraneMin[n] as number, A)};`);
+    const theta = net.threshold[n] as number;
+    if (Number.isFinite(theta)) {
+      c.push(`${ind}if (v >= ${lit(theta, A)}) {`);
+      c.push((net.resetToZero[n] as number) === 1 ? `${ind}  v = 0;` : `${ind}  v -= ${lit(theta, A)};`);
+      if (refr > 0) c.push(`${ind}  s->ref${n} = ${refr}u;`);
+      c.push(`${ind}  s->neuron_spikes++;`);
+      if (n === beatNeuron) c.push(`${ind}  beat = 1;`);
+      c.push(...deliver(I + n, undefined, `${ind}  `));
+      c.push(`${ind}}`);
+    }
+    c.push(`${ind}s->mem${n} = (${vT})v;`);
+    if (refr > 0) c.push('  }');
+  }
+  for (const cur of rings) c.push(`  if (++s->at_${fieldOf(cur)} == ${cur.maxDelay + 1}u) s->at_${fieldOf(cur)} = 0;`);
+  c.push('  return beat;', '}', '');
+
+  // Beat dating.
+  c.push(
+    '/* Date the beat of a spike at tick T: the first largest |y| in [T - lookBack, T + lookAhead] (clipped to',
+    '   the ticks seen), minus the band-pass delay; dropped unless after the previous beat. The ring holds',
+    '   the window: a spike is dated when tick T + lookAhead arrives (or at flush, earlier). */',
+    'static uint8_t es_date(edgespike_ecg_t *s, uint32_t tick, uint32_t beats[], uint8_t n) {',
+    `  uint32_t from = tick >= ${lookBack}u ? tick - ${lookBack}u : 0;`,
+    `  uint32_t to = tick + ${lookAhead}u < s->ticks - 1u ? tick + ${lookAhead}u : s->ticks - 1u;`,
+    `  uint32_t at = (uint32_t)s->bd_at + ${W}u - (s->ticks - from);`,
+    '  uint32_t peak = from, t, sample;',
+    `  ${absYType} best;`,
+    `  if (at >= ${W}u) at -= ${W}u;`,
+    '  best = s->bd_abs_y[at];',
+    '  for (t = from + 1; t <= to; t++) {',
+    `    if (++at == ${W}u) at = 0;`,
+    '    if (s->bd_abs_y[at] > best) { best = s->bd_abs_y[at]; peak = t; }',
+    '  }',
+    `  sample = peak >= ${delayTicks}u ? peak - ${delayTicks}u : 0;`,
+    '  if (sample < s->next_beat_min) return n;',
+    '  s->next_beat_min = sample + 1u;',
+    '  beats[n] = sample;',
+    '  return (uint8_t)(n + 1u);',
+    '}',
+    '',
+    '/* Take one tick of y and whether the beat neuron fired; date the spikes whose window is complete. */',
+    'static uint8_t es_detect(edgespike_ecg_t *s, int32_t y, uint8_t beat, uint32_t beats[], uint8_t n) {',
+    '  uint32_t tick = s->ticks;',
+    `  ${unsignedType(2 * pendingMax)} i;`,
+    `  s->bd_abs_y[s->bd_at] = y < 0 ? (${absYType})(-y) : (${absYType})y;`,
+    `  if (++s->bd_at == ${W}u) s->bd_at = 0;`,
+    '  s->ticks++;',
+    '  if (beat) {',
+    `    i = (${unsignedType(2 * pendingMax)})(s->bd_pending_head + s->bd_pending_count);`,
+    `    s->bd_pending[i >= ${pendingMax}u ? i - ${pendingMax}u : i] = tick;`,
+    '    s->bd_pending_count++;',
+    '  }',
+    `  while (s->bd_pending_count > 0 && s->bd_pending[s->bd_pending_head] + ${lookAhead}u <= tick) {`,
+    '    n = es_date(s, s->bd_pending[s->bd_pending_head], beats, n);',
+    '    s->bd_pending_count--;',
+    `    if (++s->bd_pending_head == ${pendingMax}u) s->bd_pending_head = 0;`,
+    '  }',
+    '  return n;',
+    '}',
+    '',
+    '/* One tick of the chain after the band-pass. */',
+    'static uint8_t es_tick(edgespike_ecg_t *s, int32_t y, uint32_t beats[], uint8_t n) {',
+    '  uint8_t up = 0, down = 0;',
+    '  es_encode(s, y, &up, &down);',
+    '  s->input_spikes += (uint32_t)up + down;',
+    '  return es_detect(s, y, es_network(s, up, down), beats, n);',
+    '}',
+    '',
+    'static int16_t es_saturate16(int32_t x) {',
+    '  return (int16_t)(x > INT32_C(32767) ? INT32_C(32767) : x < INT32_C(-32768) ? INT32_C(-32768) : x);',
+    '}',
+    '',
+    '#if ES_PRIMING',
+    '/* Release the held first block: its peak |y| sets the first level (when not flat), then the band-pass',
+    '   restarts and the block runs through the chain: bit for bit what the band-pass gave the first time. */',
+    'static uint8_t es_release(edgespike_ecg_t *s, uint32_t beats[]) {',
+    `  ${unsignedType(B)} i;`,
+    '  uint8_t n = 0;',
+    '  es_prime_level(s, s->adm_block_peak);',
+    '  s->adm_block_peak = 0;',
+    '  s->flags |= ES_RELEASED;',
+    '  for (i = 0; i < s->prime_fill; i++) {',
+    '    if (i == 0) es_bandpass_start(s, s->prime_x[0]);',
+    '    n = es_tick(s, es_bandpass(s, s->prime_x[i]), beats, n);',
+    '  }',
+    '  return n;',
+    '}',
+    '#endif',
+    '',
+    'void edgespike_ecg_init(edgespike_ecg_t *s) {',
+    '  uint8_t *p = (uint8_t *)s;',
+    '  uint32_t i;',
+    '  for (i = 0; i < (uint32_t)sizeof *s; i++) p[i] = 0;',
+    adaptive ? `  s->dm_delta = es_threshold(0, ${lit(q, prodType)});` : `  s->dm_delta = ${lit(fixedDelta, 'int32_t')};`,
+    '}',
+    '',
+    'uint8_t edgespike_ecg_process_sample(edgespike_ecg_t *s, int32_t sample, uint32_t beats[EDGESPIKE_ECG_MAX_BEATS]) {',
+    '  int16_t x = es_saturate16(sample);',
+    '  int32_t y;',
+    '  if (!(s->flags & ES_BP_STARTED)) es_bandpass_start(s, x);',
+    '  y = es_bandpass(s, x);',
+    '#if ES_PRIMING',
+    '  if (!(s->flags & ES_RELEASED)) {',
+    '    /* hold the first block; its running peak |y| waits in adm_block_peak */',
+    `    ${absYType} ay = y < 0 ? (${absYType})(-y) : (${absYType})y;`,
+    '    if (ay > s->adm_block_peak) s->adm_block_peak = ay;',
+    '    s->prime_x[s->prime_fill++] = x;',
+    `    return s->prime_fill < ${B}u ? 0 : es_release(s, beats);`,
+    '  }',
+    '#endif',
+    '  return es_tick(s, y, beats, 0);',
+    '}',
+    '',
+    'uint8_t edgespike_ecg_flush(edgespike_ecg_t *s, uint32_t beats[EDGESPIKE_ECG_MAX_BEATS]) {',
+    '  uint8_t n = 0;',
+    `  ${unsignedType(pendingMax)} i;`,
+    '#if ES_PRIMING',
+    '  if (!(s->flags & ES_RELEASED) && s->prime_fill > 0) n = es_release(s, beats);',
+    '#endif',
+    '  for (i = 0; i < s->bd_pending_count; i++) {',
+    `    uint32_t k = (uint32_t)s->bd_pending_head + i;`,
+    `    n = es_date(s, s->bd_pending[k >= ${pendingMax}u ? k - ${pendingMax}u : k], beats, n);`,
+    '  }',
+    '  s->bd_pending_count = 0;',
+    '  s->bd_pending_head = 0;',
+    '  return n;',
+    '}',
+    '',
+    'uint32_t edgespike_ecg_input_spikes(const edgespike_ecg_t *s) { return s->input_spikes; }',
+    'uint32_t edgespike_ecg_neuron_spikes(const edgespike_ecg_t *s) { return s->neuron_spikes; }',
+    '',
+  );
+  return { header: h.join('\n'), source: c.filter((l) => l !== '').join('\n').replace(/\n(static|void|uint8_t|uint32_t|#if|\/\*)/g, '\n\n$1') + '\n', maxBeats };
+}

@@ -1,0 +1,215 @@
+/**
+ * The exported C of the ECG chain (src/export/ecgC.ts) against the TypeScript kernels
+ * (runEcgKernels, which the pipeline's replay is tested identical to): compiled with the system
+ * C compiler under strict C99 flags, run through the fixed harness (src/export/ecgHarness.c) on
+ * the synthetic fixture, on edge cases and on whole MIT-BIH records, primed and unprimed; beats
+ * and spike counts must be identical. Skips, saying why, without a compiler or the data sets.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildEcgHarness, ecgStateBytes, exportEcgC, findCCompiler, runEcgHarness, STRICT_C_FLAGS, writeSamplesFile } from '../../src/app/exportC.ts';
+import { createQrsBandpass, processQrsBandpass } from '../../src/condition/qrsBandpass.ts';
+import { createDeltaEncoder, processDeltaEncoder } from '../../src/encode/deltaEncoder.ts';
+import { generateEcgC } from '../../src/export/ecgC.ts';
+import { detectEncodedEcg, runEcgKernels, type EcgKernelRun } from '../../src/pipeline/ecgKernels.ts';
+import { DEFAULT_ECG_MODEL_PATH, loadEcgModel, toEcgModel, type EcgModel } from '../../src/pipeline/ecgModel.ts';
+import { parseNetwork } from '../../src/snn/network.ts';
+import { datasetPath, haveDataset } from '../helpers/datasets.ts';
+import { FIXTURE_RECORD, readRecord } from '../helpers/fixture.ts';
+
+const compiler = findCCompiler();
+if (compiler === undefined) console.warn('[skip] exported C (tests/export/ecgC.test.ts): no C compiler (cc or gcc) on PATH; .ci/run installs gcc');
+
+/** Whole records from the shared data sets: paced, noisy, ectopic and clean ones. */
+const RECORDS = ['101', '104', '106', '119', '208'];
+
+const PROVENANCE = { modelSha256: 'f'.repeat(64), edgespikeVersion: '9.9.9' };
+
+/** The TypeScript chain without priming the encoder (what EDGESPIKE_ECG_PRIME=0 must match). */
+function runUnprimed(model: EcgModel, samples: Int32Array): EcgKernelRun {
+  const signal = new Int32Array(samples.length);
+  processQrsBandpass(createQrsBandpass(model.bandpass), samples, samples.length, signal);
+  const spikes = new Uint8Array(2 * samples.length);
+  const spikeCount = processDeltaEncoder(createDeltaEncoder(model.encoder), signal, signal.length, spikes);
+  return detectEncodedEcg(model, { signal, spikes, spikeCount }, model.tickRateHz);
+}
+
+/** A model from the bundled one's JSON, changed by `edit`. */
+function variantModel(edit: (json: Record<string, unknown>) => void): EcgModel {
+  const json = JSON.parse(readFileSync(DEFAULT_ECG_MODEL_PATH, 'utf8')) as Record<string, unknown>;
+  edit(json);
+  return toEcgModel(parseNetwork(json));
+}
+
+describe('generateEcgC', () => {
+  const model = loadEcgModel();
+  const { header, source, maxBeats } = generateEcgC(model, PROVENANCE);
+  const code = (text: string): string => text.replace(/\/\*[\s\S]*?\*\//g, '');
+
+  it('names the model, its SHA-256 and the edgespike version, and the interface agreed', () => {
+    expect(header).toContain('"ecg-beat", SHA-256 ' + 'f'.repeat(64));
+    expect(header).toContain('edgespike 9.9.9');
+    expect(source).toContain('SHA-256 ' + 'f'.repeat(64));
+    expect(header).toContain('#define EDGESPIKE_ECG_RATE_HZ 360');
+    expect(header).toContain('uint8_t edgespike_ecg_process_sample(edgespike_ecg_t *s, int32_t sample, uint32_t beats[EDGESPIKE_ECG_MAX_BEATS]);');
+    expect(header).toContain('uint8_t edgespike_ecg_flush(edgespike_ecg_t *s, uint32_t beats[EDGESPIKE_ECG_MAX_BEATS]);');
+    expect(header).toMatch(/#include <stdint.h>/);
+    expect(code(header + source).match(/#include <[^>]+>/g)).toEqual(['#include <stdint.h>']);
+  });
+
+  it('bounds the beats per call: 4 primed (360-sample block, spikes >= 101 ticks apart), 1 unprimed', () => {
+    // ⌊(360 − 1) / 101⌋ + 1 = 4 spikes can fall in the released block; one a tick otherwise
+    // (⌊70 / 101⌋ + 1 = 1 waits for its window at a time).
+    expect(maxBeats).toEqual({ primed: 4, unprimed: 1 });
+    expect(header).toMatch(/#if EDGESPIKE_ECG_PRIME\n#define EDGESPIKE_ECG_MAX_BEATS 4\n#else\n#define EDGESPIKE_ECG_MAX_BEATS 1\n#endif/);
+  });
+
+  it('uses fixed-width types only: no int, long, float, double, malloc or division', () => {
+    const body = code(header + source);
+    expect(body).not.toMatch(/\b(int|long|short|float|double|malloc|size_t)\b/);
+    expect(body).not.toMatch(/[^/*]\/[^/*]/);
+    expect(body).not.toMatch(/%/);
+    expect(body).not.toMatch(/int64_t|uint64_t/);
+  });
+
+  it('sizes the delay lines by each current\'s longest delay and the narrowest type of its bound', () => {
+    // qrs inhibition: 31, 5 and 1 tick delays, |sum| <= 90·4 + 90·4 + 36 = 756 → int16, 32 slots;
+    // inter excitation: UP and DOWN after 39 ticks, 2 · 8 · 64 · 64 = 65536 → int32, 40 slots.
+    expect(header).toContain('int16_t due_inh1[32];');
+    expect(header).toContain('int32_t due_exc3[40];');
+    expect(header).toContain('int8_t due_exc2[2];');
+    // the undelayed input currents of "size" and "qrs" have no delay line
+    expect(header).not.toMatch(/due_exc0|due_exc1/);
+  });
+
+  it('refuses what it cannot express, in one line', () => {
+    const refused = (m: EcgModel): string => {
+      try {
+        generateEcgC(m, PROVENANCE);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'not refused';
+    };
+    expect(refused({ ...model, tickRateHz: 360.5 })).toBe('export-c: network "ecg-beat" has meta.tickRateHz 360.5; the C takes whole Hz (no resampling in the C)');
+    const threeInputs = variantModel((j) => {
+      j.inputs = ['up', 'down', 'extra'];
+    });
+    expect(refused(threeInputs)).toBe('export-c: network "ecg-beat" has 3 inputs; the ECG chain feeds exactly two (UP, DOWN)');
+    const huge = variantModel((j) => {
+      j.stateBits = 32;
+      for (const s of j.synapses as { weight: number; shift: number; to: string }[]) if (s.to === 'inter' && s.weight > 0) [s.weight, s.shift] = [127, 16];
+      ((j.meta as Record<string, Record<string, unknown>>).deltaModulator as Record<string, unknown>).maxSpikesPerSample = 255;
+    });
+    // UP and DOWN into "inter": 2 inputs × 255 spikes × (127 << 16) = 4244766720 > 2^31 − 1
+    const message = refused(huge);
+    expect(message).toBe('export-c: network "ecg-beat" can sum 4244766720 into neuron "inter" in one tick, beyond int32 (the engine saturates there; the C does not)');
+    expect(message).not.toContain('\n');
+  });
+});
+
+describe.skipIf(compiler === undefined)('the exported C, compiled', () => {
+  const cc = compiler as string;
+  const model = loadEcgModel();
+  let dir = '';
+  let primed = '';
+  let unprimed = '';
+  let file = 0;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'edgespike-export-c-'));
+    exportEcgC(dir);
+    primed = buildEcgHarness(cc, dir, true);
+    unprimed = buildEcgHarness(cc, dir, false);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Run both builds on `samples` and compare each with its TypeScript twin; returns the primed run. */
+  function expectIdentical(samples: Int32Array, m: EcgModel = model, exes?: { primed: string; unprimed: string }) {
+    const path = join(dir, `samples-${file++}.bin`);
+    writeSamplesFile(path, samples);
+    const cPrimed = runEcgHarness(exes?.primed ?? primed, path);
+    const tsPrimed = runEcgKernels(m, samples, m.tickRateHz);
+    expect(cPrimed.beats).toEqual(tsPrimed.beats);
+    expect([cPrimed.inputSpikes, cPrimed.neuronSpikes]).toEqual([tsPrimed.inputSpikes, tsPrimed.neuronSpikes]);
+    expect(cPrimed.mostPerCall).toBeLessThanOrEqual(cPrimed.maxBeats);
+    const cUnprimed = runEcgHarness(exes?.unprimed ?? unprimed, path);
+    const tsUnprimed = runUnprimed(m, samples);
+    expect(cUnprimed.beats).toEqual(tsUnprimed.beats);
+    expect([cUnprimed.inputSpikes, cUnprimed.neuronSpikes]).toEqual([tsUnprimed.inputSpikes, tsUnprimed.neuronSpikes]);
+    expect(cUnprimed.mostPerCall).toBeLessThanOrEqual(cUnprimed.maxBeats);
+    return { primed: cPrimed, unprimed: cUnprimed, ts: tsPrimed };
+  }
+
+  it('compiles alone under -std=c99 -Wall -Wextra -Werror -pedantic, primed and unprimed', () => {
+    for (const prime of [1, 0]) {
+      execFileSync(cc, [...STRICT_C_FLAGS, `-DEDGESPIKE_ECG_PRIME=${prime}`, '-c', join(dir, 'edgespike_ecg.c'), '-o', join(dir, `alone${prime}.o`)]);
+    }
+  });
+
+  it('keeps its state small: the first block held when primed (360 int16) is what priming costs', () => {
+    const withPrime = ecgStateBytes(primed);
+    const withoutPrime = ecgStateBytes(unprimed);
+    expect(withPrime - withoutPrime).toBeGreaterThanOrEqual(2 * 360);
+    expect(withoutPrime).toBeLessThan(1100);
+  });
+
+  it('gives the fixture\'s beats and spike counts bit for bit (370 beats)', async () => {
+    const { samples } = await readRecord(FIXTURE_RECORD);
+    const { ts } = expectIdentical(samples);
+    expect(ts.beats.length).toBe(370);
+  });
+
+  it('matches on edge cases: shorter than a block, a flat first block, inputs beyond int16, a tenth of the gain', async () => {
+    const { samples } = await readRecord(FIXTURE_RECORD);
+    expectIdentical(samples.subarray(0, 200)); // flushed while the first block is still held
+    expectIdentical(samples.subarray(0, 1)); // one sample
+    expectIdentical(new Int32Array(0));
+    const flatFirst = new Int32Array(900 + 20000);
+    flatFirst.set(samples.subarray(0, 20000), 900); // first block flat: the running-peak warm-up
+    expectIdentical(flatFirst);
+    expectIdentical(samples.subarray(0, 20000).map((x) => x * 400)); // saturates at int16
+    expectIdentical(samples.map((x) => Math.round(x / 10)));
+  });
+
+  it('releases the primed first block in one call: several beats at once, within EDGESPIKE_ECG_MAX_BEATS', async () => {
+    const { samples } = await readRecord(FIXTURE_RECORD);
+    // three 120-sample beats at the very start: their beats are all decided when the block is released
+    const fast = new Int32Array(20000);
+    for (let i = 0; i < fast.length; i++) fast[i] = samples[(i % 120) + 100 - 50] as number;
+    const { primed: run } = expectIdentical(fast);
+    expect(run.mostPerCall).toBeGreaterThan(1);
+    expect(run.maxBeats).toBe(4);
+  });
+
+  it('exports and matches other ECG models: a fixed-threshold modulator with a refractory period, other neuron options', async () => {
+    const { samples } = await readRecord(FIXTURE_RECORD);
+    const variant = variantModel((j) => {
+      j.name = 'ecg-variant';
+      j.stateBits = 20;
+      (j.meta as Record<string, unknown>).deltaModulator = { thresholdCounts: 300, maxSpikesPerSample: 6, refractorySamples: 1 };
+      const neurons = j.neurons as Record<string, unknown>[];
+      Object.assign(neurons[0] as object, { reset: 'zero', bias: -40, excShift: 2 });
+      Object.assign(neurons[3] as object, { memShift: 3, bias: 100 });
+    });
+    const vdir = join(dir, 'variant');
+    const generated = generateEcgC(variant, PROVENANCE);
+    expect(generated.maxBeats).toEqual({ primed: 1, unprimed: 1 });
+    mkdirSync(vdir);
+    writeFileSync(join(vdir, 'edgespike_ecg.h'), generated.header);
+    writeFileSync(join(vdir, 'edgespike_ecg.c'), generated.source);
+    const exes = { primed: buildEcgHarness(cc, vdir, true), unprimed: buildEcgHarness(cc, vdir, false) };
+    const { ts } = expectIdentical(samples, variant, exes);
+    expect(ts.beats.length).toBeGreaterThan(100);
+  });
+
+  const haveRecords = haveDataset('exported C on MIT-BIH records', RECORDS.map((r) => `mitdb/${r}.dat`));
+  it.skipIf(!haveRecords).each(RECORDS)('gives MIT-BIH record %s\'s beats and spike counts bit for bit (whole record)', async (record) => {
+    const { samples } = await readRecord(datasetPath('mitdb', record));
+    const { ts } = expectIdentical(samples);
+    expect(ts.beats.length).toBeGreaterThan(1500);
+  });
+});
