@@ -7,8 +7,7 @@
  * mark) into a ring buffer, and loop() prints one line per sample, ending in CR LF:
  *   a decimal ADC value 0..1023, or "!" while LO+ or LO- is high.
  * In addition, loop() feeds every sample to edgespike's ECG detector, exported to C by
- * `edgespike export-c` (edgespike_ecg.c/.h beside this file; the Arduino IDE compiles them with
- * the sketch), and prints one more line for each beat it finds:
+ * `edgespike export-c` (see "The detector" below), and prints one more line for each beat it finds:
  *   "B <sample index>"   e.g. "B 1234": the beat's sample, counted from 0 at the first sample
  *                        line since the board started (leads-off lines count: each is a sample).
  * A beat is decided some time after its sample (the detector looks ahead), so its B line comes
@@ -22,12 +21,13 @@
  * no beats). The detector runs in loop(), not in the interrupt, so sampling stays exact; the
  * 64-sample ring (178 ms) absorbs a slow sample.
  *
- * Build: EDGESPIKE_ECG_PRIME is set to 0 below (before edgespike_ecg.h is read, so the Arduino
- * IDE needs no build flags): the detector's delta modulator starts at its fixed initial level
- * instead of holding the first second (360 samples) to take its level from, which would not fit
- * in the ATmega328P's 2 KB of RAM beside everything else. The host's `run` pipeline primes, so
- * the first beats of a session may differ a little between board and host; after that they
- * agree. RAM and cycles measured in the simavr simulator: see the README.
+ * The detector: edgespike_ecg/edgespike_ecg.c and .h as `edgespike export-c` wrote them (a test
+ * checks they are what it writes now), compiled through edgespike_ecg_unprimed.c with
+ * EDGESPIKE_ECG_PRIME 0 (edgespike_ecg_config.h): its delta modulator starts from the running
+ * peak instead of holding the first second (360 samples) to take its level from, which would
+ * not fit in the ATmega328P's 2 KB of RAM beside everything else. The host's `run` pipeline
+ * primes, so the first beats of a session may differ a little between board and host; after
+ * that they agree. RAM and cycles measured in the simavr simulator: see the README.
  *
  * Board:   Arduino Uno or Nano (ATmega328P, 16 MHz, 5 V), Arduino AVR Boards core 1.8.x.
  */
@@ -35,8 +35,10 @@
 #include <Arduino.h>
 #include <avr/sleep.h>
 
-#define EDGESPIKE_ECG_PRIME 0
-#include "edgespike_ecg.h"
+#include "edgespike_ecg_config.h"
+extern "C" {  // the detector is C, the sketch C++
+#include "edgespike_ecg/edgespike_ecg.h"
+}
 #include "ad8232_counts.h"
 
 // In the simavr build (devices/sparkfun-ad8232/simavr) these mark the detector's call so the

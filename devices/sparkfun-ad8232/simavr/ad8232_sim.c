@@ -140,22 +140,22 @@ int main(int argc, char **argv) {
   const uint32_t stackFrom = (uint32_t)strtoul(argv[3], NULL, 16) & 0xFFFF;
   pad = argc > 4 ? (size_t)strtoul(argv[4], NULL, 10) : 0;
 
+  avr_t *avr = avr_make_mcu_by_name("atmega328p");
+  if (avr == NULL) return 2;
+  avr_init(avr);
+  avr->log = LOG_ERROR;
+  avr->sleep = sleep_none;
+  /* the ELF reader and loader report on stdout, which is the UART's: send that to stderr */
+  fflush(stdout);
+  const int savedStdout = dup(1);
+  dup2(2, 1);
   elf_firmware_t firmware;
   memset(&firmware, 0, sizeof firmware);
   if (elf_read_firmware(argv[1], &firmware) != 0) {
     fprintf(stderr, "ad8232_sim: cannot read %s\n", argv[1]);
     return 2;
   }
-  avr_t *avr = avr_make_mcu_by_name("atmega328p");
-  if (avr == NULL) return 2;
-  avr_init(avr);
-  avr->log = LOG_ERROR;
-  avr->sleep = sleep_none;
   firmware.frequency = 16000000;
-  /* the loader reports on stdout, which is the UART's: send that to stderr */
-  fflush(stdout);
-  const int savedStdout = dup(1);
-  dup2(2, 1);
   avr_load_firmware(avr, &firmware);
   fflush(stdout);
   dup2(savedStdout, 1);
