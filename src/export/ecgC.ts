@@ -20,10 +20,15 @@
  * band-pass boxcars; u — `levelUpShift`; w, shift — synapse weight and shift; cap — most
  * spikes per sample of the modulator.
  *
- * Synaptic delays need one ring per (target neuron, sign) with a delayed synapse into it,
- * sized to its longest delay + 1; currents reached only by undelayed input synapses need no
- * storage. Input is the band-pass's input at the model's tick rate: resampling is not part
- * of the C.
+ * State only where the arithmetic needs it: a spike of a neuron waits in a ring of its target
+ * current's sums (per neuron and sign, as long as its longest delay + 1); delayed input synapses
+ * share one line of past UP − DOWN counts (a tick never has both, so one int8 per tick); a
+ * current or membrane whose leak shift is 0 keeps nothing between ticks and is a local.
+ * Priming holds the first block's inputs (int16, not the wider band-passed values) and
+ * band-passes them again when the block is released, so the first level is known before the
+ * block is encoded, as `encodeWholeSignal` does; that release is the one call that can report
+ * several beats (EDGESPIKE_ECG_MAX_BEATS bounds it from the beat neuron's refractory period).
+ * Input is the band-pass's input at the model's tick rate: resampling is not part of the C.
  *
  * @example generateEcgC(loadEcgModel(), { modelSha256: '...', edgespikeVersion: '0.1.0' })
  *   → { header: '/* edgespike_ecg.h ...', source: '/* edgespike_ecg.c ...', maxBeats: { primed: 4, unprimed: 1 } }
