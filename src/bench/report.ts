@@ -7,6 +7,7 @@ import { join, relative, resolve } from 'node:path';
 import { benchAudio, audioBenchClips, formatAudioBench, type AudioBench } from './audio.ts';
 import { benchDecoders, benchLive, DECODER_TARGET_TIMES_ONE_MBAUD, type DecoderBench, type LiveBench } from './devices.ts';
 import { benchEcg, ECG_TARGET_X_REAL_TIME, ecgBenchRecords } from './ecg.ts';
+import { benchEcgC, formatEcgCBench, type EcgCBench } from './ecgC.ts';
 import type { StageResult } from './harness.ts';
 import { benchReplayMemory, type MemoryResult } from './replayMemory.ts';
 import { startBroker } from '../app/broker.ts';
@@ -44,6 +45,8 @@ export interface BenchReport {
   readonly repeat?: number;
   readonly stages?: readonly StageResult[];
   readonly pipelineXRealTime?: number;
+  /** The exported C's stages against the TypeScript ones (same records, same run). */
+  readonly c?: EcgCBench;
   readonly memory?: readonly MemoryResult[];
   readonly audio?: AudioBench;
   readonly decoders?: readonly DecoderBench[];
@@ -73,6 +76,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
   if (options.ecg) {
     const records = await ecgBenchRecords(options.records, paths.mitdb, paths.fixture, log);
     const ecg = await benchEcg(records, chunkSamples, repeat, log);
+    const c = await benchEcgC(records, ecg.results, repeat, log);
     let memory: MemoryResult[] | undefined;
     if (options.memory) {
       const longest = records.reduce((a, b) => (b.samples.length > a.samples.length ? b : a));
@@ -90,6 +94,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
       repeat,
       stages: ecg.results,
       pipelineXRealTime: ecg.pipeline.xRealTime,
+      c,
       memory,
     };
   }
@@ -129,7 +134,7 @@ const int = (v: number): string => Math.round(v).toLocaleString('en-US');
 /** The report as the text `bench` prints. */
 export function formatBenchText(report: BenchReport): string {
   const lines: string[] = [];
-  const { records, signalSeconds, samples, chunkSamples, stages, pipelineXRealTime, memory, audio, decoders, live } = report;
+  const { records, signalSeconds, samples, chunkSamples, stages, pipelineXRealTime, c, memory, audio, decoders, live } = report;
   if (records !== undefined && signalSeconds !== undefined && samples !== undefined && stages !== undefined && pipelineXRealTime !== undefined) {
     lines.push(
       `ECG pipeline benchmark: ${records.length} record(s), ${(signalSeconds / 3600).toFixed(2)} h of signal at ${Math.round(samples / signalSeconds)} Hz, chunks of ${chunkSamples}`,
@@ -139,6 +144,7 @@ export function formatBenchText(report: BenchReport): string {
       '',
       `whole pipeline: ${int(pipelineXRealTime)} x real time on one core (target >= ${int(ECG_TARGET_X_REAL_TIME)})`,
     );
+    if (c !== undefined) lines.push('', ...formatEcgCBench(c));
     if (memory !== undefined) {
       lines.push('', `${'replay --speed max, whole process'.padEnd(32)} ${'record'.padEnd(8)} ${'signal s'.padStart(9)} ${'wall s'.padStart(7)} ${'peak RSS MB'.padStart(12)}`);
       for (const m of memory) {

@@ -21,7 +21,11 @@ chunks of ${CHUNK} samples, one core. Prints x real time (seconds of signal per 
 CPU, best of --repeat passes after a warm-up) and million samples per second per stage, the
 ratio to a bare pass over the samples measured in the same run, then the wall time and peak
 resident memory of whole "edgespike replay --speed max" processes on a 30-minute record and
-on a record three times as long.
+on a record three times as long. Then the same ECG chain exported as C (edgespike export-c)
+and built with the system C compiler (cc -std=c99 -O2): each stage and the whole chain timed
+on the same records in the same run, and the TypeScript / C CPU ratio per stage (the whole
+chain's TypeScript twin: the kernels on whole arrays, runEcgKernels); skipped, with a note,
+without a C compiler.
 
 Then the streaming audio digits pipeline: the bundled digits model's cochlea front end
 (band-pass bank, envelopes, delta modulation) and its fixed-point LIF network, on the FSDD

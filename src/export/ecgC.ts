@@ -20,10 +20,15 @@
  * band-pass boxcars; u — `levelUpShift`; w, shift — synapse weight and shift; cap — most
  * spikes per sample of the modulator.
  *
- * Synaptic delays need one ring per (target neuron, sign) with a delayed synapse into it,
- * sized to its longest delay + 1; currents reached only by undelayed input synapses need no
- * storage. Input is the band-pass's input at the model's tick rate: resampling is not part
- * of the C.
+ * State only where the arithmetic needs it: a spike of a neuron waits in a ring of its target
+ * current's sums (per neuron and sign, as long as its longest delay + 1); delayed input synapses
+ * share one line of past UP − DOWN counts (a tick never has both, so one int8 per tick); a
+ * current or membrane whose leak shift is 0 keeps nothing between ticks and is a local.
+ * Priming holds the first block's inputs (int16, not the wider band-passed values) and
+ * band-passes them again when the block is released, so the first level is known before the
+ * block is encoded, as `encodeWholeSignal` does; that release is the one call that can report
+ * several beats (EDGESPIKE_ECG_MAX_BEATS bounds it from the beat neuron's refractory period).
+ * Input is the band-pass's input at the model's tick rate: resampling is not part of the C.
  *
  * @example generateEcgC(loadEcgModel(), { modelSha256: '...', edgespikeVersion: '0.1.0' })
  *   → { header: '/* edgespike_ecg.h ...', source: '/* edgespike_ecg.c ...', maxBeats: { primed: 4, unprimed: 1 } }
@@ -86,14 +91,16 @@ interface SynapseIn {
   readonly delay: number;
 }
 
-/** One current (neuron, sign) that synapses reach: its synapses, ring and bound. */
+/** One current (neuron, sign) that synapses reach: its synapses, ring and bounds. */
 interface Current {
   readonly neuron: number;
   readonly sign: 'e' | 'i';
   readonly synapses: SynapseIn[];
-  /** Longest delay; 0: only undelayed input synapses, no ring. */
-  maxDelay: number;
-  /** Largest |sum| one tick can receive. */
+  /** Longest delay of a synapse from a neuron (always ≥ 1); 0: none, no ring. */
+  ringDelay: number;
+  /** Largest |sum| the ring's slot can hold (synapses from neurons, one spike each). */
+  ringBound: number;
+  /** Largest |sum| one tick can receive (all synapses; inputs at `cap` spikes). */
   bound: number;
 }
 
@@ -166,13 +173,16 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
       const key = `${neuron}${sign}`;
       let c = currents.get(key);
       if (c === undefined) {
-        c = { neuron, sign, synapses: [], maxDelay: 0, bound: 0 };
+        c = { neuron, sign, synapses: [], ringDelay: 0, ringBound: 0, bound: 0 };
         currents.set(key, c);
       }
       const delay = net.synDelay[s] as number;
       c.synapses.push({ row, weight, delay });
-      c.maxDelay = Math.max(c.maxDelay, delay);
       c.bound += Math.abs(weight) * (row < I ? cap : 1);
+      if (row >= I) {
+        c.ringDelay = Math.max(c.ringDelay, delay);
+        c.ringBound += Math.abs(weight);
+      }
     }
   }
   for (const c of currents.values()) {
@@ -181,6 +191,12 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
     }
   }
   const current = (n: number, sign: 'e' | 'i'): Current | undefined => currents.get(`${n}${sign}`);
+  // Delayed input synapses read one shared line of past input counts instead of a ring of sums
+  // per target: a tick's UP and DOWN are never both non-zero (the modulator steps one way), so
+  // the line keeps UP − DOWN, one small integer per tick.
+  const inputDelays = [...new Set([...currents.values()].flatMap((cur) => cur.synapses.filter((sy) => sy.row < I && sy.delay > 0).map((sy) => sy.delay)))].sort((a, b) => a - b);
+  const inputLine = inputDelays.length === 0 ? 0 : (inputDelays.at(-1) as number) + 1;
+  const inputLineType = signedType(-cap, cap);
   // The widest intermediate: e + pending, h + pending, v − (v >> k) + e + h + bias.
   let accMax = 0;
   for (let n = 0; n < N; n++) {
@@ -294,21 +310,28 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
       '#endif',
     );
   }
-  h.push('  /* network: per neuron the currents it receives, its membrane and refractory ticks left */');
+  h.push('  /* network: per neuron the currents it receives, its membrane and refractory ticks left');
+  h.push('     (a current or membrane whose leak shift is 0 keeps nothing from the last tick: no field) */');
   for (let n = 0; n < N; n++) {
     const fields: string[] = [];
-    if (current(n, 'e')) fields.push(`${stateT(0, stateMax)} exc${n};`);
-    if (current(n, 'i')) fields.push(`${stateT(stateMin, 0)} inh${n};`);
-    fields.push(`${stateT(net.membraneMin[n] as number, stateMax)} mem${n};`);
+    if (current(n, 'e') && (net.excShift[n] as number) > 0) fields.push(`${stateT(0, stateMax)} exc${n};`);
+    if (current(n, 'i') && (net.inhShift[n] as number) > 0) fields.push(`${stateT(stateMin, 0)} inh${n};`);
+    if ((net.memShift[n] as number) > 0) fields.push(`${stateT(net.membraneMin[n] as number, stateMax)} mem${n};`);
     if ((net.refractoryTicks[n] as number) > 0) fields.push(`${unsignedType(net.refractoryTicks[n] as number)} ref${n};`);
-    h.push(`  ${fields.join(' ')} /* "${neuronName(n)}" */`);
+    if (fields.length > 0) h.push(`  ${fields.join(' ')} /* "${neuronName(n)}" */`);
   }
-  const rings = [...currents.values()].filter((c) => c.maxDelay > 0);
-  if (rings.length > 0) h.push('  /* delay lines: arrivals due in the next ticks, one per current a delayed synapse reaches (|sum| <= bound) */');
-  for (const c of rings) {
-    const name = `${c.sign === 'e' ? 'exc' : 'inh'}${c.neuron}`;
-    const type = c.sign === 'e' ? signedType(0, c.bound) : signedType(-c.bound, 0);
-    h.push(`  ${type} due_${name}[${c.maxDelay + 1}]; ${unsignedType(c.maxDelay)} at_${name}; /* "${neuronName(c.neuron)}", bound ${c.bound} */`);
+  if (inputLine > 0) {
+    h.push(
+      `  /* the last ${inputLine} ticks' UP - DOWN counts, for the input synapses delayed by ${inputDelays.join(', ')} ticks */`,
+      `  ${inputLineType} in_line[${inputLine}]; ${unsignedType(inputLine - 1)} in_at;`,
+    );
+  }
+  const rings = [...currents.values()].filter((cur) => cur.ringDelay > 0);
+  if (rings.length > 0) h.push('  /* delay lines: spikes of neurons due in the next ticks, one per current they reach (|sum| <= bound) */');
+  for (const cur of rings) {
+    const name = `${cur.sign === 'e' ? 'exc' : 'inh'}${cur.neuron}`;
+    const type = cur.sign === 'e' ? signedType(0, cur.ringBound) : signedType(-cur.ringBound, 0);
+    h.push(`  ${type} due_${name}[${cur.ringDelay + 1}]; ${unsignedType(cur.ringDelay)} at_${name}; /* "${neuronName(cur.neuron)}", bound ${cur.ringBound} */`);
   }
   h.push(
     `  /* beat dating: |y| of the last ${W} ticks, the beat spikes waiting for their window (at most`,
@@ -504,25 +527,35 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
     `  ${A} v, sum;`,
   );
   const inputName = ['up', 'down'];
-  // Undelayed input sums: locals.
-  const localOf = (cur: Current): string => `now_${cur.sign === 'e' ? 'exc' : 'inh'}${cur.neuron}`;
-  const fieldOf = (cur: Current): string => `${cur.sign === 'e' ? 'exc' : 'inh'}${cur.neuron}`;
-  const withNow = [...currents.values()].filter((cur) => cur.synapses.some((sy) => sy.delay === 0));
+  const nameOf = (cur: Current): string => `${cur.sign === 'e' ? 'exc' : 'inh'}${cur.neuron}`;
+  // This tick's input arrivals (undelayed, and delayed ones read from the input line): locals.
+  const localOf = (cur: Current): string => `now_${nameOf(cur)}`;
+  const withNow = [...currents.values()].filter((cur) => cur.synapses.some((sy) => sy.row < I));
   for (const cur of withNow) c.push(`  ${A} ${localOf(cur)} = 0;`);
+  // Currents and membranes with leak shift 0 live in locals (see the header).
+  const excRef = (n: number): string => ((net.excShift[n] as number) > 0 ? `s->exc${n}` : `exc${n}`);
+  const inhRef = (n: number): string => ((net.inhShift[n] as number) > 0 ? `s->inh${n}` : `inh${n}`);
+  const locals: string[] = [];
+  for (let n = 0; n < N; n++) {
+    if (current(n, 'e') && (net.excShift[n] as number) === 0) locals.push(`exc${n}`);
+    if (current(n, 'i') && (net.inhShift[n] as number) === 0) locals.push(`inh${n}`);
+  }
+  if (locals.length > 0) c.push(`  ${A} ${locals.join(', ')};`);
+  if (inputLine > 0) c.push(`  ${inputLineType} was;`, `  uint16_t at;`);
   c.push('  (void)due; (void)sum;');
-  // Deliveries from a row (input with a count, or a neuron spike).
+  // Deliveries from a row: an input's count (undelayed synapses), or a neuron's spike (its ring slots).
   const deliver = (row: number, count: string | undefined, indent: string): string[] => {
     const out: string[] = [];
     for (const cur of currents.values()) {
       for (const sy of cur.synapses) {
-        if (sy.row !== row) continue;
+        if (sy.row !== row || (row < I && sy.delay > 0)) continue;
         const term = count === undefined ? lit(sy.weight, A) : `(${A})${count} * ${lit(sy.weight, A)}`;
-        if (sy.delay === 0) {
+        if (row < I) {
           out.push(`${indent}${localOf(cur)} += ${term};`);
         } else {
-          const f = fieldOf(cur);
-          const len = cur.maxDelay + 1;
-          const type = cur.sign === 'e' ? signedType(0, cur.bound) : signedType(-cur.bound, 0);
+          const f = nameOf(cur);
+          const len = cur.ringDelay + 1;
+          const type = cur.sign === 'e' ? signedType(0, cur.ringBound) : signedType(-cur.ringBound, 0);
           out.push(`${indent}due = (uint16_t)(s->at_${f} + ${sy.delay}u); if (due >= ${len}u) due -= ${len}u;`);
           out.push(`${indent}s->due_${f}[due] = (${type})(s->due_${f}[due] + ${term});`);
         }
@@ -535,6 +568,25 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
     if (lines.length === 0) continue;
     c.push(`  if (${inputName[i]} != 0) {`, ...lines, '  }');
   }
+  if (inputLine > 0) {
+    c.push(`  s->in_line[s->in_at] = (${inputLineType})((int16_t)up - (int16_t)down);`);
+    for (const d of inputDelays) {
+      const from = (i: number): string[] => {
+        const out: string[] = [];
+        for (const cur of currents.values()) {
+          for (const sy of cur.synapses) {
+            if (sy.row === i && sy.delay === d) out.push(`${localOf(cur)} += (${A})${i === 0 ? 'was' : '-was'} * ${lit(sy.weight, A)};`);
+          }
+        }
+        return out;
+      };
+      const ups = from(0);
+      const downs = from(1);
+      c.push(`  at = (uint16_t)(s->in_at + ${inputLine - d}u); if (at >= ${inputLine}u) at -= ${inputLine}u;`, '  was = s->in_line[at]; /* the counts of ' + d + ' ticks ago */');
+      if (ups.length > 0) c.push(`  if (was > 0) { ${ups.join(' ')} }`);
+      if (downs.length > 0) c.push(`  ${ups.length > 0 ? 'else ' : ''}if (was < 0) { ${downs.join(' ')} }`);
+    }
+  }
   for (let n = 0; n < N; n++) {
     c.push(`  /* neuron ${n} "${neuronName(n)}" */`);
     const ce = current(n, 'e');
@@ -544,31 +596,33 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
     const vT = stateT(net.membraneMin[n] as number, stateMax);
     const arriving = (cur: Current): string => {
       const parts: string[] = [];
-      if (cur.synapses.some((sy) => sy.delay === 0)) parts.push(localOf(cur));
-      if (cur.maxDelay > 0) parts.push(`s->due_${fieldOf(cur)}[s->at_${fieldOf(cur)}]`);
+      if (cur.synapses.some((sy) => sy.row < I)) parts.push(localOf(cur));
+      if (cur.ringDelay > 0) parts.push(`s->due_${nameOf(cur)}[s->at_${nameOf(cur)}]`);
       return parts.join(' + ');
     };
     if (ce) {
       const k = net.excShift[n] as number;
-      c.push(k === 0 ? `  s->exc${n} = 0;` : `  s->exc${n} = (${eT})(s->exc${n} - (s->exc${n} >> ${k}));`);
-      c.push(`  sum = (${A})s->exc${n} + ${arriving(ce)};`);
-      if (ce.maxDelay > 0) c.push(`  s->due_${fieldOf(ce)}[s->at_${fieldOf(ce)}] = 0;`);
-      c.push(`  s->exc${n} = (${eT})(sum > ${lit(stateMax, A)} ? ${lit(stateMax, A)} : sum);`);
+      const e = excRef(n);
+      c.push(k === 0 ? `  sum = ${arriving(ce)};` : `  s->exc${n} = (${eT})(s->exc${n} - (s->exc${n} >> ${k}));`);
+      if (k > 0) c.push(`  sum = (${A})s->exc${n} + ${arriving(ce)};`);
+      if (ce.ringDelay > 0) c.push(`  s->due_${nameOf(ce)}[s->at_${nameOf(ce)}] = 0;`);
+      c.push(`  ${e} = ${k === 0 ? '' : `(${eT})`}(sum > ${lit(stateMax, A)} ? ${lit(stateMax, A)} : sum);`);
     }
     if (ci) {
       const k = net.inhShift[n] as number;
-      c.push(k === 0 ? `  s->inh${n} = 0;` : `  s->inh${n} = (${iT})(s->inh${n} - ES_ASR(s->inh${n}, ${k}));`);
-      c.push(`  sum = (${A})s->inh${n} + ${arriving(ci)};`);
-      if (ci.maxDelay > 0) c.push(`  s->due_${fieldOf(ci)}[s->at_${fieldOf(ci)}] = 0;`);
-      c.push(`  s->inh${n} = (${iT})(sum < ${lit(stateMin, A)} ? ${lit(stateMin, A)} : sum);`);
+      const h = inhRef(n);
+      c.push(k === 0 ? `  sum = ${arriving(ci)};` : `  s->inh${n} = (${iT})(s->inh${n} - ES_ASR(s->inh${n}, ${k}));`);
+      if (k > 0) c.push(`  sum = (${A})s->inh${n} + ${arriving(ci)};`);
+      if (ci.ringDelay > 0) c.push(`  s->due_${nameOf(ci)}[s->at_${nameOf(ci)}] = 0;`);
+      c.push(`  ${h} = ${k === 0 ? '' : `(${iT})`}(sum < ${lit(stateMin, A)} ? ${lit(stateMin, A)} : sum);`);
     }
     const refr = net.refractoryTicks[n] as number;
-    const ind = refr > 0 ? '    ' : '  ';
-    if (refr > 0) c.push(`  if (s->ref${n} > 0) { s->ref${n}--; s->mem${n} = 0; } else {`);
     const k = net.memShift[n] as number;
+    const ind = refr > 0 ? '    ' : '  ';
+    if (refr > 0) c.push(k === 0 ? `  if (s->ref${n} > 0) { s->ref${n}--; } else {` : `  if (s->ref${n} > 0) { s->ref${n}--; s->mem${n} = 0; } else {`);
     const terms: string[] = [k === 0 ? '' : `(${A})s->mem${n} - ES_ASR((${A})s->mem${n}, ${k})`];
-    if (ce) terms.push(`(${A})s->exc${n}`);
-    if (ci) terms.push(`(${A})s->inh${n}`);
+    if (ce) terms.push(`(${A})${excRef(n)}`);
+    if (ci) terms.push(`(${A})${inhRef(n)}`);
     const bias = net.bias[n] as number;
     if (bias !== 0) terms.push(lit(bias, A));
     const expr = terms.filter((t) => t !== '');
@@ -577,17 +631,18 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
     const theta = net.threshold[n] as number;
     if (Number.isFinite(theta)) {
       c.push(`${ind}if (v >= ${lit(theta, A)}) {`);
-      c.push((net.resetToZero[n] as number) === 1 ? `${ind}  v = 0;` : `${ind}  v -= ${lit(theta, A)};`);
+      if (k > 0) c.push((net.resetToZero[n] as number) === 1 ? `${ind}  v = 0;` : `${ind}  v -= ${lit(theta, A)};`);
       if (refr > 0) c.push(`${ind}  s->ref${n} = ${refr}u;`);
       c.push(`${ind}  s->neuron_spikes++;`);
       if (n === beatNeuron) c.push(`${ind}  beat = 1;`);
       c.push(...deliver(I + n, undefined, `${ind}  `));
       c.push(`${ind}}`);
     }
-    c.push(`${ind}s->mem${n} = (${vT})v;`);
+    if (k > 0) c.push(`${ind}s->mem${n} = (${vT})v;`);
     if (refr > 0) c.push('  }');
   }
-  for (const cur of rings) c.push(`  if (++s->at_${fieldOf(cur)} == ${cur.maxDelay + 1}u) s->at_${fieldOf(cur)} = 0;`);
+  if (inputLine > 0) c.push(`  if (++s->in_at == ${inputLine}u) s->in_at = 0;`);
+  for (const cur of rings) c.push(`  if (++s->at_${nameOf(cur)} == ${cur.ringDelay + 1}u) s->at_${nameOf(cur)} = 0;`);
   c.push('  return beat;', '}', '');
 
   // Beat dating.

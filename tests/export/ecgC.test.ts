@@ -76,13 +76,18 @@ describe('generateEcgC', () => {
   });
 
   it('sizes the delay lines by each current\'s longest delay and the narrowest type of its bound', () => {
-    // qrs inhibition: 31, 5 and 1 tick delays, |sum| <= 90·4 + 90·4 + 36 = 756 → int16, 32 slots;
-    // inter excitation: UP and DOWN after 39 ticks, 2 · 8 · 64 · 64 = 65536 → int32, 40 slots.
+    // qrs inhibition from neurons: 31, 5 and 1 tick delays, |sum| <= 90·4 + 90·4 + 36 = 756 → int16, 32 slots;
+    // inter inhibition from beat: −64 << 14 = −1048576 → int32, 2 slots; beat from qrs: 1 → int8, 2 slots.
     expect(header).toContain('int16_t due_inh1[32];');
-    expect(header).toContain('int32_t due_exc3[40];');
+    expect(header).toContain('int32_t due_inh3[2];');
     expect(header).toContain('int8_t due_exc2[2];');
-    // the undelayed input currents of "size" and "qrs" have no delay line
-    expect(header).not.toMatch(/due_exc0|due_exc1/);
+    // UP and DOWN reach inter 39 ticks late: one line of UP − DOWN (|.| <= cap 8 → int8), 40 slots,
+    // instead of 40 int32 sums
+    expect(header).toContain('int8_t in_line[40];');
+    expect(header).not.toMatch(/due_exc[013]/);
+    // excShift 0 everywhere and memShift 0 for beat and inter: nothing kept from tick to tick
+    expect(header).not.toMatch(/\bexc\d;|\bmem[23];/);
+    expect(header).toContain('int32_t inh1; int32_t mem1; /* "qrs" */');
   });
 
   it('refuses what it cannot express, in one line', () => {
@@ -154,7 +159,7 @@ describe.skipIf(compiler === undefined)('the exported C, compiled', () => {
     const withPrime = ecgStateBytes(primed);
     const withoutPrime = ecgStateBytes(unprimed);
     expect(withPrime - withoutPrime).toBeGreaterThanOrEqual(2 * 360);
-    expect(withoutPrime).toBeLessThan(1100);
+    expect(withoutPrime).toBeLessThan(1000);
   });
 
   it('gives the fixture\'s beats and spike counts bit for bit (370 beats)', async () => {
