@@ -5,8 +5,8 @@
  * Its beats must be the TypeScript kernels' beats of the same samples, bit for bit, with the
  * sketch's priming setting (EDGESPIKE_ECG_PRIME 0); the CPU must be awake under 25 % of each
  * 2.78 ms sample period on average, and the RAM (.data + .bss + stack) must leave a quarter of
- * the chip's 2 KB free. (Issue 15's RAM target is 1 KB: not met, 1370 B of which the detector's
- * state is 988 B; see devices/sparkfun-ad8232/README.md.)
+ * the chip's 2 KB free. (Issue 15's RAM target is 1 KB: not met, 1228 B of which the detector's
+ * state is 844 B; see devices/sparkfun-ad8232/README.md.)
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -151,24 +151,28 @@ static uint8_t es_network(edgespike_ecg_t *s, uint8_t up, uint8_t down) {
   int32_t v, sum;
   int32_t now_exc0 = 0;
   int32_t now_exc1 = 0;
+  int32_t now_exc3 = 0;
+  int32_t exc0, exc1, exc2, exc3;
+  int8_t was;
+  uint16_t at;
   (void)due; (void)sum;
   if (up != 0) {
     now_exc0 += (int32_t)up * INT32_C(4096);
     now_exc1 += (int32_t)up * INT32_C(4096);
-    due = (uint16_t)(s->at_exc3 + 39u); if (due >= 40u) due -= 40u;
-    s->due_exc3[due] = (int32_t)(s->due_exc3[due] + (int32_t)up * INT32_C(4096));
   }
   if (down != 0) {
     now_exc0 += (int32_t)down * INT32_C(4096);
     now_exc1 += (int32_t)down * INT32_C(4096);
-    due = (uint16_t)(s->at_exc3 + 39u); if (due >= 40u) due -= 40u;
-    s->due_exc3[due] = (int32_t)(s->due_exc3[due] + (int32_t)down * INT32_C(4096));
   }
+  s->in_line[s->in_at] = (int8_t)((int16_t)up - (int16_t)down);
+  at = (uint16_t)(s->in_at + 1u); if (at >= 40u) at -= 40u;
+  was = s->in_line[at]; /* the counts of 39 ticks ago */
+  if (was > 0) { now_exc3 += (int32_t)was * INT32_C(4096); }
+  else if (was < 0) { now_exc3 += (int32_t)-was * INT32_C(4096); }
   /* neuron 0 "size" */
-  s->exc0 = 0;
-  sum = (int32_t)s->exc0 + now_exc0;
-  s->exc0 = (int32_t)(sum > INT32_C(8388607) ? INT32_C(8388607) : sum);
-  v = (int32_t)s->mem0 - ES_ASR((int32_t)s->mem0, 8) + (int32_t)s->exc0;
+  sum = now_exc0;
+  exc0 = (sum > INT32_C(8388607) ? INT32_C(8388607) : sum);
+  v = (int32_t)s->mem0 - ES_ASR((int32_t)s->mem0, 8) + (int32_t)exc0;
   if (v > INT32_C(8388607)) v = INT32_C(8388607); else if (v < INT32_C(-8388608)) v = INT32_C(-8388608);
   if (v >= INT32_C(32955)) {
     v -= INT32_C(32955);
@@ -178,14 +182,13 @@ static uint8_t es_network(edgespike_ecg_t *s, uint8_t up, uint8_t down) {
   }
   s->mem0 = (int32_t)v;
   /* neuron 1 "qrs" */
-  s->exc1 = 0;
-  sum = (int32_t)s->exc1 + now_exc1;
-  s->exc1 = (int32_t)(sum > INT32_C(8388607) ? INT32_C(8388607) : sum);
+  sum = now_exc1;
+  exc1 = (sum > INT32_C(8388607) ? INT32_C(8388607) : sum);
   s->inh1 = (int32_t)(s->inh1 - ES_ASR(s->inh1, 7));
   sum = (int32_t)s->inh1 + s->due_inh1[s->at_inh1];
   s->due_inh1[s->at_inh1] = 0;
   s->inh1 = (int32_t)(sum < INT32_C(-8388608) ? INT32_C(-8388608) : sum);
-  v = (int32_t)s->mem1 - ES_ASR((int32_t)s->mem1, 6) + (int32_t)s->exc1 + (int32_t)s->inh1;
+  v = (int32_t)s->mem1 - ES_ASR((int32_t)s->mem1, 6) + (int32_t)exc1 + (int32_t)s->inh1;
   if (v > INT32_C(8388607)) v = INT32_C(8388607); else if (v < INT32_C(-26768)) v = INT32_C(-26768);
   if (v >= INT32_C(37701)) {
     v -= INT32_C(37701);
@@ -195,15 +198,13 @@ static uint8_t es_network(edgespike_ecg_t *s, uint8_t up, uint8_t down) {
   }
   s->mem1 = (int32_t)v;
   /* neuron 2 "beat" */
-  s->exc2 = 0;
-  sum = (int32_t)s->exc2 + s->due_exc2[s->at_exc2];
+  sum = s->due_exc2[s->at_exc2];
   s->due_exc2[s->at_exc2] = 0;
-  s->exc2 = (int32_t)(sum > INT32_C(8388607) ? INT32_C(8388607) : sum);
-  if (s->ref2 > 0) { s->ref2--; s->mem2 = 0; } else {
-    v = (int32_t)s->exc2;
+  exc2 = (sum > INT32_C(8388607) ? INT32_C(8388607) : sum);
+  if (s->ref2 > 0) { s->ref2--; } else {
+    v = (int32_t)exc2;
     if (v > INT32_C(8388607)) v = INT32_C(8388607); else if (v < INT32_C(-8388608)) v = INT32_C(-8388608);
     if (v >= INT32_C(1)) {
-      v -= INT32_C(1);
       s->ref2 = 100u;
       s->neuron_spikes++;
       beat = 1;
@@ -212,27 +213,22 @@ static uint8_t es_network(edgespike_ecg_t *s, uint8_t up, uint8_t down) {
       due = (uint16_t)(s->at_inh3 + 1u); if (due >= 2u) due -= 2u;
       s->due_inh3[due] = (int32_t)(s->due_inh3[due] + INT32_C(-1048576));
     }
-    s->mem2 = (int32_t)v;
   }
   /* neuron 3 "inter" */
-  s->exc3 = 0;
-  sum = (int32_t)s->exc3 + s->due_exc3[s->at_exc3];
-  s->due_exc3[s->at_exc3] = 0;
-  s->exc3 = (int32_t)(sum > INT32_C(8388607) ? INT32_C(8388607) : sum);
+  sum = now_exc3;
+  exc3 = (sum > INT32_C(8388607) ? INT32_C(8388607) : sum);
   s->inh3 = (int32_t)(s->inh3 - ES_ASR(s->inh3, 4));
   sum = (int32_t)s->inh3 + s->due_inh3[s->at_inh3];
   s->due_inh3[s->at_inh3] = 0;
   s->inh3 = (int32_t)(sum < INT32_C(-8388608) ? INT32_C(-8388608) : sum);
-  v = (int32_t)s->exc3 + (int32_t)s->inh3;
+  v = (int32_t)exc3 + (int32_t)s->inh3;
   if (v > INT32_C(8388607)) v = INT32_C(8388607); else if (v < INT32_C(0)) v = INT32_C(0);
   if (v >= INT32_C(4096)) {
-    v -= INT32_C(4096);
     s->neuron_spikes++;
     due = (uint16_t)(s->at_inh1 + 1u); if (due >= 32u) due -= 32u;
     s->due_inh1[due] = (int16_t)(s->due_inh1[due] + INT32_C(-36));
   }
-  s->mem3 = (int32_t)v;
-  if (++s->at_exc3 == 40u) s->at_exc3 = 0;
+  if (++s->in_at == 40u) s->in_at = 0;
   if (++s->at_inh1 == 32u) s->at_inh1 = 0;
   if (++s->at_exc2 == 2u) s->at_exc2 = 0;
   if (++s->at_inh3 == 2u) s->at_inh3 = 0;

@@ -68,13 +68,15 @@ typedef struct {
   int16_t prime_x[360];
   uint16_t prime_fill;
 #endif
-  /* network: per neuron the currents it receives, its membrane and refractory ticks left */
-  int32_t exc0; int32_t mem0; /* "size" */
-  int32_t exc1; int32_t inh1; int32_t mem1; /* "qrs" */
-  int32_t exc2; int32_t mem2; uint8_t ref2; /* "beat" */
-  int32_t exc3; int32_t inh3; int32_t mem3; /* "inter" */
-  /* delay lines: arrivals due in the next ticks, one per current a delayed synapse reaches (|sum| <= bound) */
-  int32_t due_exc3[40]; uint8_t at_exc3; /* "inter", bound 65536 */
+  /* network: per neuron the currents it receives, its membrane and refractory ticks left
+     (a current or membrane whose leak shift is 0 keeps nothing from the last tick: no field) */
+  int32_t mem0; /* "size" */
+  int32_t inh1; int32_t mem1; /* "qrs" */
+  uint8_t ref2; /* "beat" */
+  int32_t inh3; /* "inter" */
+  /* the last 40 ticks' UP - DOWN counts, for the input synapses delayed by 39 ticks */
+  int8_t in_line[40]; uint8_t in_at;
+  /* delay lines: spikes of neurons due in the next ticks, one per current they reach (|sum| <= bound) */
   int16_t due_inh1[32]; uint8_t at_inh1; /* "qrs", bound 756 */
   int8_t due_exc2[2]; uint8_t at_exc2; /* "beat", bound 1 */
   int32_t due_inh3[2]; uint8_t at_inh3; /* "inter", bound 1048576 */
