@@ -9,8 +9,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportEcgC } from '../../src/app/exportC.ts';
-import { SKETCH_DIR } from '../../scripts/avrSim.ts';
+import { PROJECT_ROOT } from '../helpers/datasets.ts';
 import { useTempDir } from '../helpers/records.ts';
+
+const SKETCH_DIR = join(PROJECT_ROOT, 'devices', 'sparkfun-ad8232', 'edgespike_ad8232_beats');
 
 const tempDir = useTempDir('edgespike-ad8232-sketch-');
 
