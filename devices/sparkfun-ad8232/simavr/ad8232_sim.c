@@ -64,8 +64,10 @@ static void on_trigger(avr_irq_t *irq, uint32_t value, void *param) {
     /* a tick has passed: its busy cycles are complete */
     if (busyThisTick > busyMax) busyMax = busyThisTick;
     busyTicks++;
-    busyThisTick = 0;
+  } else {
+    busy = 0; /* the start-up (setup(), the first tick) is not a sample period */
   }
+  busyThisTick = 0;
   const size_t i = fed < sampleCount ? fed : sampleCount - 1;
   const int16_t v = samples[i];
   avr_raise_irq(leadsOffPlus, lastLeadsOff);
