@@ -41,11 +41,15 @@ export function exportEcgC(outDir: string, modelPath: string = DEFAULT_ECG_MODEL
   const model = loadEcgModel(modelPath);
   const modelSha256 = createHash('sha256').update(readFileSync(modelPath)).digest('hex');
   const generated = generateEcgC(model, { modelSha256, edgespikeVersion: edgespikeVersion() });
-  mkdirSync(outDir, { recursive: true });
   const headerPath = join(outDir, 'edgespike_ecg.h');
   const sourcePath = join(outDir, 'edgespike_ecg.c');
-  writeFileSync(headerPath, generated.header);
-  writeFileSync(sourcePath, generated.source);
+  try {
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(headerPath, generated.header);
+    writeFileSync(sourcePath, generated.source);
+  } catch (error) {
+    throw new ValidationError(`export-c: cannot write into --out ${outDir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
   return { ...generated, headerPath, sourcePath, modelPath, modelName: model.network.name, modelSha256 };
 }
 

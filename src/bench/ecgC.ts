@@ -51,7 +51,15 @@ export async function benchEcgC(records: readonly LoadedRecord[], tsStages: read
   const dir = mkdtempSync(join(tmpdir(), 'edgespike-bench-c-'));
   try {
     exportEcgC(dir);
-    const exe = buildEcgHarness(compiler, dir, true);
+    let exe: string;
+    try {
+      exe = buildEcgHarness(compiler, dir, true);
+    } catch (error) {
+      const stderr = (error as { stderr?: Buffer }).stderr;
+      const why = `${compiler} could not build the harness (${(stderr === undefined ? (error as Error).message : stderr.toString('utf8')).split('\n')[0]})`;
+      log(`bench: ${why}; the exported C is not timed`);
+      return { skipped: why };
+    }
     const files = records.map((r, i) => {
       const path = join(dir, `record-${i}.bin`);
       writeSamplesFile(path, r.samples);

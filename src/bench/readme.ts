@@ -13,10 +13,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DECODER_TARGET_TIMES_ONE_MBAUD, LIVE_TARGET_CPU_PERCENT } from './devices.ts';
 import { ECG_TARGET_X_REAL_TIME } from './ecg.ts';
+import { C_RATIO_TARGET } from './ecgC.ts';
 import type { BenchReport } from './report.ts';
 
 /** The tables the README can hold, in the order they appear there. */
-export const BENCH_TABLE_SECTIONS = ['inputs', 'targets', 'ecg-stages', 'replay', 'devices', 'live', 'audio-stages', 'audio-activity'] as const;
+export const BENCH_TABLE_SECTIONS = ['inputs', 'targets', 'ecg-stages', 'ecg-c', 'replay', 'devices', 'live', 'audio-stages', 'audio-activity'] as const;
 export type BenchTableSection = (typeof BENCH_TABLE_SECTIONS)[number];
 
 const int = (v: number): string => Math.round(v).toLocaleString('en-US');
@@ -77,6 +78,11 @@ export function markdownFromBenchJson(section: BenchTableSection, report: BenchR
     }
     case 'ecg-stages':
       return table(['stage', '× real time', 'Msamples/s', 'CPU / baseline'], '---|---:|---:|---:', need(report.stages, section).map((r) => [r.stage, int(r.xRealTime), r.megaSamplesPerSecond.toFixed(1), r.ratioToBaseline.toFixed(1)]));
+    case 'ecg-c': {
+      const c = need(report.c, section);
+      if ('skipped' in c) return table(['exported C', 'note'], '---|---', [['not timed', c.skipped]]);
+      return table(['stage (exported C, `cc -O2`)', 'C × real time', 'TypeScript / C CPU', `within ${C_RATIO_TARGET}×`], '---|---:|---:|---', c.rows.map((r) => [r.stage, int(r.cXRealTime), r.tsOverC.toFixed(2), r.tsOverC <= C_RATIO_TARGET ? 'yes' : '**no**']));
+    }
     case 'replay':
       return table(['launcher', 'record', 'signal', 'wall time', 'peak RSS'], '---|---|---:|---:|---:', need(report.memory, section).map((m) => [`\`${m.launcher}\``, m.record, `${(m.signalSeconds / 60).toFixed(0)} min`, `${m.wallSeconds.toFixed(2)} s`, `${m.peakRssMb.toFixed(0)} MB`]));
     case 'devices': {

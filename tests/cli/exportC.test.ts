@@ -37,6 +37,12 @@ describe.concurrent('edgespike export-c', () => {
     expectOneLineError(await runCli(['export-c']), 2, /export-c needs --out DIR; see edgespike export-c --help/);
   });
 
+  it('an --out that is a file: one line, exit 1', async () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, '');
+    expectOneLineError(await runCli(['export-c', '--out', file]), 1, /export-c: cannot write into --out .*a-file \(EEXIST\)/);
+  });
+
   it('a model the C cannot express: one line, exit 1', async () => {
     const json = JSON.parse(readFileSync(DEFAULT_ECG_MODEL_PATH, 'utf8')) as { meta: { tickRateHz: number } };
     json.meta.tickRateHz = 250.5;
