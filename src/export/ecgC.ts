@@ -212,7 +212,9 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
   // ---- beat dating -----------------------------------------------------------------------
   const lookBack = model.lookBackTicks;
   const lookAhead = model.lookAheadTicks;
-  const W = lookBack + lookAhead + 1;
+  // Only the look-back needs the past signal: after a spike, each tick updates the spike's
+  // running first maximum, so the look-ahead needs no storage.
+  const W = lookBack + 1;
   // Beat spikes are ≥ R + 1 ticks apart (R: the beat neuron's refractory ticks), so at most
   // ⌊lookAhead / (R + 1)⌋ + 1 wait for their window, and a burst of T ticks (the primed first
   // block released at once) holds at most ⌊(T − 1) / (R + 1)⌋ + 1 of them.
@@ -334,11 +336,13 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
     h.push(`  ${type} due_${name}[${cur.ringDelay + 1}]; ${unsignedType(cur.ringDelay)} at_${name}; /* "${neuronName(cur.neuron)}", bound ${cur.ringBound} */`);
   }
   h.push(
-    `  /* beat dating: |y| of the last ${W} ticks, the beat spikes waiting for their window (at most`,
-    `     ${pendingMax}: spikes are >= ${beatRefractory + 1} ticks apart), ticks seen, the smallest sample the next beat may have */`,
+    `  /* beat dating: |y| of the last ${W} ticks (the look-back); the beat spikes waiting for their`,
+    `     look-ahead (a ring: at most ${pendingMax}, spikes being >= ${beatRefractory + 1} ticks apart), each with the largest |y|`,
+    '     of its window so far and where; ticks seen; the smallest sample the next beat may have */',
     `  ${absYType} bd_abs_y[${W}];`,
     `  ${unsignedType(W)} bd_at;`,
-    `  uint32_t bd_pending[${pendingMax}];`,
+    `  uint32_t bd_tick[${pendingMax}], bd_peak[${pendingMax}];`,
+    `  ${absYType} bd_best[${pendingMax}];`,
     `  ${unsignedType(pendingMax)} bd_pending_count, bd_pending_head;`,
     '  uint32_t ticks;',
     '  uint32_t next_beat_min;',
@@ -556,7 +560,7 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
           const f = nameOf(cur);
           const len = cur.ringDelay + 1;
           const type = cur.sign === 'e' ? signedType(0, cur.ringBound) : signedType(-cur.ringBound, 0);
-          out.push(`${indent}due = (uint16_t)(s->at_${f} + ${sy.delay}u); if (due >= ${len}u) due -= ${len}u;`);
+          out.push(`${indent}due = (uint16_t)(s->at_${f} + ${sy.delay}u); if (due >= ${len}u) due = (uint16_t)(due - ${len}u);`);
           out.push(`${indent}s->due_${f}[due] = (${type})(s->due_${f}[due] + ${term});`);
         }
       }
@@ -582,7 +586,7 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
       };
       const ups = from(0);
       const downs = from(1);
-      c.push(`  at = (uint16_t)(s->in_at + ${inputLine - d}u); if (at >= ${inputLine}u) at -= ${inputLine}u;`, '  was = s->in_line[at]; /* the counts of ' + d + ' ticks ago */');
+      c.push(`  at = (uint16_t)(s->in_at + ${inputLine - d}u); if (at >= ${inputLine}u) at = (uint16_t)(at - ${inputLine}u);`, '  was = s->in_line[at]; /* the counts of ' + d + ' ticks ago */');
       if (ups.length > 0) c.push(`  if (was > 0) { ${ups.join(' ')} }`);
       if (downs.length > 0) c.push(`  ${ups.length > 0 ? 'else ' : ''}if (was < 0) { ${downs.join(' ')} }`);
     }
@@ -647,42 +651,48 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
 
   // Beat dating.
   c.push(
-    '/* Date the beat of a spike at tick T: the first largest |y| in [T - lookBack, T + lookAhead] (clipped to',
-    '   the ticks seen), minus the band-pass delay; dropped unless after the previous beat. The ring holds',
-    '   the window: a spike is dated when tick T + lookAhead arrives (or at flush, earlier). */',
-    'static uint8_t es_date(edgespike_ecg_t *s, uint32_t tick, uint32_t beats[], uint8_t n) {',
-    `  uint32_t from = tick >= ${lookBack}u ? tick - ${lookBack}u : 0;`,
-    `  uint32_t to = tick + ${lookAhead}u < s->ticks - 1u ? tick + ${lookAhead}u : s->ticks - 1u;`,
-    `  uint32_t at = (uint32_t)s->bd_at + ${W}u - (s->ticks - from);`,
-    '  uint32_t peak = from, t, sample;',
-    `  ${absYType} best;`,
-    `  if (at >= ${W}u) at -= ${W}u;`,
-    '  best = s->bd_abs_y[at];',
-    '  for (t = from + 1; t <= to; t++) {',
-    `    if (++at == ${W}u) at = 0;`,
-    '    if (s->bd_abs_y[at] > best) { best = s->bd_abs_y[at]; peak = t; }',
-    '  }',
-    `  sample = peak >= ${delayTicks}u ? peak - ${delayTicks}u : 0;`,
+    '/* Report the beat of pending spike k: its window\'s first largest |y|, minus the band-pass delay;',
+    '   dropped unless after the previous beat. */',
+    `static uint8_t es_date(edgespike_ecg_t *s, ${unsignedType(pendingMax)} k, uint32_t beats[], uint8_t n) {`,
+    `  uint32_t sample = s->bd_peak[k] >= ${delayTicks}u ? s->bd_peak[k] - ${delayTicks}u : 0;`,
     '  if (sample < s->next_beat_min) return n;',
     '  s->next_beat_min = sample + 1u;',
     '  beats[n] = sample;',
     '  return (uint8_t)(n + 1u);',
     '}',
     '',
-    '/* Take one tick of y and whether the beat neuron fired; date the spikes whose window is complete. */',
+    '/* Take one tick of y and whether the beat neuron fired. A spike at tick T dates its beat at the first',
+    '   largest |y| in [T - lookBack, T + lookAhead] (clipped to the ticks seen): the look-back is scanned',
+    '   from the ring when it fires, each later tick updates the running maximum, and the beat is reported',
+    '   when tick T + lookAhead has been seen (or at flush, earlier). */',
     'static uint8_t es_detect(edgespike_ecg_t *s, int32_t y, uint8_t beat, uint32_t beats[], uint8_t n) {',
     '  uint32_t tick = s->ticks;',
-    `  ${unsignedType(2 * pendingMax)} i;`,
-    `  s->bd_abs_y[s->bd_at] = y < 0 ? (${absYType})(-y) : (${absYType})y;`,
+    `  ${absYType} ay = y < 0 ? (${absYType})(-y) : (${absYType})y;`,
+    `  ${unsignedType(2 * pendingMax)} i, k;`,
+    `  s->bd_abs_y[s->bd_at] = ay;`,
     `  if (++s->bd_at == ${W}u) s->bd_at = 0;`,
     '  s->ticks++;',
+    '  for (i = 0, k = s->bd_pending_head; i < s->bd_pending_count; i++) {',
+    '    if (ay > s->bd_best[k]) { s->bd_best[k] = ay; s->bd_peak[k] = tick; }',
+    `    if (++k == ${pendingMax}u) k = 0;`,
+    '  }',
     '  if (beat) {',
-    `    i = (${unsignedType(2 * pendingMax)})(s->bd_pending_head + s->bd_pending_count);`,
-    `    s->bd_pending[i >= ${pendingMax}u ? i - ${pendingMax}u : i] = tick;`,
+    `    uint32_t from = tick >= ${lookBack}u ? tick - ${lookBack}u : 0, t;`,
+    `    ${unsignedType(2 * W)} at = (${unsignedType(2 * W)})(s->bd_at + ${W}u - (tick + 1u - from));`,
+    `    k = (${unsignedType(2 * pendingMax)})(s->bd_pending_head + s->bd_pending_count);`,
+    `    if (k >= ${pendingMax}u) k = (${unsignedType(2 * pendingMax)})(k - ${pendingMax}u);`,
+    `    if (at >= ${W}u) at = (${unsignedType(2 * W)})(at - ${W}u);`,
+    '    s->bd_tick[k] = tick;',
+    '    s->bd_best[k] = s->bd_abs_y[at];',
+    '    s->bd_peak[k] = from;',
+    '    for (t = from + 1u; t <= tick; t++) {',
+    `      if (++at == ${W}u) at = 0;`,
+    '      if (s->bd_abs_y[at] > s->bd_best[k]) { s->bd_best[k] = s->bd_abs_y[at]; s->bd_peak[k] = t; }',
+    '    }',
     '    s->bd_pending_count++;',
     '  }',
-    `  while (s->bd_pending_count > 0 && s->bd_pending[s->bd_pending_head] + ${lookAhead}u <= tick) {`,
-    '    n = es_date(s, s->bd_pending[s->bd_pending_head], beats, n);',
+    `  while (s->bd_pending_count > 0 && s->bd_tick[s->bd_pending_head] + ${lookAhead}u <= tick) {`,
+    '    n = es_date(s, s->bd_pending_head, beats, n);',
     '    s->bd_pending_count--;',
     `    if (++s->bd_pending_head == ${pendingMax}u) s->bd_pending_head = 0;`,
     '  }',
@@ -744,13 +754,13 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
     '',
     'uint8_t edgespike_ecg_flush(edgespike_ecg_t *s, uint32_t beats[EDGESPIKE_ECG_MAX_BEATS]) {',
     '  uint8_t n = 0;',
-    `  ${unsignedType(pendingMax)} i;`,
+    `  ${unsignedType(2 * pendingMax)} i, k;`,
     '#if ES_PRIMING',
     '  if (!(s->flags & ES_RELEASED) && s->prime_fill > 0) n = es_release(s, beats);',
     '#endif',
-    '  for (i = 0; i < s->bd_pending_count; i++) {',
-    `    uint32_t k = (uint32_t)s->bd_pending_head + i;`,
-    `    n = es_date(s, s->bd_pending[k >= ${pendingMax}u ? k - ${pendingMax}u : k], beats, n);`,
+    '  for (i = 0, k = s->bd_pending_head; i < s->bd_pending_count; i++) {',
+    '    n = es_date(s, k, beats, n);',
+    `    if (++k == ${pendingMax}u) k = 0;`,
     '  }',
     '  s->bd_pending_count = 0;',
     '  s->bd_pending_head = 0;',
