@@ -165,7 +165,7 @@ static uint8_t es_network(edgespike_ecg_t *s, uint8_t up, uint8_t down) {
     now_exc1 += (int32_t)down * INT32_C(4096);
   }
   s->in_line[s->in_at] = (int8_t)((int16_t)up - (int16_t)down);
-  at = (uint16_t)(s->in_at + 1u); if (at >= 40u) at -= 40u;
+  at = (uint16_t)(s->in_at + 1u); if (at >= 40u) at = (uint16_t)(at - 40u);
   was = s->in_line[at]; /* the counts of 39 ticks ago */
   if (was > 0) { now_exc3 += (int32_t)was * INT32_C(4096); }
   else if (was < 0) { now_exc3 += (int32_t)-was * INT32_C(4096); }
@@ -177,7 +177,7 @@ static uint8_t es_network(edgespike_ecg_t *s, uint8_t up, uint8_t down) {
   if (v >= INT32_C(32955)) {
     v -= INT32_C(32955);
     s->neuron_spikes++;
-    due = (uint16_t)(s->at_inh1 + 31u); if (due >= 32u) due -= 32u;
+    due = (uint16_t)(s->at_inh1 + 31u); if (due >= 32u) due = (uint16_t)(due - 32u);
     s->due_inh1[due] = (int16_t)(s->due_inh1[due] + INT32_C(-360));
   }
   s->mem0 = (int32_t)v;
@@ -193,7 +193,7 @@ static uint8_t es_network(edgespike_ecg_t *s, uint8_t up, uint8_t down) {
   if (v >= INT32_C(37701)) {
     v -= INT32_C(37701);
     s->neuron_spikes++;
-    due = (uint16_t)(s->at_exc2 + 1u); if (due >= 2u) due -= 2u;
+    due = (uint16_t)(s->at_exc2 + 1u); if (due >= 2u) due = (uint16_t)(due - 2u);
     s->due_exc2[due] = (int8_t)(s->due_exc2[due] + INT32_C(1));
   }
   s->mem1 = (int32_t)v;
@@ -208,9 +208,9 @@ static uint8_t es_network(edgespike_ecg_t *s, uint8_t up, uint8_t down) {
       s->ref2 = 100u;
       s->neuron_spikes++;
       beat = 1;
-      due = (uint16_t)(s->at_inh1 + 5u); if (due >= 32u) due -= 32u;
+      due = (uint16_t)(s->at_inh1 + 5u); if (due >= 32u) due = (uint16_t)(due - 32u);
       s->due_inh1[due] = (int16_t)(s->due_inh1[due] + INT32_C(-360));
-      due = (uint16_t)(s->at_inh3 + 1u); if (due >= 2u) due -= 2u;
+      due = (uint16_t)(s->at_inh3 + 1u); if (due >= 2u) due = (uint16_t)(due - 2u);
       s->due_inh3[due] = (int32_t)(s->due_inh3[due] + INT32_C(-1048576));
     }
   }
@@ -225,7 +225,7 @@ static uint8_t es_network(edgespike_ecg_t *s, uint8_t up, uint8_t down) {
   if (v > INT32_C(8388607)) v = INT32_C(8388607); else if (v < INT32_C(0)) v = INT32_C(0);
   if (v >= INT32_C(4096)) {
     s->neuron_spikes++;
-    due = (uint16_t)(s->at_inh1 + 1u); if (due >= 32u) due -= 32u;
+    due = (uint16_t)(s->at_inh1 + 1u); if (due >= 32u) due = (uint16_t)(due - 32u);
     s->due_inh1[due] = (int16_t)(s->due_inh1[due] + INT32_C(-36));
   }
   if (++s->in_at == 40u) s->in_at = 0;
@@ -235,44 +235,50 @@ static uint8_t es_network(edgespike_ecg_t *s, uint8_t up, uint8_t down) {
   return beat;
 }
 
-/* Date the beat of a spike at tick T: the first largest |y| in [T - lookBack, T + lookAhead] (clipped to
-   the ticks seen), minus the band-pass delay; dropped unless after the previous beat. The ring holds
-   the window: a spike is dated when tick T + lookAhead arrives (or at flush, earlier). */
+/* Report the beat of pending spike k: its window's first largest |y|, minus the band-pass delay;
+   dropped unless after the previous beat. */
 
-static uint8_t es_date(edgespike_ecg_t *s, uint32_t tick, uint32_t beats[], uint8_t n) {
-  uint32_t from = tick >= 10u ? tick - 10u : 0;
-  uint32_t to = tick + 70u < s->ticks - 1u ? tick + 70u : s->ticks - 1u;
-  uint32_t at = (uint32_t)s->bd_at + 81u - (s->ticks - from);
-  uint32_t peak = from, t, sample;
-  uint32_t best;
-  if (at >= 81u) at -= 81u;
-  best = s->bd_abs_y[at];
-  for (t = from + 1; t <= to; t++) {
-    if (++at == 81u) at = 0;
-    if (s->bd_abs_y[at] > best) { best = s->bd_abs_y[at]; peak = t; }
-  }
-  sample = peak >= 39u ? peak - 39u : 0;
+static uint8_t es_date(edgespike_ecg_t *s, uint8_t k, uint32_t beats[], uint8_t n) {
+  uint32_t sample = s->bd_peak[k] >= 39u ? s->bd_peak[k] - 39u : 0;
   if (sample < s->next_beat_min) return n;
   s->next_beat_min = sample + 1u;
   beats[n] = sample;
   return (uint8_t)(n + 1u);
 }
 
-/* Take one tick of y and whether the beat neuron fired; date the spikes whose window is complete. */
+/* Take one tick of y and whether the beat neuron fired. A spike at tick T dates its beat at the first
+   largest |y| in [T - lookBack, T + lookAhead] (clipped to the ticks seen): the look-back is scanned
+   from the ring when it fires, each later tick updates the running maximum, and the beat is reported
+   when tick T + lookAhead has been seen (or at flush, earlier). */
 
 static uint8_t es_detect(edgespike_ecg_t *s, int32_t y, uint8_t beat, uint32_t beats[], uint8_t n) {
   uint32_t tick = s->ticks;
-  uint8_t i;
-  s->bd_abs_y[s->bd_at] = y < 0 ? (uint32_t)(-y) : (uint32_t)y;
-  if (++s->bd_at == 81u) s->bd_at = 0;
+  uint32_t ay = y < 0 ? (uint32_t)(-y) : (uint32_t)y;
+  uint8_t i, k;
+  s->bd_abs_y[s->bd_at] = ay;
+  if (++s->bd_at == 11u) s->bd_at = 0;
   s->ticks++;
+  for (i = 0, k = s->bd_pending_head; i < s->bd_pending_count; i++) {
+    if (ay > s->bd_best[k]) { s->bd_best[k] = ay; s->bd_peak[k] = tick; }
+    if (++k == 1u) k = 0;
+  }
   if (beat) {
-    i = (uint8_t)(s->bd_pending_head + s->bd_pending_count);
-    s->bd_pending[i >= 1u ? i - 1u : i] = tick;
+    uint32_t from = tick >= 10u ? tick - 10u : 0, t;
+    uint8_t at = (uint8_t)(s->bd_at + 11u - (tick + 1u - from));
+    k = (uint8_t)(s->bd_pending_head + s->bd_pending_count);
+    if (k >= 1u) k = (uint8_t)(k - 1u);
+    if (at >= 11u) at = (uint8_t)(at - 11u);
+    s->bd_tick[k] = tick;
+    s->bd_best[k] = s->bd_abs_y[at];
+    s->bd_peak[k] = from;
+    for (t = from + 1u; t <= tick; t++) {
+      if (++at == 11u) at = 0;
+      if (s->bd_abs_y[at] > s->bd_best[k]) { s->bd_best[k] = s->bd_abs_y[at]; s->bd_peak[k] = t; }
+    }
     s->bd_pending_count++;
   }
-  while (s->bd_pending_count > 0 && s->bd_pending[s->bd_pending_head] + 70u <= tick) {
-    n = es_date(s, s->bd_pending[s->bd_pending_head], beats, n);
+  while (s->bd_pending_count > 0 && s->bd_tick[s->bd_pending_head] + 70u <= tick) {
+    n = es_date(s, s->bd_pending_head, beats, n);
     s->bd_pending_count--;
     if (++s->bd_pending_head == 1u) s->bd_pending_head = 0;
   }
@@ -338,14 +344,14 @@ uint8_t edgespike_ecg_process_sample(edgespike_ecg_t *s, int32_t sample, uint32_
 
 uint8_t edgespike_ecg_flush(edgespike_ecg_t *s, uint32_t beats[EDGESPIKE_ECG_MAX_BEATS]) {
   uint8_t n = 0;
-  uint8_t i;
+  uint8_t i, k;
 
 #if ES_PRIMING
   if (!(s->flags & ES_RELEASED) && s->prime_fill > 0) n = es_release(s, beats);
 #endif
-  for (i = 0; i < s->bd_pending_count; i++) {
-    uint32_t k = (uint32_t)s->bd_pending_head + i;
-    n = es_date(s, s->bd_pending[k >= 1u ? k - 1u : k], beats, n);
+  for (i = 0, k = s->bd_pending_head; i < s->bd_pending_count; i++) {
+    n = es_date(s, k, beats, n);
+    if (++k == 1u) k = 0;
   }
   s->bd_pending_count = 0;
   s->bd_pending_head = 0;

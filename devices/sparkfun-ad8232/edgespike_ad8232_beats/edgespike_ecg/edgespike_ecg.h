@@ -80,11 +80,13 @@ typedef struct {
   int16_t due_inh1[32]; uint8_t at_inh1; /* "qrs", bound 756 */
   int8_t due_exc2[2]; uint8_t at_exc2; /* "beat", bound 1 */
   int32_t due_inh3[2]; uint8_t at_inh3; /* "inter", bound 1048576 */
-  /* beat dating: |y| of the last 81 ticks, the beat spikes waiting for their window (at most
-     1: spikes are >= 101 ticks apart), ticks seen, the smallest sample the next beat may have */
-  uint32_t bd_abs_y[81];
+  /* beat dating: |y| of the last 11 ticks (the look-back); the beat spikes waiting for their
+     look-ahead (a ring: at most 1, spikes being >= 101 ticks apart), each with the largest |y|
+     of its window so far and where; ticks seen; the smallest sample the next beat may have */
+  uint32_t bd_abs_y[11];
   uint8_t bd_at;
-  uint32_t bd_pending[1];
+  uint32_t bd_tick[1], bd_peak[1];
+  uint32_t bd_best[1];
   uint8_t bd_pending_count, bd_pending_head;
   uint32_t ticks;
   uint32_t next_beat_min;
