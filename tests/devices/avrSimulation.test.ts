@@ -65,6 +65,12 @@ describe.skipIf(missing !== undefined)('the beats sketch in simavr on the AD8232
     expect(board).toEqual(reference);
   });
 
+  it('sends, byte for byte, the recorded stream fixtures/devices/ad8232-beats.bin (made by fixtures/devices/makeBeats.ts)', () => {
+    const recorded = readFileSync(join(PROJECT_ROOT, 'fixtures', 'devices', 'ad8232-beats.bin'), 'latin1');
+    expect(run.text.length).toBe(recorded.length);
+    expect(run.text === recorded).toBe(true);
+  });
+
   it('uses under 1 KB of RAM and under 25 % of the cycles of a sample period', () => {
     const ramBytes = build.dataBytes + build.bssBytes + run.stats.stackBytes;
     const s = run.stats;
