@@ -90,7 +90,7 @@ function localImports(file) {
 }
 
 const memo = new Map();
-/** Why a test file or helper starts processes, or null; follows imports of tests/ modules. */
+/** Why a test file or helper starts processes, or null; follows imports of tests/ and scripts/ modules. */
 function spawnReason(file, seen = new Set()) {
   if (memo.has(file)) return memo.get(file);
   if (seen.has(file)) return null;
@@ -106,7 +106,7 @@ function spawnReason(file, seen = new Set()) {
   if (hit) reason = `${relative(root, file)} uses ${hit[0].replace(/\s*\($/, '')}`;
   else {
     for (const dep of localImports(file)) {
-      if (!relative(join(root, 'tests'), dep).startsWith('..')) {
+      if (!relative(join(root, 'tests'), dep).startsWith('..') || !relative(join(root, 'scripts'), dep).startsWith('..')) {
         const r = spawnReason(dep, seen);
         if (r) {
           reason = r;

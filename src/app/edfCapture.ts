@@ -69,6 +69,7 @@ export interface EdfCaptureResult {
 function eventAnnotation(event: LiveEvent, sampleRateHz: number): { text: string; durationSeconds?: number } {
   if (event.type === 'status') return { text: event.state };
   if (event.type === 'gap') return { text: 'gap', durationSeconds: event.missing / sampleRateHz };
+  if (event.type === 'board-beat') return { text: 'board beat' };
   return { text: `dropped ${event.bytes} bytes` };
 }
 

@@ -46,6 +46,7 @@ export async function runSession<M, F extends TaskFrame, S extends OutputEvent>(
       totals.startFile();
       for (const sink of sinks) sink.file(item.file);
     } else {
+      totals.addEvent?.(item.event);
       for (const sink of sinks) sink.event(item.event);
     }
   });

@@ -6,7 +6,7 @@
  */
 import type { OperatorFunction } from 'rxjs';
 import type { SampleChunk } from '../core/chunks.ts';
-import type { AudioStreamCondition, DeviceSummary, OutputEvent } from '../core/events.ts';
+import type { AudioStreamCondition, DeviceSummary, LiveEvent, OutputEvent } from '../core/events.ts';
 import type { TraceWindow } from '../core/traces.ts';
 import type { PlotSpec } from '../sinks/plotSpec.ts';
 import type { Sink } from '../sinks/sink.ts';
@@ -38,6 +38,8 @@ export interface SummaryContext {
 /** Running totals of one session, turned into its summary event at the end. */
 export interface TaskTotals<F, S> {
   addFrame(frame: F): void;
+  /** A device event (status, gap, dropped bytes, a board's own beat), for tasks that total them. */
+  addEvent?(event: LiveEvent): void;
   /** The next file of a folder starts: its frames count samples from 0 again. */
   startFile(): void;
   summary(context: SummaryContext): S;

@@ -104,6 +104,8 @@ export interface SummaryEvent {
   readonly quality?: { readonly goodSeconds: number; readonly noisySeconds: number; readonly flatSeconds: number };
   /** For a device stream (`run`, replay of a recording): what the decoder saw. */
   readonly device?: DeviceSummary;
+  /** A device that detects beats itself (profile sparkfun-ad8232-beats): its beats against the host's. */
+  readonly board?: BoardBeatAgreement;
 }
 
 /** Decoder totals of a device stream. */
@@ -118,6 +120,21 @@ export interface DeviceSummary {
   readonly reconnects: number;
   /** Bytes thrown away because the pipeline fell behind. */
   readonly overflowBytes: number;
+  /** Beats the device's own detector sent (a profile with `boardBeats`); absent otherwise. */
+  readonly boardBeats?: number;
+}
+
+/**
+ * The device's beats against the host's (a profile with `boardBeats`): one-to-one matching
+ * within ±`toleranceSamples` (`detect/beatMatching.ts`, ±150 ms), and how many of the matched
+ * pairs are at the very same sample.
+ */
+export interface BoardBeatAgreement {
+  readonly boardBeats: number;
+  readonly hostBeats: number;
+  readonly agree: number;
+  readonly toleranceSamples: number;
+  readonly sameSample: number;
 }
 
 export type EcgEvent = BeatEvent | HrEvent | QualityEvent | HrvEvent | RhythmEvent | SummaryEvent;
@@ -143,7 +160,19 @@ export interface DroppedEvent {
   readonly bytes: number;
 }
 
-export type LiveEvent = StatusEvent | GapEvent | DroppedEvent;
+/**
+ * A beat the device's own detector found (the AD8232 beats sketch's `B <sample>` line, profile
+ * sparkfun-ad8232-beats), beside the host's `beat` events of the same samples.
+ */
+export interface BoardBeatEvent {
+  readonly type: 'board-beat';
+  /** Seconds from the start of the stream: `sample` / the sample rate. */
+  readonly t: number;
+  /** The beat's sample index, counted by the device from its first sample. */
+  readonly sample: number;
+}
+
+export type LiveEvent = StatusEvent | GapEvent | DroppedEvent | BoardBeatEvent;
 
 /** Everything that can be a line of output. */
 export type OutputEvent = EcgEvent | LiveEvent | AudioEvent;

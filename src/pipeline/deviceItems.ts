@@ -67,7 +67,15 @@ export function createDeviceItemizer(profile: DeviceProfile, options: DeviceItem
   const rate = options.sampleRateHz ?? profile.sampleRateHz;
   const countsPerRaw = profile.signal === 'ecg' ? pipelineCountsPerRaw(spec) : 1;
   const maxFill = Math.round((options.maxFillSeconds ?? 60) * rate);
-  const stream: DeviceStream = createDeviceStream({ framing: profile.framing, channel, zeroCounts: spec.zeroCounts, countsPerRaw, maxGapFillSamples: maxFill });
+  const stream: DeviceStream = createDeviceStream({
+    framing: profile.framing,
+    channel,
+    zeroCounts: spec.zeroCounts,
+    countsPerRaw,
+    maxGapFillSamples: maxFill,
+    boardBeats: profile.boardBeats,
+  });
+  let boardBeats = 0;
   let lostAtMs: number | undefined; // wall time the device went away
   let reconnects = 0;
   let outageSamples = 0;
@@ -93,6 +101,10 @@ export function createDeviceItemizer(profile: DeviceProfile, options: DeviceItem
     for (const e of events) {
       const at = e.sample / rate;
       if (e.kind === 'gap') items.push({ kind: 'event', event: { type: 'gap', t: at, missing: e.missing } });
+      else if (e.kind === 'board-beat') {
+        boardBeats++;
+        items.push({ kind: 'event', event: { type: 'board-beat', t: e.boardSample / rate, sample: e.boardSample } });
+      }
       else items.push({ kind: 'event', event: { type: 'status', t: at, state: e.kind } });
     }
     if (samples.length > 0) {
@@ -151,6 +163,7 @@ export function createDeviceItemizer(profile: DeviceProfile, options: DeviceItem
         samplesMissing: stream.missingSamples + outageSamples,
         reconnects,
         overflowBytes: droppedBytes,
+        ...(profile.boardBeats ? { boardBeats } : {}),
       };
     },
     stats() {

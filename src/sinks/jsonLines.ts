@@ -32,6 +32,8 @@ export function formatEvent(event: OutputEvent): string {
       return `{"type":"gap","t":${roundDecimals(event.t, 4)},"missing":${event.missing}}`;
     case 'dropped':
       return `{"type":"dropped","t":${roundDecimals(event.t, 4)},"bytes":${event.bytes}}`;
+    case 'board-beat':
+      return `{"type":"board-beat","t":${roundDecimals(event.t, 4)},"sample":${event.sample}}`;
     default:
       return JSON.stringify(event);
   }

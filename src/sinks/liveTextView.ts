@@ -29,6 +29,7 @@ const STATE_SGR: Readonly<Record<string, string>> = { connected: '32', 'leads-of
 /** A device event as the text views print it: the state, the samples missing or the bytes dropped. */
 export function describeLiveEvent(event: LiveEvent): string {
   if (event.type === 'status') return event.state;
+  if (event.type === 'board-beat') return `board beat at sample ${event.sample}`;
   return event.type === 'gap' ? `gap: ${event.missing} samples missing` : `dropped ${event.bytes} bytes (the pipeline fell behind)`;
 }
 
@@ -125,6 +126,8 @@ export function createLiveTextView(
       redraw(false);
     },
     event(event) {
+      // The board's own beats are counted for the summary's agreement line, not printed one by one.
+      if (event.type === 'board-beat') return;
       const what = describeLiveEvent(event);
       if (event.type === 'status') {
         state = event.state === 'leads-on' ? 'connected' : event.state;

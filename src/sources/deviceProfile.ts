@@ -1,6 +1,8 @@
 /**
- * Device profiles on disk: the ones shipped in `devices/<name>/profile.json`, or a path to a
- * profile.json, read and validated (`formats/devices/profile.ts`).
+ * Device profiles on disk: the ones shipped in `devices/<name>/profile.json` and their variants
+ * `devices/<name>/<variant>.profile.json` (known as `<name>-<variant>`, e.g.
+ * `sparkfun-ad8232-beats`), or a path to a profile.json, read and validated
+ * (`formats/devices/profile.ts`).
  */
 import { readdirSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -14,13 +16,25 @@ import { readBoundedFileSync } from './boundedFile.ts';
 /** The devices/ folder of this installation (from src/sources or dist/sources alike). */
 export const DEVICES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'devices');
 
-/** Names of the profiles shipped in devices/. */
+const VARIANT_SUFFIX = '.profile.json';
+
+/** The profile files shipped in devices/, by name: `<folder>` and `<folder>-<variant>`. */
+function shippedProfiles(dir: string): Map<string, string> {
+  const found = new Map<string, string>();
+  if (!existsSync(dir)) return found;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (!e.isDirectory() || !existsSync(join(dir, e.name, 'profile.json'))) continue;
+    found.set(e.name, join(dir, e.name, 'profile.json'));
+    for (const f of readdirSync(join(dir, e.name))) {
+      if (f.endsWith(VARIANT_SUFFIX) && f.length > VARIANT_SUFFIX.length) found.set(`${e.name}-${f.slice(0, -VARIANT_SUFFIX.length)}`, join(dir, e.name, f));
+    }
+  }
+  return found;
+}
+
+/** Names of the profiles shipped in devices/ (folders, then their variants as `<folder>-<variant>`), sorted. */
 export function knownProfileNames(dir: string = DEVICES_DIR): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, 'profile.json')))
-    .map((e) => e.name)
-    .sort();
+  return [...shippedProfiles(dir).keys()].sort();
 }
 
 /**
@@ -29,7 +43,7 @@ export function knownProfileNames(dir: string = DEVICES_DIR): string[] {
  *   FormatError for one over the JSON size limit
  */
 export function loadDeviceProfile(nameOrPath: string, dir: string = DEVICES_DIR): DeviceProfile {
-  const path = nameOrPath.endsWith('.json') ? nameOrPath : join(dir, nameOrPath, 'profile.json');
+  const path = nameOrPath.endsWith('.json') ? nameOrPath : (shippedProfiles(dir).get(nameOrPath) ?? join(dir, nameOrPath, 'profile.json'));
   let textContent: string;
   try {
     textContent = readBoundedFileSync(path, LIMITS.jsonFileBytes, "the profile's size").toString('utf8');

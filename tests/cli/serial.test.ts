@@ -12,11 +12,22 @@ import { useTempDir } from '../helpers/records.ts';
 
 const tempDir = useTempDir('edgespike-cli-serial-');
 const AD8232 = new Uint8Array(readFileSync(join(PROJECT_ROOT, 'fixtures', 'devices', 'ad8232-ecg.bin')));
+/** The beats sketch's stream for the same signal (simavr), with its `B <sample>` lines: see fixtures/devices/README.md. */
+const AD8232_BEATS_PATH = join(PROJECT_ROOT, 'fixtures', 'devices', 'ad8232-beats.bin');
+const AD8232_BEATS = new Uint8Array(readFileSync(AD8232_BEATS_PATH));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 let pty: PtyPair | undefined;
 afterEach(async () => {
   await pty?.unplug();
   pty = undefined;
+});
+
+describe('replay of the beats sketch\'s recording', () => {
+  it('the text view ends with the board\'s beats against the host\'s', async () => {
+    const r = await runCli(['replay', AD8232_BEATS_PATH, '--speed', 'max', '--format', 'text']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('board 33 beats, host 32: 32 agree within 54 samples, 32 at the same sample');
+  });
 });
 
 describe('run: errors at start', () => {
@@ -29,7 +40,7 @@ describe('run: errors at start', () => {
   it('an unknown profile lists the known ones', async () => {
     const r = await runCli(['run', '--device', '/dev/null', '--profile', 'nope']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('unknown profile "nope"; known: edgespike-pcm16, openbci-cyton, sparkfun-ad8232');
+    expect(r.stderr).toContain('unknown profile "nope"; known: edgespike-pcm16, edgespike-pcm16-ecg-500hz, openbci-cyton, sparkfun-ad8232, sparkfun-ad8232-aref-3v3, sparkfun-ad8232-beats');
   });
 });
 
@@ -55,6 +66,28 @@ describe.skipIf(!haveSocat())('run and record on a pseudo-terminal pair', () => 
     expect(summary.type).toBe('summary');
     expect(summary.beats).toBe(beats.length);
     expect(summary.device.bytesIn).toBe(AD8232.length);
+  });
+
+  it("run --profile sparkfun-ad8232-beats: the board's beats beside the host's, and their agreement in the summary", async () => {
+    pty = await startPtyPair(tempDir());
+    const running = startCli(['run', '--device', pty.b, '--profile', 'sparkfun-ad8232-beats', '--format', 'jsonl'], { timeoutMs: 40000 });
+    await running.ready;
+    await playBytes(pty.a, AD8232_BEATS, AD8232_BEATS.length / 8); // 32 s of signal in 8 s
+    await sleep(1000);
+    running.child()?.kill('SIGTERM');
+    const r = await running.result;
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; sample?: number });
+    const board = lines.filter((l) => l.type === 'board-beat').map((l) => l.sample);
+    const host = lines.filter((l) => l.type === 'beat').map((l) => l.sample);
+    // The board's detector starts unprimed (EDGESPIKE_ECG_PRIME 0) and finds one beat at 0.2 s that
+    // the primed host does not; every other beat is at the very same sample.
+    expect(board.length).toBe(33);
+    expect(board.slice(1)).toEqual(host);
+    const summary = lines.at(-1) as unknown as { type: string; device: { boardBeats: number; unitsBad: number }; board: object };
+    expect(summary.type).toBe('summary');
+    expect(summary.device).toMatchObject({ boardBeats: 33, unitsBad: 0 });
+    expect(summary.board).toEqual({ boardBeats: 33, hostBeats: 32, agree: 32, toleranceSamples: 54, sameSample: 32 });
   });
 
   it('record: the bytes, a sidecar and arrival times; replay of the recording gives the beats', async () => {

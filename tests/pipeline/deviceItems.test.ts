@@ -123,3 +123,35 @@ describe('serial helpers', () => {
     expect(pollIntervalFor(921600)).toBe(0);
   });
 });
+
+describe('device items: a board that sends its own beats (sparkfun-ad8232-beats)', () => {
+  const bytes = new TextEncoder().encode('338\r\n338\r\nB 1\r\n!\r\n!\r\nB 3\r\n338\r\n');
+
+  it('the variant devices/sparkfun-ad8232/beats.profile.json is known by name, with boardBeats', () => {
+    const profile = loadDeviceProfile('sparkfun-ad8232-beats');
+    expect(profile).toMatchObject({ name: 'sparkfun-ad8232-beats', framing: 'ascii-lines', boardBeats: true, sampleRateHz: 360 });
+    expect(loadDeviceProfile('sparkfun-ad8232').boardBeats).toBe(false);
+  });
+
+  it('B lines become board-beat events at the board\'s sample (t = sample / 360); samples and leads-off as before', () => {
+    const itemizer = createDeviceItemizer(loadDeviceProfile('sparkfun-ad8232-beats'));
+    const items = itemizer.data(bytes, 0);
+    expect(samplesOf(items)).toEqual([0, 0, 0, 0, 0]); // 338 → round(0.08 · 0.888) = 0; the 2 "!" filled
+    expect(eventsOf(items)).toEqual([
+      { type: 'board-beat', t: 1 / 360, sample: 1 },
+      { type: 'status', t: 2 / 360, state: 'leads-off' },
+      { type: 'board-beat', t: 3 / 360, sample: 3 },
+      { type: 'gap', t: 2 / 360, missing: 2 },
+      { type: 'status', t: 4 / 360, state: 'leads-on' },
+    ]);
+    expect(itemizer.summary()).toMatchObject({ boardBeats: 2, unitsBad: 0 });
+  });
+
+  it('the plain profile counts B lines as bad lines and has no boardBeats in its summary', () => {
+    const itemizer = createDeviceItemizer(loadDeviceProfile('sparkfun-ad8232'));
+    const items = itemizer.data(bytes, 0);
+    expect(eventsOf(items).filter((e) => e.type === 'board-beat')).toEqual([]);
+    expect(itemizer.summary().unitsBad).toBe(2);
+    expect(itemizer.summary().boardBeats).toBeUndefined();
+  });
+});

@@ -1,5 +1,6 @@
 /** The `ecg` task: heart beats, heart rate and signal quality from an ECG. */
 import type { EcgFrame, SummaryEvent } from '../../core/events.ts';
+import { boardAgreementLine, boardBeatAgreement } from '../../detect/boardAgreement.ts';
 import { ecgPipeline } from '../../pipeline/ecgPipeline.ts';
 import { loadEcgModel, type EcgModel } from '../../pipeline/ecgModel.ts';
 import { addFrame, createSummaryTotals, summaryEvent } from '../../pipeline/summary.ts';
@@ -15,10 +16,23 @@ export const ecgBeatsTask: SignalTask<EcgModel, EcgFrame, SummaryEvent> = {
   pipeline: (model, sampleRateHz, options) => ecgPipeline(model, sampleRateHz, { raster: options.raster, ...(options.hrv === undefined ? {} : { hrv: options.hrv }) }),
   totals(_model, sampleRateHz) {
     const totals = createSummaryTotals(sampleRateHz);
+    // For a device that sends its own beats (profile sparkfun-ad8232-beats): both lists, matched at the end.
+    const hostBeats: number[] = [];
+    const boardBeats: number[] = [];
     return {
-      addFrame: (frame) => addFrame(totals, frame),
+      addFrame: (frame) => {
+        addFrame(totals, frame);
+        for (const e of frame.events) if (e.type === 'beat') hostBeats.push(e.sample);
+      },
+      addEvent: (event) => {
+        if (event.type === 'board-beat') boardBeats.push(event.sample);
+      },
       startFile: () => {},
-      summary: (c) => summaryEvent(totals, c.record, c.processingSeconds, c.device),
+      summary: (c) => {
+        const summary = summaryEvent(totals, c.record, c.processingSeconds, c.device);
+        if (c.device?.boardBeats === undefined) return summary;
+        return { ...summary, board: boardBeatAgreement(boardBeats, hostBeats, totals.sampleRateHz) };
+      },
     };
   },
   // With NAME.atr beside the record, or beat annotations in an EDF+ file, the reference beats and TP/FP/FN too.
@@ -50,6 +64,7 @@ export const ecgBeatsTask: SignalTask<EcgModel, EcgFrame, SummaryEvent> = {
             : [
                 `bytes in         ${device.bytesIn} (${device.bytesDropped} skipped, ${device.unitsBad} bad lines/frames)`,
                 `missing samples  ${device.samplesMissing}   reconnections ${device.reconnects}   overflow ${device.overflowBytes} bytes`,
+                ...(summary.board === undefined ? [] : [boardAgreementLine(summary.board)]),
               ],
         ),
     };

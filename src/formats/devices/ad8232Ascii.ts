@@ -22,6 +22,12 @@
  * `!` lines in between (the sketch prints one per sample period). `frame` counts samples emitted since
  * the decoder was created.
  *
+ * Board beats (option `boardBeats`, the profile sparkfun-ad8232-beats): the sketch
+ * edgespike_ad8232_beats also prints `B <n>` lines: the byte `B` (0x42), one space (0x20), 1 or
+ * more digits (the board's sample index of a beat, 0..4294967295), then a line end. Each emits
+ * `{ kind: 'board-beat', frame, sample: n }` (`frame`: the samples emitted so far) and no sample.
+ * Without the option a `B` line is a bad line, as before.
+ *
  * A last line without its line end is held (it might continue in the next chunk) and is never
  * emitted at the end of a stream (`finishAsciiLines` counts it as bad). Note that a port
  * opened mid-line starts with the tail of a reading, which is a valid-looking number.
@@ -52,17 +58,28 @@ export interface AsciiLineDecoderOptions {
   readonly maxValue?: number;
   /** Longest valid line, in bytes before the line end (at least the digits of `maxValue`). @default 16 */
   readonly maxLineBytes?: number;
+  /** Accept the beats sketch's `B <sample>` lines as board-beat events. @default false */
+  readonly boardBeats?: boolean;
 }
+
+/** Largest sample index of a `B` line: the sketch counts samples in a uint32_t. */
+export const AD8232_MAX_BOARD_BEAT_SAMPLE = 4294967295;
 
 const LINE_EMPTY = 0;
 const LINE_DIGITS = 1;
 const LINE_BANG = 2;
 const LINE_BAD = 3;
-type LineKind = typeof LINE_EMPTY | typeof LINE_DIGITS | typeof LINE_BANG | typeof LINE_BAD;
+/** `B`, then `B `, then `B ` and digits. */
+const LINE_B = 4;
+const LINE_B_SPACE = 5;
+const LINE_B_DIGITS = 6;
+type LineKind = typeof LINE_EMPTY | typeof LINE_DIGITS | typeof LINE_BANG | typeof LINE_BAD | typeof LINE_B | typeof LINE_B_SPACE | typeof LINE_B_DIGITS;
 
 const CR = 0x0d;
 const LF = 0x0a;
 const BANG = 0x21;
+const LETTER_B = 0x42;
+const SPACE = 0x20;
 const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
 
@@ -70,6 +87,7 @@ const DIGIT_9 = 0x39;
 export interface AsciiLineDecoder {
   readonly maxValue: number;
   readonly maxLineBytes: number;
+  readonly boardBeats: boolean;
   /** Running counts; `framesOut` is also the frame index of the next sample. */
   readonly stats: DecoderStats;
   /** True between a leads-off event and the next sample. */
@@ -104,6 +122,7 @@ export function createAsciiLineDecoder(options: AsciiLineDecoderOptions = {}): A
   return {
     maxValue,
     maxLineBytes,
+    boardBeats: options.boardBeats === true,
     stats: createDecoderStats(),
     leadsOff: false,
     offLines: 0,
@@ -175,7 +194,11 @@ export function decodeAsciiLines(
           state.leadsOff = true;
           events.push({ kind: 'leads-off', frame: stats.framesOut });
         }
-      } else if (kind === LINE_BAD) {
+      } else if (kind === LINE_B_DIGITS) {
+        stats.unitsOk++;
+        events.push({ kind: 'board-beat', frame: stats.framesOut, sample: value });
+      } else if (kind === LINE_BAD || kind === LINE_B || kind === LINE_B_SPACE) {
+        if (kind !== LINE_BAD) stats.bytesDropped += lineBytes; // "B" or "B " cut short
         stats.unitsBad++;
         stats.bytesDropped++; // the line end that closed the bad line
       }
@@ -191,9 +214,16 @@ export function decodeAsciiLines(
     }
     if (lineBytes > maxLineBytes) {
       kind = LINE_BAD;
-    } else if (b >= DIGIT_0 && b <= DIGIT_9 && kind !== LINE_BANG) {
+    } else if (b >= DIGIT_0 && b <= DIGIT_9 && (kind === LINE_EMPTY || kind === LINE_DIGITS)) {
       value = value * 10 + (b - DIGIT_0);
       kind = value > maxValue ? LINE_BAD : LINE_DIGITS;
+    } else if (b >= DIGIT_0 && b <= DIGIT_9 && (kind === LINE_B_SPACE || kind === LINE_B_DIGITS)) {
+      value = value * 10 + (b - DIGIT_0);
+      kind = value > AD8232_MAX_BOARD_BEAT_SAMPLE ? LINE_BAD : LINE_B_DIGITS;
+    } else if (b === LETTER_B && kind === LINE_EMPTY && state.boardBeats) {
+      kind = LINE_B;
+    } else if (b === SPACE && kind === LINE_B) {
+      kind = LINE_B_SPACE;
     } else {
       kind = b === BANG && kind === LINE_EMPTY ? LINE_BANG : LINE_BAD;
     }

@@ -36,12 +36,16 @@ export interface DeviceStreamOptions {
   readonly countsPerRaw: number;
   /** Most samples filled in for one gap. @default 60 s worth at 1 kHz = 60000 */
   readonly maxGapFillSamples?: number;
+  /** ASCII lines: accept the AD8232 beats sketch's `B <sample>` lines (board-beat events). @default false */
+  readonly boardBeats?: boolean;
 }
 
 /** An event at a position of the output sample stream. */
 export type StreamEvent =
   | { readonly kind: 'leads-off' | 'leads-on'; readonly sample: number }
-  | { readonly kind: 'gap'; readonly sample: number; readonly missing: number };
+  | { readonly kind: 'gap'; readonly sample: number; readonly missing: number }
+  /** A beat the device found itself, at its sample `boardSample` (arrived when the output had `sample` samples). */
+  | { readonly kind: 'board-beat'; readonly sample: number; readonly boardSample: number };
 
 type Framer =
   | { readonly framing: 'ascii-lines'; readonly state: AsciiLineDecoder }
@@ -66,7 +70,7 @@ export interface DeviceStream {
 function createFramer(options: DeviceStreamOptions): Framer {
   switch (options.framing) {
     case 'ascii-lines':
-      return { framing: 'ascii-lines', state: createAsciiLineDecoder() };
+      return { framing: 'ascii-lines', state: createAsciiLineDecoder({ boardBeats: options.boardBeats === true }) };
     case 'openbci-cyton':
       return { framing: 'openbci-cyton', state: createCytonDecoder({ channels: [options.channel ?? 0] }) };
     case 'edgespike-pcm16':
@@ -147,7 +151,7 @@ export function decodeDeviceStream(stream: DeviceStream, bytes: Uint8Array | und
   const framerBase = stream.framer.state.stats.framesOut - frames; // framer frame index of raw[0]
   // Fill sizes first, to size the output.
   let filled = 0;
-  for (const e of stream.rawEvents) if (e.kind !== 'leads-off') filled += Math.min(e.missing, maxFill);
+  for (const e of stream.rawEvents) if (e.kind === 'leads-on' || e.kind === 'gap') filled += Math.min(e.missing, maxFill);
   const samples = new Int32Array(frames + filled);
   const events: StreamEvent[] = [];
   let out = 0;
@@ -161,6 +165,10 @@ export function decodeDeviceStream(stream: DeviceStream, bytes: Uint8Array | und
   };
   for (const e of stream.rawEvents) {
     emitUntil(e.frame);
+    if (e.kind === 'board-beat') {
+      events.push({ kind: 'board-beat', sample: stream.samplesOut + out, boardSample: e.sample });
+      continue;
+    }
     if (e.kind !== 'leads-off' && e.missing > 0) {
       events.push({ kind: 'gap', sample: stream.samplesOut + out, missing: e.missing });
       stream.missingSamples += e.missing;

@@ -31,6 +31,11 @@ export interface DeviceProfile {
   readonly stopCommand: string | null;
   /** Wait after opening before the start command, ms. */
   readonly openDelayMs: number;
+  /**
+   * The device also sends the beats its own detector found (`ascii-lines` only: the AD8232
+   * beats sketch's `B <sample>` lines); `run` reports them beside its own. @default false
+   */
+  readonly boardBeats: boolean;
   /** Where the profile was read from. */
   readonly path: string;
 }
@@ -81,6 +86,9 @@ export function parseDeviceProfile(json: unknown, source: string): DeviceProfile
       countsPerUnit: positive(ch, 'countsPerUnit', source),
     };
   });
+  const boardBeats = p.boardBeats ?? false;
+  if (typeof boardBeats !== 'boolean') fail(source, 'boardBeats', `must be true or false (got ${describeJson(boardBeats)})`);
+  if (boardBeats && framing !== 'ascii-lines') fail(source, 'boardBeats', `needs framing "ascii-lines" (got ${describeJson(framing)})`);
   const openDelayMs = p.openDelayMs ?? 0;
   if (typeof openDelayMs !== 'number' || openDelayMs < 0) fail(source, 'openDelayMs', `must be a number >= 0 (got ${describeJson(openDelayMs)})`);
   return {
@@ -94,6 +102,7 @@ export function parseDeviceProfile(json: unknown, source: string): DeviceProfile
     startCommand: command(p, 'startCommand', source),
     stopCommand: command(p, 'stopCommand', source),
     openDelayMs,
+    boardBeats,
     path: source,
   };
 }

@@ -15,7 +15,9 @@ export type DeviceEvent =
    */
   | { readonly kind: 'leads-on'; readonly frame: number; readonly missing: number }
   /** Samples the device sent that never arrived (a jump in a sample or sequence counter). */
-  | { readonly kind: 'gap'; readonly frame: number; readonly missing: number };
+  | { readonly kind: 'gap'; readonly frame: number; readonly missing: number }
+  /** A beat the device's own detector found (AD8232 beats sketch `B <n>`): `sample`, its index in the device's samples. */
+  | { readonly kind: 'board-beat'; readonly frame: number; readonly sample: number };
 
 /** Running counts of a decoder, for the summary and for fault reports. */
 export interface DecoderStats {

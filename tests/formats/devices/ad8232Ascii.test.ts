@@ -239,3 +239,44 @@ describe('AD8232 ASCII lines: options and capacity', () => {
     expect(decodeAsciiLines(state, chunk, new Int32Array(maxAsciiFrames(chunk.length)), events)).toBe(3);
   });
 });
+
+describe('AD8232 ASCII lines: the beats sketch\'s "B <sample>" lines (boardBeats)', () => {
+  const BEATS = { boardBeats: true };
+  const text = '512\r\nB 0\r\n513\r\n!\r\nB 4294967295\r\n!\r\n514\r\nB 1\n';
+
+  it('emits a board-beat event at the frame it arrived, and no sample', () => {
+    const { samples, events, stats } = decodeText(text, BEATS);
+    expect(samples).toEqual([512, 513, 514]);
+    expect(events).toEqual([
+      { kind: 'board-beat', frame: 1, sample: 0 },
+      { kind: 'leads-off', frame: 2 },
+      { kind: 'board-beat', frame: 2, sample: 4294967295 },
+      { kind: 'leads-on', frame: 2, missing: 2 },
+      { kind: 'board-beat', frame: 3, sample: 1 },
+    ]);
+    expect(stats).toEqual({ bytesIn: text.length, bytesDropped: 0, unitsOk: 8, unitsBad: 0, framesOut: 3, framesMissing: 0 });
+  });
+
+  it('without the option a B line is a bad line, as before', () => {
+    const { samples, events, stats } = decodeText('512\nB 7\n513\n');
+    expect(samples).toEqual([512, 513]);
+    expect(events).toEqual([]);
+    expect(stats).toMatchObject({ unitsOk: 2, unitsBad: 1, bytesDropped: 4 });
+  });
+
+  it('rejects malformed B lines whole: "B", "B ", "B7", "B  7", "B 7x", "b 7", "B -1", beyond 2^32 - 1', () => {
+    // Bytes dropped, content + line end: 2 + 3 + 3 + 5 + 5 + 4 + 5 + 13 = 40.
+    const bad = 'B\nB \nB7\nB  7\nB 7x\nb 7\nB -1\nB 4294967296\n';
+    const { samples, events, stats } = decodeText(`${bad}9\n`, BEATS);
+    expect(samples).toEqual([9]);
+    expect(events).toEqual([]);
+    expect(stats).toMatchObject({ unitsOk: 1, unitsBad: 8, bytesDropped: 40 });
+  });
+
+  it('splitting the stream anywhere changes nothing', () => {
+    const bytes = asciiBytes(text);
+    const decode = (chunks: readonly Uint8Array[]): DecodedStream => decodeChunks(chunks, BEATS);
+    expectSameAtEveryCut(bytes, decode, decode([bytes]));
+    expectSameInSmallChunks(bytes, decode, decode([bytes]), 5);
+  });
+});
