@@ -17,7 +17,7 @@ import { C_RATIO_TARGET } from './ecgC.ts';
 import type { BenchReport } from './report.ts';
 
 /** The tables the README can hold, in the order they appear there. */
-export const BENCH_TABLE_SECTIONS = ['inputs', 'targets', 'ecg-stages', 'ecg-c', 'replay', 'devices', 'live', 'audio-stages', 'audio-activity'] as const;
+export const BENCH_TABLE_SECTIONS = ['inputs', 'targets', 'ecg-stages', 'ecg-c', 'replay', 'startup', 'devices', 'live', 'audio-stages', 'audio-activity'] as const;
 export type BenchTableSection = (typeof BENCH_TABLE_SECTIONS)[number];
 
 const int = (v: number): string => Math.round(v).toLocaleString('en-US');
@@ -85,6 +85,10 @@ export function markdownFromBenchJson(section: BenchTableSection, report: BenchR
     }
     case 'replay':
       return table(['launcher', 'record', 'signal', 'wall time', 'peak RSS'], '---|---|---:|---:|---:', need(report.memory, section).map((m) => [`\`${m.launcher}\``, m.record, `${(m.signalSeconds / 60).toFixed(0)} min`, `${m.wallSeconds.toFixed(2)} s`, `${m.peakRssMb.toFixed(0)} MB`]));
+    case 'startup': {
+      const rows = need(report.startup, section);
+      return table(['command (`node bin/edgespike.js` from dist/)', 'CPU, median of 9', 'beyond `node -e 0`'], '---|---:|---:', rows.map((r, i) => [i === 0 ? r.command : `\`${r.command}\``, `${r.cpuMs.toFixed(0)} ms`, i === 0 ? '—' : `${r.extraMs.toFixed(0)} ms`]));
+    }
     case 'devices': {
       const decoders = need(report.decoders, section);
       const streams = [...new Set(decoders.map((d) => d.stream))];
@@ -117,7 +121,7 @@ export function markdownFromBenchJson(section: BenchTableSection, report: BenchR
 }
 
 /** Keys whose values name a row (kept in the shape); every other value becomes its type. */
-const ROW_NAMES = new Set(['stage', 'launcher', 'stream', 'corrupted']);
+const ROW_NAMES = new Set(['stage', 'launcher', 'stream', 'corrupted', 'command']);
 
 /**
  * What a report is made of, without its measurements: field names, nesting, and the names of
