@@ -65,32 +65,6 @@ export interface QualityChange {
   readonly state: QualityState;
 }
 
-/** What a spiking network did during one chunk of ticks. */
-export interface NetworkChunk {
-  readonly startTick: number;
-  readonly tickRateHz: number;
-  readonly ticks: number;
-  /** Output spikes: tick of each (from the stream start) and its output index. */
-  readonly outputTicks: Float64Array;
-  readonly outputIndex: Uint16Array;
-  /** Input spikes received in this chunk. */
-  readonly inputSpikes: number;
-  /** Spikes fired by all neurons in this chunk. */
-  readonly neuronSpikes: number;
-  /** Synaptic events in this chunk (one per presynaptic spike per outgoing synapse). */
-  readonly synapticOps: number;
-  /** Neuron state updates in this chunk (neurons × ticks). */
-  readonly neuronUpdates: number;
-  /** The conditioned signal that was encoded, one value per tick (for dating events). */
-  readonly signal: Int32Array;
-  /** The input spike counts (ticks × inputs, the encoder's chunk), for the signal-quality stage. */
-  readonly inputCounts?: Uint8Array;
-  /** Signal-quality changes decided in this chunk (`operators/signalQuality.ts`). */
-  readonly quality?: readonly QualityChange[];
-  /** Spikes per bin of every input and neuron, only when asked for (`lifNetwork`'s `rasterBinTicks`). */
-  readonly raster?: SpikeRaster;
-}
-
 /** Cochlea spike counts for the ticks a chunk of audio completed. */
 export interface CochleaChunk {
   /** Tick of the first row, counted from the start of the stream. */

@@ -6,20 +6,17 @@
  *           ─► heart rate ─► rhythm (af / not-af) ─► HRV over sliding windows; signal quality
  *           (good, noisy, flat) from the encoder's spikes
  *
- * The same operator serves a replayed file, a live device and the tests.
+ * The stages from the band-pass to the beat detector run as one operator (`ecgChain`) on reused
+ * buffers. The same operator serves a replayed file, a live device and the tests.
  */
 import { identity, pipe, type OperatorFunction } from 'rxjs';
 import type { SampleChunk } from '../core/chunks.ts';
 import type { EcgFrame } from '../core/events.ts';
-import { deltaModulate } from '../operators/deltaModulate.ts';
 import { afRhythm } from '../operators/afRhythm.ts';
-import { detectBeats } from '../operators/detectBeats.ts';
+import { ecgChain } from '../operators/ecgChain.ts';
 import { heartRate } from '../operators/heartRate.ts';
 import { hrv } from '../operators/hrv.ts';
-import { lifNetwork } from '../operators/lifNetwork.ts';
-import { qrsBandpass } from '../operators/qrsBandpass.ts';
 import { resample } from '../operators/resample.ts';
-import { signalQuality } from '../operators/signalQuality.ts';
 import { beatDetectorOptions, type EcgModel } from './ecgModel.ts';
 
 /** Length of a live-view raster bin, seconds (rounded to whole ticks: 4 ticks, 11 ms, at 360 Hz). */
@@ -57,11 +54,11 @@ export function rasterBinTicks(tickRateHz: number): number {
 export function ecgPipeline(model: EcgModel, sampleRateHz: number, options: EcgPipelineOptions = {}): OperatorFunction<SampleChunk, EcgFrame> {
   return pipe(
     resample(model.tickRateHz),
-    qrsBandpass(model.bandpass),
-    deltaModulate(model.encoder),
-    lifNetwork(model.network, options.raster === true ? rasterBinTicks(model.tickRateHz) : undefined),
-    signalQuality(model.quality),
-    detectBeats(beatDetectorOptions(model, sampleRateHz)),
+    // Band-pass, encoder, network, signal quality and beat detector: one step per chunk on reused buffers.
+    ecgChain(
+      { bandpass: model.bandpass, encoder: model.encoder, network: model.network, quality: model.quality, beats: beatDetectorOptions(model, sampleRateHz) },
+      options.raster === true ? rasterBinTicks(model.tickRateHz) : undefined,
+    ),
     heartRate({ sampleRateHz }),
     afRhythm({ sampleRateHz }),
     options.hrv === false ? identity : hrv({ sampleRateHz, ...options.hrv }),

@@ -1,0 +1,45 @@
+import { from, lastValueFrom, toArray } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import type { SampleChunk } from '../../src/core/chunks.ts';
+import { ValidationError } from '../../src/core/errors.ts';
+import { ecgChain } from '../../src/operators/ecgChain.ts';
+import { runEcgKernels } from '../../src/pipeline/ecgKernels.ts';
+import { beatDetectorOptions, loadEcgModel } from '../../src/pipeline/ecgModel.ts';
+import { FIXTURE_RECORD, readRecord } from '../helpers/fixture.ts';
+
+const model = loadEcgModel();
+const options = { bandpass: model.bandpass, encoder: model.encoder, network: model.network, quality: model.quality, beats: beatDetectorOptions(model, 360) };
+
+/** The signal cut into chunks of the given sizes, repeated until it is used up. */
+function chunks(x: Int32Array, sizes: readonly number[]): SampleChunk[] {
+  const out: SampleChunk[] = [];
+  for (let at = 0, k = 0; at < x.length; k++) {
+    const n = Math.min(sizes[k % sizes.length] as number, x.length - at);
+    out.push({ startSample: at, sampleRateHz: 360, samples: x.slice(at, at + n) });
+    at += n;
+  }
+  return out;
+}
+
+describe('ecgChain operator', () => {
+  it('one frame per chunk (plus one for the last beats), ending where its chunk ends; the beats of the plain kernel chain', async () => {
+    const { samples } = await readRecord(FIXTURE_RECORD);
+    const kernels = runEcgKernels(model, samples, 360);
+    for (const sizes of [[512], [7, 300, 0, 1000]]) {
+      const parts = chunks(samples, sizes);
+      const frames = await lastValueFrom(from(parts).pipe(ecgChain(options), toArray()));
+      // The first 360 samples are held for the encoder's first level, then every chunk gives its frame.
+      expect(frames.slice(0, parts.length).map((f) => f.endSample)).toEqual(parts.map((p) => p.startSample + p.samples.length));
+      expect(frames.length).toBeLessThanOrEqual(parts.length + 1);
+      const beats = frames.flatMap((f) => f.events.filter((e) => e.type === 'beat').map((e) => e.sample));
+      expect(beats).toEqual(kernels.beats);
+      expect(frames.reduce((s, f) => s + f.inputSpikes, 0)).toBe(kernels.inputSpikes);
+      expect(frames.reduce((s, f) => s + f.neuronSpikes, 0)).toBe(kernels.neuronSpikes);
+    }
+  });
+
+  it('a network that does not take the encoder\'s two inputs ends the stream with a ValidationError', async () => {
+    const network = { ...model.network, inputs: ['up', 'down', 'extra'] };
+    await expect(lastValueFrom(from([] as SampleChunk[]).pipe(ecgChain({ ...options, network })))).rejects.toThrow(ValidationError);
+  });
+});
