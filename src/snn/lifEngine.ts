@@ -209,6 +209,9 @@ function genericSource(delivery: GenericDelivery): string {
   ].join('\n');
 }
 
+/** Up to this many pending sums fed by the ring, a compiled tick reads them without testing the slot's flag. */
+const MAX_UNFLAGGED_READS = 16;
+
 /** Compiled chunk functions by source, so engines of one network share one function (compiled and optimised once). */
 const compiledFunctions = new Map<string, LifChunkFunction>();
 /** Bound on that cache (tuning creates many networks): past it, the cache starts over. */
@@ -260,7 +263,10 @@ function weightedInputsSource(terms: ReadonlyMap<number, number>): string | unde
  * delay add their sum over the inputs to one ring slot, in one block. The ring and its flags
  * then hold, at the end of every tick, exactly what the generic loops leave there (an undelayed
  * arrival waits in the current tick's slot, which the tick itself empties), so states,
- * spikes and counters stay bit for bit.
+ * spikes and counters stay bit for bit. Each tick reads (and empties) the pending sums of the
+ * currents the ring feeds (up to `MAX_UNFLAGGED_READS` of them) whether or not the slot is
+ * flagged: an unflagged slot holds zeros, and a few loads cost less than a branch that input
+ * spikes make unpredictable.
  */
 function compiledSource(net: LifNetwork): string {
   const N = net.neuronCount;
@@ -343,13 +349,15 @@ function compiledSource(net: LifNetwork): string {
     sizes.forEach(([, group], j) => emit(`q${j} += ${group.map((i) => `c${i}`).join(' + ')};`));
     for (const [delay, places] of [...later].sort((a, b) => a[0] - b[0])) {
       const any = [...(laterInputs.get(delay) as Set<number>)].map((i) => `c${i}`).join(' | ');
-      emit(`if ((${any}) !== 0) { let due = slot + ${delay}; if (due >= ${R}) due -= ${R};`);
+      // Without a branch (input spikes come at random): the adds are 0 and the flag is or-ed
+      // with 0 on a tick without spikes; ((c | …) + 255) >> 8 is 1 exactly when a count (≤ 255) is not 0.
+      emit(`{ let due = slot + ${delay}; if (due >= ${R}) due -= ${R};`);
       emit(`  const b = due * ${stride};`);
       for (const [place, terms] of places) {
         const sum = weightedInputsSource(terms);
         if (sum !== undefined) emit(`  pending[b + ${place}] += ${sum};`);
       }
-      emit('  slotActive[due] = 1; }');
+      emit(`  slotActive[due] |= ((${any}) + 255) >> 8; }`);
     }
     // This tick's undelayed arrivals, one local per distinct sum.
     const locals = new Map<string, string>();
@@ -372,7 +380,11 @@ function compiledSource(net: LifNetwork): string {
     }
   }
   emit(`const base = slot * ${stride};`);
-  emit('const active = slotActive[slot] === 1; slotActive[slot] = 0;');
+  // Past a few currents, the flag again saves more loads than its branch costs.
+  let ringFedCount = 0;
+  for (const f of ringFed) ringFedCount += f;
+  const readAlways = ringFedCount <= MAX_UNFLAGGED_READS;
+  emit(readAlways ? 'slotActive[slot] = 0;' : 'const active = slotActive[slot] === 1; slotActive[slot] = 0;');
   // A current no synapse of its sign reaches stays 0 (its pending slots are never written), so
   // its update is left out: the same results, bit for bit, from the zero state.
   const receivesExc = new Uint8Array(N);
@@ -388,7 +400,7 @@ function compiledSource(net: LifNetwork): string {
     onSpike.push(...deliverRow(I + n, undefined));
     if (rowSize(I + n) > 0) onSpike.push(`synOps += ${rowSize(I + n)};`);
     const update = neuronUpdateSource({
-      exc: `e${n}`, inh: `h${n}`, membrane: `v${n}`, refractoryLeft: `r${n}`, active: 'active',
+      exc: `e${n}`, inh: `h${n}`, membrane: `v${n}`, refractoryLeft: `r${n}`, active: readAlways ? 'true' : 'active',
       pendingExc: `pending[base + ${n}]`, pendingInh: `pending[base + ${N + n}]`,
       receivesExc: receivesExc[n] === 1, receivesInh: receivesInh[n] === 1,
       nowExc: nowSource.get(n), nowInh: nowSource.get(N + n),

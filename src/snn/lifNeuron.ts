@@ -138,8 +138,9 @@ export function neuronUpdateSource(t: NeuronUpdateTerms): string[] {
   }
   // mem[t]: held at 0 while refractory; else leak, integrate, saturate, fire.
   lines.push(t.refractoryTicks === 0 ? '{' : `if (${r} > 0) { ${r}--; ${v} = 0; } else {`);
-  const kept = t.memShift === 0 ? '' : `${v} - (${v} >> ${termSource(t.memShift)}) + `;
-  lines.push(`  ${v} = ${kept}${e} + ${h}${t.bias === 0 ? '' : ` + ${termSource(t.bias)}`};`);
+  // A current nothing reaches is 0 throughout (it starts at 0, leaks stay at 0): left out of the sum.
+  const terms = [t.memShift === 0 ? '' : `${v} - (${v} >> ${termSource(t.memShift)})`, t.receivesExc ? e : '', t.receivesInh ? h : '', t.bias === 0 ? '' : termSource(t.bias)].filter((x) => x !== '');
+  lines.push(`  ${v} = ${terms.length === 0 ? '0' : terms.join(' + ')};`);
   const vMin = termSource(t.membraneMin);
   lines.push(`  if (${v} > ${max}) ${v} = ${max}; else if (${v} < ${vMin}) ${v} = ${vMin};`);
   if (t.threshold !== Infinity) {
