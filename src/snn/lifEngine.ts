@@ -23,7 +23,7 @@
 import { ValidationError } from '../core/errors.ts';
 import { addExact, addExactScaled, addPacked, addPackedScaled, addSaturating } from './lifDelivery.ts';
 import { createLifNetwork, resetLifNetwork, type LifNetwork, type LifSpikeEvents, type LifTrace } from './lifNetwork.ts';
-import { neuronUpdateSource, saturatingAddSource, termSource } from './lifNeuron.ts';
+import { MAX_INPUT_SPIKES_PER_TICK, neuronUpdateSource, saturatingAddSource, termSource } from './lifNeuron.ts';
 import type { NetworkSpec } from './network.ts';
 
 /** Largest network (neurons + synapses) the `compiled` delivery takes; code size grows with it. */
@@ -300,6 +300,8 @@ function compiledSource(net: LifNetwork): string {
   const later = new Map<number, Map<number, Map<number, number>>>();
   const laterInputs = new Map<number, Set<number>>();
   const ringFed = new Uint8Array(stride);
+  // Per place, the largest sum of one tick's arrivals (lifDelivery.ts's B).
+  const arrivalBound = new Float64Array(stride);
   const addTerm = (into: Map<number, Map<number, number>>, place: number, input: number, w: number): void => {
     let terms = into.get(place);
     if (terms === undefined) into.set(place, (terms = new Map<number, number>()));
@@ -311,6 +313,7 @@ function compiledSource(net: LifNetwork): string {
       for (let s = runFrom[k] as number; s < (runFrom[k + 1] as number); s++) {
         const place = offset[s] as number;
         const w = weight[s] as number;
+        arrivalBound[place] = (arrivalBound[place] as number) + Math.abs(w) * (row < I ? MAX_INPUT_SPIKES_PER_TICK : 1);
         if (row >= I || !exactSums) ringFed[place] = 1;
         else if (delay === 0) addTerm(now, place, row, w);
         else {
@@ -405,6 +408,9 @@ function compiledSource(net: LifNetwork): string {
       receivesExc: receivesExc[n] === 1, receivesInh: receivesInh[n] === 1,
       nowExc: nowSource.get(n), nowInh: nowSource.get(N + n),
       ringExc: ringFed[n] === 1, ringInh: ringFed[N + n] === 1,
+      // A current that keeps nothing (shift 0) is this tick's arrivals: no clamp when they cannot pass the bound.
+      clampExc: !((net.excShift[n] as number) === 0 && (arrivalBound[n] as number) <= net.stateMax),
+      clampInh: !((net.inhShift[n] as number) === 0 && (arrivalBound[N + n] as number) <= -net.stateMin),
       excShift: net.excShift[n] as number, inhShift: net.inhShift[n] as number, memShift: net.memShift[n] as number,
       bias: net.bias[n] as number, threshold: net.threshold[n] as number, resetToZero: net.resetToZero[n] as number,
       refractoryTicks: net.refractoryTicks[n] as number, membraneMin: net.membraneMin[n] as number,

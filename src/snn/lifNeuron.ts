@@ -68,6 +68,12 @@ export interface NeuronUpdateTerms {
   /** False when nothing of that sign ever waits in the ring: the pending sum is not read. @default true */
   readonly ringExc?: boolean;
   readonly ringInh?: boolean;
+  /**
+   * False when the clamp of that current cannot bite (a leak shift of 0 and arrivals that sum
+   * to at most the state bound): the compare is left out. @default true
+   */
+  readonly clampExc?: boolean;
+  readonly clampInh?: boolean;
   readonly excShift: NeuronTerm;
   readonly inhShift: NeuronTerm;
   readonly memShift: NeuronTerm;
@@ -133,8 +139,8 @@ export function neuronUpdateSource(t: NeuronUpdateTerms): string[] {
       if (ringI) lines.push(`  ${h} += ${t.pendingInh}; ${t.pendingInh} = 0;`);
       lines.push('}');
     }
-    if (t.receivesExc) lines.push(`if (${e} > ${max}) ${e} = ${max};`);
-    if (t.receivesInh) lines.push(`if (${h} < ${min}) ${h} = ${min};`);
+    if (t.receivesExc && t.clampExc !== false) lines.push(`if (${e} > ${max}) ${e} = ${max};`);
+    if (t.receivesInh && t.clampInh !== false) lines.push(`if (${h} < ${min}) ${h} = ${min};`);
   }
   // mem[t]: held at 0 while refractory; else leak, integrate, saturate, fire.
   lines.push(t.refractoryTicks === 0 ? '{' : `if (${r} > 0) { ${r}--; ${v} = 0; } else {`);
