@@ -7,8 +7,9 @@
  *
  * Deliveries, fastest first:
  * - `compiled`: the network's parameters and synapses written as literals into one function,
- *   one straight block per neuron and per delay run; for networks up to `MAX_COMPILED_SIZE`
- *   neurons + synapses (the ECG network: ~3× faster than the generic loop).
+ *   one straight block per neuron and per delay run, input synapses straight into the currents
+ *   when the sums are exact; for networks up to `MAX_COMPILED_SIZE` neurons + synapses (the
+ *   ECG network: ~3× faster than the generic loop). Engines of one network share the function.
  * - `packed`: the generic loop over the delivery plan (`lifDelivery.ts`), one int32 word per
  *   synapse, unclamped adds (the trained audio models).
  * - `dense`: the same with separate offset and weight arrays, when weights exceed int16.
@@ -22,7 +23,7 @@
 import { ValidationError } from '../core/errors.ts';
 import { addExact, addExactScaled, addPacked, addPackedScaled, addSaturating } from './lifDelivery.ts';
 import { createLifNetwork, resetLifNetwork, type LifNetwork, type LifSpikeEvents, type LifTrace } from './lifNetwork.ts';
-import { neuronUpdateSource, saturatingAddSource, termSource } from './lifNeuron.ts';
+import { MAX_INPUT_SPIKES_PER_TICK, neuronUpdateSource, saturatingAddSource, termSource } from './lifNeuron.ts';
 import type { NetworkSpec } from './network.ts';
 
 /** Largest network (neurons + synapses) the `compiled` delivery takes; code size grows with it. */
@@ -208,12 +209,66 @@ function genericSource(delivery: GenericDelivery): string {
   ].join('\n');
 }
 
+/** Up to this many pending sums fed by the ring, a compiled tick reads them without testing the slot's flag. */
+const MAX_UNFLAGGED_READS = 16;
+
+/** Compiled chunk functions by source, so engines of one network share one function (compiled and optimised once). */
+const compiledFunctions = new Map<string, LifChunkFunction>();
+/** Bound on that cache (tuning creates many networks): past it, the cache starts over. */
+const MAX_CACHED_COMPILED = 64;
+
 /**
- * Generate the compiled chunk function of one network: its parameters and synapses as
- * literals. The state stays in the `LifNetwork` (so the generic loop can record traces on it);
- * the function loads it into locals at the start of a chunk and stores it back at the end.
+ * The compiled chunk function of one network: its parameters and synapses as literals. The
+ * state stays in the `LifNetwork` (so the generic loop can record traces on it); the function
+ * loads it into locals at the start of a chunk and stores it back at the end. Engines whose
+ * networks generate the same source share one function.
  */
 function compiledChunkFunction(net: LifNetwork): LifChunkFunction {
+  const source = compiledSource(net);
+  let fn = compiledFunctions.get(source);
+  if (fn === undefined) {
+    if (compiledFunctions.size >= MAX_CACHED_COMPILED) compiledFunctions.clear();
+    // The source holds only validated integers and fixed identifiers (see lifNeuron.ts).
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    fn = new Function('net', 'input', 'ticks', 'events', source) as LifChunkFunction;
+    compiledFunctions.set(source, fn);
+  }
+  return fn;
+}
+
+/**
+ * `Σ c_i · w_i` as source, the inputs of equal weight summed first (`(c0 + c1) * 4096`);
+ * `undefined` when every weight is 0.
+ */
+function weightedInputsSource(terms: ReadonlyMap<number, number>): string | undefined {
+  const byWeight = new Map<number, number[]>();
+  for (const [input, w] of terms) {
+    if (w === 0) continue;
+    const inputs = byWeight.get(w);
+    if (inputs === undefined) byWeight.set(w, [input]);
+    else inputs.push(input);
+  }
+  const parts = [...byWeight].map(([w, inputs]) => {
+    const counts = inputs.map((i) => `c${i}`).join(' + ');
+    if (w === 1) return inputs.length === 1 ? counts : `(${counts})`;
+    return `${inputs.length === 1 ? counts : `(${counts})`} * ${termSource(w)}`;
+  });
+  return parts.length === 0 ? undefined : parts.join(' + ');
+}
+
+/**
+ * Source of a network's compiled chunk function. When its sums are exact (`exactSums`), the
+ * input synapses take a shorter way than the ring, as the exported C does (`export/ecgC.ts`):
+ * undelayed ones add `Σ c_i · w_i` straight to the target's current, and the delayed ones of one
+ * delay add their sum over the inputs to one ring slot, in one block. The ring and its flags
+ * then hold, at the end of every tick, exactly what the generic loops leave there (an undelayed
+ * arrival waits in the current tick's slot, which the tick itself empties), so states,
+ * spikes and counters stay bit for bit. Each tick reads (and empties) the pending sums of the
+ * currents the ring feeds (up to `MAX_UNFLAGGED_READS` of them) whether or not the slot is
+ * flagged: an unflagged slot holds zeros, and a few loads cost less than a branch that input
+ * spikes make unpredictable.
+ */
+function compiledSource(net: LifNetwork): string {
   const N = net.neuronCount;
   const I = net.inputCount;
   const R = net.ringSize;
@@ -238,21 +293,101 @@ function compiledChunkFunction(net: LifNetwork): LifChunkFunction {
   };
   const rowSize = (row: number): number => (runFrom[rowRun[row + 1] as number] as number) - (runFrom[rowRun[row] as number] as number);
 
+  // Where each place of a ring slot (target, or N + target when inhibitory) gets its input:
+  // now[place] (input → summed weight) for undelayed input synapses of an exact network, and
+  // later[delay][place] for its delayed ones; ringFed[place] when anything waits in the ring.
+  const now = new Map<number, Map<number, number>>();
+  const later = new Map<number, Map<number, Map<number, number>>>();
+  const laterInputs = new Map<number, Set<number>>();
+  const ringFed = new Uint8Array(stride);
+  // Per place, the largest sum of one tick's arrivals (lifDelivery.ts's B).
+  const arrivalBound = new Float64Array(stride);
+  const addTerm = (into: Map<number, Map<number, number>>, place: number, input: number, w: number): void => {
+    let terms = into.get(place);
+    if (terms === undefined) into.set(place, (terms = new Map<number, number>()));
+    terms.set(input, (terms.get(input) ?? 0) + w);
+  };
+  for (let row = 0; row < I + N; row++) {
+    for (let k = rowRun[row] as number; k < (rowRun[row + 1] as number); k++) {
+      const delay = runDelay[k] as number;
+      for (let s = runFrom[k] as number; s < (runFrom[k + 1] as number); s++) {
+        const place = offset[s] as number;
+        const w = weight[s] as number;
+        arrivalBound[place] = (arrivalBound[place] as number) + Math.abs(w) * (row < I ? MAX_INPUT_SPIKES_PER_TICK : 1);
+        if (row >= I || !exactSums) ringFed[place] = 1;
+        else if (delay === 0) addTerm(now, place, row, w);
+        else {
+          ringFed[place] = 1;
+          let d = later.get(delay);
+          if (d === undefined) later.set(delay, (d = new Map<number, Map<number, number>>()));
+          addTerm(d, place, row, w);
+          let ins = laterInputs.get(delay);
+          if (ins === undefined) laterInputs.set(delay, (ins = new Set<number>()));
+          ins.add(row);
+        }
+      }
+    }
+  }
+  const inputs = Array.from({ length: I }, (_, i) => i).filter((i) => rowSize(i) > 0);
+  // Synaptic events of the inputs, per tick Σ c_i · rowSize(i): summed per row size, multiplied at the end.
+  const bySize = new Map<number, number[]>();
+  for (const i of inputs) {
+    const group = bySize.get(rowSize(i));
+    if (group === undefined) bySize.set(rowSize(i), [i]);
+    else group.push(i);
+  }
+  const sizes = [...bySize];
+
   emit('"use strict";');
   emit('const { pending, slotActive, exc, inh, membrane, refractoryLeft, spikeCount } = net;');
   emit(`if (input.length < ticks * ${I}) throw new RangeError("input holds " + input.length + " counts; " + ticks + " ticks need " + ticks * ${I});`);
   emit('let tick = net.tick; let slot = net.slot; let synOps = 0; let written = 0;');
+  if (exactSums) sizes.forEach((_, j) => emit(`let q${j} = 0;`));
   for (let n = 0; n < N; n++) emit(`let e${n} = exc[${n}], h${n} = inh[${n}], v${n} = membrane[${n}], r${n} = refractoryLeft[${n}], k${n} = 0;`);
   emit('for (let t = 0; t < ticks; t++, tick++) {');
   emit(`const inBase = t * ${I};`);
-  for (let i = 0; i < I; i++) {
-    if (rowSize(i) === 0) continue;
-    emit(`{ const c = input[inBase + ${i}]; if (c !== 0) {`);
-    for (const s of deliverRow(i, 'c')) emit(s);
-    emit(`synOps += c * ${rowSize(i)}; } }`);
+  const nowSource = new Map<number, string>();
+  if (exactSums) {
+    for (const i of inputs) emit(`const c${i} = input[inBase + ${i}];`);
+    sizes.forEach(([, group], j) => emit(`q${j} += ${group.map((i) => `c${i}`).join(' + ')};`));
+    for (const [delay, places] of [...later].sort((a, b) => a[0] - b[0])) {
+      const any = [...(laterInputs.get(delay) as Set<number>)].map((i) => `c${i}`).join(' | ');
+      // Without a branch (input spikes come at random): the adds are 0 and the flag is or-ed
+      // with 0 on a tick without spikes; ((c | …) + 255) >> 8 is 1 exactly when a count (≤ 255) is not 0.
+      emit(`{ let due = slot + ${delay}; if (due >= ${R}) due -= ${R};`);
+      emit(`  const b = due * ${stride};`);
+      for (const [place, terms] of places) {
+        const sum = weightedInputsSource(terms);
+        if (sum !== undefined) emit(`  pending[b + ${place}] += ${sum};`);
+      }
+      emit(`  slotActive[due] |= ((${any}) + 255) >> 8; }`);
+    }
+    // This tick's undelayed arrivals, one local per distinct sum.
+    const locals = new Map<string, string>();
+    for (const [place, terms] of now) {
+      const sum = weightedInputsSource(terms);
+      if (sum === undefined) continue;
+      let name = locals.get(sum);
+      if (name === undefined) {
+        name = `a${locals.size}`;
+        locals.set(sum, name);
+        emit(`const ${name} = ${sum};`);
+      }
+      nowSource.set(place, name);
+    }
+  } else {
+    for (const i of inputs) {
+      emit(`{ const c = input[inBase + ${i}]; if (c !== 0) {`);
+      for (const s of deliverRow(i, 'c')) emit(s);
+      emit(`synOps += c * ${rowSize(i)}; } }`);
+    }
   }
   emit(`const base = slot * ${stride};`);
-  emit('const active = slotActive[slot] === 1; slotActive[slot] = 0;');
+  // Past a few currents, the flag again saves more loads than its branch costs.
+  let ringFedCount = 0;
+  for (const f of ringFed) ringFedCount += f;
+  const readAlways = ringFedCount <= MAX_UNFLAGGED_READS;
+  emit(readAlways ? 'slotActive[slot] = 0;' : 'const active = slotActive[slot] === 1; slotActive[slot] = 0;');
   // A current no synapse of its sign reaches stays 0 (its pending slots are never written), so
   // its update is left out: the same results, bit for bit, from the zero state.
   const receivesExc = new Uint8Array(N);
@@ -268,9 +403,14 @@ function compiledChunkFunction(net: LifNetwork): LifChunkFunction {
     onSpike.push(...deliverRow(I + n, undefined));
     if (rowSize(I + n) > 0) onSpike.push(`synOps += ${rowSize(I + n)};`);
     const update = neuronUpdateSource({
-      exc: `e${n}`, inh: `h${n}`, membrane: `v${n}`, refractoryLeft: `r${n}`, active: 'active',
+      exc: `e${n}`, inh: `h${n}`, membrane: `v${n}`, refractoryLeft: `r${n}`, active: readAlways ? 'true' : 'active',
       pendingExc: `pending[base + ${n}]`, pendingInh: `pending[base + ${N + n}]`,
       receivesExc: receivesExc[n] === 1, receivesInh: receivesInh[n] === 1,
+      nowExc: nowSource.get(n), nowInh: nowSource.get(N + n),
+      ringExc: ringFed[n] === 1, ringInh: ringFed[N + n] === 1,
+      // A current that keeps nothing (shift 0) is this tick's arrivals: no clamp when they cannot pass the bound.
+      clampExc: !((net.excShift[n] as number) === 0 && (arrivalBound[n] as number) <= net.stateMax),
+      clampInh: !((net.inhShift[n] as number) === 0 && (arrivalBound[N + n] as number) <= -net.stateMin),
       excShift: net.excShift[n] as number, inhShift: net.inhShift[n] as number, memShift: net.memShift[n] as number,
       bias: net.bias[n] as number, threshold: net.threshold[n] as number, resetToZero: net.resetToZero[n] as number,
       refractoryTicks: net.refractoryTicks[n] as number, membraneMin: net.membraneMin[n] as number,
@@ -281,9 +421,8 @@ function compiledChunkFunction(net: LifNetwork): LifChunkFunction {
   emit(`slot = slot + 1 === ${R} ? 0 : slot + 1;`);
   emit('}');
   for (let n = 0; n < N; n++) emit(`exc[${n}] = e${n}; inh[${n}] = h${n}; membrane[${n}] = v${n}; refractoryLeft[${n}] = r${n}; spikeCount[${n}] += k${n};`);
+  if (exactSums) sizes.forEach(([size], j) => emit(`synOps += q${j} * ${size};`));
   emit(`net.tick = tick; net.slot = slot; net.synapticOps += synOps; net.neuronUpdates += ticks * ${N};`);
   emit('return written;');
-  // The source holds only validated integers and fixed identifiers (see lifNeuron.ts).
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  return new Function('net', 'input', 'ticks', 'events', lines.join('\n')) as LifChunkFunction;
+  return lines.join('\n');
 }

@@ -59,6 +59,21 @@ export interface NeuronUpdateTerms {
   /** False when no synapse of that sign reaches the neuron: the current stays 0, its update is left out. */
   readonly receivesExc: boolean;
   readonly receivesInh: boolean;
+  /**
+   * This tick's arrivals that bypass the ring (an integer expression; the compiled path's
+   * undelayed input synapses), added before the pending sum. @default none
+   */
+  readonly nowExc?: string;
+  readonly nowInh?: string;
+  /** False when nothing of that sign ever waits in the ring: the pending sum is not read. @default true */
+  readonly ringExc?: boolean;
+  readonly ringInh?: boolean;
+  /**
+   * False when the clamp of that current cannot bite (a leak shift of 0 and arrivals that sum
+   * to at most the state bound): the compare is left out. @default true
+   */
+  readonly clampExc?: boolean;
+  readonly clampInh?: boolean;
   readonly excShift: NeuronTerm;
   readonly inhShift: NeuronTerm;
   readonly memShift: NeuronTerm;
@@ -101,18 +116,39 @@ export function neuronUpdateSource(t: NeuronUpdateTerms): string[] {
   // exc[t], inh[t]: leak, then add this tick's sums (exc clamps at the top, inh at the bottom).
   if (t.receivesExc) lines.push(leakSource(e, t.excShift));
   if (t.receivesInh) lines.push(leakSource(h, t.inhShift));
-  if (t.receivesExc || t.receivesInh) {
-    lines.push(`if (${t.active}) {`);
-    if (t.receivesExc) lines.push(`  ${e} += ${t.pendingExc}; ${t.pendingExc} = 0; if (${e} > ${max}) ${e} = ${max};`);
-    if (t.receivesInh) lines.push(`  ${h} += ${t.pendingInh}; ${t.pendingInh} = 0; if (${h} < ${termSource(t.stateMin)}) ${h} = ${termSource(t.stateMin)};`);
-    lines.push('}');
+  const min = termSource(t.stateMin);
+  if (t.nowExc === undefined && t.nowInh === undefined) {
+    if (t.receivesExc || t.receivesInh) {
+      lines.push(`if (${t.active}) {`);
+      if (t.receivesExc) lines.push(`  ${e} += ${t.pendingExc}; ${t.pendingExc} = 0; if (${e} > ${max}) ${e} = ${max};`);
+      if (t.receivesInh) lines.push(`  ${h} += ${t.pendingInh}; ${t.pendingInh} = 0; if (${h} < ${min}) ${h} = ${min};`);
+      lines.push('}');
+    }
+  } else {
+    // Arrivals outside the ring as well: add them, then the ring's sum when the slot is active,
+    // then clamp once. The same value as one clamped add of the whole sum (the terms of an exact
+    // sum never leave int32), and a clamp with nothing added is a no-op: exc stays in [0, max],
+    // inh in [min, 0].
+    const ringE = t.receivesExc && t.ringExc !== false;
+    const ringI = t.receivesInh && t.ringInh !== false;
+    if (t.receivesExc && t.nowExc !== undefined) lines.push(`${e} += ${t.nowExc};`);
+    if (t.receivesInh && t.nowInh !== undefined) lines.push(`${h} += ${t.nowInh};`);
+    if (ringE || ringI) {
+      lines.push(`if (${t.active}) {`);
+      if (ringE) lines.push(`  ${e} += ${t.pendingExc}; ${t.pendingExc} = 0;`);
+      if (ringI) lines.push(`  ${h} += ${t.pendingInh}; ${t.pendingInh} = 0;`);
+      lines.push('}');
+    }
+    if (t.receivesExc && t.clampExc !== false) lines.push(`if (${e} > ${max}) ${e} = ${max};`);
+    if (t.receivesInh && t.clampInh !== false) lines.push(`if (${h} < ${min}) ${h} = ${min};`);
   }
   // mem[t]: held at 0 while refractory; else leak, integrate, saturate, fire.
   lines.push(t.refractoryTicks === 0 ? '{' : `if (${r} > 0) { ${r}--; ${v} = 0; } else {`);
-  const kept = t.memShift === 0 ? '' : `${v} - (${v} >> ${termSource(t.memShift)}) + `;
-  lines.push(`  ${v} = ${kept}${e} + ${h}${t.bias === 0 ? '' : ` + ${termSource(t.bias)}`};`);
-  const min = termSource(t.membraneMin);
-  lines.push(`  if (${v} > ${max}) ${v} = ${max}; else if (${v} < ${min}) ${v} = ${min};`);
+  // A current nothing reaches is 0 throughout (it starts at 0, leaks stay at 0): left out of the sum.
+  const terms = [t.memShift === 0 ? '' : `${v} - (${v} >> ${termSource(t.memShift)})`, t.receivesExc ? e : '', t.receivesInh ? h : '', t.bias === 0 ? '' : termSource(t.bias)].filter((x) => x !== '');
+  lines.push(`  ${v} = ${terms.length === 0 ? '0' : terms.join(' + ')};`);
+  const vMin = termSource(t.membraneMin);
+  lines.push(`  if (${v} > ${max}) ${v} = ${max}; else if (${v} < ${vMin}) ${v} = ${vMin};`);
   if (t.threshold !== Infinity) {
     const theta = termSource(t.threshold);
     lines.push(`  if (${v} >= ${theta}) {`);

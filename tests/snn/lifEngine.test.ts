@@ -380,6 +380,33 @@ describe('fixed-point LIF engine: every delivery against the oracle, bit for bit
     expect(seen.spikes).toBeGreaterThan(100);
   });
 
+  it('on the bundled ECG network, two engines in turn (they share one compiled function, not its state)', async () => {
+    const model = loadEcgModel();
+    const { samples } = await readRecord(FIXTURE_RECORD);
+    const a = encodeEcg(model, samples.subarray(0, 360 * 20)).spikes;
+    const b = encodeEcg(model, samples.subarray(360 * 20, 360 * 40)).spikes;
+    const alone = (input: Uint8Array): Record<string, unknown> => {
+      const engine = createLifEngine(model.network);
+      const events = createSpikeEvents(input.length);
+      const n = engine.run(input, input.length / 2, events);
+      return { ticks: Array.from(events.tick.subarray(0, n)), state: snapshot(engine.net) };
+    };
+    const one = createLifEngine(model.network);
+    const two = createLifEngine(model.network);
+    const got = [one, two].map(() => ({ ticks: [] as number[] }));
+    for (let t = 0; t < 360 * 20; t += 997) {
+      const size = Math.min(997, 360 * 20 - t);
+      [one, two].forEach((engine, k) => {
+        const events = createSpikeEvents(size);
+        const n = engine.run((k === 0 ? a : b).subarray(2 * t, 2 * (t + size)), size, events);
+        got[k]?.ticks.push(...events.tick.subarray(0, n));
+      });
+    }
+    expect((alone(a).ticks as number[]).length).toBeGreaterThan(10);
+    expect({ ticks: got[0]?.ticks, state: snapshot(one.net) }).toEqual(alone(a));
+    expect({ ticks: got[1]?.ticks, state: snapshot(two.net) }).toEqual(alone(b));
+  });
+
   it('on the bundled digits network over the espeak fixtures', async () => {
     const model = loadAudioModel();
     for (const clip of ['3_enus_0.wav', '7_engb_0.wav']) {
