@@ -9,6 +9,7 @@ import {
   type DeltaEncoderOptions,
 } from '../encode/deltaEncoder.ts';
 import { createSlab, type Slab } from '../core/slab.ts';
+import { leadingSamples } from '../core/concatArrays.ts';
 
 /**
  * Delta-modulate each chunk into UP/DOWN spike counts (two network inputs per tick:
@@ -35,14 +36,7 @@ export function deltaModulate(options: DeltaEncoderOptions): OperatorFunction<Sa
       const release = (): void => {
         const chunks = held ?? [];
         held = undefined;
-        const first = new Int32Array(Math.min(need, heldSamples));
-        let at = 0;
-        for (const c of chunks) {
-          if (at >= first.length) break;
-          const n = Math.min(c.samples.length, first.length - at);
-          first.set(c.samples.subarray(0, n), at);
-          at += n;
-        }
+        const first = leadingSamples(chunks.map((c) => c.samples), need);
         primeDeltaEncoder(encoder, first, first.length);
         for (const c of chunks) subscriber.next(encode(encoder, slab, c));
       };

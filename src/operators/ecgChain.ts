@@ -1,6 +1,7 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import type { QualityChange, SampleChunk, SpikeRaster } from '../core/chunks.ts';
 import type { EcgFrame, EcgFrameEvent } from '../core/events.ts';
+import { leadingSamples } from '../core/concatArrays.ts';
 import {
   createEcgChain,
   ecgChainPrimeSamples,
@@ -67,14 +68,7 @@ export function ecgChain(options: EcgChainOptions, rasterBinTicks?: number): Ope
       const release = (): void => {
         const chunks = held ?? [];
         held = undefined;
-        const first = new Int32Array(Math.min(need, heldSamples));
-        let at = 0;
-        for (const c of chunks) {
-          if (at >= first.length) break;
-          const n = Math.min(c.samples.length, first.length - at);
-          first.set(c.samples.subarray(0, n), at);
-          at += n;
-        }
+        const first = leadingSamples(chunks.map((c) => c.samples), need);
         primeEcgChain(chain, first, first.length);
         for (const c of chunks) subscriber.next(frame(c.startSample, c.samples, c.samples.length));
       };
