@@ -17,6 +17,28 @@
  *
  * @example lookBack 2, lookAhead 2, delay 1, equal rates; y = [0, 1, 5, -9, 2, 0, 0], spike
  *   at T = 2 → window ticks 0..4, |y| largest at tick 3 → beat at sample 2
+ *
+ * Search-back (optional, `searchback`): the network's second read-out, a candidate neuron with a
+ * quarter of the beat threshold, fires on smaller QRS complexes too (and on tall T waves and
+ * noise). When a beat comes too late after the one before, the largest candidate between them is
+ * taken as the beat that was missed: Pan and Tompkins' search-back (1985), over spikes.
+ *
+ *   candidate  a burst of candidate spikes (each within M ticks of the one before, from F to L);
+ *              its value is max |y| over [F - lookBack, L + M] and its R peak the first maximum
+ *   late       16 · n · (P - P_last) > K · Σ RR      (the new beat's R peak P, the last one's P_last,
+ *              the last n ≤ `rrBeats` RR intervals between reported beats, in ticks; n ≥ 2)
+ *   search     while late: the largest candidate with P_last + G < peak < P - G (the earlier one on a
+ *              tie) is reported (a beat, and an RR interval), then P_last = its peak; none: stop
+ *
+ * Symbols: M — `mergeTicks`; K — `rrLimitQ4` (in 1/16: 24 = 1.5 times the mean RR); G —
+ * `minGapTicks` (a candidate closer than G to a beat is that beat's own QRS or its T wave). At most
+ * `maxCandidates` candidates are kept between beats (the largest; a new one replaces the smallest
+ * only when larger). The search is made when the late beat is dated, so a beat found by it is
+ * reported just before that beat, later than the others (by up to an RR interval). A candidate
+ * burst that has not ended (M ticks without a candidate spike) by then is not searched. Search-back
+ * beats are dated by their burst's window, not the look-ahead window of a beat spike.
+ * @example M 1, G 2, K 24, lookBack 0; candidates peaking at ticks 10 (|y| 5) and 13 (|y| 9),
+ *   beats at 0, 4, 8 then 20: 16 · 2 · 12 > 24 · 8 → the candidate at 13 is reported, then 20
  * Cost: one copy of the chunk plus O(lookBack + lookAhead) per spike; allocates only when a
  * chunk is longer than any before it (the ring grows to hold it).
  */
@@ -37,6 +59,48 @@ export interface BeatDetectorOptions {
   readonly lookAheadTicks?: number;
   /** Delay of the searched signal behind the ECG (the band-pass delay), ticks. @default 0 */
   readonly signalDelayTicks?: number;
+  /** Search-back over a candidate read-out (see above); absent: none. */
+  readonly searchback?: SearchbackOptions;
+}
+
+/** The search-back's parameters (see the doc comment above). */
+export interface SearchbackOptions {
+  /** Output index of the candidate neuron. */
+  readonly candidateOutput: number;
+  /** K: a beat is late when its RR passes K/16 of the mean RR. */
+  readonly rrLimitQ4: number;
+  /** n: RR intervals averaged (the last ones reported). */
+  readonly rrBeats: number;
+  /** G: candidates closer than this to a beat are not searched, ticks. */
+  readonly minGapTicks: number;
+  /** M: candidate spikes this close (ticks) belong to one burst; its window ends M ticks after its last spike. */
+  readonly mergeTicks: number;
+  /** Candidates kept between two beats (the largest). */
+  readonly maxCandidates: number;
+}
+
+/** Search-back state: the RR ring, the open candidate burst and the kept candidates. */
+interface Searchback {
+  readonly options: SearchbackOptions;
+  /** The last RR intervals (ticks, a ring), their sum and count. */
+  readonly rr: Float64Array;
+  rrHead: number;
+  rrCount: number;
+  rrSum: number;
+  /** R-peak tick of the last reported beat, or -1. */
+  lastPeak: number;
+  /** The open burst: first and last spike, ticks scanned, largest |y| and its tick (open < 0: none). */
+  burstFirst: number;
+  burstLast: number;
+  burstScanned: number;
+  burstValue: number;
+  burstPeak: number;
+  /** Kept candidates: R-peak tick and value; `count` used. */
+  readonly candPeak: Float64Array;
+  readonly candValue: Float64Array;
+  count: number;
+  /** Beats found by the search. */
+  found: number;
 }
 
 /** Beat detector state. */
@@ -56,6 +120,8 @@ export interface BeatDetector {
   /** Sample of the last reported beat, or -1. */
   lastSample: number;
   beatCount: number;
+  /** Search-back state, when the options ask for it. */
+  readonly searchback: Searchback | undefined;
 }
 
 export function createBeatDetector(options: BeatDetectorOptions): BeatDetector {
@@ -67,6 +133,16 @@ export function createBeatDetector(options: BeatDetectorOptions): BeatDetector {
   requireIntOption('signalDelayTicks', signalDelayTicks, 0, 65535);
   for (const key of ['tickRateHz', 'sampleRateHz'] as const) {
     if (!(options[key] > 0)) throw new ValidationError(`"${key}" must be > 0 (got ${options[key]})`);
+  }
+  const sb = options.searchback;
+  if (sb !== undefined) {
+    requireIntOption('searchback.candidateOutput', sb.candidateOutput, 0, 65535);
+    requireIntOption('searchback.rrLimitQ4', sb.rrLimitQ4, 16, 255);
+    requireIntOption('searchback.rrBeats', sb.rrBeats, 2, 64);
+    requireIntOption('searchback.minGapTicks', sb.minGapTicks, 0, 65535);
+    requireIntOption('searchback.mergeTicks', sb.mergeTicks, 0, lookAheadTicks);
+    requireIntOption('searchback.maxCandidates', sb.maxCandidates, 1, 64);
+    if (sb.candidateOutput === (options.beatOutput ?? 0)) throw new ValidationError('"searchback.candidateOutput" must not be the beat output');
   }
   return {
     beatOutput: options.beatOutput ?? 0,
@@ -80,6 +156,26 @@ export function createBeatDetector(options: BeatDetectorOptions): BeatDetector {
     ticksSeen: 0,
     lastSample: -1,
     beatCount: 0,
+    searchback:
+      sb === undefined
+        ? undefined
+        : {
+            options: sb,
+            rr: new Float64Array(sb.rrBeats),
+            rrHead: 0,
+            rrCount: 0,
+            rrSum: 0,
+            lastPeak: -1,
+            burstFirst: -1,
+            burstLast: -1,
+            burstScanned: -1,
+            burstValue: -1,
+            burstPeak: -1,
+            candPeak: new Float64Array(sb.maxCandidates),
+            candValue: new Float64Array(sb.maxCandidates),
+            count: 0,
+            found: 0,
+          },
   };
 }
 
@@ -96,7 +192,8 @@ function fitRing(detector: BeatDetector, ticks: number): void {
   detector.mask = size - 1;
 }
 
-function resolve(detector: BeatDetector, spikeTick: number, beats: number[]): number {
+/** The R peak of a beat spike: the first largest |y| of its window (clipped to the ticks held). */
+function peakOf(detector: BeatDetector, spikeTick: number): number {
   const { ring, mask } = detector;
   const from = Math.max(0, spikeTick - detector.lookBackTicks, detector.ticksSeen - ring.length);
   const to = Math.min(detector.ticksSeen - 1, spikeTick + detector.lookAheadTicks);
@@ -109,12 +206,131 @@ function resolve(detector: BeatDetector, spikeTick: number, beats: number[]): nu
       peak = t;
     }
   }
+  return peak;
+}
+
+/** Report a beat at R-peak tick `peak` unless it is not after the last one. @returns 1 when reported */
+function report(detector: BeatDetector, peak: number, beats: number[]): number {
   const sample = Math.max(0, Math.round((peak - detector.signalDelayTicks) * detector.samplesPerTick));
   if (sample <= detector.lastSample) return 0;
   detector.lastSample = sample;
   detector.beatCount++;
   beats.push(sample);
+  const sb = detector.searchback;
+  if (sb !== undefined) {
+    if (sb.lastPeak >= 0) {
+      const interval = peak - sb.lastPeak;
+      if (sb.rrCount === sb.rr.length) sb.rrSum -= sb.rr[sb.rrHead] as number;
+      else sb.rrCount++;
+      sb.rr[sb.rrHead] = interval;
+      sb.rrSum += interval;
+      sb.rrHead = sb.rrHead + 1 === sb.rr.length ? 0 : sb.rrHead + 1;
+    }
+    sb.lastPeak = peak;
+  }
   return 1;
+}
+
+function resolve(detector: BeatDetector, spikeTick: number, beats: number[]): number {
+  const peak = peakOf(detector, spikeTick);
+  const sb = detector.searchback;
+  if (sb === undefined) return report(detector, peak, beats);
+  // Search back while this beat is late, then report it; candidates its QRS or T wave may hold go.
+  let found = 0;
+  const { rrLimitQ4, minGapTicks } = sb.options;
+  while (sb.rrCount >= 2 && 16 * sb.rrCount * (peak - sb.lastPeak) > rrLimitQ4 * sb.rrSum) {
+    let k = -1;
+    for (let i = 0; i < sb.count; i++) {
+      const p = sb.candPeak[i] as number;
+      if (p <= sb.lastPeak + minGapTicks || p >= peak - minGapTicks) continue;
+      const v = sb.candValue[i] as number;
+      if (k < 0 || v > (sb.candValue[k] as number) || (v === sb.candValue[k] && p < (sb.candPeak[k] as number))) k = i;
+    }
+    if (k < 0 || report(detector, sb.candPeak[k] as number, beats) === 0) break;
+    sb.found++;
+    found++;
+  }
+  const own = report(detector, peak, beats);
+  if (own === 1) dropCandidatesBefore(sb, sb.lastPeak + minGapTicks + 1);
+  return found + own;
+}
+
+/** Forget the kept candidates peaking before tick `from` (order kept). */
+function dropCandidatesBefore(sb: Searchback, from: number): void {
+  let j = 0;
+  for (let i = 0; i < sb.count; i++) {
+    const p = sb.candPeak[i] as number;
+    if (p < from) continue;
+    sb.candPeak[j] = p;
+    sb.candValue[j] = sb.candValue[i] as number;
+    j++;
+  }
+  sb.count = j;
+}
+
+/** Take |y| of ticks (burstScanned, to] into the open burst's maximum. */
+function scanBurst(detector: BeatDetector, sb: Searchback, to: number): void {
+  const { ring, mask } = detector;
+  const from = Math.max(0, sb.burstScanned + 1, sb.burstFirst - detector.lookBackTicks, detector.ticksSeen - ring.length);
+  let best = sb.burstValue;
+  let peak = sb.burstPeak;
+  for (let t = from; t <= to; t++) {
+    const v = Math.abs(ring[t & mask] as number);
+    if (v > best) {
+      best = v;
+      peak = t;
+    }
+  }
+  sb.burstValue = best;
+  sb.burstPeak = peak;
+  if (to > sb.burstScanned) sb.burstScanned = to;
+}
+
+/** Close the open burst (its window scanned up to `to`) and keep it as a candidate. */
+function closeBurst(detector: BeatDetector, sb: Searchback, to: number): void {
+  scanBurst(detector, sb, to);
+  const peak = sb.burstPeak;
+  const value = sb.burstValue;
+  sb.burstFirst = -1;
+  if (peak <= sb.lastPeak + sb.options.minGapTicks) return;
+  if (sb.count < sb.candPeak.length) {
+    sb.candPeak[sb.count] = peak;
+    sb.candValue[sb.count] = value;
+    sb.count++;
+    return;
+  }
+  let smallest = 0;
+  for (let i = 1; i < sb.count; i++) if ((sb.candValue[i] as number) < (sb.candValue[smallest] as number)) smallest = i;
+  if (value <= (sb.candValue[smallest] as number)) return;
+  // Keep the candidates in peak order: remove the smallest, append the new one (the latest).
+  for (let i = smallest; i + 1 < sb.count; i++) {
+    sb.candPeak[i] = sb.candPeak[i + 1] as number;
+    sb.candValue[i] = sb.candValue[i + 1] as number;
+  }
+  sb.candPeak[sb.count - 1] = peak;
+  sb.candValue[sb.count - 1] = value;
+}
+
+/**
+ * Handle, in time order, the search-back's events due before tick `limit` (up to and including
+ * it when `inclusive`): a burst ends at its last spike + M, a beat spike is dated at T + lookAhead;
+ * on a tie the burst ends first.
+ */
+function searchbackEvents(detector: BeatDetector, sb: Searchback, limit: number, inclusive: boolean, beats: number[]): number {
+  const { pending } = detector;
+  const merge = sb.options.mergeTicks;
+  let found = 0;
+  let done = 0;
+  for (;;) {
+    const close = sb.burstFirst >= 0 ? sb.burstLast + merge : Infinity;
+    const due = done < pending.length ? (pending[done] as number) + detector.lookAheadTicks : Infinity;
+    const next = Math.min(close, due);
+    if (next === Infinity || next > limit || (next === limit && !inclusive)) break;
+    if (close <= due) closeBurst(detector, sb, Math.min(close, detector.ticksSeen - 1));
+    else found += resolve(detector, pending[done++] as number, beats);
+  }
+  if (done > 0) pending.splice(0, done);
+  return found;
 }
 
 /**
@@ -141,6 +357,8 @@ export function processBeatDetector(
   ring.set(signal.subarray(0, first), start);
   if (first < ticks) ring.set(signal.subarray(first, ticks), 0);
   detector.ticksSeen += ticks;
+  const sb = detector.searchback;
+  if (sb !== undefined) return searchbackChunk(detector, sb, outputTicks, outputIndex, count, beats);
   for (let i = 0; i < count; i++) {
     if (outputIndex[i] === detector.beatOutput) pending.push(outputTicks[i] as number);
   }
@@ -156,9 +374,45 @@ export function processBeatDetector(
   return found;
 }
 
+/** A chunk's spikes with search-back: beat spikes wait, candidate spikes make bursts, events in time order. */
+function searchbackChunk(
+  detector: BeatDetector,
+  sb: Searchback,
+  outputTicks: Float64Array,
+  outputIndex: Uint16Array,
+  count: number,
+  beats: number[],
+): number {
+  const { candidateOutput, mergeTicks } = sb.options;
+  let found = 0;
+  for (let i = 0; i < count; i++) {
+    const output = outputIndex[i] as number;
+    const tick = outputTicks[i] as number;
+    if (output === detector.beatOutput) {
+      detector.pending.push(tick);
+    } else if (output === candidateOutput) {
+      found += searchbackEvents(detector, sb, tick, false, beats);
+      if (sb.burstFirst >= 0 && tick <= sb.burstLast + mergeTicks) {
+        sb.burstLast = tick;
+      } else {
+        sb.burstFirst = tick;
+        sb.burstLast = tick;
+        sb.burstScanned = tick - detector.lookBackTicks - 1;
+        sb.burstValue = -1;
+        sb.burstPeak = tick;
+      }
+      scanBurst(detector, sb, tick);
+    }
+  }
+  return found + searchbackEvents(detector, sb, detector.ticksSeen - 1, true, beats);
+}
+
 /** At the end of the stream: date the spikes still waiting, with the signal there is. */
 export function flushBeatDetector(detector: BeatDetector, beats: number[]): number {
   let found = 0;
+  const sb = detector.searchback;
+  // With search-back, every event still due, in time order (windows clipped to the ticks seen).
+  if (sb !== undefined) found += searchbackEvents(detector, sb, Infinity, true, beats);
   for (const tick of detector.pending) found += resolve(detector, tick, beats);
   detector.pending.length = 0;
   return found;

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { prefixValidationErrors, ValidationError } from '../core/errors.ts';
 import { isIntInRange } from '../core/fixedPoint.ts';
 import { createQrsBandpass, qrsBandpassDelaySamples, type QrsBandpassOptions } from '../condition/qrsBandpass.ts';
-import type { BeatDetectorOptions } from '../detect/beatDetector.ts';
+import type { BeatDetectorOptions, SearchbackOptions } from '../detect/beatDetector.ts';
 import type { SignalQualityOptions } from '../detect/signalQuality.ts';
 import type { DeltaEncoderOptions } from '../encode/deltaEncoder.ts';
 import type { NetworkSpec } from '../snn/network.ts';
@@ -33,6 +33,8 @@ export interface EcgModel {
   /** R-peak search window around a beat spike, ticks (see detect/beatDetector.ts). */
   readonly lookBackTicks: number;
   readonly lookAheadTicks: number;
+  /** The search-back over a candidate read-out (`meta.beat.searchback`), when the network has one. */
+  readonly searchback?: SearchbackOptions;
 }
 
 // `meta` of an ECG network file, checked with the JSON kit: errors say `network meta.<path> ...`.
@@ -108,6 +110,8 @@ export function toEcgModel(network: NetworkSpec): EcgModel {
   if (beatOutput < 0) {
     throw new ValidationError(`network meta.beat.output must name one of the outputs (${network.outputs.join(', ')}; got ${describeJson(beatName)})`);
   }
+  const lookAheadTicks = int(beat, 'lookAheadTicks', 'beat', 0, 65535);
+  const searchback = beat.searchback === undefined ? undefined : toSearchback(field(beat.searchback, 'beat.searchback'), network.outputs, beatOutput, lookAheadTicks);
   const bandpass = {
     smoothSamples: [smooth[0] as number, smooth[1] as number] as const,
     highpassShift: int(bp, 'highpassShift', 'bandpass', 1, 12),
@@ -121,7 +125,25 @@ export function toEcgModel(network: NetworkSpec): EcgModel {
     quality: toQuality(meta.quality, encoder, Math.round(tickRateHz), bandpass.smoothSamples[0] * bandpass.smoothSamples[1]),
     beatOutput,
     lookBackTicks: int(beat, 'lookBackTicks', 'beat', 0, 65535),
-    lookAheadTicks: int(beat, 'lookAheadTicks', 'beat', 0, 65535),
+    lookAheadTicks,
+    ...(searchback === undefined ? {} : { searchback }),
+  };
+}
+
+/** `meta.beat.searchback`: `{ "output", "rrLimitQ4", "rrBeats", "minGapTicks", "mergeTicks", "maxCandidates" }`. */
+function toSearchback(sb: Record<string, unknown>, outputs: readonly string[], beatOutput: number, lookAheadTicks: number): SearchbackOptions {
+  const candidateOutput = outputs.indexOf(String(sb.output));
+  if (candidateOutput < 0 || candidateOutput === beatOutput) {
+    throw new ValidationError(`network meta.beat.searchback.output must name an output other than the beat's (${outputs.join(', ')}; got ${describeJson(sb.output)})`);
+  }
+  const path = 'beat.searchback';
+  return {
+    candidateOutput,
+    rrLimitQ4: int(sb, 'rrLimitQ4', path, 16, 255),
+    rrBeats: int(sb, 'rrBeats', path, 2, 64),
+    minGapTicks: int(sb, 'minGapTicks', path, 0, 65535),
+    mergeTicks: int(sb, 'mergeTicks', path, 0, lookAheadTicks),
+    maxCandidates: int(sb, 'maxCandidates', path, 1, 64),
   };
 }
 
@@ -144,5 +166,6 @@ export function beatDetectorOptions(model: EcgModel, sampleRateHz: number): Beat
     lookBackTicks: model.lookBackTicks,
     lookAheadTicks: model.lookAheadTicks,
     signalDelayTicks: qrsBandpassDelaySamples(createQrsBandpass(model.bandpass)),
+    ...(model.searchback === undefined ? {} : { searchback: model.searchback }),
   };
 }

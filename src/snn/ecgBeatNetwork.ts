@@ -35,6 +35,13 @@
  *   T waves, muscle noise, motion — and each of its spikes inhibits `qrs`. Unlike `size`, whose
  *   inhibition follows the size of the last beats (and so can hide a small premature beat after
  *   a big one), `inter`'s follows the noise: the spiking form of Pan-Tompkins' noise peak level.
+ * - The optional `cand` neuron (search-back) is `qrs` with 2^-searchbackThresholdShift of its
+ *   threshold: the same synapses (excitation and every inhibition), so it fires on everything `qrs`
+ *   fires on and on smaller complexes too, at any gain. It is the network's second read-out: when a
+ *   beat comes later than 1.5 mean RR intervals after the one before, the beat detector reports the
+ *   largest `cand` burst between them (detect/beatDetector.ts): Pan-Tompkins' second, halved
+ *   threshold and its search-back, over spikes. It recovers small premature beats after large ones
+ *   (ventricular runs) that the adaptive threshold holds down.
  */
 import { parseNetwork, type NetworkSpec } from './network.ts';
 
@@ -122,6 +129,18 @@ export interface EcgBeatDesign {
   readonly interInhibition64?: number;
   readonly interDelayTicks?: number;
   readonly interGateShift?: number;
+  /**
+   * Optional search-back (see above and detect/beatDetector.ts): the `cand` neuron's threshold is
+   * the `qrs` threshold / 2^thresholdShift; the rest are the beat detector's `searchback` options.
+   */
+  readonly searchback?: {
+    readonly thresholdShift: number;
+    readonly rrLimitQ4: number;
+    readonly rrBeats: number;
+    readonly minGapTicks: number;
+    readonly mergeTicks: number;
+    readonly maxCandidates: number;
+  };
 }
 
 /** Split an effective weight into an int8 weight and a left shift (w << shift ≈ eff). */
@@ -217,6 +236,19 @@ export function buildEcgBeatNetworkJson(design: EcgBeatDesign, description = '')
       delayTicks: design.tWaveGuardDelayTicks,
     });
   }
+  const searchback = design.searchback;
+  if (searchback !== undefined) {
+    // `cand`: `qrs` with a lower threshold, fed by copies of every synapse onto `qrs`.
+    neurons.push({
+      name: 'cand',
+      threshold: Math.max(1, Math.round(qrsThreshold / 2 ** searchback.thresholdShift)),
+      memShift: design.qrsMemShift,
+      excShift: design.qrsExcShift,
+      inhShift: design.qrsInhShift,
+      membraneMin: -Math.round(design.qrsFloorThresholds * qrsThreshold),
+    });
+    synapses.push(...synapses.filter((s) => s.to === 'qrs').map((s) => ({ ...s, to: 'cand' })));
+  }
   return {
     format: 'edgespike-network',
     version: 1,
@@ -238,7 +270,7 @@ export function buildEcgBeatNetworkJson(design: EcgBeatDesign, description = '')
       ...neurons,
     ],
     synapses,
-    outputs: ['beat'],
+    outputs: searchback === undefined ? ['beat'] : ['beat', 'cand'],
     meta: {
       task: 'ecg-beat',
       tickRateHz: design.tickRateHz,
@@ -248,7 +280,23 @@ export function buildEcgBeatNetworkJson(design: EcgBeatDesign, description = '')
       ...(design.noisyEnterPercent === undefined
         ? {}
         : { quality: { noisyEnterPercent: design.noisyEnterPercent, noisyExitPercent: design.noisyExitPercent ?? design.noisyEnterPercent } }),
-      beat: { output: 'beat', lookBackTicks: design.lookBackTicks, lookAheadTicks: design.lookAheadTicks },
+      beat: {
+        output: 'beat',
+        lookBackTicks: design.lookBackTicks,
+        lookAheadTicks: design.lookAheadTicks,
+        ...(searchback === undefined
+          ? {}
+          : {
+              searchback: {
+                output: 'cand',
+                rrLimitQ4: searchback.rrLimitQ4,
+                rrBeats: searchback.rrBeats,
+                minGapTicks: searchback.minGapTicks,
+                mergeTicks: searchback.mergeTicks,
+                maxCandidates: searchback.maxCandidates,
+              },
+            }),
+      },
       design,
     },
   };
