@@ -30,6 +30,8 @@ export interface Golden {
   spikeCount: number[];
   synapticOps: number;
   beatSpikeTicks: number[];
+  /** SHA-256 of the search-back's candidate-neuron spike ticks (decimal, comma-separated; when the model has one). */
+  candidateSpikeTicksSha256?: string;
 }
 
 /** The golden record of `model` on `samples` (the fixture), with the given delivery of the engine. */
@@ -39,7 +41,7 @@ export function goldenOf(model: EcgModel, samples: Int32Array, delivery: LifDeli
   const engine = createLifEngine(model.network, { delivery });
   const { net } = engine;
   const ticks = samples.length;
-  const events = createSpikeEvents(ticks);
+  const events = createSpikeEvents(ticks * model.network.outputs.length);
   const trace = new Int32Array(ticks * net.neuronCount);
   const n = engine.run(encoded.spikes, ticks, events, { membrane: trace });
   const sha = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
@@ -53,6 +55,14 @@ export function goldenOf(model: EcgModel, samples: Int32Array, delivery: LifDeli
     membraneSha256: sha(new Uint8Array(trace.buffer)),
     spikeCount: Array.from(net.spikeCount),
     synapticOps: net.synapticOps,
-    beatSpikeTicks: Array.from(events.tick.subarray(0, n)),
+    beatSpikeTicks: spikeTicksOf(events, n, model.beatOutput),
+    ...(model.searchback === undefined ? {} : { candidateSpikeTicksSha256: sha(new TextEncoder().encode(spikeTicksOf(events, n, model.searchback.candidateOutput).join(','))) }),
   };
+}
+
+/** The ticks of one output's spikes among `n` events. */
+export function spikeTicksOf(events: { tick: Float64Array; output: Uint16Array }, n: number, output: number): number[] {
+  const ticks: number[] = [];
+  for (let i = 0; i < n; i++) if (events.output[i] === output) ticks.push(events.tick[i] as number);
+  return ticks;
 }

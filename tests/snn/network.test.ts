@@ -93,7 +93,8 @@ describe('the bundled ECG network file', () => {
     const model = loadEcgModel();
     expect(model.network.name).toBe('ecg-beat');
     expect(model.tickRateHz).toBe(360);
-    expect(model.network.outputs).toEqual(['beat']);
+    expect(model.network.outputs).toEqual(['beat', 'cand']);
+    expect(model.searchback).toEqual({ candidateOutput: 1, rrLimitQ4: 24, rrBeats: 8, minGapTicks: 120, mergeTicks: 10, maxCandidates: 4 });
     const file = JSON.parse(readFileSync(DEFAULT_ECG_MODEL_PATH, 'utf8')) as { meta: { design: EcgBeatDesign } };
     const rebuilt = buildEcgBeatNetworkJson(file.meta.design);
     expect(parseNetwork(rebuilt).neurons).toEqual(model.network.neurons);
