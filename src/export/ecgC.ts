@@ -2,7 +2,8 @@
  * The ECG chain as portable C99: band-pass (`condition/qrsBandpass.ts`), delta modulator
  * (`encode/deltaEncoder.ts`: fixed or level-adaptive, primed or not), the model's LIF network
  * (the equations of `snn/lifNeuron.ts`, written out per neuron from the network spec, as the
- * engine's `compiled` delivery does in JS) and beat dating (`detect/beatDetector.ts`), as one
+ * engine's `compiled` delivery does in JS) and beat dating (`detect/beatDetector.ts`, with its
+ * search-back over the candidate read-out when the model has `meta.beat.searchback`), as one
  * `edgespike_ecg_process_sample` call per input sample with all state in one struct.
  *
  * The generated code is bit-identical to the TypeScript kernels (`pipeline/ecgKernels.ts`):
@@ -26,12 +27,23 @@
  * current or membrane whose leak shift is 0 keeps nothing between ticks and is a local.
  * Priming holds the first block's inputs (int16, not the wider band-passed values) and
  * band-passes them again when the block is released, so the first level is known before the
- * block is encoded, as `encodeWholeSignal` does; that release is the one call that can report
- * several beats (EDGESPIKE_ECG_MAX_BEATS bounds it from the beat neuron's refractory period).
+ * block is encoded, as `encodeWholeSignal` does; that release is the one call that can date
+ * several beat spikes (bounded from the beat neuron's refractory period), and with a search-back
+ * each dating may report up to `maxCandidates` beats before its own: EDGESPIKE_ECG_MAX_BEATS is
+ * their product.
+ *
+ * Search-back: where the TypeScript scans its ring of |y| over a burst's window, the C keeps the
+ * open burst's running first maximum (as it does for a beat spike's window), so it holds the open
+ * burst, the kept candidates, the RR intervals and the last R peak, and no more signal than the
+ * look-back. Events within a tick come in the TypeScript's order: the tick's spikes, then the end
+ * of the open burst, then the dating of a beat spike (a burst ends first on a tie). A current of
+ * the candidate neuron with the synapses and leak of an earlier neuron's (`cand` has `qrs`'s) is
+ * read from there: no state, no work.
+ * A network with an output other than the beat's and the search-back's is refused.
  * Input is the band-pass's input at the model's tick rate: resampling is not part of the C.
  *
  * @example generateEcgC(loadEcgModel(), { modelSha256: '...', edgespikeVersion: '0.1.0' })
- *   → { header: '/* edgespike_ecg.h ...', source: '/* edgespike_ecg.c ...', maxBeats: { primed: 4, unprimed: 1 } }
+ *   → { header: '/* edgespike_ecg.h ...', source: '/* edgespike_ecg.c ...', maxBeats: { primed: 20, unprimed: 5 } }
  * Cost: O(neurons + synapses + ring lengths) string building; no I/O.
  */
 import { ValidationError } from '../core/errors.ts';
@@ -108,7 +120,8 @@ interface Current {
  * Generate the C of an ECG model.
  * @throws ValidationError (one line) for a model the C cannot express: a tick rate that is not
  *   a whole number of Hz, a network without exactly the two inputs UP and DOWN, a beat neuron
- *   that never fires, or synaptic sums that could leave int32 (where the engine saturates)
+ *   that never fires, an output other than the beat's and the search-back's, or synaptic sums
+ *   that could leave int32 (where the engine saturates)
  */
 export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCSource {
   const spec = model.network;
@@ -124,6 +137,17 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
   let beatNeuron = -1;
   for (let n = 0; n < N; n++) if (net.outputIndex[n] === model.beatOutput) beatNeuron = n;
   if (!Number.isFinite(net.threshold[beatNeuron])) refuse(`has a non-spiking beat neuron "${spec.neurons[beatNeuron]?.name}"`);
+  // The C reads the beat output and, with a search-back, its candidate output: nothing else.
+  const sb = model.searchback;
+  let candNeuron = -1;
+  for (let n = 0; n < N; n++) {
+    const output = net.outputIndex[n] as number;
+    if (output < 0 || output === model.beatOutput) continue;
+    if (sb === undefined || output !== sb.candidateOutput) {
+      refuse(`has the output "${spec.outputs[output]}" that is neither the beat's nor the search-back's (meta.beat.searchback.output); the C reads only those`);
+    }
+    candNeuron = n;
+  }
 
   // ---- band-pass -------------------------------------------------------------------------
   const bp = createQrsBandpass(model.bandpass);
@@ -185,12 +209,36 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
       }
     }
   }
+  // The search-back's candidate neuron is a copy of another's synapses (snn/ecgBeatNetwork.ts:
+  // `cand` gets every synapse onto `qrs`): a current of it with the same synapses and leak shift
+  // as an earlier neuron's is that current, tick for tick, so it is read from there (no state).
+  const twins = new Map<string, Current>();
+  if (candNeuron >= 0) {
+    const synapsesKey = (cur: Current): string =>
+      cur.synapses
+        .map((sy) => `${sy.row}:${sy.weight}:${sy.delay}`)
+        .sort()
+        .join(' ');
+    const shiftOf = (cur: Current): number => (cur.sign === 'e' ? (net.excShift[cur.neuron] as number) : (net.inhShift[cur.neuron] as number));
+    for (const sign of ['e', 'i'] as const) {
+      const own = currents.get(`${candNeuron}${sign}`);
+      if (own === undefined) continue;
+      const twin = [...currents.values()].find(
+        (cur) => cur.neuron < candNeuron && cur.sign === sign && shiftOf(cur) === shiftOf(own) && synapsesKey(cur) === synapsesKey(own),
+      );
+      if (twin === undefined) continue;
+      twins.set(`${candNeuron}${sign}`, twin);
+      currents.delete(`${candNeuron}${sign}`);
+    }
+  }
   for (const c of currents.values()) {
     if (c.bound > INT32_MAX) {
       refuse(`can sum ${c.bound} into neuron "${spec.neurons[c.neuron]?.name}" in one tick, beyond int32 (the engine saturates there; the C does not)`);
     }
   }
   const current = (n: number, sign: 'e' | 'i'): Current | undefined => currents.get(`${n}${sign}`);
+  /** The current a neuron's membrane adds: its own, or its twin's. */
+  const currentOf = (n: number, sign: 'e' | 'i'): Current | undefined => current(n, sign) ?? twins.get(`${n}${sign}`);
   // Delayed input synapses read one shared line of past input counts instead of a ring of sums
   // per target: a tick's UP and DOWN are never both non-zero (the modulator steps one way), so
   // the line keeps UP − DOWN, one small integer per tick.
@@ -200,8 +248,8 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
   // The widest intermediate: e + pending, h + pending, v − (v >> k) + e + h + bias.
   let accMax = 0;
   for (let n = 0; n < N; n++) {
-    const ce = current(n, 'e');
-    const ci = current(n, 'i');
+    const ce = currentOf(n, 'e');
+    const ci = currentOf(n, 'i');
     accMax = Math.max(accMax, stateMax + (ce?.bound ?? 0), -stateMin + (ci?.bound ?? 0));
     const bias = net.bias[n] as number;
     accMax = Math.max(accMax, stateMax + (ce ? stateMax : 0) + Math.max(bias, 0), -stateMin - (ci ? stateMin : 0) + Math.max(-bias, 0));
@@ -220,7 +268,13 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
   // block released at once) holds at most ⌊(T − 1) / (R + 1)⌋ + 1 of them.
   const pendingMax = Math.floor(lookAhead / (beatRefractory + 1)) + 1;
   const burst = B > 0 ? Math.floor((B - 1) / (beatRefractory + 1)) + 1 : 1;
-  const maxBeats = { primed: Math.max(pendingMax, burst, 1), unprimed: Math.max(pendingMax, 1) };
+  // Search-back (detect/beatDetector.ts): a dating may report up to C kept candidates before its beat.
+  const C = sb?.maxCandidates ?? 0;
+  const nRR = sb?.rrBeats ?? 0;
+  const gap = sb?.minGapTicks ?? 0;
+  const merge = sb?.mergeTicks ?? 0;
+  const perDating = 1 + C;
+  const maxBeats = { primed: Math.max(pendingMax, burst, 1) * perDating, unprimed: Math.max(pendingMax, 1) * perDating };
   if (maxBeats.primed > 255) refuse(`can report ${maxBeats.primed} beats in one call; the C counts them in uint8_t`);
 
   const neuronName = (n: number): string => commentText(spec.neurons[n]?.name ?? String(n));
@@ -251,6 +305,14 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
     ` *              (${N} neurons, ${spec.synapses.length} synapses, ${spec.stateBits}-bit states)`,
     ` *   beats      a beat-neuron spike at tick T dates the beat at the largest |y| in [T - ${lookBack}, T + ${lookAhead}],`,
     ` *              minus the band-pass delay; reported ${lookAhead} samples after the spike`,
+    ...(sb === undefined
+      ? []
+      : [
+          ` *   search-back candidate-neuron spikes within ${merge} ticks of each other form a burst, valued by the`,
+          ` *              first largest |y| in [first - ${lookBack}, last + ${merge}]; the ${C} largest are kept. A beat is late when`,
+          ` *              16 n (P - P_last) > ${sb.rrLimitQ4} (sum of the last n <= ${nRR} RR intervals), n >= 2: then the largest kept`,
+          ` *              candidate with P_last + ${gap} < peak < P - ${gap} is reported before it, as often as it stays late`,
+        ]),
     ' *',
     ' * Build: cc -std=c99 -O2 -c edgespike_ecg.c (any C99 compiler; AVR: avr-gcc -Os). Include',
     ' * <stdint.h> only; no malloc, no floating point, no division.',
@@ -271,7 +333,10 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
     '',
     '/* samples per second the detector expects */',
     `#define EDGESPIKE_ECG_RATE_HZ ${rateHz}`,
-    '/* most beats one call can report: the primed first block is released in one call */',
+    sb === undefined
+      ? '/* most beats one call can report: the primed first block is released in one call */'
+      : `/* most beats one call can report: the primed first block is released in one call; each beat dated may
+   bring up to ${C} search-back beats before it */`,
     '#if EDGESPIKE_ECG_PRIME',
     `#define EDGESPIKE_ECG_MAX_BEATS ${primeWanted ? maxBeats.primed : maxBeats.unprimed}`,
     '#else',
@@ -338,14 +403,33 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
   h.push(
     `  /* beat dating: |y| of the last ${W} ticks (the look-back); the beat spikes waiting for their`,
     `     look-ahead (a ring: at most ${pendingMax}, spikes being >= ${beatRefractory + 1} ticks apart), each with the largest |y|`,
-    '     of its window so far and where; ticks seen; the smallest sample the next beat may have */',
+    sb === undefined
+      ? '     of its window so far and where; ticks seen; the smallest sample the next beat may have */'
+      : "     of its window so far and where; ticks seen (the smallest sample the next beat may have follows from sb_last_peak1) */",
     `  ${absYType} bd_abs_y[${W}];`,
     `  ${unsignedType(W)} bd_at;`,
     `  uint32_t bd_tick[${pendingMax}], bd_peak[${pendingMax}];`,
     `  ${absYType} bd_best[${pendingMax}];`,
     `  ${unsignedType(pendingMax)} bd_pending_count, bd_pending_head;`,
+    ...(sb === undefined
+      ? []
+      : [
+          `  /* search-back: the open candidate burst (flags bit 3; ticks left until it closes, ${merge} after its last`,
+          '     spike; the first largest |y| of its window so far and its tick); the kept candidates (R-peak tick,',
+          `     |y|; at most ${C}, in peak order); the last ${nRR} RR intervals between reported beats (ring, ticks; their`,
+          "     sum <= the ticks seen); the last reported beat's R-peak tick + 1 (0: none yet) */",
+          `  ${unsignedType(merge)} sb_left;`,
+          `  ${absYType} sb_best;`,
+          '  uint32_t sb_peak;',
+          `  uint32_t sb_cand_peak[${C}];`,
+          `  ${absYType} sb_cand_value[${C}];`,
+          `  ${unsignedType(C)} sb_count;`,
+          `  uint32_t sb_rr[${nRR}];`,
+          `  ${unsignedType(nRR)} sb_rr_head, sb_rr_count;`,
+          '  uint32_t sb_last_peak1;',
+        ]),
     '  uint32_t ticks;',
-    '  uint32_t next_beat_min;',
+    ...(sb === undefined ? ['  uint32_t next_beat_min;'] : []),
     '  uint32_t input_spikes;',
     '  uint32_t neuron_spikes;',
     '} edgespike_ecg_t;',
@@ -383,6 +467,7 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
     '#define ES_BP_STARTED 1u',
     '#define ES_DM_STARTED 2u',
     '#define ES_RELEASED 4u',
+    sb === undefined ? '' : '#define ES_SB_OPEN 8u',
     '',
     '/* floor(x / 2^k) for any sign (an arithmetic right shift, which C99 leaves to the compiler for',
     '   negative x; compilers turn this into one shift). */',
@@ -523,10 +608,13 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
 
   // Network tick.
   c.push(
-    `/* One network tick on this tick's UP and DOWN counts; returns 1 when the beat neuron ("${neuronName(beatNeuron)}") fires.`,
+    sb === undefined
+      ? `/* One network tick on this tick's UP and DOWN counts; returns 1 when the beat neuron ("${neuronName(beatNeuron)}") fires.`
+      : `/* One network tick on this tick's UP and DOWN counts; returns bit 0 set when the beat neuron ("${neuronName(beatNeuron)}") fires,
+   bit 1 when the search-back's candidate neuron ("${neuronName(candNeuron)}") does.`,
     `   Arithmetic in ${A}: |intermediate| <= ${accMax}. */`,
     'static uint8_t es_network(edgespike_ecg_t *s, uint8_t up, uint8_t down) {',
-    '  uint8_t beat = 0;',
+    `  uint8_t ${sb === undefined ? 'beat' : 'out'} = 0;`,
     '  uint16_t due;',
     `  ${A} v, sum;`,
   );
@@ -592,7 +680,13 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
     }
   }
   for (let n = 0; n < N; n++) {
-    c.push(`  /* neuron ${n} "${neuronName(n)}" */`);
+    const twinText = (['e', 'i'] as const)
+      .map((sign) => {
+        const twin = twins.get(`${n}${sign}`);
+        return twin === undefined ? '' : `its ${sign === 'e' ? 'excitation' : 'inhibition'} is neuron ${twin.neuron} "${neuronName(twin.neuron)}"'s`;
+      })
+      .filter((t) => t !== '');
+    c.push(`  /* neuron ${n} "${neuronName(n)}"${twinText.length === 0 ? '' : `: ${twinText.join(', ')} (the same synapses and leak)`} */`);
     const ce = current(n, 'e');
     const ci = current(n, 'i');
     const eT = stateT(0, stateMax);
@@ -625,8 +719,10 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
     const ind = refr > 0 ? '    ' : '  ';
     if (refr > 0) c.push(k === 0 ? `  if (s->ref${n} > 0) { s->ref${n}--; } else {` : `  if (s->ref${n} > 0) { s->ref${n}--; s->mem${n} = 0; } else {`);
     const terms: string[] = [k === 0 ? '' : `(${A})s->mem${n} - ES_ASR((${A})s->mem${n}, ${k})`];
-    if (ce) terms.push(`(${A})${excRef(n)}`);
-    if (ci) terms.push(`(${A})${inhRef(n)}`);
+    const me = currentOf(n, 'e');
+    const mi = currentOf(n, 'i');
+    if (me) terms.push(`(${A})${excRef(me.neuron)}`);
+    if (mi) terms.push(`(${A})${inhRef(mi.neuron)}`);
     const bias = net.bias[n] as number;
     if (bias !== 0) terms.push(lit(bias, A));
     const expr = terms.filter((t) => t !== '');
@@ -638,7 +734,8 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
       if (k > 0) c.push((net.resetToZero[n] as number) === 1 ? `${ind}  v = 0;` : `${ind}  v -= ${lit(theta, A)};`);
       if (refr > 0) c.push(`${ind}  s->ref${n} = ${refr}u;`);
       c.push(`${ind}  s->neuron_spikes++;`);
-      if (n === beatNeuron) c.push(`${ind}  beat = 1;`);
+      if (n === beatNeuron) c.push(sb === undefined ? `${ind}  beat = 1;` : `${ind}  out |= 1u;`);
+      if (n === candNeuron) c.push(`${ind}  out |= 2u;`);
       c.push(...deliver(I + n, undefined, `${ind}  `));
       c.push(`${ind}}`);
     }
@@ -647,58 +744,212 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
   }
   if (inputLine > 0) c.push(`  if (++s->in_at == ${inputLine}u) s->in_at = 0;`);
   for (const cur of rings) c.push(`  if (++s->at_${nameOf(cur)} == ${cur.ringDelay + 1}u) s->at_${nameOf(cur)} = 0;`);
-  c.push('  return beat;', '}', '');
+  c.push(`  return ${sb === undefined ? 'beat' : 'out'};`, '}', '');
+
+  /** Beat dating with the search-back (detect/beatDetector.ts), in the TypeScript's order of events. */
+  function searchbackDating(): string[] {
+    const K = sb?.rrLimitQ4 ?? 0;
+    const P = unsignedType(pendingMax);
+    const cT = unsignedType(C);
+    const atT = unsignedType(2 * W);
+    return [
+      '/* a * x > b * y exactly, for a, b <= 2048, without 64-bit arithmetic: a x - b y = 2^16 h + l on 16-bit halves,',
+      '   |l| < 2^27, so |h| > 2048 decides alone and otherwise 2^16 h + l fits int32. */',
+      'static uint8_t es_product_gt(uint16_t a, uint32_t x, uint16_t b, uint32_t y) {',
+      '  int32_t h = (int32_t)((uint32_t)a * (x >> 16)) - (int32_t)((uint32_t)b * (y >> 16));',
+      '  int32_t l = (int32_t)((uint32_t)a * (x & 0xFFFFu)) - (int32_t)((uint32_t)b * (y & 0xFFFFu));',
+      '  return (uint8_t)(h > INT32_C(2048) || (h >= INT32_C(-2048) && h * INT32_C(65536) + l > 0));',
+      '}',
+      '',
+      `/* The first largest |y| of ticks [tick - ${lookBack}, tick] (from tick 0 on), from the look-back ring; tick is the last one seen. */`,
+      `static void es_look_back(const edgespike_ecg_t *s, uint32_t tick, ${absYType} *best, uint32_t *peak) {`,
+      `  uint32_t from = tick >= ${lookBack}u ? tick - ${lookBack}u : 0, t;`,
+      `  ${atT} at = (${atT})(s->bd_at + ${W}u - (tick + 1u - from));`,
+      `  if (at >= ${W}u) at = (${atT})(at - ${W}u);`,
+      '  *best = s->bd_abs_y[at];',
+      '  *peak = from;',
+      '  for (t = from + 1u; t <= tick; t++) {',
+      `    if (++at == ${W}u) at = 0;`,
+      '    if (s->bd_abs_y[at] > *best) { *best = s->bd_abs_y[at]; *peak = t; }',
+      '  }',
+      '}',
+      '',
+      '/* Report a beat at R-peak tick peak, minus the band-pass delay, unless it is not after the last one (whose',
+      '   sample follows from its R peak: every beat is reported here); its RR interval joins the ring. Returns',
+      '   n + 1 when reported, n when not. */',
+      'static uint8_t es_report(edgespike_ecg_t *s, uint32_t peak, uint32_t beats[], uint8_t n) {',
+      `  uint32_t sample = peak >= ${delayTicks}u ? peak - ${delayTicks}u : 0;`,
+      '  if (s->sb_last_peak1 > 0) {',
+      '    uint32_t last = s->sb_last_peak1 - 1u;',
+      `    if (sample <= (last >= ${delayTicks}u ? last - ${delayTicks}u : 0)) return n;`,
+      '    s->sb_rr[s->sb_rr_head] = peak - last;',
+      `    if (++s->sb_rr_head == ${nRR}u) s->sb_rr_head = 0;`,
+      `    if (s->sb_rr_count < ${nRR}u) s->sb_rr_count++;`,
+      '  }',
+      '  beats[n] = sample;',
+      '  s->sb_last_peak1 = peak + 1u;',
+      '  return (uint8_t)(n + 1u);',
+      '}',
+      '',
+      `/* The open burst ends: it is kept as a candidate unless its peak is within ${gap} ticks after the last beat's; with`,
+      `   all ${C} places taken it replaces the (first) smallest only when larger, the others keeping their order. */`,
+      'static void es_close(edgespike_ecg_t *s) {',
+      `  ${cT} i, smallest = 0;`,
+      '  s->flags = (uint8_t)(s->flags & ~ES_SB_OPEN);',
+      `  if (s->sb_peak < s->sb_last_peak1 + ${gap}u) return;`,
+      `  if (s->sb_count < ${C}u) {`,
+      '    s->sb_cand_peak[s->sb_count] = s->sb_peak;',
+      '    s->sb_cand_value[s->sb_count] = s->sb_best;',
+      '    s->sb_count++;',
+      '    return;',
+      '  }',
+      `  for (i = 1; i < ${C}u; i++) if (s->sb_cand_value[i] < s->sb_cand_value[smallest]) smallest = i;`,
+      '  if (s->sb_best <= s->sb_cand_value[smallest]) return;',
+      `  for (i = smallest; i + 1u < ${C}u; i++) {`,
+      '    s->sb_cand_peak[i] = s->sb_cand_peak[i + 1u];',
+      '    s->sb_cand_value[i] = s->sb_cand_value[i + 1u];',
+      '  }',
+      `  s->sb_cand_peak[${C - 1}] = s->sb_peak;`,
+      `  s->sb_cand_value[${C - 1}] = s->sb_best;`,
+      '}',
+      '',
+      `/* Date pending spike k's beat at R peak P (its window's first largest |y|). While P is late (16 n (P - P_last) >`,
+      `   ${K} (sum of the n >= 2 RR intervals in the ring)), the largest kept candidate with P_last + ${gap} < peak < P - ${gap} (the`,
+      '   earlier on a tie) is reported first; then P (also when a candidate was not after the last beat), after',
+      `   which the candidates up to P + ${gap} are forgotten. One call of es_report keeps the stack small on AVR. */`,
+      `static uint8_t es_date(edgespike_ecg_t *s, ${P} k, uint32_t beats[], uint8_t n) {`,
+      '  uint32_t peak = s->bd_peak[k], at;',
+      `  ${cT} i, j, best;`,
+      '  uint8_t searching = 1, m;',
+      '  for (;;) {',
+      '    at = peak;',
+      '    if (searching) {',
+      '      uint32_t last = s->sb_last_peak1 - 1u, sum = 0;',
+      `      best = ${C};`,
+      '      for (i = 0; i < s->sb_rr_count; i++) sum += s->sb_rr[i];',
+      `      if (s->sb_rr_count >= 2u && peak > last && es_product_gt((uint16_t)(16u * s->sb_rr_count), peak - last, ${K}u, sum)) {`,
+      '        for (i = 0; i < s->sb_count; i++) {',
+      '          uint32_t p = s->sb_cand_peak[i];',
+      `          if (p < s->sb_last_peak1 + ${gap}u || p + ${gap}u >= peak) continue;`,
+      `          if (best == ${C}u || s->sb_cand_value[i] > s->sb_cand_value[best] || (s->sb_cand_value[i] == s->sb_cand_value[best] && p < s->sb_cand_peak[best])) best = i;`,
+      '        }',
+      '      }',
+      `      if (best == ${C}u) searching = 0;`,
+      '      else at = s->sb_cand_peak[best];',
+      '    }',
+      '    m = es_report(s, at, beats, n);',
+      '    if (!searching) break;',
+      '    if (m == n) searching = 0;',
+      '    n = m;',
+      '  }',
+      '  if (m == n) return n;',
+      '  for (i = 0, j = 0; i < s->sb_count; i++) {',
+      `    if (s->sb_cand_peak[i] < s->sb_last_peak1 + ${gap}u) continue;`,
+      '    s->sb_cand_peak[j] = s->sb_cand_peak[i];',
+      '    s->sb_cand_value[j] = s->sb_cand_value[i];',
+      '    j++;',
+      '  }',
+      '  s->sb_count = j;',
+      '  return m;',
+      '}',
+      '',
+      '/* Take one tick of y and the network\'s outputs (bit 0: the beat neuron fired, bit 1: the candidate neuron).',
+      `   A beat spike at tick T dates its beat at the first largest |y| in [T - ${lookBack}, T + ${lookAhead}] (clipped to the ticks`,
+      '   seen): the look-back is scanned from the ring when it fires, each later tick updates the running',
+      `   maximum, and the beat is dated when tick T + ${lookAhead} has been seen (or at flush, earlier). A candidate spike opens a`,
+      `   burst (its look-back scanned likewise) or extends the open one; the burst ends ${merge} ticks after its last spike. On`,
+      '   one tick, as in the TypeScript: the spikes first, then the burst\'s end, then the beat dated. */',
+      'static uint8_t es_detect(edgespike_ecg_t *s, int32_t y, uint8_t out, uint32_t beats[], uint8_t n) {',
+      '  uint32_t tick = s->ticks;',
+      `  ${absYType} ay = y < 0 ? (${absYType})(-y) : (${absYType})y;`,
+      `  ${unsignedType(2 * pendingMax)} i, k;`,
+      `  s->bd_abs_y[s->bd_at] = ay;`,
+      `  if (++s->bd_at == ${W}u) s->bd_at = 0;`,
+      '  s->ticks++;',
+      '  for (i = 0, k = s->bd_pending_head; i < s->bd_pending_count; i++) {',
+      '    if (ay > s->bd_best[k]) { s->bd_best[k] = ay; s->bd_peak[k] = tick; }',
+      `    if (++k == ${pendingMax}u) k = 0;`,
+      '  }',
+      '  if ((s->flags & ES_SB_OPEN) && ay > s->sb_best) { s->sb_best = ay; s->sb_peak = tick; }',
+      '  if (out & 1u) {',
+      `    k = (${unsignedType(2 * pendingMax)})(s->bd_pending_head + s->bd_pending_count);`,
+      `    if (k >= ${pendingMax}u) k = (${unsignedType(2 * pendingMax)})(k - ${pendingMax}u);`,
+      '    s->bd_tick[k] = tick;',
+      '    es_look_back(s, tick, &s->bd_best[k], &s->bd_peak[k]);',
+      '    s->bd_pending_count++;',
+      '  }',
+      '  if (out & 2u) {',
+      '    if (!(s->flags & ES_SB_OPEN)) { es_look_back(s, tick, &s->sb_best, &s->sb_peak); s->flags |= ES_SB_OPEN; }',
+      `    s->sb_left = ${merge};`,
+      '  }',
+      '  if (s->flags & ES_SB_OPEN) { if (s->sb_left == 0) es_close(s); else s->sb_left--; }',
+      `  while (s->bd_pending_count > 0 && s->bd_tick[s->bd_pending_head] + ${lookAhead}u <= tick) {`,
+      '    n = es_date(s, s->bd_pending_head, beats, n);',
+      '    s->bd_pending_count--;',
+      `    if (++s->bd_pending_head == ${pendingMax}u) s->bd_pending_head = 0;`,
+      '  }',
+      '  return n;',
+      '}',
+      '',
+    ];
+  }
 
   // Beat dating.
+  if (sb !== undefined) {
+    c.push(...searchbackDating());
+  } else {
+    c.push(
+      '/* Report the beat of pending spike k: its window\'s first largest |y|, minus the band-pass delay;',
+      '   dropped unless after the previous beat. */',
+      `static uint8_t es_date(edgespike_ecg_t *s, ${unsignedType(pendingMax)} k, uint32_t beats[], uint8_t n) {`,
+      `  uint32_t sample = s->bd_peak[k] >= ${delayTicks}u ? s->bd_peak[k] - ${delayTicks}u : 0;`,
+      '  if (sample < s->next_beat_min) return n;',
+      '  s->next_beat_min = sample + 1u;',
+      '  beats[n] = sample;',
+      '  return (uint8_t)(n + 1u);',
+      '}',
+      '',
+      '/* Take one tick of y and whether the beat neuron fired. A spike at tick T dates its beat at the first',
+      '   largest |y| in [T - lookBack, T + lookAhead] (clipped to the ticks seen): the look-back is scanned',
+      '   from the ring when it fires, each later tick updates the running maximum, and the beat is reported',
+      '   when tick T + lookAhead has been seen (or at flush, earlier). */',
+      'static uint8_t es_detect(edgespike_ecg_t *s, int32_t y, uint8_t beat, uint32_t beats[], uint8_t n) {',
+      '  uint32_t tick = s->ticks;',
+      `  ${absYType} ay = y < 0 ? (${absYType})(-y) : (${absYType})y;`,
+      `  ${unsignedType(2 * pendingMax)} i, k;`,
+      `  s->bd_abs_y[s->bd_at] = ay;`,
+      `  if (++s->bd_at == ${W}u) s->bd_at = 0;`,
+      '  s->ticks++;',
+      '  for (i = 0, k = s->bd_pending_head; i < s->bd_pending_count; i++) {',
+      '    if (ay > s->bd_best[k]) { s->bd_best[k] = ay; s->bd_peak[k] = tick; }',
+      `    if (++k == ${pendingMax}u) k = 0;`,
+      '  }',
+      '  if (beat) {',
+      `    uint32_t from = tick >= ${lookBack}u ? tick - ${lookBack}u : 0, t;`,
+      `    ${unsignedType(2 * W)} at = (${unsignedType(2 * W)})(s->bd_at + ${W}u - (tick + 1u - from));`,
+      `    k = (${unsignedType(2 * pendingMax)})(s->bd_pending_head + s->bd_pending_count);`,
+      `    if (k >= ${pendingMax}u) k = (${unsignedType(2 * pendingMax)})(k - ${pendingMax}u);`,
+      `    if (at >= ${W}u) at = (${unsignedType(2 * W)})(at - ${W}u);`,
+      '    s->bd_tick[k] = tick;',
+      '    s->bd_best[k] = s->bd_abs_y[at];',
+      '    s->bd_peak[k] = from;',
+      '    for (t = from + 1u; t <= tick; t++) {',
+      `      if (++at == ${W}u) at = 0;`,
+      '      if (s->bd_abs_y[at] > s->bd_best[k]) { s->bd_best[k] = s->bd_abs_y[at]; s->bd_peak[k] = t; }',
+      '    }',
+      '    s->bd_pending_count++;',
+      '  }',
+      `  while (s->bd_pending_count > 0 && s->bd_tick[s->bd_pending_head] + ${lookAhead}u <= tick) {`,
+      '    n = es_date(s, s->bd_pending_head, beats, n);',
+      '    s->bd_pending_count--;',
+      `    if (++s->bd_pending_head == ${pendingMax}u) s->bd_pending_head = 0;`,
+      '  }',
+      '  return n;',
+      '}',
+      '',
+    );
+  }
   c.push(
-    '/* Report the beat of pending spike k: its window\'s first largest |y|, minus the band-pass delay;',
-    '   dropped unless after the previous beat. */',
-    `static uint8_t es_date(edgespike_ecg_t *s, ${unsignedType(pendingMax)} k, uint32_t beats[], uint8_t n) {`,
-    `  uint32_t sample = s->bd_peak[k] >= ${delayTicks}u ? s->bd_peak[k] - ${delayTicks}u : 0;`,
-    '  if (sample < s->next_beat_min) return n;',
-    '  s->next_beat_min = sample + 1u;',
-    '  beats[n] = sample;',
-    '  return (uint8_t)(n + 1u);',
-    '}',
-    '',
-    '/* Take one tick of y and whether the beat neuron fired. A spike at tick T dates its beat at the first',
-    '   largest |y| in [T - lookBack, T + lookAhead] (clipped to the ticks seen): the look-back is scanned',
-    '   from the ring when it fires, each later tick updates the running maximum, and the beat is reported',
-    '   when tick T + lookAhead has been seen (or at flush, earlier). */',
-    'static uint8_t es_detect(edgespike_ecg_t *s, int32_t y, uint8_t beat, uint32_t beats[], uint8_t n) {',
-    '  uint32_t tick = s->ticks;',
-    `  ${absYType} ay = y < 0 ? (${absYType})(-y) : (${absYType})y;`,
-    `  ${unsignedType(2 * pendingMax)} i, k;`,
-    `  s->bd_abs_y[s->bd_at] = ay;`,
-    `  if (++s->bd_at == ${W}u) s->bd_at = 0;`,
-    '  s->ticks++;',
-    '  for (i = 0, k = s->bd_pending_head; i < s->bd_pending_count; i++) {',
-    '    if (ay > s->bd_best[k]) { s->bd_best[k] = ay; s->bd_peak[k] = tick; }',
-    `    if (++k == ${pendingMax}u) k = 0;`,
-    '  }',
-    '  if (beat) {',
-    `    uint32_t from = tick >= ${lookBack}u ? tick - ${lookBack}u : 0, t;`,
-    `    ${unsignedType(2 * W)} at = (${unsignedType(2 * W)})(s->bd_at + ${W}u - (tick + 1u - from));`,
-    `    k = (${unsignedType(2 * pendingMax)})(s->bd_pending_head + s->bd_pending_count);`,
-    `    if (k >= ${pendingMax}u) k = (${unsignedType(2 * pendingMax)})(k - ${pendingMax}u);`,
-    `    if (at >= ${W}u) at = (${unsignedType(2 * W)})(at - ${W}u);`,
-    '    s->bd_tick[k] = tick;',
-    '    s->bd_best[k] = s->bd_abs_y[at];',
-    '    s->bd_peak[k] = from;',
-    '    for (t = from + 1u; t <= tick; t++) {',
-    `      if (++at == ${W}u) at = 0;`,
-    '      if (s->bd_abs_y[at] > s->bd_best[k]) { s->bd_best[k] = s->bd_abs_y[at]; s->bd_peak[k] = t; }',
-    '    }',
-    '    s->bd_pending_count++;',
-    '  }',
-    `  while (s->bd_pending_count > 0 && s->bd_tick[s->bd_pending_head] + ${lookAhead}u <= tick) {`,
-    '    n = es_date(s, s->bd_pending_head, beats, n);',
-    '    s->bd_pending_count--;',
-    `    if (++s->bd_pending_head == ${pendingMax}u) s->bd_pending_head = 0;`,
-    '  }',
-    '  return n;',
-    '}',
-    '',
     '/* One tick of the chain after the band-pass. */',
     'static uint8_t es_tick(edgespike_ecg_t *s, int32_t y, uint32_t beats[], uint8_t n) {',
     '  uint8_t up = 0, down = 0;',
@@ -758,10 +1009,18 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
     '#if ES_PRIMING',
     '  if (!(s->flags & ES_RELEASED) && s->prime_fill > 0) n = es_release(s, beats);',
     '#endif',
+    ...(sb === undefined
+      ? []
+      : [
+          '  /* the events still due, in time order: the open burst ends at ticks + sb_left (first on a tie), each',
+          `     waiting spike is dated at its tick + ${lookAhead}; windows end at the ticks seen */`,
+        ]),
     '  for (i = 0, k = s->bd_pending_head; i < s->bd_pending_count; i++) {',
+    sb === undefined ? '' : `    if ((s->flags & ES_SB_OPEN) && s->ticks + s->sb_left <= s->bd_tick[k] + ${lookAhead}u) es_close(s);`,
     '    n = es_date(s, k, beats, n);',
     `    if (++k == ${pendingMax}u) k = 0;`,
     '  }',
+    sb === undefined ? '' : '  if (s->flags & ES_SB_OPEN) es_close(s);',
     '  s->bd_pending_count = 0;',
     '  s->bd_pending_head = 0;',
     '  return n;',

@@ -50,4 +50,16 @@ describe.concurrent('edgespike export-c', () => {
     writeFileSync(path, JSON.stringify(json));
     expectOneLineError(await runCli(['export-c', '--network', path, '--out', join(dir, 'odd')]), 1, /export-c: network "ecg-beat" has meta.tickRateHz 250.5; the C takes whole Hz/);
   });
+
+  it('a second output that is not the search-back\'s: one line, exit 1', async () => {
+    const json = JSON.parse(readFileSync(DEFAULT_ECG_MODEL_PATH, 'utf8')) as { meta: { beat: { searchback?: unknown } } };
+    delete json.meta.beat.searchback;
+    const path = join(dir, 'no-searchback.json');
+    writeFileSync(path, JSON.stringify(json));
+    expectOneLineError(
+      await runCli(['export-c', '--network', path, '--out', join(dir, 'no-searchback')]),
+      1,
+      /export-c: network "ecg-beat" has the output "cand" that is neither the beat's nor the search-back's \(meta.beat.searchback.output\); the C reads only those/,
+    );
+  });
 });

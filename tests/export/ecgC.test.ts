@@ -6,6 +6,7 @@
  * and spike counts must be identical. Skips, saying why, without a compiler or the data sets.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,11 +61,30 @@ describe('generateEcgC', () => {
     expect(code(header + source).match(/#include <[^>]+>/g)).toEqual(['#include <stdint.h>']);
   });
 
-  it('bounds the beats per call: 4 primed (360-sample block, spikes >= 101 ticks apart), 1 unprimed', () => {
+  it('bounds the beats per call: 20 primed (360-sample block, spikes >= 101 ticks apart, 4 search-back beats each), 5 unprimed', () => {
     // ⌊(360 − 1) / 101⌋ + 1 = 4 spikes can fall in the released block; one a tick otherwise
-    // (⌊70 / 101⌋ + 1 = 1 waits for its window at a time).
-    expect(maxBeats).toEqual({ primed: 4, unprimed: 1 });
-    expect(header).toMatch(/#if EDGESPIKE_ECG_PRIME\n#define EDGESPIKE_ECG_MAX_BEATS 4\n#else\n#define EDGESPIKE_ECG_MAX_BEATS 1\n#endif/);
+    // (⌊70 / 101⌋ + 1 = 1 waits for its window at a time). Each one dated may bring the 4 kept
+    // candidates (maxCandidates) before it: 4 · 5 = 20 and 1 · 5 = 5.
+    expect(maxBeats).toEqual({ primed: 20, unprimed: 5 });
+    expect(header).toMatch(/#define EDGESPIKE_ECG_MAX_BEATS 20\n#else\n#define EDGESPIKE_ECG_MAX_BEATS 5\n#endif/);
+  });
+
+  it('exports a network without the search-back byte for byte as before it', () => {
+    // The bundled network less its search-back (the cand neuron, its synapses, the second output,
+    // meta.beat.searchback): the network of 910a740. SHA-256 of the .h and the .c the generator
+    // wrote for it at 9ebfe91, before it knew the search-back.
+    const plain = variantModel((j) => {
+      j.neurons = (j.neurons as { name: string }[]).filter((n) => n.name !== 'cand');
+      j.synapses = (j.synapses as { to: string }[]).filter((sy) => sy.to !== 'cand');
+      j.outputs = ['beat'];
+      delete ((j.meta as Record<string, unknown>).beat as Record<string, unknown>).searchback;
+    });
+    const generated = generateEcgC(plain, PROVENANCE);
+    const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
+    expect(sha(generated.header)).toBe('714431a1e873d378800e6a0797a2cf3f00db34a82e89ad21cb05cdc6e510806a');
+    expect(sha(generated.source)).toBe('e07bb05108c058fd56e62501a3b7458a1d0d2435d3b163b90da5d606d1ac5898');
+    expect(generated.maxBeats).toEqual({ primed: 4, unprimed: 1 });
+    expect(generated.source).not.toContain('sb_');
   });
 
   it('uses fixed-width types only: no int, long, float, double, malloc or division', () => {
@@ -88,6 +108,11 @@ describe('generateEcgC', () => {
     // excShift 0 everywhere and memShift 0 for beat and inter: nothing kept from tick to tick
     expect(header).not.toMatch(/\bexc\d;|\bmem[23];/);
     expect(header).toContain('int32_t inh1; int32_t mem1; /* "qrs" */');
+    // cand has qrs's synapses and leaks (its excitation is also size's): its currents are read from
+    // there, so it keeps only its membrane
+    expect(header).toContain('int32_t mem4; /* "cand" */');
+    expect(header).not.toMatch(/due_(exc|inh)4|inh4;/);
+    expect(source).toContain('/* neuron 4 "cand": its excitation is neuron 0 "size"\'s, its inhibition is neuron 1 "qrs"\'s (the same synapses and leak) */');
   });
 
   it('refuses what it cannot express, in one line', () => {
@@ -113,6 +138,19 @@ describe('generateEcgC', () => {
     const message = refused(huge);
     expect(message).toBe('export-c: network "ecg-beat" can sum 4244766720 into neuron "inter" in one tick, beyond int32 (the engine saturates there; the C does not)');
     expect(message).not.toContain('\n');
+    // a second output the C does not read: without meta.beat.searchback, or not the one it names
+    const noSearchback = variantModel((j) => {
+      delete ((j.meta as Record<string, unknown>).beat as Record<string, unknown>).searchback;
+    });
+    expect(refused(noSearchback)).toBe(
+      'export-c: network "ecg-beat" has the output "cand" that is neither the beat\'s nor the search-back\'s (meta.beat.searchback.output); the C reads only those',
+    );
+    const third = variantModel((j) => {
+      j.outputs = ['beat', 'inter', 'cand'];
+    });
+    expect(refused(third)).toBe(
+      'export-c: network "ecg-beat" has the output "inter" that is neither the beat\'s nor the search-back\'s (meta.beat.searchback.output); the C reads only those',
+    );
   });
 });
 
@@ -160,7 +198,8 @@ describe.skipIf(compiler === undefined)('the exported C, compiled', () => {
     const withPrime = ecgStateBytes(primed);
     const withoutPrime = ecgStateBytes(unprimed);
     expect(withPrime - withoutPrime).toBeGreaterThanOrEqual(2 * 360);
-    expect(withoutPrime).toBeLessThan(640);
+    // 592 bytes before the search-back: + cand's membrane and the search-back's bursts, candidates and RR ring
+    expect(withoutPrime).toBeLessThan(700);
   });
 
   it('gives the fixture\'s beats and spike counts bit for bit (370 beats)', async () => {
@@ -188,7 +227,7 @@ describe.skipIf(compiler === undefined)('the exported C, compiled', () => {
     for (let i = 0; i < fast.length; i++) fast[i] = samples[(i % 120) + 100 - 50] as number;
     const { primed: run } = expectIdentical(fast);
     expect(run.mostPerCall).toBeGreaterThan(1);
-    expect(run.maxBeats).toBe(4);
+    expect(run.maxBeats).toBe(20);
   });
 
   it('exports and matches other ECG models: a fixed-threshold modulator with a refractory period, other neuron options', async () => {
@@ -203,7 +242,7 @@ describe.skipIf(compiler === undefined)('the exported C, compiled', () => {
     });
     const vdir = join(dir, 'variant');
     const generated = generateEcgC(variant, PROVENANCE);
-    expect(generated.maxBeats).toEqual({ primed: 1, unprimed: 1 });
+    expect(generated.maxBeats).toEqual({ primed: 5, unprimed: 5 });
     mkdirSync(vdir);
     writeFileSync(join(vdir, 'edgespike_ecg.h'), generated.header);
     writeFileSync(join(vdir, 'edgespike_ecg.c'), generated.source);
@@ -213,6 +252,35 @@ describe.skipIf(compiler === undefined)('the exported C, compiled', () => {
   });
 
   const haveRecords = haveDataset('exported C on MIT-BIH records', RECORDS.map((r) => `mitdb/${r}.dat`));
+
+  it.skipIf(!haveRecords)('stops anywhere: MIT-BIH 208 cut at 40 places (some with a burst open or a beat waiting at the flush)', async () => {
+    const { samples } = await readRecord(datasetPath('mitdb', '208'));
+    // 208's ventricular runs bring search-back beats; a cut every 7 s or so, at odd offsets
+    for (let i = 0; i < 40; i++) expectIdentical(samples.subarray(0, 1234 + 2531 * i));
+  });
+
+  it.skipIf(!haveRecords)('exports and matches other search-backs: one candidate, bursts of one tick, no gap, the last 2 RR intervals', async () => {
+    const { samples } = await readRecord(datasetPath('mitdb', '208'));
+    const variant = variantModel((j) => {
+      j.name = 'ecg-searchback-variant';
+      const beat = (j.meta as Record<string, Record<string, unknown>>).beat as Record<string, unknown>;
+      beat.searchback = { output: 'cand', rrLimitQ4: 20, rrBeats: 2, minGapTicks: 0, mergeTicks: 0, maxCandidates: 1 };
+    });
+    const vdir = join(dir, 'searchback-variant');
+    const generated = generateEcgC(variant, PROVENANCE);
+    expect(generated.maxBeats).toEqual({ primed: 8, unprimed: 2 });
+    mkdirSync(vdir);
+    writeFileSync(join(vdir, 'edgespike_ecg.h'), generated.header);
+    writeFileSync(join(vdir, 'edgespike_ecg.c'), generated.source);
+    const exes = { primed: buildEcgHarness(cc, vdir, true), unprimed: buildEcgHarness(cc, vdir, false) };
+    const part = samples.subarray(0, 360 * 600);
+    const { ts } = expectIdentical(part, variant, exes);
+    // the search-back changes the beats (it is at work in this variant, not idle)
+    expect(ts.beats).not.toEqual(runEcgKernels(variantModel((j) => {
+      delete ((j.meta as Record<string, unknown>).beat as Record<string, unknown>).searchback;
+      j.outputs = ['beat'];
+    }), part, 360).beats);
+  });
   it.skipIf(!haveRecords).each(RECORDS)('gives MIT-BIH record %s\'s beats and spike counts bit for bit (whole record)', async (record) => {
     const { samples } = await readRecord(datasetPath('mitdb', record));
     const { ts } = expectIdentical(samples);

@@ -81,7 +81,7 @@ describe.skipIf(!haveTools)('the exported C on an ATmega328P (simavr)', () => {
     const { samples } = await readRecord(FIXTURE_RECORD);
     const { ts, avr, meanCycles, mostCycles } = expectIdentical(samples.subarray(0, SAMPLES));
     expect(ts.beats.length).toBeGreaterThan(20);
-    expect(avr.stateBytes).toBeLessThan(640);
+    expect(avr.stateBytes).toBeLessThan(700); // 652 bytes: 572 before the search-back
     console.log(`ATmega328P: ${meanCycles.toFixed(0)} cycles per sample on average, at most ${mostCycles}; state ${avr.stateBytes} bytes`);
   });
 

@@ -19,7 +19,7 @@
  * profile sparkfun-ad8232 (ad8232_counts.h). A leads-off sample feeds the detector the last
  * valid value again, as the host does when it fills the leads-off time (a flat line: no spikes,
  * no beats). The detector runs in loop(), not in the interrupt, so sampling stays exact; the
- * 64-sample ring (178 ms) absorbs a slow sample.
+ * 32-sample ring (89 ms) absorbs a slow sample.
  *
  * The detector: edgespike_ecg/edgespike_ecg.c and .h as `edgespike export-c` wrote them (a test
  * checks they are what it writes now), compiled through edgespike_ecg_unprimed.c with
@@ -68,7 +68,9 @@ static_assert(SAMPLE_RATE_HZ == EDGESPIKE_ECG_RATE_HZ, "the exported detector ex
 // ---- Ring buffer between the timer interrupt and loop() --------------------------------
 
 const uint16_t LEADS_OFF_MARK = 0xFFFF;  // never an ADC value (those are 0..1023)
-const uint8_t RING_SIZE = 64;            // a power of two; 64 samples = 178 ms of slack
+// A power of two; 32 samples = 89 ms of slack, far more than the longest pass of loop() (a few
+// ms with a beat's lines), and 64 bytes less than the plain sketch's 64 (RAM: see the README).
+const uint8_t RING_SIZE = 32;
 volatile uint16_t ring[RING_SIZE];
 volatile uint8_t ringHead = 0;           // next slot to fill; written only by the interrupt
 volatile uint8_t ringTail = 0;           // next slot to print; written only by loop()
@@ -91,7 +93,7 @@ ISR(TIMER1_COMPA_vect) {
 
   const bool leadsOff = digitalRead(PIN_LEADS_OFF_PLUS) == HIGH || digitalRead(PIN_LEADS_OFF_MINUS) == HIGH;
   const uint8_t next = (ringHead + 1) & (RING_SIZE - 1);
-  if (next == ringTail) return;  // ring full (loop() stalled > 178 ms): drop, never wait
+  if (next == ringTail) return;  // ring full (loop() stalled > 89 ms): drop, never wait
   ring[ringHead] = leadsOff ? LEADS_OFF_MARK : value;
   ringHead = next;
 }

@@ -4,7 +4,7 @@
  * IDE takes no -D flags, and the struct depends on this setting.
  *
  * EDGESPIKE_ECG_PRIME 0: the delta modulator starts without holding the first block (360
- * samples: 722 bytes more RAM, about 1.65 KB for the whole sketch instead of under 1 KB); it
+ * samples: 722 bytes more RAM, about 1.7 KB for the whole sketch instead of under 1 KB); it
  * matches the TypeScript encoder run without priming, bit for bit.
  */
 #ifndef EDGESPIKE_ECG_CONFIG_H
