@@ -94,7 +94,7 @@ export async function benchEcg(records: readonly LoadedRecord[], chunkSamples: n
   // Each stage's input, computed once by the pipeline's own kernels, so every stage is timed alone.
   const encoded = records.map((r) => encodeEcg(model, r.samples));
   const outputs = encoded.map(({ spikes }) => {
-    const events = createSpikeEvents(spikes.length / 2);
+    const events = createSpikeEvents((spikes.length / 2) * model.network.outputs.length);
     const n = createLifEngine(model.network).run(spikes, spikes.length / 2, events);
     return { tick: events.tick.slice(0, n), output: events.output.slice(0, n) };
   });
@@ -129,7 +129,7 @@ export async function benchEcg(records: readonly LoadedRecord[], chunkSamples: n
     }
   });
   // The delivery the pipeline uses, the best generic one, and the slowest (every add clamped).
-  const events = createSpikeEvents(chunkSamples);
+  const events = createSpikeEvents(chunkSamples * model.network.outputs.length);
   const allowed = allowedLifDeliveries(createLifEngine(model.network).net);
   const deliveries: LifDelivery[] = [allowed[0] as LifDelivery, allowed.find((d) => d !== 'compiled') ?? 'saturating', 'saturating'];
   for (const delivery of deliveries) {
@@ -174,7 +174,7 @@ export async function benchEcg(records: readonly LoadedRecord[], chunkSamples: n
       await lastValueFrom(recordSource(opened).pipe(ecgPipeline(model, r.sampleRateHz), tap((f) => (sink += f.events.length))), { defaultValue: undefined });
     }
   });
-  const floatEvents = createSpikeEvents(chunkSamples);
+  const floatEvents = createSpikeEvents(chunkSamples * model.network.outputs.length);
   await table.time('float reference network (for scale)', Math.min(repeat, 2), () => {
     for (const { spikes } of encoded) {
       const net = createFloatLifNetwork(model.network);
