@@ -64,6 +64,8 @@ const LONG_UNDER_QEMU = new Map([
   ['tests/filterbank/cochleaAgc.test.ts', "the cochlea's gain control over many levels (11 s); levelAgc and cochleaFast run"],
   ['tests/snn/lifEngine.test.ts', 'every delivery against the oracle on random networks (27 s); lifDelivery, network, raster and the golden membrane hash run'],
   ['tests/snn/floatReference.test.ts', 'the float reference model (7 s), a development check'],
+  ['tests/sources/wfdbRecord.test.ts', 'WFDB records read whole and in chunks (19 s); formats/wfdb/signal decodes every format and arm-beats.js reads the fixture record'],
+  ['tests/pipeline/ecgPipeline.test.ts', 'the RxJS pipeline in many chunkings (17 s); arm-beats.js runs the pipeline on the fixture and compares its beats with x86-64, ecgChain runs'],
 ]);
 /** The short armv7 list (see above); each must also pass the arm64 selection. */
 const ARMV7_FILES = new Set([
