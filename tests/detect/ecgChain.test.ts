@@ -5,6 +5,7 @@ import { createSignalQuality, processSignalQuality } from '../../src/detect/sign
 import { encodeEcg, runEcgKernels } from '../../src/pipeline/ecgKernels.ts';
 import { beatDetectorOptions, loadEcgModel } from '../../src/pipeline/ecgModel.ts';
 import { FIXTURE_RECORD, readRecord } from '../helpers/fixture.ts';
+import { datasetPath, haveDataset } from '../helpers/datasets.ts';
 
 const model = loadEcgModel();
 const options = { bandpass: model.bandpass, encoder: model.encoder, network: model.network, quality: model.quality, beats: beatDetectorOptions(model, 360) };
@@ -42,7 +43,7 @@ function runChain(samples: Int32Array, size: number) {
     add();
   }
   flushEcgChain(chain, beats);
-  return { beats, changes, totals };
+  return { beats, changes, totals, searchbackBeats: chain.detector.searchback?.found ?? 0 };
 }
 
 describe('ECG chain kernel (band-pass → encoder → network → quality → beats on reused buffers)', () => {
@@ -65,6 +66,25 @@ describe('ECG chain kernel (band-pass → encoder → network → quality → be
       expect(run.totals.outputSpikes).toBeGreaterThanOrEqual(kernels.beats.length);
     }
   });
+
+  // The synthetic fixture never needs the search-back; mitdb 203's ventricular runs do.
+  it.skipIf(!haveDataset('the search-back in odd chunks on mitdb 203', ['mitdb/203.dat', 'mitdb/203.hea']))(
+    'with the search-back at work (mitdb 203, 10 minutes): the same beats whatever the chunk size',
+    async () => {
+      const { samples } = await readRecord(datasetPath('mitdb', '203'));
+      const head = samples.subarray(0, 600 * 360);
+      const kernels = runEcgKernels(model, head, 360);
+      const whole = runChain(head, head.length);
+      expect(whole.beats).toEqual(kernels.beats);
+      expect(whole.searchbackBeats).toBeGreaterThan(10);
+      for (const size of [1, 7, 361, 4099]) {
+        const run = runChain(head, size);
+        expect(run.beats).toEqual(kernels.beats);
+        expect(run.searchbackBeats).toBe(whole.searchbackBeats);
+      }
+    },
+    60_000,
+  );
 
   it('rejects a network whose inputs are not the encoder\'s two, in one line', () => {
     const network = { ...model.network, inputs: ['up', 'down', 'extra'] };
