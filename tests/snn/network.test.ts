@@ -104,4 +104,18 @@ describe('the bundled ECG network file', () => {
   it('needs its meta to describe an ECG front end', () => {
     expect(() => toEcgModel(parseNetwork(minimal()))).toThrow('network meta.task must be "ecg-beat"');
   });
+
+  it('refuses a search-back that reads the beat output or has a constant out of range, naming the field', () => {
+    const file = JSON.parse(readFileSync(DEFAULT_ECG_MODEL_PATH, 'utf8')) as { meta: { beat: { searchback: Record<string, unknown> } } };
+    const withSearchback = (change: Record<string, unknown>): ReturnType<typeof parseNetwork> => {
+      const json = structuredClone(file);
+      Object.assign(json.meta.beat.searchback, change);
+      return parseNetwork(json);
+    };
+    expect(() => toEcgModel(withSearchback({ output: 'beat' }))).toThrow('network meta.beat.searchback.output must name an output other than the beat\'s (beat, cand; got "beat")');
+    expect(() => toEcgModel(withSearchback({ output: 'size' }))).toThrow('network meta.beat.searchback.output must name an output other than the beat\'s');
+    expect(() => toEcgModel(withSearchback({ rrLimitQ4: 8 }))).toThrow('beat.searchback.rrLimitQ4');
+    expect(() => toEcgModel(withSearchback({ mergeTicks: 71 }))).toThrow('beat.searchback.mergeTicks');
+    expect(() => toEcgModel(withSearchback({ maxCandidates: 0 }))).toThrow('beat.searchback.maxCandidates');
+  });
 });
