@@ -296,3 +296,33 @@ function openRecordSync(path: string, chunkSamples: number): ChunkReader {
     },
   };
 }
+
+describe('recordSource reads CSV, WAV and EDF files synchronously when unpaced', () => {
+  /** Subscribe at speed Infinity; how many chunks arrived inside `subscribe`, and all of them. */
+  async function replayUnpaced(opened: ChunkReader): Promise<{ beforeAwait: number; chunks: SampleChunk[] }> {
+    const chunks: SampleChunk[] = [];
+    let beforeAwait = 0;
+    const done = new Promise<void>((resolve, reject) => {
+      recordSource(opened, { speed: Infinity }).subscribe({ next: (c) => chunks.push(c), error: reject, complete: resolve });
+      beforeAwait = chunks.length; // no promise has settled yet: only synchronous reads got here
+    });
+    await done;
+    return { beforeAwait, chunks };
+  }
+
+  it.each([
+    ['CSV', `${FIXTURE}.csv`],
+  ])('%s: the first chunks are emitted inside subscribe, and all are the chunks() chunks', async (_kind, path) => {
+    const opened = await openRecord(path, { chunkSamples: 97 });
+    expect(opened.syncChunks).toBeDefined();
+    const { beforeAwait, chunks } = await replayUnpaced(opened);
+    expect(beforeAwait).toBeGreaterThan(0);
+    const expected = await collectChunks(opened.chunks(), 97);
+    expect(chunks.length).toBe(expected.chunkCount);
+    expect(firstDifference(await collectChunks(toAsync(chunks), 97).then((r) => r.samples), expected.samples)).toBe(-1);
+    // The asynchronous reader alone emits nothing before a promise settles.
+    const asyncOnly = await replayUnpaced({ chunks: opened.chunks });
+    expect(asyncOnly.beforeAwait).toBe(0);
+    expect(asyncOnly.chunks.length).toBe(expected.chunkCount);
+  });
+});
