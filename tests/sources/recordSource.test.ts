@@ -1,4 +1,5 @@
 import { readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Observable } from 'rxjs';
 import { firstValueFrom, map, take, toArray, VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
@@ -312,6 +313,7 @@ describe('recordSource reads CSV, WAV and EDF files synchronously when unpaced',
 
   it.each([
     ['CSV', `${FIXTURE}.csv`],
+    ['WAV', join(dirname(FIXTURE), '..', 'audio-digits', 'stream-3-1-4.wav')],
   ])('%s: the first chunks are emitted inside subscribe, and all are the chunks() chunks', async (_kind, path) => {
     const opened = await openRecord(path, { chunkSamples: 97 });
     expect(opened.syncChunks).toBeDefined();
