@@ -8,7 +8,8 @@ import { FormatError, InputNotFoundError, ValidationError } from '../../src/core
 import type { ChunkReader } from '../../src/sources/recordSource.ts';
 import { recordSource } from '../../src/sources/recordSource.ts';
 import { openRecord } from '../../src/sources/openRecord.ts';
-import { FIXTURE_RECORD } from '../helpers/fixture.ts';
+import { FIXTURE_RECORD, readRecord } from '../helpers/fixture.ts';
+import { writeEdf } from '../../src/formats/edf/writer.ts';
 import {
   collectChunks,
   firstDifference,
@@ -314,7 +315,13 @@ describe('recordSource reads CSV, WAV and EDF files synchronously when unpaced',
   it.each([
     ['CSV', `${FIXTURE}.csv`],
     ['WAV', join(dirname(FIXTURE), '..', 'audio-digits', 'stream-3-1-4.wav')],
-  ])('%s: the first chunks are emitted inside subscribe, and all are the chunks() chunks', async (_kind, path) => {
+    ['EDF', 'ecgsyn.edf'],
+  ])('%s: the first chunks are emitted inside subscribe, and all are the chunks() chunks', async (kind, given) => {
+    const path = kind === 'EDF' ? join(tempDir(), given) : given;
+    if (kind === 'EDF') {
+      const { samples } = await readRecord(FIXTURE);
+      writeFileSync(path, Buffer.concat([...writeEdf({ sampleRateHz: 360, signals: [{ label: 'ECG', samples }] })]));
+    }
     const opened = await openRecord(path, { chunkSamples: 97 });
     expect(opened.syncChunks).toBeDefined();
     const { beforeAwait, chunks } = await replayUnpaced(opened);
