@@ -17,9 +17,9 @@ import { StringDecoder } from 'node:string_decoder';
 import type { SampleChunk } from '../core/chunks.ts';
 import { FormatError, InputNotFoundError, ValidationError } from '../core/errors.ts';
 import { countsPerUnit, roundCounts } from '../core/sampleScale.ts';
-import { createSlab } from '../core/slab.ts';
 import type { CsvDecoder, CsvRows } from '../formats/csv.ts';
 import { columnIndex, createCsvDecoder, decodeCsvChunk, finishCsv } from '../formats/csv.ts';
+import { createChunkFiller } from './chunkFiller.ts';
 import type { OpenedRecord, RecordInfoBase } from './openedRecord.ts';
 import {
   checkChunkSamples,
@@ -154,40 +154,23 @@ export async function openCsvFile(path: string, options: CsvFileOptions = {}): P
    * The decoding of one read of the file, shared by `chunks` and `syncChunks`: text pieces in,
    * completed chunks out (the column converted to counts, in slab-allocated chunks).
    */
-  function startRead(): { decode: (text: string) => readonly SampleChunk[]; finish: () => readonly SampleChunk[] } {
+  function startRead(): { decode: (text: string) => readonly SampleChunk[]; finish: () => Iterable<SampleChunk> } {
     const decoder: CsvDecoder = createCsvDecoder({ source: path });
-    const slab = createSlab(Int32Array);
-    let samples = slab.take(chunkSamples);
-    let filled = 0;
-    let startSample = 0;
-    // Chunks completed by the current piece; a plain loop fills them (no generator per sample).
-    const ready: SampleChunk[] = [];
+    const filler = createChunkFiller(chunkSamples, sampleRateHz);
+    let column = new Int32Array(0); // the channel's counts of one piece; grows to the largest piece
     const take = (rows: CsvRows): readonly SampleChunk[] => {
-      ready.length = 0;
       const { values } = rows;
-      // Work on locals: captured variables written in a hot loop live in a heap context.
-      let out = samples;
-      let n = filled;
-      for (let i = channel; i < values.length; i += columns) {
-        out[n++] = roundCounts((values[i] as number) * perUnit);
-        if (n === chunkSamples) {
-          ready.push({ startSample, sampleRateHz, samples: out });
-          startSample += n;
-          out = slab.take(chunkSamples);
-          n = 0;
-        }
-      }
-      samples = out;
-      filled = n;
-      return ready;
+      if (column.length < rows.rows) column = new Int32Array(rows.rows);
+      const out = column;
+      let n = 0;
+      for (let i = channel; i < values.length; i += columns) out[n++] = roundCounts((values[i] as number) * perUnit);
+      return filler.put(out, n);
     };
     return {
       decode: (text) => take(decodeCsvChunk(decoder, text)),
-      finish: () => {
-        take(finishCsv(decoder));
-        if (filled > 0) ready.push({ startSample, sampleRateHz, samples: samples.slice(0, filled) });
-        filled = 0;
-        return ready;
+      finish: function* () {
+        yield* take(finishCsv(decoder));
+        yield* filler.finish();
       },
     };
   }

@@ -17,11 +17,11 @@ import type { SampleChunk } from '../core/chunks.ts';
 import { FormatError, InputNotFoundError, ValidationError } from '../core/errors.ts';
 import { checkLimit, LIMITS } from '../core/limits.ts';
 import { countsPerUnit, KNOWN_VOLTAGE_UNITS, roundCounts } from '../core/sampleScale.ts';
-import { createSlab } from '../core/slab.ts';
 import type { EdfAnnotation } from '../formats/edf/annotations.ts';
 import { parseEdfTals } from '../formats/edf/annotations.ts';
 import type { EdfHeader, EdfSignal } from '../formats/edf/header.ts';
 import { decodeEdfRecords, EDF_FIXED_HEADER_BYTES, parseEdfFixedHeader, parseEdfHeader } from '../formats/edf/header.ts';
+import { createChunkFiller } from './chunkFiller.ts';
 import type { OpenedRecord, RecordInfoBase } from './openedRecord.ts';
 import { checkChunkSamples, DEFAULT_CHUNK_SAMPLES, errnoCode, READ_BLOCK_BYTES } from './openedRecord.ts';
 
@@ -225,11 +225,7 @@ export async function openEdfFile(path: string, options: EdfFileOptions = {}): P
     reads.maxBlockBytes = 0;
     const block = Buffer.allocUnsafe(recordsPerBlock * header.recordBytes);
     const digital = new Int32Array(recordsPerBlock * signal.samplesPerRecord);
-    const slab = createSlab(Int32Array);
-    let samples = slab.take(chunkSamples);
-    let filled = 0;
-    let startSample = 0;
-    const ready: SampleChunk[] = [];
+    const filler = createChunkFiller(chunkSamples, sampleRateHz);
     const { physicalMin, digitalMin } = signal;
     let record = 0; // first data record of the block being read
     let got = 0; // bytes of the block read so far
@@ -252,34 +248,19 @@ export async function openEdfFile(path: string, options: EdfFileOptions = {}): P
         return bytesRead > 0 && got < wanted();
       },
       decode() {
-        ready.length = 0;
         const want = wanted();
         const n = decodeEdfRecords(header, block.subarray(0, got - (got % header.recordBytes)), signalIndex, digital);
-        let out = samples;
-        let m = filled;
         for (let i = 0; i < n; i++) {
-          out[m++] = roundCounts((physicalMin + ((digital[i] as number) - digitalMin) * physicalPerDigital) * countsPerPhysical);
-          if (m === chunkSamples) {
-            ready.push({ startSample, sampleRateHz, samples: out });
-            startSample += m;
-            out = slab.take(chunkSamples);
-            m = 0;
-          }
+          digital[i] = roundCounts((physicalMin + ((digital[i] as number) - digitalMin) * physicalPerDigital) * countsPerPhysical);
         }
-        samples = out;
-        filled = m;
         if (got < want) {
           failure = new FormatError(`${path}: ended inside data record ${record + Math.floor(got / header.recordBytes) + 1} of ${dataRecords} (it has shrunk since it was opened)`);
         }
         record += recordsPerBlock;
         got = 0;
-        return ready;
+        return filler.put(digital, n);
       },
-      // The samples before any damage are delivered, then the error.
-      *finish() {
-        if (filled > 0) yield { startSample, sampleRateHz, samples: samples.slice(0, filled) };
-        if (failure !== undefined) throw failure;
-      },
+      finish: () => filler.finish(failure),
     };
   }
 

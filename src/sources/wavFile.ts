@@ -18,7 +18,7 @@ import type { SampleChunk } from '../core/chunks.ts';
 import { FormatError, InputNotFoundError, ValidationError, prefixValidationErrors } from '../core/errors.ts';
 import type { WavHeader, WavSampleFormat } from '../formats/wav.ts';
 import { createWavDecoder, decodeWavChunk, finishWavDecoder, scanWavHeader } from '../formats/wav.ts';
-import { createSlab } from '../core/slab.ts';
+import { createChunkFiller } from './chunkFiller.ts';
 import type { OpenedRecord, RecordInfoBase } from './openedRecord.ts';
 import { checkChunkSamples, DEFAULT_CHUNK_SAMPLES, errnoCode, READ_BLOCK_BYTES } from './openedRecord.ts';
 
@@ -128,12 +128,8 @@ export async function openWavFile(path: string, options: WavFileOptions = {}): P
     // A block's frames plus one completed from the carry.
     const flat = new Int32Array(Math.floor(READ_BLOCK_BYTES / header.blockAlignBytes) + 1);
     const endByte = header.dataOffset + header.dataBytes;
-    const slab = createSlab(Int32Array);
-    let samples = slab.take(chunkSamples);
-    let filled = 0;
-    let startSample = 0;
+    const filler = createChunkFiller(chunkSamples, sampleRateHz);
     let position = header.dataOffset;
-    const ready: SampleChunk[] = [];
     return {
       block,
       get position() {
@@ -143,34 +139,18 @@ export async function openWavFile(path: string, options: WavFileOptions = {}): P
         return Math.max(0, Math.min(READ_BLOCK_BYTES, endByte - position));
       },
       decode(bytesRead) {
-        ready.length = 0;
         position += bytesRead;
-        const count = decodeWavChunk(decoder, block.subarray(0, bytesRead), flat);
-        for (let i = 0; i < count; ) {
-          const n = Math.min(count - i, chunkSamples - filled);
-          samples.set(flat.subarray(i, i + n), filled);
-          filled += n;
-          i += n;
-          if (filled === chunkSamples) {
-            ready.push({ startSample, sampleRateHz, samples });
-            startSample += filled;
-            samples = slab.take(chunkSamples);
-            filled = 0;
-          }
-        }
-        return ready;
+        return filler.put(flat, decodeWavChunk(decoder, block.subarray(0, bytesRead), flat));
       },
       // Every whole frame before any damage is delivered, then the error.
-      *finish() {
-        let failure: FormatError | undefined;
+      finish() {
         try {
           finishWavDecoder(decoder, path);
         } catch (error) {
           if (!(error instanceof FormatError)) throw error;
-          failure = error;
+          return filler.finish(error);
         }
-        if (filled > 0) yield { startSample, sampleRateHz, samples: samples.slice(0, filled) };
-        if (failure !== undefined) throw failure;
+        return filler.finish();
       },
     };
   }
