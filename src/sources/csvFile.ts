@@ -1,6 +1,7 @@
 /**
  * CSV sample files as a chunk source: the file is streamed with `fs.createReadStream` in
- * `READ_BLOCK_BYTES` pieces of text, decoded by the pure CSV kernel (`src/formats/csv.ts`),
+ * `READ_BLOCK_BYTES` pieces of text (`chunks`), or read synchronously a block at a time
+ * (`syncChunks`), decoded by the pure CSV kernel (`src/formats/csv.ts`),
  * one column is kept and converted to the pipeline scale, counts of 5 µV:
  *   counts = round(value · countsPerUnit)
  * - `value`: the cell, in `units`; `countsPerUnit`: 200 for mV (value × 200), 0.2 for µV
@@ -9,14 +10,16 @@
  *   (e.g. `12.5` counts → 13); results saturate to int32.
  */
 import type { ReadStream } from 'node:fs';
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import type { SampleChunk } from '../core/chunks.ts';
 import { FormatError, InputNotFoundError, ValidationError } from '../core/errors.ts';
 import { countsPerUnit, roundCounts } from '../core/sampleScale.ts';
 import type { CsvDecoder, CsvRows } from '../formats/csv.ts';
 import { columnIndex, createCsvDecoder, decodeCsvChunk, finishCsv } from '../formats/csv.ts';
+import { createChunkFiller } from './chunkFiller.ts';
 import type { OpenedRecord, RecordInfoBase } from './openedRecord.ts';
 import {
   checkChunkSamples,
@@ -68,7 +71,7 @@ export interface CsvFileInfo extends RecordInfoBase {
 }
 
 /** An opened CSV file. */
-export type OpenedCsvFile = OpenedRecord<CsvFileInfo>;
+export type OpenedCsvFile = OpenedRecord<CsvFileInfo> & { readonly syncChunks: () => Iterable<SampleChunk> };
 
 /**
  * Open a CSV file of samples: read its start (up to the first data row) for the sample rate
@@ -77,7 +80,8 @@ export type OpenedCsvFile = OpenedRecord<CsvFileInfo>;
  * @param path the `.csv` file
  * @param options `channel` (@default 0), `sampleRateHz` (@default from the file), `units`
  *   (@default 'mV'), `chunkSamples` (@default 512)
- * @returns `{ info, chunks }`; `chunks()` reads the file from the start each time
+ * @returns `{ info, chunks, syncChunks }`; each call reads the file from the start (both give
+ *   the same chunks and the same errors)
  * @throws InputNotFoundError when the file is missing; ValidationError for bad options, an
  *   unknown column (listing the columns) or an unknown sample rate; FormatError for a file
  *   with no data rows. While reading, `chunks()` throws the decoder's FormatError (with line
@@ -146,37 +150,77 @@ export async function openCsvFile(path: string, options: CsvFileOptions = {}): P
     columnNames,
   };
 
-  async function* chunks(): AsyncGenerator<SampleChunk, void, undefined> {
+  /**
+   * The decoding of one read of the file, shared by `chunks` and `syncChunks`: text pieces in,
+   * completed chunks out (the column converted to counts, in slab-allocated chunks).
+   */
+  function startRead(): { decode: (text: string) => readonly SampleChunk[]; finish: () => Iterable<SampleChunk> } {
     const decoder: CsvDecoder = createCsvDecoder({ source: path });
-    let samples = new Int32Array(chunkSamples);
-    let filled = 0;
-    let startSample = 0;
-    const take = function* (rows: CsvRows): Generator<SampleChunk, void, undefined> {
+    const filler = createChunkFiller(chunkSamples, sampleRateHz);
+    let column = new Int32Array(0); // the channel's counts of one piece; grows to the largest piece
+    const take = (rows: CsvRows): readonly SampleChunk[] => {
       const { values } = rows;
-      for (let i = channel; i < values.length; i += columns) {
-        samples[filled++] = roundCounts((values[i] as number) * perUnit);
-        if (filled === chunkSamples) {
-          const chunk: SampleChunk = { startSample, sampleRateHz, samples };
-          startSample += filled;
-          samples = new Int32Array(chunkSamples);
-          filled = 0;
-          yield chunk;
-        }
-      }
+      if (column.length < rows.rows) column = new Int32Array(rows.rows);
+      const out = column;
+      let n = 0;
+      for (let i = channel; i < values.length; i += columns) out[n++] = roundCounts((values[i] as number) * perUnit);
+      return filler.put(out, n);
     };
+    return {
+      decode: (text) => take(decodeCsvChunk(decoder, text)),
+      finish: function* () {
+        yield* take(finishCsv(decoder));
+        yield* filler.finish();
+      },
+    };
+  }
+
+  async function* chunks(): AsyncGenerator<SampleChunk, void, undefined> {
+    const read = startRead();
     const text = openText(path);
     try {
-      for await (const piece of text) yield* take(decodeCsvChunk(decoder, piece));
+      for await (const piece of text) yield* read.decode(piece);
     } catch (error) {
       throw readError(path, error);
     } finally {
       await closeStream(text);
     }
-    yield* take(finishCsv(decoder));
-    if (filled > 0) yield { startSample, sampleRateHz, samples: samples.slice(0, filled) };
+    yield* read.finish();
   }
 
-  return { info, chunks };
+  // Synchronous reads of a local file: one read per block, no promise per chunk or block. The
+  // bytes are decoded to text as `createReadStream`'s `utf8` encoding does (a character split
+  // between blocks is completed by the next block).
+  function* syncChunks(): Generator<SampleChunk, void, undefined> {
+    const read = startRead();
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch (error) {
+      throw readError(path, error);
+    }
+    try {
+      const block = Buffer.allocUnsafe(READ_BLOCK_BYTES);
+      const utf8 = new StringDecoder('utf8');
+      for (;;) {
+        let bytesRead: number;
+        try {
+          bytesRead = readSync(fd, block, 0, READ_BLOCK_BYTES, null);
+        } catch (error) {
+          throw readError(path, error);
+        }
+        if (bytesRead === 0) break;
+        yield* read.decode(utf8.write(block.subarray(0, bytesRead)));
+      }
+      const rest = utf8.end();
+      if (rest.length > 0) yield* read.decode(rest);
+    } finally {
+      closeSync(fd);
+    }
+    yield* read.finish();
+  }
+
+  return { info, chunks, syncChunks };
 }
 
 /** The file as text pieces of at most `READ_BLOCK_BYTES` bytes (`for await` yields strings). */

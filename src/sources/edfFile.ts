@@ -1,7 +1,8 @@
 /**
  * EDF, EDF+ and BDF files as a chunk source: the header is read and checked up front, then the
  * data records are read whole, as many as fit in `READ_BLOCK_BYTES` (at least one) at a time
- * through one `FileHandle`, so memory does not grow with the file's length.
+ * through one `FileHandle` (`chunks`) or, synchronously, one descriptor (`syncChunks`), so memory
+ * does not grow with the file's length.
  *
  * Samples go to the pipeline scale, counts of 5 µV (`ECG_COUNTS_PER_MV` = 200 per mV):
  *   counts = round((physicalMin + (digital − digitalMin) · physicalPerDigital) · countsPerUnit)
@@ -16,11 +17,11 @@ import type { SampleChunk } from '../core/chunks.ts';
 import { FormatError, InputNotFoundError, ValidationError } from '../core/errors.ts';
 import { checkLimit, LIMITS } from '../core/limits.ts';
 import { countsPerUnit, KNOWN_VOLTAGE_UNITS, roundCounts } from '../core/sampleScale.ts';
-import { createSlab } from '../core/slab.ts';
 import type { EdfAnnotation } from '../formats/edf/annotations.ts';
 import { parseEdfTals } from '../formats/edf/annotations.ts';
 import type { EdfHeader, EdfSignal } from '../formats/edf/header.ts';
 import { decodeEdfRecords, EDF_FIXED_HEADER_BYTES, parseEdfFixedHeader, parseEdfHeader } from '../formats/edf/header.ts';
+import { createChunkFiller } from './chunkFiller.ts';
 import type { OpenedRecord, RecordInfoBase } from './openedRecord.ts';
 import { checkChunkSamples, DEFAULT_CHUNK_SAMPLES, errnoCode, READ_BLOCK_BYTES } from './openedRecord.ts';
 
@@ -51,12 +52,12 @@ export interface EdfFileInfo extends RecordInfoBase {
   readonly hasAnnotations: boolean;
   /** No WFDB reference annotations beside an EDF file (eval reads `.atr` only). */
   readonly annotationPath: undefined;
-  /** Read calls made by the last `chunks()` run, and the largest block read, bytes. */
+  /** Read calls made by the last `chunks()` or `syncChunks()` run, and the largest block read, bytes. */
   readonly reads: { calls: number; maxBlockBytes: number };
 }
 
 /** An opened EDF or BDF file. */
-export type OpenedEdfFile = OpenedRecord<EdfFileInfo>;
+export type OpenedEdfFile = OpenedRecord<EdfFileInfo> & { readonly syncChunks: () => Iterable<SampleChunk> };
 
 interface OpenedHeader {
   readonly header: EdfHeader;
@@ -68,10 +69,22 @@ async function openFile(path: string): Promise<FileHandle> {
   try {
     return await open(path, 'r');
   } catch (error) {
-    const code = errnoCode(error);
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new InputNotFoundError(`${path}: file not found`);
-    throw new InputNotFoundError(`${path}: cannot be read (${code ?? String(error)}); check its permissions`);
+    throw openError(path, error);
   }
+}
+
+function openFileSync(path: string): number {
+  try {
+    return openSync(path, 'r');
+  } catch (error) {
+    throw openError(path, error);
+  }
+}
+
+function openError(path: string, error: unknown): InputNotFoundError {
+  const code = errnoCode(error);
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new InputNotFoundError(`${path}: file not found`);
+  return new InputNotFoundError(`${path}: cannot be read (${code ?? String(error)}); check its permissions`);
 }
 
 async function readAt(handle: FileHandle, length: number, position: number): Promise<Buffer> {
@@ -129,6 +142,8 @@ function pickChannel(signals: readonly EdfSignal[], channel: number | string, pa
  * and a chunk reader for one signal.
  * @param path the `.edf` or `.bdf` file
  * @param options `channel` (@default 0), `chunkSamples` (@default 512)
+ * @returns `{ info, chunks, syncChunks }`; each call reads the data records from the start
+ *   (`syncChunks` synchronously, a block at a time; both give the same chunks and errors)
  * @throws InputNotFoundError when the file is missing; FormatError for a bad header or a file
  *   shorter than its header says; ValidationError for a channel out of range (listing the
  *   channels), a channel not in volts, an EDF+D (discontinuous) file. Signals may have different
@@ -191,57 +206,94 @@ export async function openEdfFile(path: string, options: EdfFileOptions = {}): P
   };
   const recordsPerBlock = Math.max(1, Math.floor(READ_BLOCK_BYTES / header.recordBytes));
 
+  /**
+   * The decoding of one read of the data records, shared by `chunks` and `syncChunks`: the
+   * caller fills `block` (a read may give less than asked: `took` says whether to read on) at
+   * `position`, `decode` turns the whole records read into completed chunks, `finish` gives the
+   * rest and the error of a file that has shrunk.
+   */
+  function startRead(): {
+    readonly block: Buffer;
+    readonly position: number;
+    readonly got: number;
+    wanted(): number;
+    took(bytesRead: number): boolean;
+    decode(): readonly SampleChunk[];
+    finish(): Generator<SampleChunk, void, undefined>;
+  } {
+    reads.calls = 0;
+    reads.maxBlockBytes = 0;
+    const block = Buffer.allocUnsafe(recordsPerBlock * header.recordBytes);
+    const digital = new Int32Array(recordsPerBlock * signal.samplesPerRecord);
+    const filler = createChunkFiller(chunkSamples, sampleRateHz);
+    const { physicalMin, digitalMin } = signal;
+    let record = 0; // first data record of the block being read
+    let got = 0; // bytes of the block read so far
+    let failure: FormatError | undefined;
+    const wanted = (): number =>
+      failure === undefined ? Math.max(0, Math.min(recordsPerBlock, dataRecords - record)) * header.recordBytes : 0;
+    return {
+      block,
+      get position() {
+        return header.headerBytes + record * header.recordBytes + got;
+      },
+      get got() {
+        return got;
+      },
+      wanted,
+      took(bytesRead) {
+        reads.calls++;
+        reads.maxBlockBytes = Math.max(reads.maxBlockBytes, bytesRead);
+        got += bytesRead;
+        return bytesRead > 0 && got < wanted();
+      },
+      decode() {
+        const want = wanted();
+        const n = decodeEdfRecords(header, block.subarray(0, got - (got % header.recordBytes)), signalIndex, digital);
+        for (let i = 0; i < n; i++) {
+          digital[i] = roundCounts((physicalMin + ((digital[i] as number) - digitalMin) * physicalPerDigital) * countsPerPhysical);
+        }
+        if (got < want) {
+          failure = new FormatError(`${path}: ended inside data record ${record + Math.floor(got / header.recordBytes) + 1} of ${dataRecords} (it has shrunk since it was opened)`);
+        }
+        record += recordsPerBlock;
+        got = 0;
+        return filler.put(digital, n);
+      },
+      finish: () => filler.finish(failure),
+    };
+  }
+
   async function* chunks(): AsyncGenerator<SampleChunk, void, undefined> {
     const file = await openFile(path);
     try {
-      reads.calls = 0;
-      reads.maxBlockBytes = 0;
-      const block = Buffer.allocUnsafe(recordsPerBlock * header.recordBytes);
-      const digital = new Int32Array(recordsPerBlock * signal.samplesPerRecord);
-      const slab = createSlab(Int32Array);
-      let samples = slab.take(chunkSamples);
-      let filled = 0;
-      let startSample = 0;
-      const ready: SampleChunk[] = [];
-      const { physicalMin, digitalMin } = signal;
-      for (let record = 0; record < dataRecords; record += recordsPerBlock) {
-        const want = Math.min(recordsPerBlock, dataRecords - record) * header.recordBytes;
-        let got = 0;
-        while (got < want) {
-          const { bytesRead } = await file.read(block, got, want - got, header.headerBytes + record * header.recordBytes + got);
-          reads.calls++;
-          reads.maxBlockBytes = Math.max(reads.maxBlockBytes, bytesRead);
-          if (bytesRead === 0) break;
-          got += bytesRead;
-        }
-        const n = decodeEdfRecords(header, block.subarray(0, got - (got % header.recordBytes)), signalIndex, digital);
-        let out = samples;
-        let m = filled;
-        for (let i = 0; i < n; i++) {
-          out[m++] = roundCounts((physicalMin + ((digital[i] as number) - digitalMin) * physicalPerDigital) * countsPerPhysical);
-          if (m === chunkSamples) {
-            ready.push({ startSample, sampleRateHz, samples: out });
-            startSample += m;
-            out = slab.take(chunkSamples);
-            m = 0;
-          }
-        }
-        samples = out;
-        filled = m;
-        yield* ready;
-        ready.length = 0;
-        if (got < want) {
-          if (filled > 0) yield { startSample, sampleRateHz, samples: samples.slice(0, filled) };
-          throw new FormatError(`${path}: ended inside data record ${record + Math.floor(got / header.recordBytes) + 1} of ${dataRecords} (it has shrunk since it was opened)`);
-        }
+      const read = startRead();
+      for (let want = read.wanted(); want > 0; want = read.wanted()) {
+        while (read.took((await file.read(read.block, read.got, want - read.got, read.position)).bytesRead));
+        yield* read.decode();
       }
-      if (filled > 0) yield { startSample, sampleRateHz, samples: samples.slice(0, filled) };
+      yield* read.finish();
     } finally {
       await file.close();
     }
   }
 
-  return { info, chunks };
+  // Synchronous reads of a local file: one read per block, no promise per chunk or block.
+  function* syncChunks(): Generator<SampleChunk, void, undefined> {
+    const fd = openFileSync(path);
+    try {
+      const read = startRead();
+      for (let want = read.wanted(); want > 0; want = read.wanted()) {
+        while (read.took(readSync(fd, read.block, read.got, want - read.got, read.position)));
+        yield* read.decode();
+      }
+      yield* read.finish();
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  return { info, chunks, syncChunks };
 }
 
 /**

@@ -10,6 +10,7 @@
  *
  * Also `listWavFiles`, for commands that take "a WAV file or a folder of them".
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -17,7 +18,7 @@ import type { SampleChunk } from '../core/chunks.ts';
 import { FormatError, InputNotFoundError, ValidationError, prefixValidationErrors } from '../core/errors.ts';
 import type { WavHeader, WavSampleFormat } from '../formats/wav.ts';
 import { createWavDecoder, decodeWavChunk, finishWavDecoder, scanWavHeader } from '../formats/wav.ts';
-import { createSlab } from '../core/slab.ts';
+import { createChunkFiller } from './chunkFiller.ts';
 import type { OpenedRecord, RecordInfoBase } from './openedRecord.ts';
 import { checkChunkSamples, DEFAULT_CHUNK_SAMPLES, errnoCode, READ_BLOCK_BYTES } from './openedRecord.ts';
 
@@ -63,14 +64,15 @@ export interface WavFileInfo extends RecordInfoBase {
 }
 
 /** An opened WAV file. */
-export type OpenedWavFile = OpenedRecord<WavFileInfo>;
+export type OpenedWavFile = OpenedRecord<WavFileInfo> & { readonly syncChunks: () => Iterable<SampleChunk> };
 
 /**
  * Open a WAV file: read and check its header, check the channel, and return the description
  * and a chunk reader.
  * @param path the `.wav` file
  * @param options `channel`: index or `'mix'` (@default 0); `chunkSamples` (@default 512)
- * @returns `{ info, chunks }`; `chunks()` reads the data from the start each time
+ * @returns `{ info, chunks, syncChunks }`; each call reads the data from the start (`syncChunks`
+ *   synchronously, a block at a time; both give the same chunks and the same errors)
  * @throws InputNotFoundError when the file is missing or unreadable; ValidationError for a bad
  *   `chunkSamples` or a channel the file does not have (saying which it has); FormatError
  *   (starting with the path) for a file that is not WAV or is damaged, or a format that is not
@@ -109,54 +111,82 @@ export async function openWavFile(path: string, options: WavFileOptions = {}): P
   };
   const { sampleRateHz } = header;
 
+  /**
+   * The decoding of one read of the data chunk, shared by `chunks` and `syncChunks`: the caller
+   * reads `wanted()` bytes at `position` into `block`, `decode` turns them into completed
+   * chunks, `finish` gives the rest and the error of a truncated data chunk.
+   */
+  function startRead(): {
+    readonly block: Buffer;
+    readonly position: number;
+    wanted(): number;
+    decode(bytesRead: number): readonly SampleChunk[];
+    finish(): Generator<SampleChunk, void, undefined>;
+  } {
+    const decoder = createWavDecoder(header, { channel: channelOption });
+    const block = Buffer.allocUnsafe(READ_BLOCK_BYTES);
+    // A block's frames plus one completed from the carry.
+    const flat = new Int32Array(Math.floor(READ_BLOCK_BYTES / header.blockAlignBytes) + 1);
+    const endByte = header.dataOffset + header.dataBytes;
+    const filler = createChunkFiller(chunkSamples, sampleRateHz);
+    let position = header.dataOffset;
+    return {
+      block,
+      get position() {
+        return position;
+      },
+      wanted() {
+        return Math.max(0, Math.min(READ_BLOCK_BYTES, endByte - position));
+      },
+      decode(bytesRead) {
+        position += bytesRead;
+        return filler.put(flat, decodeWavChunk(decoder, block.subarray(0, bytesRead), flat));
+      },
+      // Every whole frame before any damage is delivered, then the error.
+      finish() {
+        try {
+          finishWavDecoder(decoder, path);
+        } catch (error) {
+          if (!(error instanceof FormatError)) throw error;
+          return filler.finish(error);
+        }
+        return filler.finish();
+      },
+    };
+  }
+
   async function* chunks(): AsyncGenerator<SampleChunk, void, undefined> {
     const handle = await openFile(path);
     try {
-      const decoder = createWavDecoder(header, { channel: channelOption });
-      const block = Buffer.allocUnsafe(READ_BLOCK_BYTES);
-      // A block's frames plus one completed from the carry.
-      const flat = new Int32Array(Math.floor(READ_BLOCK_BYTES / header.blockAlignBytes) + 1);
-      const endByte = header.dataOffset + header.dataBytes;
-      const slab = createSlab(Int32Array);
-      let samples = slab.take(chunkSamples);
-      let filled = 0;
-      let startSample = 0;
-      let position = header.dataOffset;
-      while (position < endByte) {
-        const { bytesRead } = await handle.read(block, 0, Math.min(READ_BLOCK_BYTES, endByte - position), position);
+      const read = startRead();
+      for (let want = read.wanted(); want > 0; want = read.wanted()) {
+        const { bytesRead } = await handle.read(read.block, 0, want, read.position);
         if (bytesRead === 0) break; // the file ends before the data chunk does
-        position += bytesRead;
-        const count = decodeWavChunk(decoder, block.subarray(0, bytesRead), flat);
-        for (let i = 0; i < count; ) {
-          const n = Math.min(count - i, chunkSamples - filled);
-          samples.set(flat.subarray(i, i + n), filled);
-          filled += n;
-          i += n;
-          if (filled === chunkSamples) {
-            const chunk: SampleChunk = { startSample, sampleRateHz, samples };
-            startSample += filled;
-            samples = slab.take(chunkSamples);
-            filled = 0;
-            yield chunk;
-          }
-        }
+        yield* read.decode(bytesRead);
       }
-      // Every whole frame before any damage is delivered, then the error.
-      let failure: FormatError | undefined;
-      try {
-        finishWavDecoder(decoder, path);
-      } catch (error) {
-        if (!(error instanceof FormatError)) throw error;
-        failure = error;
-      }
-      if (filled > 0) yield { startSample, sampleRateHz, samples: samples.slice(0, filled) };
-      if (failure !== undefined) throw failure;
+      yield* read.finish();
     } finally {
       await handle.close();
     }
   }
 
-  return { info, chunks };
+  // Synchronous reads of a local file: one read per block, no promise per chunk or block.
+  function* syncChunks(): Generator<SampleChunk, void, undefined> {
+    const fd = openFileSync(path);
+    try {
+      const read = startRead();
+      for (let want = read.wanted(); want > 0; want = read.wanted()) {
+        const bytesRead = readSync(fd, read.block, 0, want, read.position);
+        if (bytesRead === 0) break; // the file ends before the data chunk does
+        yield* read.decode(bytesRead);
+      }
+      yield* read.finish();
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  return { info, chunks, syncChunks };
 }
 
 /** Read the header from the start of the file, reading more when its chunks run past a block. */
@@ -278,6 +308,14 @@ async function isFileTarget(path: string): Promise<boolean> {
     return (await stat(path)).isFile();
   } catch {
     return false; // a dangling link
+  }
+}
+
+function openFileSync(path: string): number {
+  try {
+    return openSync(path, 'r');
+  } catch (error) {
+    throw readError(path, error);
   }
 }
 

@@ -5,7 +5,7 @@
 import { mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { SampleChunk } from '../../src/core/chunks.ts';
 import type { WritableWfdbFormat } from '../../src/formats/wfdb/writer.ts';
 import {
@@ -176,4 +176,59 @@ export function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): num
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
   return a.length === b.length ? -1 : n;
+}
+
+/** What one read of a source gave: its chunks (samples copied out) and the error it ended with. */
+export interface ReadOutcome {
+  readonly chunks: { startSample: number; sampleRateHz: number; samples: number[] }[];
+  /** `<class>: <message>` of the error the read threw, or undefined when it completed. */
+  readonly error: string | undefined;
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.constructor.name}: ${error.message}` : String(error);
+}
+
+function copyChunk(chunk: SampleChunk): ReadOutcome['chunks'][number] {
+  return { startSample: chunk.startSample, sampleRateHz: chunk.sampleRateHz, samples: Array.from(chunk.samples) };
+}
+
+/** Read `chunks()` to its end or its error. */
+export async function readOutcome(chunks: AsyncIterable<SampleChunk>): Promise<ReadOutcome> {
+  const got: ReadOutcome['chunks'] = [];
+  try {
+    for await (const chunk of chunks) got.push(copyChunk(chunk));
+  } catch (error) {
+    return { chunks: got, error: describeError(error) };
+  }
+  return { chunks: got, error: undefined };
+}
+
+/** Read `syncChunks()` to its end or its error. */
+export function readOutcomeSync(chunks: Iterable<SampleChunk>): ReadOutcome {
+  const got: ReadOutcome['chunks'] = [];
+  try {
+    for (const chunk of chunks) got.push(copyChunk(chunk));
+  } catch (error) {
+    return { chunks: got, error: describeError(error) };
+  }
+  return { chunks: got, error: undefined };
+}
+
+/**
+ * Read an opened record both ways and check that `syncChunks()` gives exactly what `chunks()`
+ * gives: the same chunks (sizes, starts, rates, samples) and the same error at the same point.
+ * @returns the outcome, for checks of its own (e.g. that a damaged file does end in an error)
+ */
+export async function expectSyncLikeAsync(opened: {
+  readonly chunks: () => AsyncIterable<SampleChunk>;
+  readonly syncChunks?: (() => Iterable<SampleChunk>) | undefined;
+}): Promise<ReadOutcome> {
+  if (opened.syncChunks === undefined) throw new Error('expectSyncLikeAsync: the record has no syncChunks');
+  const viaAsync = await readOutcome(opened.chunks());
+  const viaSync = readOutcomeSync(opened.syncChunks());
+  expect(viaSync.error).toBe(viaAsync.error);
+  expect(viaSync.chunks.length).toBe(viaAsync.chunks.length);
+  expect(viaSync.chunks).toEqual(viaAsync.chunks);
+  return viaAsync;
 }

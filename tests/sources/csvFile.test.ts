@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FormatError, InputNotFoundError, ValidationError } from '../../src/core/errors.ts';
@@ -6,7 +6,8 @@ import type { CsvFileOptions } from '../../src/sources/csvFile.ts';
 import { openCsvFile } from '../../src/sources/csvFile.ts';
 import { openWfdbRecord } from '../../src/sources/wfdbRecord.ts';
 import { FIXTURE_RECORD } from '../helpers/fixture.ts';
-import { collectChunks, firstDifference, useTempDir, openDescriptorsOn } from '../helpers/records.ts';
+import { collectChunks, expectSyncLikeAsync, firstDifference, useTempDir, openDescriptorsOn } from '../helpers/records.ts';
+import { READ_BLOCK_BYTES } from '../../src/sources/openedRecord.ts';
 
 const FIXTURE = FIXTURE_RECORD;
 
@@ -159,5 +160,68 @@ describe('openCsvFile: errors say what and the fix', () => {
     await expect(openCsvFile(path, { chunkSamples: 1.5 })).rejects.toThrow(
       new ValidationError('"chunkSamples" must be an integer >= 1 (got 1.5)'),
     );
+  });
+});
+
+describe('openCsvFile: syncChunks gives what chunks() gives', () => {
+  it('the fixture (many 64 KiB reads) in chunks of 7, 512 and 4099 samples', async () => {
+    for (const chunkSamples of [7, 512, 4099]) {
+      const outcome = await expectSyncLikeAsync(await openCsvFile(`${FIXTURE}.csv`, { chunkSamples }));
+      expect(outcome.error).toBeUndefined();
+      expect(outcome.chunks.reduce((n, c) => n + c.samples.length, 0)).toBe(108000);
+    }
+  });
+
+  it('columns, units, comments, CR LF, no final line end', async () => {
+    const cols = csv('sync-cols.csv', '# fs=250\ntime_s;ecg;resp\n0;0.1;5\n0.004;-0.2;6\n0.008;1.5;7\n');
+    await expectSyncLikeAsync(await openCsvFile(cols, { channel: 'resp', units: 'uV', chunkSamples: 2 }));
+    const plain = csv('sync-plain.csv', '# a note\r\n# sampleRateHz=360 Hz\r\n\r\n0.005\r\n# mid\r\n-0.005\r\n0.01');
+    const outcome = await expectSyncLikeAsync(await openCsvFile(plain, { chunkSamples: 2 }));
+    expect(outcome.chunks.map((c) => c.samples)).toEqual([[1, -1], [2]]);
+  });
+
+  it('lines and a two-byte character split across 64 KiB reads', async () => {
+    // Text up to byte 65534 of the file, then `tail`: µ's two bytes lie on both sides of byte 65536.
+    const head = '# sampleRateHz=360\n';
+    const rows = '0.125\n'.repeat(Math.floor((READ_BLOCK_BYTES - head.length - 4) / 6));
+    const filler = `#${'1'.repeat(READ_BLOCK_BYTES - head.length - rows.length - 4)}\n`;
+    const write = (name: string, tail: string): string => csv(name, `${head}${rows}${filler}${tail}${'-0.375\n'.repeat(30000)}`);
+    expect(Buffer.from(`${head}${rows}${filler}`).length).toBe(READ_BLOCK_BYTES - 2);
+    const comment = write('sync-split.csv', '#µV\n');
+    const fine = await expectSyncLikeAsync(await openCsvFile(comment, { chunkSamples: 333 }));
+    expect(fine.error).toBeUndefined();
+    expect(fine.chunks.at(-1)?.samples.at(-1)).toBe(-75);
+    const cell = write('sync-split-bad.csv', '1µ\n');
+    const bad = await expectSyncLikeAsync(await openCsvFile(cell, { chunkSamples: 333 }));
+    expect(bad.error).toMatch(/"1µ" is not a number$/);
+  });
+
+  it('a bad line in the middle and a bad last line: the same chunks, then the same FormatError', async () => {
+    const later = csv('sync-bad.csv', `# fs=360\ntime,ecg\n${'0,0.1\n'.repeat(20000)}0,\n${'0,0.2\n'.repeat(100)}`);
+    const middle = await expectSyncLikeAsync(await openCsvFile(later, { channel: 'ecg', chunkSamples: 100 }));
+    expect(middle.error).toBe(`FormatError: ${later} line 20003, column 2: "" is not a number (empty cell)`);
+    const last = csv('sync-bad-last.csv', `# fs=360\n${'0.1\n'.repeat(1000)}0.2x`);
+    const end = await expectSyncLikeAsync(await openCsvFile(last, { chunkSamples: 64 }));
+    expect(end.error).toBe(`FormatError: ${last} line 1002, column 1: "0.2x" is not a number`);
+  });
+
+  it('a file removed after opening: the same InputNotFoundError', async () => {
+    const path = csv('sync-gone.csv', '# fs=360\n1\n2\n');
+    const opened = await openCsvFile(path);
+    rmSync(path);
+    const outcome = await expectSyncLikeAsync(opened);
+    expect(outcome.error).toBe(`InputNotFoundError: ${path}: file not found`);
+  });
+
+  it('closes the file when the reader stops early', async () => {
+    const path = csv('sync-early.csv', `# fs=360\n${'0.5\n'.repeat(50000)}`);
+    const before = openDescriptorsOn(path);
+    const { syncChunks } = await openCsvFile(path, { chunkSamples: 10 });
+    for (const chunk of syncChunks()) {
+      expect(chunk.samples).toEqual(new Int32Array(10).fill(100));
+      if (before !== undefined) expect(openDescriptorsOn(path)).toBe(before + 1);
+      break;
+    }
+    if (before !== undefined) expect(openDescriptorsOn(path)).toBe(before);
   });
 });

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FormatError, InputNotFoundError, ValidationError } from '../../src/core/errors.ts';
@@ -9,7 +9,7 @@ import { READ_BLOCK_BYTES } from '../../src/sources/openedRecord.ts';
 import { openRecord } from '../../src/sources/openRecord.ts';
 import { linesOf, runCli } from '../helpers/cli.ts';
 import { FIXTURE_RECORD, readRecord } from '../helpers/fixture.ts';
-import { collectChunks, firstDifference, lcgInts, openDescriptorsOn, useTempDir } from '../helpers/records.ts';
+import { collectChunks, expectSyncLikeAsync, firstDifference, lcgInts, openDescriptorsOn, useTempDir } from '../helpers/records.ts';
 
 const tempDir = useTempDir('edgespike-edf-');
 
@@ -242,4 +242,65 @@ describe('openEdfFile: a long file streams', () => {
     const recordsPerBlock = Math.floor(READ_BLOCK_BYTES / 1008);
     expect(info.reads.calls).toBe(Math.ceil(7200 / recordsPerBlock));
   }, 60_000);
+});
+
+describe('openEdfFile: syncChunks gives what chunks() gives', () => {
+  it('the fixture as EDF+C, in chunks of 1, 97, 512 and 4099; the same read calls', async () => {
+    const { samples } = await readRecord(FIXTURE_RECORD);
+    const path = writeFile('sync-ecgsyn.edf', { sampleRateHz: 360, signals: [{ label: 'ECG', samples }], annotations: [{ onsetSeconds: 1, text: 'N' }] });
+    for (const chunkSamples of [1, 97, 512, 4099]) {
+      const opened = await openEdfFile(path, { chunkSamples });
+      const outcome = await expectSyncLikeAsync(opened);
+      expect(outcome.error).toBeUndefined();
+      expect(outcome.chunks.reduce((n, c) => n + c.samples.length, 0)).toBe(opened.info.samplesPerSignal);
+      const syncReads = { ...opened.info.reads };
+      await collectChunks(opened.chunks(), chunkSamples);
+      expect(opened.info.reads).toEqual(syncReads);
+    }
+  });
+
+  it('BDF channels, and data records longer than a read block', async () => {
+    const a = lcgInts(4003, -1_999_999, 1_999_999, 7);
+    const b = lcgInts(4003, -500, 500, 8);
+    const bdf = writeFile('sync-wide.bdf', { format: 'bdf', sampleRateHz: 500, recordDurationSeconds: 0.5, signals: [{ label: 'Fp1', samples: a }, { label: 'ECG', samples: b }] });
+    for (const channel of ['Fp1', 1]) await expectSyncLikeAsync(await openEdfFile(bdf, { channel, chunkSamples: 333 }));
+    // 40 000 samples a record, 80 000 bytes: one record a read, bigger than READ_BLOCK_BYTES.
+    const big = writeFile('sync-big.edf', { sampleRateHz: 40000, signals: [{ label: 'ECG', samples: lcgInts(200000, -3000, 3000, 11) }] });
+    const opened = await openEdfFile(big, { chunkSamples: 4096 });
+    expect((await expectSyncLikeAsync(opened)).error).toBeUndefined();
+    expect(opened.info.reads.calls).toBe(5);
+  });
+
+  it('a file that shrank after opening (inside a record, at a record boundary), or was removed: the same chunks, then the same error', async () => {
+    const samples = lcgInts(200000, -100, 100, 12);
+    for (const boundary of [false, true]) {
+      const path = writeFile(`sync-shrunk-${boundary}.edf`, { sampleRateHz: 500, signals: [{ label: 'ECG', samples }] });
+      const opened = await openEdfFile(path, { chunkSamples: 700 });
+      const bytes = readFileSync(path);
+      const headerBytes = Number(bytes.toString('latin1', 184, 192).trim());
+      const recordBytes = (bytes.length - headerBytes) / opened.info.dataRecords;
+      // Past 3 read blocks: inside a record, or after the last whole one.
+      const kept = headerBytes + Math.ceil((3 * READ_BLOCK_BYTES) / recordBytes) * recordBytes + (boundary ? 0 : 7);
+      truncateSync(path, kept);
+      const outcome = await expectSyncLikeAsync(opened);
+      expect(outcome.error).toMatch(/^FormatError: .* \(it has shrunk since it was opened\)$/);
+      expect(outcome.chunks.reduce((n, c) => n + c.samples.length, 0)).toBe(((kept - headerBytes - (boundary ? 0 : 7)) / recordBytes) * 500);
+      expect(openDescriptorsOn(path) ?? 0).toBe(0);
+    }
+    const gone = writeFile('sync-gone.edf', { sampleRateHz: 500, signals: [{ label: 'ECG', samples }] });
+    const opened = await openEdfFile(gone);
+    rmSync(gone);
+    expect((await expectSyncLikeAsync(opened)).error).toBe(`InputNotFoundError: ${gone}: file not found`);
+  });
+
+  it('stopping early closes the file', async () => {
+    const path = writeFile('sync-early.edf', { sampleRateHz: 10, signals: [{ label: 'ECG', samples: lcgInts(50, -100, 100, 3) }] });
+    const { syncChunks } = await openEdfFile(path, { chunkSamples: 4 });
+    for (const chunk of syncChunks()) {
+      expect(chunk.samples.length).toBe(4);
+      expect(openDescriptorsOn(path) ?? 1).toBe(1);
+      break;
+    }
+    expect(openDescriptorsOn(path) ?? 0).toBe(0);
+  });
 });

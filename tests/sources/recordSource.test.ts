@@ -1,4 +1,5 @@
 import { readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Observable } from 'rxjs';
 import { firstValueFrom, map, take, toArray, VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
@@ -7,7 +8,8 @@ import { FormatError, InputNotFoundError, ValidationError } from '../../src/core
 import type { ChunkReader } from '../../src/sources/recordSource.ts';
 import { recordSource } from '../../src/sources/recordSource.ts';
 import { openRecord } from '../../src/sources/openRecord.ts';
-import { FIXTURE_RECORD } from '../helpers/fixture.ts';
+import { FIXTURE_RECORD, readRecord } from '../helpers/fixture.ts';
+import { writeEdf } from '../../src/formats/edf/writer.ts';
 import {
   collectChunks,
   firstDifference,
@@ -296,3 +298,40 @@ function openRecordSync(path: string, chunkSamples: number): ChunkReader {
     },
   };
 }
+
+describe('recordSource reads CSV, WAV and EDF files synchronously when unpaced', () => {
+  /** Subscribe at speed Infinity; how many chunks arrived inside `subscribe`, and all of them. */
+  async function replayUnpaced(opened: ChunkReader): Promise<{ beforeAwait: number; chunks: SampleChunk[] }> {
+    const chunks: SampleChunk[] = [];
+    let beforeAwait = 0;
+    const done = new Promise<void>((resolve, reject) => {
+      recordSource(opened, { speed: Infinity }).subscribe({ next: (c) => chunks.push(c), error: reject, complete: resolve });
+      beforeAwait = chunks.length; // no promise has settled yet: only synchronous reads got here
+    });
+    await done;
+    return { beforeAwait, chunks };
+  }
+
+  it.each([
+    ['CSV', `${FIXTURE}.csv`],
+    ['WAV', join(dirname(FIXTURE), '..', 'audio-digits', 'stream-3-1-4.wav')],
+    ['EDF', 'ecgsyn.edf'],
+  ])('%s: the first chunks are emitted inside subscribe, and all are the chunks() chunks', async (kind, given) => {
+    const path = kind === 'EDF' ? join(tempDir(), given) : given;
+    if (kind === 'EDF') {
+      const { samples } = await readRecord(FIXTURE);
+      writeFileSync(path, Buffer.concat([...writeEdf({ sampleRateHz: 360, signals: [{ label: 'ECG', samples }] })]));
+    }
+    const opened = await openRecord(path, { chunkSamples: 97 });
+    expect(opened.syncChunks).toBeDefined();
+    const { beforeAwait, chunks } = await replayUnpaced(opened);
+    expect(beforeAwait).toBeGreaterThan(0);
+    const expected = await collectChunks(opened.chunks(), 97);
+    expect(chunks.length).toBe(expected.chunkCount);
+    expect(firstDifference(await collectChunks(toAsync(chunks), 97).then((r) => r.samples), expected.samples)).toBe(-1);
+    // The asynchronous reader alone emits nothing before a promise settles.
+    const asyncOnly = await replayUnpaced({ chunks: opened.chunks });
+    expect(asyncOnly.beforeAwait).toBe(0);
+    expect(asyncOnly.chunks.length).toBe(expected.chunkCount);
+  });
+});

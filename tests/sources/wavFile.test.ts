@@ -1,11 +1,11 @@
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FormatError, InputNotFoundError, ValidationError } from '../../src/core/errors.ts';
 import { createWavDecoder, decodeWavChunk, encodeWav, finishWavDecoder, maxWavFrames, parseWavHeader } from '../../src/formats/wav.ts';
 import { AUDIO_UNITS, listWavFiles, openWavFile, WAV_MIX_CHANNEL, wavChannel } from '../../src/sources/wavFile.ts';
 import { datasetPath, haveDataset, PROJECT_ROOT, readDatasetBytes } from '../helpers/datasets.ts';
-import { collectChunks, firstDifference, lcgInts, openDescriptorsOn, useTempDir } from '../helpers/records.ts';
+import { collectChunks, expectSyncLikeAsync, firstDifference, lcgInts, openDescriptorsOn, useTempDir } from '../helpers/records.ts';
 
 const tempDir = useTempDir('edgespike-wav-');
 
@@ -293,5 +293,63 @@ describe('the audio-digits fixtures', () => {
     }
     expect(stream.length - silentFrom).toBe(0.8 * 8000);
     expect(stream.subarray(silentFrom).every((v) => v === 0)).toBe(true);
+  });
+});
+
+describe('openWavFile: syncChunks gives what chunks() gives', () => {
+  it('every fixture, and the stream, in chunks of 512 and 333', async () => {
+    const dir = join(PROJECT_ROOT, 'fixtures', 'audio-digits');
+    const paths = await listWavFiles(dir);
+    expect(paths.length).toBe(31);
+    for (const path of paths) {
+      for (const chunkSamples of [512, 333]) {
+        const outcome = await expectSyncLikeAsync(await openWavFile(path, { chunkSamples }));
+        expect(outcome.error).toBeUndefined();
+      }
+    }
+  });
+
+  it('16-bit stereo over several blocks, each channel and the mix; 24-bit with a pad byte, 32-bit, 8-bit, float', async () => {
+    const stereo = join(tempDir(), 'sync-stereo16.wav');
+    writeFileSync(stereo, encodeWav(lcgInts(80000, -32768, 32767, 7), { sampleRateHz: 16000, channels: 2 }));
+    for (const channel of [0, 1, 'mix'] as const) {
+      for (const chunkSamples of [1, 777, 40000, 100000]) await expectSyncLikeAsync(await openWavFile(stereo, { channel, chunkSamples }));
+    }
+    const p24 = join(tempDir(), 'sync-mono24.wav');
+    writeFileSync(p24, encodeWav(lcgInts(30001, -8388608, 8388607, 3), { sampleRateHz: 48000, bitsPerSample: 24 }));
+    const p32 = join(tempDir(), 'sync-three32.wav');
+    writeFileSync(p32, encodeWav(lcgInts(3 * 9000, -2147483648, 2147483647, 4), { sampleRateHz: 8000, bitsPerSample: 32, channels: 3, extensible: true }));
+    const p8 = join(tempDir(), 'sync-mono8.wav');
+    writeFileSync(p8, encodeWav(lcgInts(70000, -128, 127, 5), { sampleRateHz: 11025, bitsPerSample: 8 }));
+    const pf = join(tempDir(), 'sync-float.wav');
+    writeFileSync(pf, encodeWav(Float32Array.from(lcgInts(20000, -1100, 1100, 6), (v) => v / 1000), { sampleRateHz: 44100, float: true }));
+    for (const [path, channel] of [[p24, 0], [p32, 2], [p8, 0], [pf, 0]] as const) {
+      expect((await expectSyncLikeAsync(await openWavFile(path, { channel, chunkSamples: 333 }))).error).toBeUndefined();
+    }
+  });
+
+  it('a truncated file (inside a frame, after a whole frame, inside the header\'s data size): the same frames, then the same FormatError', async () => {
+    const whole = encodeWav(lcgInts(2 * 50000, -30000, 30000, 9), { sampleRateHz: 8000, channels: 2 });
+    for (const bytes of [44 + 4 * 40000 + 1, 44 + 4 * 40000, 44 + 3, 44 + 4 * 16384 + 2]) {
+      const path = join(tempDir(), `sync-cut-${bytes}.wav`);
+      writeFileSync(path, whole.subarray(0, bytes));
+      const outcome = await expectSyncLikeAsync(await openWavFile(path, { channel: 1, chunkSamples: 512 }));
+      expect(outcome.error).toMatch(/^FormatError: .*the file is truncated$/);
+      expect(openDescriptorsOn(path) ?? 0).toBe(0);
+    }
+  });
+
+  it('a file removed after opening: the same error; stopping early closes the file', async () => {
+    const path = join(tempDir(), 'sync-gone.wav');
+    writeFileSync(path, encodeWav(lcgInts(5000, -30000, 30000, 10), { sampleRateHz: 8000 }));
+    const opened = await openWavFile(path, { chunkSamples: 100 });
+    for (const chunk of opened.syncChunks()) {
+      expect(chunk.startSample).toBe(0);
+      expect(openDescriptorsOn(path) ?? 1).toBe(1);
+      break;
+    }
+    expect(openDescriptorsOn(path) ?? 0).toBe(0);
+    rmSync(path);
+    expect((await expectSyncLikeAsync(opened)).error).toBe(`InputNotFoundError: ${path}: file not found`);
   });
 });
