@@ -747,6 +747,22 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
   c.push(`  return ${sb === undefined ? 'beat' : 'out'};`, '}', '');
 
   /** Beat dating with the search-back (detect/beatDetector.ts), in the TypeScript's order of events. */
+  /** es_detect's first lines, with or without the search-back: |y| into the look-back ring, the pending windows' maxima. */
+  function detectPrologue(): string[] {
+    return [
+      '  uint32_t tick = s->ticks;',
+      `  ${absYType} ay = y < 0 ? (${absYType})(-y) : (${absYType})y;`,
+      `  ${unsignedType(2 * pendingMax)} i, k;`,
+      `  s->bd_abs_y[s->bd_at] = ay;`,
+      `  if (++s->bd_at == ${W}u) s->bd_at = 0;`,
+      '  s->ticks++;',
+      '  for (i = 0, k = s->bd_pending_head; i < s->bd_pending_count; i++) {',
+      '    if (ay > s->bd_best[k]) { s->bd_best[k] = ay; s->bd_peak[k] = tick; }',
+      `    if (++k == ${pendingMax}u) k = 0;`,
+      '  }',
+    ];
+  }
+
   function searchbackDating(): string[] {
     const K = sb?.rrLimitQ4 ?? 0;
     const P = unsignedType(pendingMax);
@@ -860,16 +876,7 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
       `   burst (its look-back scanned likewise) or extends the open one; the burst ends ${merge} ticks after its last spike. On`,
       '   one tick, as in the TypeScript: the spikes first, then the burst\'s end, then the beat dated. */',
       'static uint8_t es_detect(edgespike_ecg_t *s, int32_t y, uint8_t out, uint32_t beats[], uint8_t n) {',
-      '  uint32_t tick = s->ticks;',
-      `  ${absYType} ay = y < 0 ? (${absYType})(-y) : (${absYType})y;`,
-      `  ${unsignedType(2 * pendingMax)} i, k;`,
-      `  s->bd_abs_y[s->bd_at] = ay;`,
-      `  if (++s->bd_at == ${W}u) s->bd_at = 0;`,
-      '  s->ticks++;',
-      '  for (i = 0, k = s->bd_pending_head; i < s->bd_pending_count; i++) {',
-      '    if (ay > s->bd_best[k]) { s->bd_best[k] = ay; s->bd_peak[k] = tick; }',
-      `    if (++k == ${pendingMax}u) k = 0;`,
-      '  }',
+      ...detectPrologue(),
       '  if ((s->flags & ES_SB_OPEN) && ay > s->sb_best) { s->sb_best = ay; s->sb_peak = tick; }',
       '  if (out & 1u) {',
       `    k = (${unsignedType(2 * pendingMax)})(s->bd_pending_head + s->bd_pending_count);`,
@@ -914,16 +921,7 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
       '   from the ring when it fires, each later tick updates the running maximum, and the beat is reported',
       '   when tick T + lookAhead has been seen (or at flush, earlier). */',
       'static uint8_t es_detect(edgespike_ecg_t *s, int32_t y, uint8_t beat, uint32_t beats[], uint8_t n) {',
-      '  uint32_t tick = s->ticks;',
-      `  ${absYType} ay = y < 0 ? (${absYType})(-y) : (${absYType})y;`,
-      `  ${unsignedType(2 * pendingMax)} i, k;`,
-      `  s->bd_abs_y[s->bd_at] = ay;`,
-      `  if (++s->bd_at == ${W}u) s->bd_at = 0;`,
-      '  s->ticks++;',
-      '  for (i = 0, k = s->bd_pending_head; i < s->bd_pending_count; i++) {',
-      '    if (ay > s->bd_best[k]) { s->bd_best[k] = ay; s->bd_peak[k] = tick; }',
-      `    if (++k == ${pendingMax}u) k = 0;`,
-      '  }',
+      ...detectPrologue(),
       '  if (beat) {',
       `    uint32_t from = tick >= ${lookBack}u ? tick - ${lookBack}u : 0, t;`,
       `    ${unsignedType(2 * W)} at = (${unsignedType(2 * W)})(s->bd_at + ${W}u - (tick + 1u - from));`,

@@ -187,6 +187,15 @@ describe.skipIf(compiler === undefined)('the exported C, compiled', () => {
     return { primed: cPrimed, unprimed: cUnprimed, ts: tsPrimed };
   }
 
+  /** Write a generated C into its own folder under `dir` and build both harnesses from it. */
+  function buildVariant(name: string, generated: { header: string; source: string }): { primed: string; unprimed: string } {
+    const vdir = join(dir, name);
+    mkdirSync(vdir);
+    writeFileSync(join(vdir, 'edgespike_ecg.h'), generated.header);
+    writeFileSync(join(vdir, 'edgespike_ecg.c'), generated.source);
+    return { primed: buildEcgHarness(cc, vdir, true), unprimed: buildEcgHarness(cc, vdir, false) };
+  }
+
   it('compiles alone under -std=c99 -Wall -Wextra -Werror -pedantic and -Wconversion, primed and unprimed', () => {
     for (const prime of [1, 0]) {
       // -Wconversion -Wsign-conversion: no implicit narrowing anywhere (what would differ where int is 16 bits)
@@ -240,13 +249,9 @@ describe.skipIf(compiler === undefined)('the exported C, compiled', () => {
       Object.assign(neurons[0] as object, { reset: 'zero', bias: -40, excShift: 2 });
       Object.assign(neurons[3] as object, { memShift: 3, bias: 100 });
     });
-    const vdir = join(dir, 'variant');
     const generated = generateEcgC(variant, PROVENANCE);
     expect(generated.maxBeats).toEqual({ primed: 5, unprimed: 5 });
-    mkdirSync(vdir);
-    writeFileSync(join(vdir, 'edgespike_ecg.h'), generated.header);
-    writeFileSync(join(vdir, 'edgespike_ecg.c'), generated.source);
-    const exes = { primed: buildEcgHarness(cc, vdir, true), unprimed: buildEcgHarness(cc, vdir, false) };
+    const exes = buildVariant('variant', generated);
     const { ts } = expectIdentical(samples, variant, exes);
     expect(ts.beats.length).toBeGreaterThan(100);
   });
@@ -266,13 +271,9 @@ describe.skipIf(compiler === undefined)('the exported C, compiled', () => {
       const beat = (j.meta as Record<string, Record<string, unknown>>).beat as Record<string, unknown>;
       beat.searchback = { output: 'cand', rrLimitQ4: 20, rrBeats: 2, minGapTicks: 0, mergeTicks: 0, maxCandidates: 1 };
     });
-    const vdir = join(dir, 'searchback-variant');
     const generated = generateEcgC(variant, PROVENANCE);
     expect(generated.maxBeats).toEqual({ primed: 8, unprimed: 2 });
-    mkdirSync(vdir);
-    writeFileSync(join(vdir, 'edgespike_ecg.h'), generated.header);
-    writeFileSync(join(vdir, 'edgespike_ecg.c'), generated.source);
-    const exes = { primed: buildEcgHarness(cc, vdir, true), unprimed: buildEcgHarness(cc, vdir, false) };
+    const exes = buildVariant('searchback-variant', generated);
     const part = samples.subarray(0, 360 * 600);
     const { ts } = expectIdentical(part, variant, exes);
     // the search-back changes the beats (it is at work in this variant, not idle)
