@@ -763,6 +763,20 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
     ];
   }
 
+  /** es_detect's last lines, with or without the search-back: date the beat spikes whose look-ahead is complete. */
+  function detectEpilogue(): string[] {
+    return [
+      `  while (s->bd_pending_count > 0 && s->bd_tick[s->bd_pending_head] + ${lookAhead}u <= tick) {`,
+      '    n = es_date(s, s->bd_pending_head, beats, n);',
+      '    s->bd_pending_count--;',
+      `    if (++s->bd_pending_head == ${pendingMax}u) s->bd_pending_head = 0;`,
+      '  }',
+      '  return n;',
+      '}',
+      '',
+    ];
+  }
+
   function searchbackDating(): string[] {
     const K = sb?.rrLimitQ4 ?? 0;
     const P = unsignedType(pendingMax);
@@ -890,14 +904,7 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
       `    s->sb_left = ${merge};`,
       '  }',
       '  if (s->flags & ES_SB_OPEN) { if (s->sb_left == 0) es_close(s); else s->sb_left--; }',
-      `  while (s->bd_pending_count > 0 && s->bd_tick[s->bd_pending_head] + ${lookAhead}u <= tick) {`,
-      '    n = es_date(s, s->bd_pending_head, beats, n);',
-      '    s->bd_pending_count--;',
-      `    if (++s->bd_pending_head == ${pendingMax}u) s->bd_pending_head = 0;`,
-      '  }',
-      '  return n;',
-      '}',
-      '',
+      ...detectEpilogue(),
     ];
   }
 
@@ -937,14 +944,7 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
       '    }',
       '    s->bd_pending_count++;',
       '  }',
-      `  while (s->bd_pending_count > 0 && s->bd_tick[s->bd_pending_head] + ${lookAhead}u <= tick) {`,
-      '    n = es_date(s, s->bd_pending_head, beats, n);',
-      '    s->bd_pending_count--;',
-      `    if (++s->bd_pending_head == ${pendingMax}u) s->bd_pending_head = 0;`,
-      '  }',
-      '  return n;',
-      '}',
-      '',
+      ...detectEpilogue(),
     );
   }
   c.push(
