@@ -57,6 +57,9 @@ Options:
                       used, so the rest stays unheard for tests. Default: none
   --augment-snr A,B   SNR range of the noisy variants, dB against the clip's active speech
                       level. Default: 0,30
+  --augment-speed A,B  playback speed range of the variants: 0.9,1.1 plays each up to 10 %
+                      slower and lower or faster and higher (pitch and formants together, as
+                      another speaker's voice), before its level and noise. Default: 1,1 (none)
   --noise-probability P   share of the variants that get noise. Default: 0.6
   --report FILE       also write the training report as JSON
   -h, --help          show this help
@@ -71,7 +74,7 @@ export default defineCommand({
   options: {
     ...stringFlags('data', 'out', 'frontend', 'report', 'test-speaker', 'limit'),
     ...stringFlags('hidden', 'epochs', 'qat-epochs', 'batch', 'lr', 'rate-weight', 'seed', 'workers'),
-    ...stringFlags('variants', 'augment-gain-db', 'noise', 'augment-snr', 'noise-probability'),
+    ...stringFlags('variants', 'augment-gain-db', 'noise', 'augment-snr', 'noise-probability', 'augment-speed'),
     ...booleanFlags('homogeneous', 'no-augment'),
   },
   positionals: NO_POSITIONALS,
@@ -108,6 +111,7 @@ export default defineCommand({
         gainDbRange: parseRange('augment-gain-db', values['augment-gain-db'], -120, 40) ?? DEFAULT_AUGMENT_GAIN_DB,
         snrDbRange: parseRange('augment-snr', values['augment-snr'], -20, 120) ?? DEFAULT_AUGMENT_SNR_DB,
         noiseProbability: parseProbability('noise-probability', values['noise-probability']) ?? 0.6,
+        speedRange: parseRange('augment-speed', values['augment-speed'], 0.25, 4) ?? [1, 1],
         testSpeaker: values['test-speaker'],
         limit: parsePositiveInt('limit', values.limit),
         noise: values.noise,

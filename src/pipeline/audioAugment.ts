@@ -5,12 +5,17 @@
  * int16 like a sensor), and with probability `noiseProbability` with a background noise mixed
  * in at a random SNR (uniform in dB over `snrDbRange`; SNR against the clip's active speech
  * level, see `condition/audioConditions.ts`) from a random place in one of the noise
- * recordings. Variant 0 is the clip as recorded. Deterministic: variant v of clip i depends
- * only on (seed, i, v).
+ * recordings. With a `speedRange`, each variant is first played at a random speed (uniform over
+ * the range: 0.9–1.1 makes it up to 10 % slower and lower or faster and higher, pitch and formants
+ * together, as a shorter or longer vocal tract would: the speed perturbation of Ko et al.,
+ * Interspeech 2015), so the network hears more voices than the training speakers'. Variant 0 is
+ * the clip as recorded. Deterministic: variant v of clip i depends only on (seed, i, v); the
+ * speed has its own random stream, so the levels and noises are the same with or without it.
  */
 import { activeSpeechPower, applyGainDb, mixAtSnr } from '../condition/audioConditions.ts';
 import { ValidationError } from '../core/errors.ts';
 import type { FrontEndSpec } from '../filterbank/frontEnd.ts';
+import { changeSpeed } from '../condition/resampleWhole.ts';
 import { createRng, deriveSeed, nextUniform } from '../synth/random.ts';
 import { cochleaRaster, readAudio } from './audioDataset.ts';
 
@@ -27,6 +32,8 @@ export interface LevelNoiseAugment {
   /** Probability that a variant gets noise (when there are noises). @default 0.5 */
   readonly noiseProbability: number;
   readonly seed: number;
+  /** Playback speed range of the variants (1: none). @default [1, 1] */
+  readonly speedRange?: readonly [number, number];
   /** The clips' (and noises') sample rate, Hz. */
   readonly rateHz: number;
 }
@@ -43,21 +50,28 @@ export interface VariantCondition {
   readonly noise: number;
   readonly snrDb: number | undefined;
   readonly noiseOffset: number;
+  /** Playback speed (1: as recorded). */
+  readonly speed: number;
 }
+
+/** Seed offset of the speed's random stream (apart from the level and noise draws). */
+const SPEED_STREAM = 0x5eed;
 
 /** The condition of variant `v` (≥ 1) of clip `clipIndex`. */
 export function variantCondition(options: LevelNoiseAugment, clipIndex: number, v: number): VariantCondition {
   const rng = createRng(deriveSeed(options.seed, clipIndex * 64 + v));
   const [g0, g1] = options.gainDbRange;
   const gainDb = g0 + (g1 - g0) * nextUniform(rng);
+  const [v0, v1] = options.speedRange ?? [1, 1];
+  const speed = v0 === v1 ? v0 : v0 + (v1 - v0) * nextUniform(createRng(deriveSeed(options.seed + SPEED_STREAM, clipIndex * 64 + v)));
   const noisy = options.noises.length > 0 && nextUniform(rng) < options.noiseProbability;
-  if (!noisy) return { gainDb, noise: -1, snrDb: undefined, noiseOffset: 0 };
+  if (!noisy) return { gainDb, noise: -1, snrDb: undefined, noiseOffset: 0, speed };
   const noise = Math.min(options.noises.length - 1, Math.floor(nextUniform(rng) * options.noises.length));
   const [s0, s1] = options.snrDbRange;
   const snrDb = s0 + (s1 - s0) * nextUniform(rng);
   const length = (options.noises[noise] as Int32Array).length;
   const noiseOffset = Math.floor(nextUniform(rng) * length);
-  return { gainDb, noise, snrDb, noiseOffset };
+  return { gainDb, noise, snrDb, noiseOffset, speed };
 }
 
 /**
@@ -68,15 +82,21 @@ export function augmentClip(samples: Int32Array, clipIndex: number, options: Lev
   if (!Number.isInteger(options.variants) || options.variants < 1 || options.variants > 64) {
     throw new ValidationError(`augmentation variants must be an integer in [1, 64] (got ${options.variants})`);
   }
+  const [v0, v1] = options.speedRange ?? [1, 1];
+  if (!(v0 > 0 && v1 >= v0 && v1 <= 4)) {
+    throw new ValidationError(`augmentation speed range must be 0 < low <= high <= 4 (got ${v0}, ${v1})`);
+  }
   const out: Int32Array[] = [samples];
   let speechPower: number | undefined;
   for (let v = 1; v < options.variants; v++) {
     const c = variantCondition(options, clipIndex, v);
+    const clip = changeSpeed(samples as Int32Array<ArrayBuffer>, options.rateHz, c.speed);
     if (c.noise < 0) {
-      out.push(applyGainDb(samples, c.gainDb));
+      out.push(applyGainDb(clip, c.gainDb));
     } else {
-      speechPower ??= activeSpeechPower(samples, options.rateHz);
-      out.push(mixAtSnr(samples, options.noises[c.noise] as Int32Array, c.snrDb as number, c.noiseOffset, speechPower, c.gainDb));
+      // The speech level of the clip as heard (a speed change moves it a little, through the resampler's filtering).
+      const power = c.speed === 1 ? (speechPower ??= activeSpeechPower(samples, options.rateHz)) : activeSpeechPower(clip, options.rateHz);
+      out.push(mixAtSnr(clip, options.noises[c.noise] as Int32Array, c.snrDb as number, c.noiseOffset, power, c.gainDb));
     }
   }
   return out;

@@ -4,8 +4,7 @@
  * resampled to the front end's rate and run through the integer cochlea.
  */
 import { basename, dirname, relative } from 'node:path';
-import { createAntiAlias, processAntiAlias } from '../condition/antiAlias.ts';
-import { createResampler, flushResampler, maxResampledSamples, processResampler } from '../condition/resample.ts';
+import { resampleWhole } from '../condition/resampleWhole.ts';
 import { ValidationError } from '../core/errors.ts';
 import { cochleaTicksFor, createCochlea, processCochlea } from '../filterbank/cochlea.ts';
 import type { FrontEndSpec } from '../filterbank/frontEnd.ts';
@@ -47,33 +46,7 @@ export async function readAudio(path: string, rateHz: number, channel: number | 
       `${path}: ${seconds.toFixed(1)} s is longer than the ${maxSeconds} s a clip may be; for a long recording use edgespike replay ${path} --task digits (its words as a stream)`,
     );
   }
-  let samples = await readAllSamples(opened);
-  if (opened.info.sampleRateHz > rateHz) samples = antiAliasWhole(samples, opened.info.sampleRateHz, rateHz);
-  if (opened.info.sampleRateHz !== rateHz) {
-    const rs = createResampler(opened.info.sampleRateHz, rateHz);
-    const out = new Int32Array(maxResampledSamples(rs, samples.length) + 1);
-    const n = processResampler(rs, samples, samples.length, out);
-    samples = out.slice(0, n + flushResampler(rs, out.subarray(n)));
-  }
-  return samples;
-}
-
-/**
- * A whole clip low-passed for going down to `outputRateHz` (`condition/antiAlias.ts`), aligned
- * with its input: the filter's (N − 1)/2-sample delay is taken back by running (N − 1)/2 copies
- * of the last sample after the clip and dropping as many outputs at the start, so a clip
- * classified offline lines up with the same clip resampled without the filter.
- */
-function antiAliasWhole(samples: Int32Array<ArrayBuffer>, inputRateHz: number, outputRateHz: number): Int32Array<ArrayBuffer> {
-  const aa = createAntiAlias({ inputRateHz, outputRateHz });
-  const delay = aa.delaySamples;
-  if (samples.length === 0) return samples;
-  const padded = new Int32Array(samples.length + delay);
-  padded.set(samples);
-  padded.fill(samples[samples.length - 1] as number, samples.length);
-  const out = new Int32Array(padded.length);
-  processAntiAlias(aa, padded, padded.length, out);
-  return out.subarray(delay);
+  return resampleWhole(await readAllSamples(opened), opened.info.sampleRateHz, rateHz);
 }
 
 /**

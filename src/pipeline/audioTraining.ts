@@ -37,6 +37,8 @@ export interface AudioTrainingOptions extends Omit<TrainerOptions, 'tickMs' | 'a
   readonly gainDbRange: readonly [number, number];
   readonly snrDbRange: readonly [number, number];
   readonly noiseProbability: number;
+  /** Playback speed range of the variants (`LevelNoiseAugment.speedRange`). @default [1, 1] */
+  readonly speedRange?: readonly [number, number];
 }
 
 /** Where `trainAudioModel` reports: log lines, and progress bars (total units → a bar). */
@@ -56,7 +58,7 @@ export interface TrainingReport {
   readonly shape: RsnnShape;
   readonly homogeneous: boolean;
   readonly augment: boolean;
-  readonly levelNoise: { variants: number; gainDb: readonly [number, number]; noises: readonly string[]; snrDb: readonly [number, number]; noiseProbability: number; noiseShare: number };
+  readonly levelNoise: { variants: number; gainDb: readonly [number, number]; noises: readonly string[]; snrDb: readonly [number, number]; noiseProbability: number; noiseShare: number; speed?: readonly [number, number] };
   readonly seed: number;
   readonly epochs: number;
   readonly qatEpochs: number;
@@ -128,18 +130,21 @@ export async function trainAudioModel(options: AudioTrainingOptions, workers: Gr
 
   // Level and noise variants of the training clips (variant 0: as recorded).
   const noiseFiles = options.noise === undefined ? [] : await listNoiseFiles(options.noise);
+  const speedRange = options.speedRange ?? [1, 1];
   const levelNoise: LevelNoiseAugment = {
     variants,
     gainDbRange: options.gainDbRange,
     noises: await loadTrainingNoises(noiseFiles, frontEnd.sampleRateHz),
     snrDbRange: options.snrDbRange,
     noiseProbability: options.noiseProbability,
+    speedRange,
     seed: options.seed,
     rateHz: frontEnd.sampleRateHz,
   };
   if (variants > 1) {
     log(`train: ${variants - 1} variants a training clip at ${levelNoise.gainDbRange.join(' to ')} dB` +
-      (noiseFiles.length > 0 ? `, ${Math.round(100 * levelNoise.noiseProbability)} % of them in noise at ${levelNoise.snrDbRange.join(' to ')} dB SNR (${noiseFiles.length} noise files)` : ''));
+      (noiseFiles.length > 0 ? `, ${Math.round(100 * levelNoise.noiseProbability)} % of them in noise at ${levelNoise.snrDbRange.join(' to ')} dB SNR (${noiseFiles.length} noise files)` : '') +
+      (speedRange[0] !== speedRange[1] ? `, played at ${speedRange.join(' to ')} times the speed` : ''));
   }
   const isTrain = new Uint8Array(files.length);
   for (const i of split.train) isTrain[i] = 1;
@@ -197,7 +202,7 @@ export async function trainAudioModel(options: AudioTrainingOptions, workers: Gr
     shape: { inputs, hidden, classes: classNames.length },
     homogeneous: options.homogeneous,
     augment: options.augment !== undefined,
-    levelNoise: { variants, gainDb: levelNoise.gainDbRange, noises: noiseFiles, snrDb: levelNoise.snrDbRange, noiseProbability: levelNoise.noiseProbability, noiseShare: TRAINING_NOISE_SHARE },
+    levelNoise: { variants, gainDb: levelNoise.gainDbRange, noises: noiseFiles, snrDb: levelNoise.snrDbRange, noiseProbability: levelNoise.noiseProbability, noiseShare: TRAINING_NOISE_SHARE, ...(speedRange[0] !== speedRange[1] ? { speed: speedRange } : {}) },
     seed: options.seed,
     epochs: options.epochs,
     qatEpochs: options.qatEpochs,

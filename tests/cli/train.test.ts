@@ -99,6 +99,7 @@ describe('train: smoke run on the espeak-ng digit fixtures', () => {
     for (const [option, value, message] of [
       ['--augment-gain-db', '6,-40', '--augment-gain-db must be two numbers A,B with -120 <= A <= B <= 40 (got "6,-40")'],
       ['--augment-snr', '10', '--augment-snr must be two numbers A,B with -20 <= A <= B <= 120 (got "10")'],
+      ['--augment-speed', '0,1.1', '--augment-speed must be two numbers A,B with 0.25 <= A <= B <= 4 (got "0,1.1")'],
       ['--noise-probability', '1.5', '--noise-probability must be a number in [0, 1] (got "1.5")'],
     ] as const) {
       const r = await runCli(['train', '--data', FIXTURES, '--out', join(dir, 'x.json'), `${option}=${value}`]);

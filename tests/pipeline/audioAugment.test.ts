@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { activeSpeechPower, applyGainDb, mixAtSnr } from '../../src/condition/audioConditions.ts';
+import { changeSpeed } from '../../src/condition/resampleWhole.ts';
 import { augmentClip, variantCondition, type LevelNoiseAugment } from '../../src/pipeline/audioAugment.ts';
 import { createRng, nextNormal } from '../../src/synth/random.ts';
 
@@ -46,7 +47,34 @@ describe('level and noise augmentation (audioAugment.ts)', () => {
     expect(variantCondition(options, 1, 1)).not.toEqual(variantCondition({ ...options, seed: 6 }, 1, 1));
   });
 
-  it('refuses a bad variant count', () => {
+  it('refuses a bad variant count or speed range', () => {
     expect(() => augmentClip(clip, 0, { ...options, variants: 0 })).toThrow('augmentation variants must be an integer in [1, 64] (got 0)');
+    expect(() => augmentClip(clip, 0, { ...options, speedRange: [0, 1.1] })).toThrow('augmentation speed range must be 0 < low <= high <= 4 (got 0, 1.1)');
+  });
+
+  it('with a speed range, plays each variant at its drawn speed first, and leaves the level and noise draws as they were', () => {
+    const withSpeed: LevelNoiseAugment = { ...options, speedRange: [0.85, 1.15] };
+    const variants = augmentClip(clip, 7, withSpeed);
+    expect(variants[0]).toBe(clip);
+    let slower = 0;
+    let faster = 0;
+    for (let v = 1; v < 40; v++) {
+      const c = variantCondition(withSpeed, 7, v);
+      const { speed, ...levelAndNoise } = c;
+      const { speed: none, ...without } = variantCondition(options, 7, v);
+      expect(none).toBe(1);
+      expect(levelAndNoise).toEqual(without);
+      expect(speed).toBeGreaterThanOrEqual(0.85);
+      expect(speed).toBeLessThanOrEqual(1.15);
+      if (speed < 1) slower++;
+      else faster++;
+      const played = changeSpeed(clip, 8000, speed);
+      // A clip played α times as fast lasts 1/α as long.
+      expect(Math.abs((variants[v] as Int32Array).length - 4000 / speed)).toBeLessThanOrEqual(2);
+      const expected = c.noise < 0 ? applyGainDb(played, c.gainDb) : mixAtSnr(played, noise, c.snrDb as number, c.noiseOffset, activeSpeechPower(played, 8000), c.gainDb);
+      expect(variants[v]).toEqual(expected);
+    }
+    expect(slower).toBeGreaterThan(5);
+    expect(faster).toBeGreaterThan(5);
   });
 });
