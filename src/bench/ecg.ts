@@ -174,6 +174,13 @@ export async function benchEcg(records: readonly LoadedRecord[], chunkSamples: n
       await lastValueFrom(recordSource(opened).pipe(ecgPipeline(model, r.sampleRateHz), tap((f) => (sink += f.events.length))), { defaultValue: undefined });
     }
   });
+  // The same without the HRV windows (`--hrv-window 0`): beats, heart rate and rhythm only, to show what the windows cost.
+  await table.time('whole pipeline, no HRV windows', repeat, async () => {
+    for (const r of records) {
+      const opened = await openWfdbRecord(r.path, { chunkSamples });
+      await lastValueFrom(recordSource(opened).pipe(ecgPipeline(model, r.sampleRateHz, { hrv: false }), tap((f) => (sink += f.events.length))), { defaultValue: undefined });
+    }
+  });
   const floatEvents = createSpikeEvents(chunkSamples * model.network.outputs.length);
   await table.time('float reference network (for scale)', Math.min(repeat, 2), () => {
     for (const { spikes } of encoded) {

@@ -15,7 +15,8 @@ const CHUNK = BENCH_CHUNK_SAMPLES;
 
 export const BENCH_HELP = `Usage: edgespike bench [records or directory...] [options]
 
-Time each stage of the ECG pipeline and the whole pipeline in-process, on real records
+Time each stage of the ECG pipeline and the whole pipeline (with and without its HRV windows)
+in-process, on real records
 (default: ../shared/datasets/mitdb, else the bundled synthetic fixture), channel 0, in
 chunks of ${CHUNK} samples, one core. Prints x real time (seconds of signal per second of
 CPU, best of --repeat passes after a warm-up) and million samples per second per stage, the

@@ -55,7 +55,7 @@ export interface HrvWindow {
   readonly nnCount: number;
   /** Σ NN / W. */
   readonly coverage: number;
-  /** Time- and frequency-domain measures; undefined when coverage < minCoverage. */
+  /** Time- and frequency-domain measures (the frequency domain: LF, HF and LF/HF only, `lfHfOnly`); undefined when coverage < minCoverage. */
   readonly time: HrvTimeDomain | undefined;
   readonly frequency: HrvFrequencyDomain | undefined;
 }
@@ -187,6 +187,6 @@ function windowEndingAt(state: HrvWindows, endSample: number): HrvWindow {
     coverage,
     // With the times, successive differences across a left-out interval are not taken.
     time: usable ? hrvTimeDomain(rrMs, endSeconds) : undefined,
-    frequency: usable ? hrvFrequencyDomain(rrMs, endSeconds) : undefined,
+    frequency: usable ? hrvFrequencyDomain(rrMs, endSeconds, { lfHfOnly: true }) : undefined,
   };
 }

@@ -112,6 +112,27 @@ describe('hrvFrequencyDomain', () => {
     expect(hrv.psdPeakMs2PerHz).toBeLessThan(1e-20);
   });
 
+  it('lfHfOnly: LF, HF and LF/HF bit for bit the full computation\'s, the other bands NaN, the total LF + HF', () => {
+    // Windows of every length from 20 s to 5 min, with both modulations and some irregularity, so
+    // the first bin (f_min or LF's low edge) and the last (HF's high edge) move about.
+    for (const [seconds, hz] of [[20, 0.1], [45, 0.25], [120, 0.1], [299, 0.3], [300, 0.1], [301, 0.05]] as const) {
+      const { rrMs } = modulatedRr(25, hz, seconds, 75);
+      const jittered = rrMs.map((r, i) => r + ((i * 7919) % 23) - 11);
+      let t = 0;
+      const times = jittered.map((r) => (t += r / 1000));
+      const full = hrvFrequencyDomain(jittered, times);
+      const only = hrvFrequencyDomain(jittered, times, { lfHfOnly: true });
+      expect(only.lfMs2).toBe(full.lfMs2);
+      expect(only.hfMs2).toBe(full.hfMs2);
+      expect(only.lfHfRatio).toBe(full.lfHfRatio);
+      expect(Number.isNaN(only.ulfMs2) && Number.isNaN(only.vlfMs2) && Number.isNaN(only.vhfMs2)).toBe(true);
+      expect(only.totalPowerMs2).toBe((Number.isNaN(full.lfMs2) ? 0 : full.lfMs2) + (Number.isNaN(full.hfMs2) ? 0 : full.hfMs2));
+    }
+    // Without decimation (D = 1) everything is computed, as asked.
+    const { rrMs, timesS } = modulatedRr(30, 0.1, 120);
+    expect(hrvFrequencyDomain(rrMs, timesS, { lfHfOnly: true, dftDecimation: 1 })).toEqual(hrvFrequencyDomain(rrMs, timesS, { dftDecimation: 1 }));
+  });
+
   it('rejects too few intervals, bad bands and an interpolation rate below twice the top band', () => {
     expect(() => hrvFrequencyDomain([800, 810])).toThrow(/at least 3 RR intervals/);
     expect(() => hrvFrequencyDomain([800, 810, 820], undefined, { interpolationRateHz: 1 })).toThrow(
