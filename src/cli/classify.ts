@@ -31,7 +31,10 @@ the class whose readout has the highest mean over the clip wins.
 A directory means every .wav file in it and its sub-folders, sorted by path. Labels, when
 there are any, come from FSDD-style names ({label}_{speaker}_{index}.wav, e.g. 7_george_3.wav)
 or, for files under a directory given here, from the first sub-folder below it (dir/yes/a.wav
-is "yes"). Files without a label are classified but not counted in the accuracy.
+is "yes"). Files without a label are classified but not counted in the accuracy. A model
+trained with a background class (train --background) may call a clip _background_, "not a
+word": a labelled clip called so is wrong, and the summary counts them apart ("not a word";
+jsonl/json: "background", per condition too).
 
 Options:
   --model FILE         audio model (network + front end, as "edgespike train" writes).

@@ -61,6 +61,12 @@ Options:
                       slower and lower or faster and higher (pitch and formants together, as
                       another speaker's voice), before its level and noise. Default: 1,1 (none)
   --noise-probability P   share of the variants that get noise. Default: 0.6
+  --background        also learn a "not a word" class, _background_ (the last readout), from
+                      clips of the --noise recordings alone (their training 75 %): half the
+                      segments the word detector itself cuts out of them at random levels,
+                      half random 0.3-1 s cuts, as many clips as a word class has, each with
+                      the variants. A stream drops a detection the network calls _background_;
+                      classify counts a word clip called so as wrong. Default: off
   --report FILE       also write the training report as JSON
   -h, --help          show this help
 
@@ -75,7 +81,7 @@ export default defineCommand({
     ...stringFlags('data', 'out', 'frontend', 'report', 'test-speaker', 'limit'),
     ...stringFlags('hidden', 'epochs', 'qat-epochs', 'batch', 'lr', 'rate-weight', 'seed', 'workers'),
     ...stringFlags('variants', 'augment-gain-db', 'noise', 'augment-snr', 'noise-probability', 'augment-speed'),
-    ...booleanFlags('homogeneous', 'no-augment'),
+    ...booleanFlags('homogeneous', 'no-augment', 'background'),
   },
   positionals: NO_POSITIONALS,
   required: { data: '<dir>', out: '<model.json>' },
@@ -93,6 +99,7 @@ export default defineCommand({
     if (!Number.isInteger(seed)) throw new UsageError(`--seed must be a whole number (got "${values.seed}")`);
     const workerCount = parsePositiveInt('workers', values.workers) ?? availableParallelism();
     const noAugment = values['no-augment'] === true;
+    if (values.background === true && values.noise === undefined) throw new UsageError('--background makes its clips from the noise recordings: give them with --noise');
     const tickMs = (1000 * frontEnd.tickSamples) / frontEnd.sampleRateHz;
     const { model, report } = await trainAudioModel(
       {
@@ -115,6 +122,7 @@ export default defineCommand({
         testSpeaker: values['test-speaker'],
         limit: parsePositiveInt('limit', values.limit),
         noise: values.noise,
+        background: values.background === true,
       },
       threadWorkers(workerCount),
       { log: (line) => void process.stderr.write(line + '\n'), progress: (total) => createProgressBar(process.stderr, total) },

@@ -359,6 +359,8 @@ export interface ConditionScore {
   readonly total: number;
   /** correct / total; null when no classified file has a label. */
   readonly accuracy: number | null;
+  /** Labelled files (of another class) called `_background_`, "not a word" (wrong); only for a model with a background class. */
+  readonly background?: number;
 }
 
 /** One classified file (jsonl). `expected` and `correct` only when the file has a label. */
@@ -405,6 +407,11 @@ export interface ClassifySummaryEvent extends CostReport {
   readonly correct: number;
   /** correct / labelled; null when no classified file has a label. */
   readonly accuracy: number | null;
+  /**
+   * Labelled files (of another class) the network called `_background_`, "not a word": wrong,
+   * and counted apart. Only for a model with a background class.
+   */
+  readonly background?: number;
   /** Per expected label (model class order first). */
   readonly perLabel: Readonly<Record<string, LabelScore>>;
   /** expected label → predicted label → files. */

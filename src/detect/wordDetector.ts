@@ -93,6 +93,18 @@ export const DEFAULT_MAX_WORD_MS = 1500;
 export const DEFAULT_PRE_ROLL_MS = 64;
 /** U: the state value read as 1.0 in the softmax (the digits model's hidden threshold, 2^15). */
 export const DEFAULT_MEMBRANE_UNIT = 32768;
+/**
+ * The reserved class name of "not a word": a model trained with a background class
+ * (`pipeline/audioBackground.ts`) has it as a readout, and a segment the network labels so is
+ * dropped by the stream path (`operators/detectWords.ts`), not reported as a word.
+ */
+export const BACKGROUND_CLASS = '_background_';
+
+/** The readout index of the background class in `classes`, or -1 (a model without one: every segment is a word). */
+export function backgroundIndex(classes: readonly string[]): number {
+  return classes.indexOf(BACKGROUND_CLASS);
+}
+
 /** Ticks of rows the detector hands the network at once, at most (sizes its scratch buffers). */
 export const WORD_RUN_TICKS = 128;
 

@@ -2,6 +2,7 @@ import type { OperatorFunction } from 'rxjs';
 import type { CochleaChunk } from '../core/chunks.ts';
 import type { AudioFrame, DetectionEvent } from '../core/events.ts';
 import {
+  backgroundIndex,
   createWordDetector,
   finishWordDetector,
   processWordDetector,
@@ -23,7 +24,11 @@ export interface DetectWordsOptions {
   readonly detector: WordDetectorOptions;
   /** Makes the classifying network, once per subscription. */
   readonly network: () => CountedWordNetwork;
-  /** Class names, in readout order. */
+  /**
+   * Class names, in readout order. A segment the network labels `_background_` (the
+   * background class of a model trained with one, `pipeline/audioBackground.ts`) is not a word:
+   * it is dropped (its work is still counted).
+   */
   readonly classes: readonly string[];
   /** Samples per tick and their rate (the front end's), to turn ticks into seconds. */
   readonly tickSamples: number;
@@ -46,10 +51,13 @@ const SCORE_DIGITS = 1e4;
  * Words from cochlea spikes (see `detect/wordDetector.ts`): one AudioFrame per chunk with the
  * words decided in it (`detection` events, `t` and `end` in seconds) and the chunk's share of
  * the spike and operation counts; on completion, a last frame with a word still in progress.
+ * A segment the network labels as the model's background class ("not a word") gives no event.
  * @example cochlea$.pipe(detectWords({ detector, network: () => lifWordNetwork(spec), classes, tickSamples: 64, sampleRateHz: 8000 }))
  */
 export function detectWords(options: DetectWordsOptions): OperatorFunction<CochleaChunk, AudioFrame> {
   const { classes, tickSamples, sampleRateHz } = options;
+  // -1 for a model without a background class: every segment is a word, as before.
+  const background = backgroundIndex(classes);
   const seconds = (tick: number): number => (tick * tickSamples) / sampleRateHz;
   const event = (w: WordDetection): DetectionEvent => {
     const scores: Record<string, number> = {};
@@ -69,7 +77,7 @@ export function detectWords(options: DetectWordsOptions): OperatorFunction<Cochl
     const now = { spikesIn: detector.inputSpikes, networkInputSpikes: detector.networkInputSpikes, networkTicks: detector.networkTicks, ...state.network.counts() };
     const was = state.reported;
     state.reported = now;
-    const events = state.found.map(event);
+    const events = state.found.filter((w) => w.label !== background).map(event);
     state.found.length = 0;
     return {
       endSample: state.endSample,

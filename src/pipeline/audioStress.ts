@@ -29,6 +29,7 @@ import { classifyClipOf, type AudioClassifier, type ClipClassification } from '.
 import { readAudio, type MaybeLabelledFile } from './audioDataset.ts';
 import { toFrontEndRate } from './audioPipeline.ts';
 import { LIMITS } from '../core/limits.ts';
+import { BACKGROUND_CLASS, backgroundIndex } from '../detect/wordDetector.ts';
 
 /** A background noise recording, whole, at the model's rate. */
 export interface NoiseClip {
@@ -222,14 +223,19 @@ export async function classifyUnderConditions(
   }));
 }
 
-/** One condition's score over the classified files: labelled files only. */
+/**
+ * One condition's score over the classified files: labelled files only.
+ * @param classes the model's classes: with a background class, the files called so are counted too (`background`)
+ */
 export function conditionScore(
   c: AudioCondition,
   noises: readonly NoiseClip[],
   results: readonly { file: MaybeLabelledFile; result: ClipClassification }[],
+  classes: readonly string[] = [],
 ): ConditionScore {
   const labelled = results.filter((r) => r.file.label !== undefined);
   const correct = labelled.filter((r) => r.result.label === r.file.label).length;
+  const background = backgroundCount(classes, results);
   return {
     gainDb: c.gainDb,
     snrDb: c.snrDb ?? null,
@@ -237,5 +243,15 @@ export function conditionScore(
     correct,
     total: labelled.length,
     accuracy: labelled.length > 0 ? correct / labelled.length : null,
+    ...(background === undefined ? {} : { background }),
   };
+}
+
+/**
+ * Labelled files of another class that the model called its background class ("not a word"),
+ * or undefined for a model without one (its output stays as it was).
+ */
+export function backgroundCount(classes: readonly string[], results: readonly { file: MaybeLabelledFile; result: ClipClassification }[]): number | undefined {
+  if (backgroundIndex(classes) < 0) return undefined;
+  return results.filter((r) => r.file.label !== undefined && r.file.label !== BACKGROUND_CLASS && r.result.label === BACKGROUND_CLASS).length;
 }

@@ -14,7 +14,7 @@
  */
 import { tap } from 'rxjs';
 import { concatArrays } from '../core/concatArrays.ts';
-import { createWordDetector, finishWordDetector, processWordDetector, type WordDetection, type WordDetector, type WordNetwork } from '../detect/wordDetector.ts';
+import { backgroundIndex, createWordDetector, finishWordDetector, processWordDetector, type WordDetection, type WordDetector, type WordNetwork } from '../detect/wordDetector.ts';
 import { antiAlias } from '../operators/antiAlias.ts';
 import { cochleaSpikes } from '../operators/cochleaSpikes.ts';
 import { resample } from '../operators/resample.ts';
@@ -108,7 +108,10 @@ export async function traceAudio(model: AudioModel, record: OpenedAnyRecord, win
   const rows = concatArrays(cochlea, Uint8Array);
   // Times as detectWords reports them (tick × tickSamples / rate), so they equal replay's.
   const seconds = (tick: number): number => (tick * frontEnd.tickSamples) / frontEnd.sampleRateHz;
+  // A segment labelled as the background class ("not a word") is no detection, as in the stream.
+  const background = backgroundIndex(model.classes);
   const detections = words
+    .filter((w) => w.label !== background)
     .map((w) => ({ t: seconds(w.startTick), end: seconds(w.endTick), label: model.classes[w.label] ?? String(w.label), score: w.score }))
     .filter((d) => d.end > window.fromSeconds && d.t < window.toSeconds);
   return {

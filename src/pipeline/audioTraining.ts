@@ -17,6 +17,7 @@ import type { RsnnShape } from '../snn/train/rsnn.ts';
 import { packDataset, trainRsnn, type EpochEntry, type TrainerOptions } from '../snn/train/trainer.ts';
 import { listWavFiles } from '../sources/wavFile.ts';
 import { augmentedRasters, loadTrainingNoises, TRAINING_NOISE_SHARE, type LevelNoiseAugment } from './audioAugment.ts';
+import { BACKGROUND_CLASS, backgroundRasters, DETECTOR_ONSET_RANGE, DETECTOR_PASSES, DETECTOR_SEGMENT_SHARE } from './audioBackground.ts';
 import { inTestSplit, listFilesWithLabels, type LabelledFile } from './audioDataset.ts';
 
 /** Options of `trainAudioModel`: the trainer's, plus where the clips come from and how they vary. */
@@ -39,6 +40,12 @@ export interface AudioTrainingOptions extends Omit<TrainerOptions, 'tickMs' | 'a
   readonly noiseProbability: number;
   /** Playback speed range of the variants (`LevelNoiseAugment.speedRange`). @default [1, 1] */
   readonly speedRange?: readonly [number, number];
+  /**
+   * Also train a background ("not a word") class, `BACKGROUND_CLASS`, on clips of the
+   * `noise` recordings' training share alone (`pipeline/audioBackground.ts`): as many as a word
+   * class has training files, each with `variants` variants. @default false
+   */
+  readonly background?: boolean;
 }
 
 /** Where `trainAudioModel` reports: log lines, and progress bars (total units → a bar). */
@@ -59,6 +66,8 @@ export interface TrainingReport {
   readonly homogeneous: boolean;
   readonly augment: boolean;
   readonly levelNoise: { variants: number; gainDb: readonly [number, number]; noises: readonly string[]; snrDb: readonly [number, number]; noiseProbability: number; noiseShare: number; speed?: readonly [number, number] };
+  /** The background class's training clips (with `background` only): how many, and how they were made. */
+  readonly background?: BackgroundReport;
   readonly seed: number;
   readonly epochs: number;
   readonly qatEpochs: number;
@@ -71,6 +80,23 @@ export interface TrainingReport {
   readonly accuracy: { float: number; quantizedFloat: number; fixedPoint: number };
   readonly perInferenceTest: { hiddenSpikes: number; synapticOps: number };
   readonly history: readonly EpochEntry[];
+}
+
+/** How the background clips of a training run were made (`TrainingReport.background`). */
+export interface BackgroundReport {
+  readonly class: string;
+  /** Background clips, each with `variants` variants (all training: the test set stays words only). */
+  readonly clips: number;
+  readonly variants: number;
+  /** Segments the word detector cut out of the noises over all its passes, and the share of the clips drawn from them. */
+  readonly detectorSegments: number;
+  readonly detectorPasses: number;
+  readonly detectorOnsetRange: readonly [number, number];
+  readonly segmentShare: number;
+  /** Level range, dB re. the noise recordings; the noises and the share of each heard. */
+  readonly gainDb: readonly [number, number];
+  readonly noises: readonly string[];
+  readonly noiseShare: number;
 }
 
 /** The WAV files `--noise` names: files, or every .wav in folders, in the order given. */
@@ -124,12 +150,18 @@ export async function trainAudioModel(options: AudioTrainingOptions, workers: Gr
 
   // Files, labels, split.
   const files = await labelledFiles(options.data, options.limit, log);
-  const classNames = [...new Set(files.map((f) => f.label))].sort((a, b) => (/^\d+$/.test(a) && /^\d+$/.test(b) ? Number(a) - Number(b) : a.localeCompare(b)));
+  const wordClasses = [...new Set(files.map((f) => f.label))].filter((c) => c !== BACKGROUND_CLASS);
+  const classNames = wordClasses.sort((a, b) => (/^\d+$/.test(a) && /^\d+$/.test(b) ? Number(a) - Number(b) : a.localeCompare(b)));
+  // The background class, when trained or given as a label, is the last readout.
+  if (options.background === true || files.some((f) => f.label === BACKGROUND_CLASS)) classNames.push(BACKGROUND_CLASS);
   const split = splitFiles(files, options.testSpeaker);
   log(`train: ${files.length} files, ${classNames.length} classes (${classNames.join(' ')}), ${split.train.length} training / ${split.test.length} test`);
 
   // Level and noise variants of the training clips (variant 0: as recorded).
   const noiseFiles = options.noise === undefined ? [] : await listNoiseFiles(options.noise);
+  if (options.background === true && noiseFiles.length === 0) {
+    throw new ValidationError('background clips are made from the noise recordings: give them with --noise');
+  }
   const speedRange = options.speedRange ?? [1, 1];
   const levelNoise: LevelNoiseAugment = {
     variants,
@@ -152,18 +184,57 @@ export async function trainAudioModel(options: AudioTrainingOptions, workers: Gr
   const bar = reporter.progress(files.length);
   const { rasters, ticks } = await augmentedRasters(files.map((f) => f.path), (i) => isTrain[i] === 1, frontEnd, levelNoise, (i, path) => bar.update(i + 1, `front end: ${path}`));
   bar.done();
-  const labels = new Int32Array(rasters.length);
-  files.forEach((f, i) => {
-    for (let v = 0; v < variants; v++) labels[v * files.length + i] = classNames.indexOf(f.label);
-  });
-  const dataset = packDataset(inputs, rasters, ticks, labels);
+
+  // Background clips (training only), after the files: clip files.length + j, its variant v at [v · clips + files.length + j].
+  let background: BackgroundReport | undefined;
+  let bgRasters: { counts: Uint8Array; ticks: number }[] = [];
+  if (options.background === true) {
+    const bgClips = Math.max(1, Math.round(split.train.length / Math.max(1, classNames.length - 1)));
+    const made = backgroundRasters(frontEnd, levelNoise.noises, { clips: bgClips, variants, gainDbRange: levelNoise.gainDbRange, seed: options.seed });
+    bgRasters = made.rasters;
+    background = {
+      class: BACKGROUND_CLASS,
+      clips: bgClips,
+      variants,
+      detectorSegments: made.segments,
+      detectorPasses: DETECTOR_PASSES,
+      detectorOnsetRange: DETECTOR_ONSET_RANGE,
+      segmentShare: made.segments > 0 ? DETECTOR_SEGMENT_SHARE : 0,
+      gainDb: levelNoise.gainDbRange,
+      noises: noiseFiles,
+      noiseShare: TRAINING_NOISE_SHARE,
+    };
+    log(`train: ${bgClips} background clips ("${BACKGROUND_CLASS}") × ${variants} from the noises' training share: ` +
+      `${Math.round(100 * background.segmentShare)} % from the ${made.segments} segments the word detector cut out of them, the rest 0.3-1 s cuts`);
+  }
+  const bgClips = background?.clips ?? 0;
+  const clips = files.length + bgClips;
+  const allRasters: Uint8Array[] = new Array<Uint8Array>(clips * variants);
+  const allTicks = new Int32Array(clips * variants);
+  const labels = new Int32Array(clips * variants);
+  const backgroundLabel = classNames.indexOf(BACKGROUND_CLASS);
+  for (let v = 0; v < variants; v++) {
+    files.forEach((f, i) => {
+      allRasters[v * clips + i] = rasters[v * files.length + i] as Uint8Array;
+      allTicks[v * clips + i] = ticks[v * files.length + i] as number;
+      labels[v * clips + i] = classNames.indexOf(f.label);
+    });
+    for (let j = 0; j < bgClips; j++) {
+      const r = bgRasters[v * bgClips + j] as { counts: Uint8Array; ticks: number };
+      allRasters[v * clips + files.length + j] = r.counts;
+      allTicks[v * clips + files.length + j] = r.ticks;
+      labels[v * clips + files.length + j] = backgroundLabel;
+    }
+  }
+  const trainClips = [...split.train, ...Array.from({ length: bgClips }, (_, j) => files.length + j)];
+  const dataset = packDataset(inputs, allRasters, allTicks, labels);
   const meanTicks = split.train.reduce((s, i) => s + (ticks[i] as number), 0) / split.train.length;
   log(`train: rasters ready (${(dataset.counts.length / 1e6).toFixed(1)} MB, mean ${meanTicks.toFixed(0)} ticks a clip, ${((performance.now() - started) / 1000).toFixed(0)} s)`);
 
   // Training.
   let epochBar = reporter.progress(0);
   const trained = await trainRsnn(
-    { dataset, clips: files.length, variants, classes: classNames.length, train: split.train, test: split.test },
+    { dataset, clips, variants, classes: classNames.length, train: trainClips, test: split.test },
     { ...options, tickMs },
     workers,
     (e) => {
@@ -203,6 +274,7 @@ export async function trainAudioModel(options: AudioTrainingOptions, workers: Gr
     homogeneous: options.homogeneous,
     augment: options.augment !== undefined,
     levelNoise: { variants, gainDb: levelNoise.gainDbRange, noises: noiseFiles, snrDb: levelNoise.snrDbRange, noiseProbability: levelNoise.noiseProbability, noiseShare: TRAINING_NOISE_SHARE, ...(speedRange[0] !== speedRange[1] ? { speed: speedRange } : {}) },
+    ...(background !== undefined ? { background } : {}),
     seed: options.seed,
     epochs: options.epochs,
     qatEpochs: options.qatEpochs,

@@ -108,7 +108,7 @@ export async function classifyFiles(options: ClassifyFilesOptions, io: ClassifyI
   const summary: ClassifySummaryEvent = {
     ...classifySummaryEvent(classifier, options.modelPath, results[0] ?? [], failed, split, (performance.now() - started) / 1000),
     ...(conditions !== undefined && conditions.noises.length > 0 ? { seed: conditions.seed } : {}),
-    ...(conditions === undefined ? {} : { conditions: conditions.list.map((c, k) => conditionScore(c, conditions.noises, results[k] ?? [])) }),
+    ...(conditions === undefined ? {} : { conditions: conditions.list.map((c, k) => conditionScore(c, conditions.noises, results[k] ?? [], classifier.model.classes)) }),
   };
   if (format === 'jsonl') out.write(JSON.stringify(summary) + '\n');
   else if (format === 'json') out.write(JSON.stringify(summary, null, 2) + '\n');

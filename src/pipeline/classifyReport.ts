@@ -13,6 +13,8 @@ import { totalCost, type AudioClassifier, type ClipClassification } from './audi
 import type { MaybeLabelledFile } from './audioDataset.ts';
 import { DEFAULT_DIGITS_MODEL_PATH } from './audioModel.ts';
 import type { ConditionScore } from '../core/events.ts';
+import { BACKGROUND_CLASS } from '../detect/wordDetector.ts';
+import { backgroundCount } from './audioStress.ts';
 
 
 
@@ -62,6 +64,7 @@ export function classifySummaryEvent(
   const scores = scoreLabels(results.map((r) => ({ expected: r.file.label, predicted: r.result.label })), model.classes);
   const total = totalCost(results.map((r) => r.result));
   const report = costReport(total, classifier.weights, total.seconds, results.length);
+  const background = backgroundCount(model.classes, results);
   return {
     type: 'summary',
     files: results.length + failed,
@@ -70,6 +73,7 @@ export function classifySummaryEvent(
     labelled: scores.labelled,
     correct: scores.correct,
     accuracy: scores.accuracy,
+    ...(background === undefined ? {} : { background }),
     perLabel: scores.perLabel,
     confusion: scores.confusion,
     ...(split !== undefined ? { split } : {}),
@@ -130,6 +134,7 @@ export function classifySummaryText(s: ClassifySummaryEvent, errors: readonly Cl
   else if (s.accuracy === null) lines.push('accuracy: no file has a label (FSDD-style name or label folder)');
   else {
     lines.push(`accuracy: ${(100 * s.accuracy).toFixed(2)} % (${s.correct} of the ${s.labelled} files with a label)`);
+    if (s.background !== undefined) lines.push(`  not a word: ${s.background} of the ${s.labelled} labelled files called ${BACKGROUND_CLASS} (counted wrong)`);
     lines.push(`  per label: ${Object.entries(s.perLabel).map(([label, c]) => `${label} ${c.correct}/${c.files}`).join(', ')}`);
   }
   if (s.classified > 0) {
@@ -170,7 +175,11 @@ function conditionWords(c: ConditionScore): string {
 /** One row per condition: gain dB, noise, SNR dB, correct/total, accuracy %. */
 function conditionTable(conditions: readonly ConditionScore[], seed: number | undefined): string[] {
   const noiseWidth = Math.max(5, ...conditions.map((c) => (c.noise ?? '-').length));
-  const header = `${'gain dB'.padStart(8)}  ${'noise'.padEnd(noiseWidth)}  ${'SNR dB'.padStart(7)}  ${'correct/total'.padStart(13)}  ${'accuracy %'.padStart(10)}`;
+  // A model with a background class: one more column, the files it called "not a word" (wrong).
+  const withBackground = conditions.some((c) => c.background !== undefined);
+  const header =
+    `${'gain dB'.padStart(8)}  ${'noise'.padEnd(noiseWidth)}  ${'SNR dB'.padStart(7)}  ${'correct/total'.padStart(13)}  ${'accuracy %'.padStart(10)}` +
+    (withBackground ? `  ${'not a word'.padStart(10)}` : '');
   const rows = conditions.map((c) =>
     [
       String(c.gainDb).padStart(8),
@@ -178,6 +187,7 @@ function conditionTable(conditions: readonly ConditionScore[], seed: number | un
       (c.snrDb === null ? '-' : String(c.snrDb)).padStart(7),
       `${c.correct}/${c.total}`.padStart(13),
       (c.accuracy === null ? '-' : (100 * c.accuracy).toFixed(2)).padStart(10),
+      ...(withBackground ? [String(c.background ?? '-').padStart(10)] : []),
     ].join('  '),
   );
   const note = seed === undefined ? [] : [`(noise placed by seed ${seed}; SNR: each clip's active speech level against the noise recording's mean square)`];

@@ -4,12 +4,16 @@
  * and the same model from worker threads.
  */
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { parseFrontEndText } from '../../src/filterbank/frontEnd.ts';
 import { trainAudioModel, type AudioTrainingOptions } from '../../src/pipeline/audioTraining.ts';
 import { threadWorkers } from '../../src/pipeline/trainWorkerPool.ts';
 import { inProcessWorkers } from '../../src/snn/train/gradientWorkers.ts';
+import { encodeWav } from '../../src/formats/wav.ts';
+import { loadAudioModel } from '../../src/pipeline/audioModel.ts';
+import { createRng, nextUniform } from '../../src/synth/random.ts';
 import { PROJECT_ROOT } from '../helpers/datasets.ts';
 
 const FRONTEND = join(PROJECT_ROOT, 'src', 'filterbank', 'frontends', 'digits.json');
@@ -59,5 +63,45 @@ describe('trainAudioModel', () => {
     const a = await trainAudioModel(options, inProcessWorkers(2), quiet);
     const b = await trainAudioModel(options, threadWorkers(2), quiet);
     expect(withoutMinutes(b.model)).toBe(withoutMinutes(a.model));
+  });
+
+  it('with background: an 11th class, _background_, on clips of the noise alone (training only), in the report and the model', async () => {
+    // A 4 s clatter at 8 kHz (hiss with a burst of noise every 0.9 s), written as a WAV file.
+    const rng = createRng(11);
+    const noise = new Int16Array(32000);
+    for (let i = 0; i < noise.length; i++) {
+      const burst = (i - 4000) % 7200;
+      const amplitude = i >= 4000 && burst < 1600 ? 8000 * Math.exp(-burst / 480) : 0;
+      noise[i] = Math.round((2 * nextUniform(rng) - 1) * (40 + amplitude));
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'edgespike-background-'));
+    try {
+      const noisePath = join(dir, 'clatter.wav');
+      writeFileSync(noisePath, encodeWav(noise, { sampleRateHz: 8000 }));
+      const lines: string[] = [];
+      const { model, report } = await trainAudioModel({ ...options, noise: noisePath, background: true }, inProcessWorkers(2), {
+        log: (l) => lines.push(l),
+        progress: () => ({ update: () => {}, done: () => {} }),
+      });
+      expect(lines[1]).toBe('train: 30 files, 11 classes (0 1 2 3 4 5 6 7 8 9 _background_), 20 training / 10 test');
+      expect(lines.find((l) => l.includes('background clips'))).toMatch(/^train: 2 background clips \("_background_"\) × 2 from the noises' training share: 50 % from the \d+ segments the word detector cut out of them, the rest 0\.3-1 s cuts$/);
+      expect(report).toMatchObject({ classes: [...'0123456789', '_background_'], trainFiles: 20, testFiles: 10, shape: { classes: 11 } });
+      expect(report.background).toMatchObject({ class: '_background_', clips: 2, variants: 2, segmentShare: 0.5, noises: [noisePath], noiseShare: 0.75 });
+      expect(report.background?.detectorSegments).toBeGreaterThan(0);
+      expect(model.neurons).toHaveLength(16 + 11);
+      const file = join(dir, 'model.json');
+      writeFileSync(file, JSON.stringify(model));
+      expect(loadAudioModel(file).classes).toEqual([...'0123456789', '_background_']);
+      // Without --background the recipe is what it was: no report entry, 10 classes.
+      const plain = await trainAudioModel({ ...options, noise: noisePath }, inProcessWorkers(2), { log: () => {}, progress: () => ({ update: () => {}, done: () => {} }) });
+      expect(plain.report).not.toHaveProperty('background');
+      expect(plain.report.classes).toHaveLength(10);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('with background and no noise recordings: a ValidationError naming --noise', async () => {
+    await expect(trainAudioModel({ ...options, background: true }, inProcessWorkers(1), { log: () => {}, progress: () => ({ update: () => {}, done: () => {} }) })).rejects.toThrow(/--noise/);
   });
 });
