@@ -38,7 +38,7 @@ function layers() {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'coverage/', 'scratch/', 'dist/'] },
+  { ignores: ['node_modules/', 'coverage/', 'scratch/', 'dist/', 'scripts/noise-issue9/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
