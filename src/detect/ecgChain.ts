@@ -40,6 +40,14 @@ import { createLifEngine, type LifEngine } from '../snn/lifEngine.ts';
 import { createSpikeEvents, type LifSpikeEvents } from '../snn/lifNetwork.ts';
 import type { NetworkSpec } from '../snn/network.ts';
 import { runLifBinned } from '../snn/raster.ts';
+import {
+  createNoiseSwitchedEncoder,
+  noiseSwitchedPrimeSamples,
+  primeNoiseSwitchedEncoder,
+  processNoiseSwitchedEncoder,
+  type NoiseSwitchedEncoder,
+  type NoiseSwitchedEncoderOptions,
+} from '../encode/noiseSwitchedEncoder.ts';
 import { createBeatDetector, flushBeatDetector, processBeatDetector, type BeatDetector, type BeatDetectorOptions } from './beatDetector.ts';
 import { createSignalQuality, processSignalQuality, type SignalQuality, type SignalQualityOptions } from './signalQuality.ts';
 
@@ -51,6 +59,12 @@ export interface EcgChainOptions {
   readonly network: NetworkSpec;
   readonly quality: SignalQualityOptions;
   readonly beats: BeatDetectorOptions;
+  /**
+   * The noise-switched front end (encode/noiseSwitchedEncoder.ts) in place of `bandpass` and
+   * `encoder`: `filterEcgChain` then only copies the raw samples, and `runEcgChain` band-passes and
+   * encodes them.
+   */
+  readonly noiseSwitch?: NoiseSwitchedEncoderOptions;
 }
 
 /** What the last `runEcgChain` call did (overwritten by each call). */
@@ -72,6 +86,9 @@ export interface EcgChain {
   readonly engine: LifEngine;
   readonly quality: SignalQuality;
   readonly detector: BeatDetector;
+  readonly switched: NoiseSwitchedEncoder | undefined;
+  /** The switched front end's band-passed output of the last `runEcgChain` call. */
+  selected: Int32Array;
   /** Band-passed samples of the last `filterEcgChain` call (the first `count` used). */
   signal: Int32Array;
   /** UP/DOWN counts of the last `runEcgChain` call (2 per tick). */
@@ -95,6 +112,8 @@ export function createEcgChain(options: EcgChainOptions): EcgChain {
     engine,
     quality: createSignalQuality(options.quality),
     detector: createBeatDetector(options.beats),
+    switched: options.noiseSwitch === undefined ? undefined : createNoiseSwitchedEncoder(options.noiseSwitch),
+    selected: new Int32Array(0),
     signal: new Int32Array(0),
     counts: new Uint8Array(0),
     events: createSpikeEvents(0),
@@ -105,7 +124,7 @@ export function createEcgChain(options: EcgChainOptions): EcgChain {
 
 /** Samples to hold and give `primeEcgChain` before the first `runEcgChain` (0: none). */
 export function ecgChainPrimeSamples(chain: EcgChain): number {
-  return deltaEncoderPrimeSamples(chain.encoder);
+  return chain.switched === undefined ? deltaEncoderPrimeSamples(chain.encoder) : noiseSwitchedPrimeSamples(chain.switched);
 }
 
 /**
@@ -114,13 +133,15 @@ export function ecgChainPrimeSamples(chain: EcgChain): number {
  */
 export function filterEcgChain(chain: EcgChain, samples: Int32Array, count: number): Int32Array {
   if (chain.signal.length < count) chain.signal = new Int32Array(count);
-  processQrsBandpass(chain.bandpass, samples, count, chain.signal);
+  if (chain.switched !== undefined) chain.signal.set(samples.subarray(0, count));
+  else processQrsBandpass(chain.bandpass, samples, count, chain.signal);
   return chain.signal;
 }
 
 /** Give the encoder the stream's first band-passed samples (see `ecgChainPrimeSamples`). */
 export function primeEcgChain(chain: EcgChain, signal: Int32Array, count: number): void {
-  primeDeltaEncoder(chain.encoder, signal, count);
+  if (chain.switched !== undefined) primeNoiseSwitchedEncoder(chain.switched, signal, count);
+  else primeDeltaEncoder(chain.encoder, signal, count);
 }
 
 /**
@@ -147,7 +168,14 @@ export function runEcgChain(
   const capacity = ticks * net.spec.outputs.length;
   if (chain.events.tick.length < capacity) chain.events = createSpikeEvents(capacity);
   const { counts, events } = chain;
-  last.inputSpikes = processDeltaEncoder(chain.encoder, signal, ticks, counts);
+  let y = signal;
+  if (chain.switched !== undefined) {
+    if (chain.selected.length < ticks) chain.selected = new Int32Array(ticks);
+    last.inputSpikes = processNoiseSwitchedEncoder(chain.switched, signal, ticks, chain.selected, counts);
+    y = chain.selected;
+  } else {
+    last.inputSpikes = processDeltaEncoder(chain.encoder, signal, ticks, counts);
+  }
   const spikesBefore = sum(net.spikeCount);
   const opsBefore = net.synapticOps;
   const updatesBefore = net.neuronUpdates;
@@ -162,8 +190,8 @@ export function runEcgChain(
   const { output } = events;
   for (let i = 0; i < count; i++) if (output[i] === detector.beatOutput) outputSpikes++;
   last.outputSpikes = outputSpikes;
-  processSignalQuality(chain.quality, signal, counts, ticks, changes);
-  return processBeatDetector(detector, signal, ticks, events.tick, output, count, beats);
+  processSignalQuality(chain.quality, y, counts, ticks, changes);
+  return processBeatDetector(detector, y, ticks, events.tick, output, count, beats);
 }
 
 /** At the end of the stream: the beats still waiting for their look-ahead window. @returns how many */

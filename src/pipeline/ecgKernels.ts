@@ -7,6 +7,7 @@ import { createQrsBandpass, processQrsBandpass } from '../condition/qrsBandpass.
 import { createResampler, flushResampler, maxResampledSamples, processResampler } from '../condition/resample.ts';
 import { createBeatDetector, flushBeatDetector, processBeatDetector } from '../detect/beatDetector.ts';
 import { createDeltaEncoder, encodeWholeSignal } from '../encode/deltaEncoder.ts';
+import { createNoiseSwitchedEncoder, primeNoiseSwitchedEncoder, processNoiseSwitchedEncoder } from '../encode/noiseSwitchedEncoder.ts';
 import { createLifEngine } from '../snn/lifEngine.ts';
 import { createSpikeEvents } from '../snn/lifNetwork.ts';
 import { beatDetectorOptions, type EcgModel } from './ecgModel.ts';
@@ -26,6 +27,14 @@ export interface EcgKernelRun {
  * @returns the band-passed signal and the UP/DOWN spike counts (2 per tick)
  */
 export function encodeEcg(model: EcgModel, samples: Int32Array): { signal: Int32Array; spikes: Uint8Array; spikeCount: number } {
+  if (model.noiseSwitch !== undefined) {
+    const enc = createNoiseSwitchedEncoder(model.noiseSwitch);
+    primeNoiseSwitchedEncoder(enc, samples, samples.length);
+    const signal = new Int32Array(samples.length);
+    const spikes = new Uint8Array(2 * samples.length);
+    const spikeCount = processNoiseSwitchedEncoder(enc, samples, samples.length, signal, spikes);
+    return { signal, spikes, spikeCount };
+  }
   const signal = new Int32Array(samples.length);
   processQrsBandpass(createQrsBandpass(model.bandpass), samples, samples.length, signal);
   const spikes = new Uint8Array(2 * samples.length);

@@ -11,6 +11,8 @@ import type { BeatDetectorOptions, SearchbackOptions } from '../detect/beatDetec
 import type { SignalQualityOptions } from '../detect/signalQuality.ts';
 import type { DeltaEncoderOptions } from '../encode/deltaEncoder.ts';
 import type { NetworkSpec } from '../snn/network.ts';
+import type { NoiseSwitchedEncoderOptions } from '../encode/noiseSwitchedEncoder.ts';
+import type { AdaptiveDeltaModulatorOptions } from '../encode/adaptiveDeltaModulator.ts';
 import { readNetworkFile } from './networkFile.ts';
 import { checkLimit, LIMITS } from '../core/limits.ts';
 
@@ -35,6 +37,8 @@ export interface EcgModel {
   readonly lookAheadTicks: number;
   /** The search-back over a candidate read-out (`meta.beat.searchback`), when the network has one. */
   readonly searchback?: SearchbackOptions;
+  /** The noise-switched front end (`meta.noiseSwitch`, encode/noiseSwitchedEncoder.ts), when the model has one. */
+  readonly noiseSwitch?: NoiseSwitchedEncoderOptions;
 }
 
 // `meta` of an ECG network file, checked with the JSON kit: errors say `network meta.<path> ...`.
@@ -117,6 +121,7 @@ export function toEcgModel(network: NetworkSpec): EcgModel {
     highpassShift: int(bp, 'highpassShift', 'bandpass', 1, 12),
   };
   const encoder = toEncoder(field(meta.deltaModulator, 'deltaModulator'), Math.round(tickRateHz));
+  const noiseSwitch = meta.noiseSwitch === undefined ? undefined : toNoiseSwitch(field(meta.noiseSwitch, 'noiseSwitch'), bandpass, encoder);
   return {
     network,
     tickRateHz,
@@ -127,6 +132,58 @@ export function toEcgModel(network: NetworkSpec): EcgModel {
     lookBackTicks: int(beat, 'lookBackTicks', 'beat', 0, 65535),
     lookAheadTicks,
     ...(searchback === undefined ? {} : { searchback }),
+    ...(noiseSwitch === undefined ? {} : { noiseSwitch }),
+  };
+}
+
+/**
+ * `meta.noiseSwitch`: `{ "narrowBandpass": { "smoothSamples", "highpassShift" }, "subBlocks", "rank",
+ * "thresholdQ8", "aboveCleanQ8", "cleanRiseShift", "votes", "need" }` (optional
+ * "narrowThresholdPerLevelQ8"); the narrow encoder is the adaptive one with its floors scaled by
+ * the band-pass gains.
+ */
+function toNoiseSwitch(ns: Record<string, unknown>, wide: QrsBandpassOptions, encoder: DeltaEncoderOptions): NoiseSwitchedEncoderOptions {
+  if (encoder.kind !== 'adaptive') throw new ValidationError('network meta.noiseSwitch needs the level-adaptive delta modulator (meta.deltaModulator.adaptive)');
+  const path = 'noiseSwitch';
+  const nb = field(ns.narrowBandpass, 'noiseSwitch.narrowBandpass');
+  const smooth = nb.smoothSamples;
+  if (!Array.isArray(smooth) || smooth.length !== 2 || !smooth.every((v) => isIntInRange(v, 1, 64))) {
+    throw new ValidationError(`network meta.noiseSwitch.narrowBandpass.smoothSamples must be two integers in [1, 64] (got ${describeJson(smooth)})`);
+  }
+  const narrow = { smoothSamples: [smooth[0] as number, smooth[1] as number] as const, highpassShift: int(nb, 'highpassShift', 'noiseSwitch.narrowBandpass', 1, 12) };
+  const wideEncoder: AdaptiveDeltaModulatorOptions = {
+    blockSamples: encoder.blockSamples,
+    floorCounts: encoder.floorCounts,
+    thresholdPerLevelQ8: encoder.thresholdPerLevelQ8,
+    levelUpShift: encoder.levelUpShift,
+    levelDownShift: encoder.levelDownShift,
+    stepBlocks: encoder.stepBlocks,
+    stepRatioQ8: encoder.stepRatioQ8,
+    ...(encoder.warmUpThresholdQ8 === undefined ? {} : { warmUpThresholdQ8: encoder.warmUpThresholdQ8 }),
+    ...(encoder.minThresholdCounts === undefined ? {} : { minThresholdCounts: encoder.minThresholdCounts }),
+    ...(encoder.maxSpikesPerSample === undefined ? {} : { maxSpikesPerSample: encoder.maxSpikesPerSample }),
+    ...(encoder.refractorySamples === undefined ? {} : { refractorySamples: encoder.refractorySamples }),
+  };
+  const ratio = (narrow.smoothSamples[0] * narrow.smoothSamples[1]) / (wide.smoothSamples[0] * wide.smoothSamples[1]);
+  return {
+    wide,
+    narrow,
+    wideEncoder,
+    narrowEncoder: {
+      ...wideEncoder,
+      thresholdPerLevelQ8: int(ns, 'narrowThresholdPerLevelQ8', path, 1, 65535, wideEncoder.thresholdPerLevelQ8),
+      floorCounts: Math.max(1, Math.round(wideEncoder.floorCounts * ratio)),
+      ...(wideEncoder.minThresholdCounts === undefined ? {} : { minThresholdCounts: Math.max(1, Math.round(wideEncoder.minThresholdCounts * ratio)) }),
+    },
+    switch: {
+      subBlocks: int(ns, 'subBlocks', path, 1, 65535, 8),
+      rank: int(ns, 'rank', path, 0, 65535, 1),
+      thresholdQ8: int(ns, 'thresholdQ8', path, 0, 65535),
+      aboveCleanQ8: int(ns, 'aboveCleanQ8', path, 0, 65535),
+      cleanRiseShift: int(ns, 'cleanRiseShift', path, 1, 16, 8),
+      votes: int(ns, 'votes', path, 1, 64, 4),
+      need: int(ns, 'need', path, 1, 64, 3),
+    },
   };
 }
 
@@ -165,7 +222,7 @@ export function beatDetectorOptions(model: EcgModel, sampleRateHz: number): Beat
     sampleRateHz,
     lookBackTicks: model.lookBackTicks,
     lookAheadTicks: model.lookAheadTicks,
-    signalDelayTicks: qrsBandpassDelaySamples(createQrsBandpass(model.bandpass)),
+    signalDelayTicks: qrsBandpassDelaySamples(createQrsBandpass(model.noiseSwitch?.narrow ?? model.bandpass)),
     ...(model.searchback === undefined ? {} : { searchback: model.searchback }),
   };
 }

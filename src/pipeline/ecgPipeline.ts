@@ -56,7 +56,7 @@ export function ecgPipeline(model: EcgModel, sampleRateHz: number, options: EcgP
     resample(model.tickRateHz),
     // Band-pass, encoder, network, signal quality and beat detector: one step per chunk on reused buffers.
     ecgChain(
-      { bandpass: model.bandpass, encoder: model.encoder, network: model.network, quality: model.quality, beats: beatDetectorOptions(model, sampleRateHz) },
+      { bandpass: model.bandpass, encoder: model.encoder, network: model.network, quality: model.quality, beats: beatDetectorOptions(model, sampleRateHz), ...(model.noiseSwitch === undefined ? {} : { noiseSwitch: model.noiseSwitch }) },
       options.raster === true ? rasterBinTicks(model.tickRateHz) : undefined,
     ),
     heartRate({ sampleRateHz }),

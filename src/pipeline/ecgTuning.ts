@@ -93,7 +93,7 @@ export async function loadTuningData(
 export function createScorer(data: TuningData): (design: EcgBeatDesign, held: boolean) => TuningScore {
   const cache = new Map<string, ReturnType<typeof encodeEcg>>();
   const frontKey = (d: EcgBeatDesign): string =>
-    JSON.stringify([d.smoothSamples, d.highpassShift, d.maxSpikesPerSample, d.deltaCountsPerSpike, d.admThresholdQ8, d.admUpShift, d.admDownShift, d.admStepBlocks, d.admStepRatioQ8, d.admFloorInputCounts, d.admWarmUpQ8, d.admMinInputCounts]);
+    JSON.stringify([d.smoothSamples, d.highpassShift, d.maxSpikesPerSample, d.deltaCountsPerSpike, d.admThresholdQ8, d.admUpShift, d.admDownShift, d.admStepBlocks, d.admStepRatioQ8, d.admFloorInputCounts, d.admWarmUpQ8, d.admMinInputCounts, d.noiseSwitch]);
   const weights = new Map(data.conditions.map((c) => [conditionLabel(c), c.weight]));
   return (design, held) => {
     const model = modelOfDesign(design);

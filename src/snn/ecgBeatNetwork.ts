@@ -130,6 +130,23 @@ export interface EcgBeatDesign {
   readonly interDelayTicks?: number;
   readonly interGateShift?: number;
   /**
+   * Optional noise-switched front end (encode/noiseSwitchedEncoder.ts): a second, narrower
+   * band-pass with its own adaptive encoder, used instead of the first while a high-frequency
+   * floor of the raw input says the signal carries muscle noise.
+   */
+  readonly noiseSwitch?: {
+    readonly narrowSmoothSamples: readonly [number, number];
+    readonly narrowHighpassShift: number;
+    readonly narrowThresholdPerLevelQ8?: number;
+    readonly subBlocks: number;
+    readonly rank: number;
+    readonly thresholdQ8: number;
+    readonly aboveCleanQ8: number;
+    readonly cleanRiseShift: number;
+    readonly votes: number;
+    readonly need: number;
+  };
+  /**
    * Optional search-back (see above and detect/beatDetector.ts): the `cand` neuron's threshold is
    * the `qrs` threshold / 2^thresholdShift; the rest are the beat detector's `searchback` options.
    */
@@ -277,6 +294,21 @@ export function buildEcgBeatNetworkJson(design: EcgBeatDesign, description = '')
       inputUnits: 'counts of 5 µV (200 per mV), baseline removed',
       bandpass: { smoothSamples: design.smoothSamples, highpassShift: design.highpassShift },
       deltaModulator: deltaModulatorMeta(design),
+      ...(design.noiseSwitch === undefined
+        ? {}
+        : {
+            noiseSwitch: {
+              narrowBandpass: { smoothSamples: design.noiseSwitch.narrowSmoothSamples, highpassShift: design.noiseSwitch.narrowHighpassShift },
+              ...(design.noiseSwitch.narrowThresholdPerLevelQ8 === undefined ? {} : { narrowThresholdPerLevelQ8: design.noiseSwitch.narrowThresholdPerLevelQ8 }),
+              subBlocks: design.noiseSwitch.subBlocks,
+              rank: design.noiseSwitch.rank,
+              thresholdQ8: design.noiseSwitch.thresholdQ8,
+              aboveCleanQ8: design.noiseSwitch.aboveCleanQ8,
+              cleanRiseShift: design.noiseSwitch.cleanRiseShift,
+              votes: design.noiseSwitch.votes,
+              need: design.noiseSwitch.need,
+            },
+          }),
       ...(design.noisyEnterPercent === undefined
         ? {}
         : { quality: { noisyEnterPercent: design.noisyEnterPercent, noisyExitPercent: design.noisyExitPercent ?? design.noisyEnterPercent } }),

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ECG_MODEL_PATH } from '../../src/pipeline/ecgModel.ts';
 import { expectOneLineError, runCli } from '../helpers/cli.ts';
+import { PROJECT_ROOT } from '../helpers/datasets.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'edgespike-export-c-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -49,6 +50,15 @@ describe.concurrent('edgespike export-c', () => {
     const path = join(dir, 'odd-rate.json');
     writeFileSync(path, JSON.stringify(json));
     expectOneLineError(await runCli(['export-c', '--network', path, '--out', join(dir, 'odd')]), 1, /export-c: network "ecg-beat" has meta.tickRateHz 250.5; the C takes whole Hz/);
+  });
+
+  it('the noise-switched candidate network (not in the C yet): one line, exit 1', async () => {
+    const path = join(PROJECT_ROOT, 'src', 'snn', 'networks', 'ecg-beat-noise-switched.json');
+    expectOneLineError(
+      await runCli(['export-c', '--network', path, '--out', join(dir, 'switched')]),
+      1,
+      /ecg-beat-noise-switched\.json: export-c does not support the noise-switched front end \(meta\.noiseSwitch\) yet/,
+    );
   });
 
   it('a second output that is not the search-back\'s: one line, exit 1', async () => {

@@ -1,10 +1,12 @@
+import { dirname, join } from 'node:path';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import type { SampleChunk } from '../../src/core/chunks.ts';
 import { ValidationError } from '../../src/core/errors.ts';
 import { ecgChain } from '../../src/operators/ecgChain.ts';
 import { runEcgKernels } from '../../src/pipeline/ecgKernels.ts';
-import { beatDetectorOptions, loadEcgModel } from '../../src/pipeline/ecgModel.ts';
+import { beatDetectorOptions, DEFAULT_ECG_MODEL_PATH, loadEcgModel } from '../../src/pipeline/ecgModel.ts';
+import { createRng, nextNormal } from '../../src/synth/random.ts';
 import { FIXTURE_RECORD, readRecord } from '../helpers/fixture.ts';
 
 const model = loadEcgModel();
@@ -35,6 +37,24 @@ describe('ecgChain operator', () => {
       expect(beats).toEqual(kernels.beats);
       expect(frames.reduce((s, f) => s + f.inputSpikes, 0)).toBe(kernels.inputSpikes);
       expect(frames.reduce((s, f) => s + f.neuronSpikes, 0)).toBe(kernels.neuronSpikes);
+    }
+  });
+
+  it('with the noise-switched candidate network: the kernel chain\'s beats and counts too, in any chunks, clean and in noise', async () => {
+    const switched = loadEcgModel(join(dirname(DEFAULT_ECG_MODEL_PATH), 'ecg-beat-noise-switched.json'));
+    const switchedOptions = { ...options, network: switched.network, beats: beatDetectorOptions(switched, 360), noiseSwitch: switched.noiseSwitch };
+    const { samples } = await readRecord(FIXTURE_RECORD);
+    const rng = createRng(3);
+    // From 60 s on, broadband noise of about a third of the R waves: the switch turns on.
+    const noisy = samples.map((v, i) => (i >= 60 * 360 ? v + Math.round(60 * nextNormal(rng)) : v));
+    for (const x of [samples, noisy]) {
+      const kernels = runEcgKernels(switched, x, 360);
+      expect(kernels.beats.length).toBeGreaterThan(300);
+      for (const sizes of [[512], [7, 300, 0, 1000]]) {
+        const frames = await lastValueFrom(from(chunks(x, sizes)).pipe(ecgChain(switchedOptions), toArray()));
+        expect(frames.flatMap((f) => f.events.filter((e) => e.type === 'beat').map((e) => e.sample))).toEqual(kernels.beats);
+        expect(frames.reduce((s, f) => s + f.inputSpikes, 0)).toBe(kernels.inputSpikes);
+      }
     }
   });
 

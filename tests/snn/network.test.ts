@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/core/errors.ts';
 import { decodeBase64Int8, encodeBase64Int8, parseNetwork, parseNetworkText } from '../../src/snn/network.ts';
@@ -117,5 +118,22 @@ describe('the bundled ECG network file', () => {
     expect(() => toEcgModel(withSearchback({ rrLimitQ4: 8 }))).toThrow('beat.searchback.rrLimitQ4');
     expect(() => toEcgModel(withSearchback({ mergeTicks: 71 }))).toThrow('beat.searchback.mergeTicks');
     expect(() => toEcgModel(withSearchback({ maxCandidates: 0 }))).toThrow('beat.searchback.maxCandidates');
+  });
+
+  it('reads the noise-switched candidate\'s meta.noiseSwitch, and refuses a bad one naming the field', () => {
+    const path = join(dirname(DEFAULT_ECG_MODEL_PATH), 'ecg-beat-noise-switched.json');
+    const file = JSON.parse(readFileSync(path, 'utf8')) as { meta: { noiseSwitch: Record<string, unknown> } };
+    const ns = loadEcgModel(path).noiseSwitch;
+    expect(ns?.switch).toEqual({ subBlocks: 8, rank: 1, thresholdQ8: 12, aboveCleanQ8: 512, cleanRiseShift: 8, votes: 4, need: 3 });
+    expect(ns?.narrow).toEqual({ smoothSamples: [14, 14], highpassShift: 6 });
+    expect(loadEcgModel().noiseSwitch).toBeUndefined();
+    const withSwitch = (change: Record<string, unknown>): ReturnType<typeof parseNetwork> => {
+      const json = structuredClone(file);
+      Object.assign(json.meta.noiseSwitch, change);
+      return parseNetwork(json);
+    };
+    expect(() => toEcgModel(withSwitch({ narrowBandpass: { smoothSamples: [14, 99], highpassShift: 6 } }))).toThrow('network meta.noiseSwitch.narrowBandpass.smoothSamples must be two integers in [1, 64]');
+    expect(() => toEcgModel(withSwitch({ votes: 65 }))).toThrow('noiseSwitch.votes');
+    expect(() => toEcgModel(withSwitch({ thresholdQ8: -1 }))).toThrow('noiseSwitch.thresholdQ8');
   });
 });
