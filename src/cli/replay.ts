@@ -54,6 +54,8 @@ Options:
   --rate HZ            sample rate of a CSV file (overrides its "# sampleRateHz=" line)
   --units mV|uV|counts units of a CSV column (counts = 5 uV steps). Default: mV
   --network FILE       ECG network file (--task ecg). Default: the bundled src/snn/networks/ecg-beat.json
+                       (src/snn/networks/ecg-beat-noise-switched.json holds up better in muscle
+                       noise, e.g. on the move; see the README's "In noise")
   --chunk N            samples per chunk. Default: 512
 ${REPLAY_CONDITION_HELP}
 ${HRV_HELP}
