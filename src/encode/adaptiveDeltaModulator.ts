@@ -55,6 +55,7 @@
 import { ValidationError } from '../core/errors.ts';
 import { requireIntOption } from '../core/fixedPoint.ts';
 import { createDeltaModulator, processDeltaModulator, type DeltaModulator } from './deltaModulator.ts';
+import { kthSmallest } from '../core/kthSmallest.ts';
 
 /** Options of a level-adaptive delta modulator. */
 export interface AdaptiveDeltaModulatorOptions {
@@ -171,17 +172,7 @@ function isStep(adm: AdaptiveDeltaModulator): boolean {
 
 /** The median (the ⌊J/2⌋-th smallest) of the recent peaks. */
 function recentMedian(adm: AdaptiveDeltaModulator): number {
-  const { sorted, recentPeaks, recentCount } = adm;
-  for (let i = 0; i < recentCount; i++) {
-    const v = recentPeaks[i] as number;
-    let j = i;
-    while (j > 0 && (sorted[j - 1] as number) > v) {
-      sorted[j] = sorted[j - 1] as number;
-      j--;
-    }
-    sorted[j] = v;
-  }
-  return sorted[recentCount >> 1] as number;
+  return kthSmallest(adm.recentPeaks, adm.recentCount, adm.sorted, adm.recentCount >> 1);
 }
 
 /** Close the current block: update the level from its peak (unless flat) and set Δ. */

@@ -31,6 +31,7 @@
  * rings, S sub-block peaks, J votes.
  */
 import { requireIntOption } from '../core/fixedPoint.ts';
+import { kthSmallest } from '../core/kthSmallest.ts';
 import { createQrsBandpass, processQrsBandpass, qrsBandpassDelaySamples, type QrsBandpass, type QrsBandpassOptions } from '../condition/qrsBandpass.ts';
 import {
   createAdaptiveDeltaModulator,
@@ -182,18 +183,7 @@ function sat16(v: number): number {
 /** The end of a block: the vote, the clean floor and the switch. */
 function endBlock(enc: NoiseSwitchedEncoder): void {
   const s = enc.options.switch;
-  const { subPeaks, sorted } = enc;
-  const S = subPeaks.length;
-  for (let i = 0; i < S; i++) {
-    const v = subPeaks[i] as number;
-    let j = i;
-    while (j > 0 && (sorted[j - 1] as number) > v) {
-      sorted[j] = sorted[j - 1] as number;
-      j--;
-    }
-    sorted[j] = v;
-  }
-  const v = sorted[s.rank] as number;
+  const v = kthSmallest(enc.subPeaks, enc.subPeaks.length, enc.sorted, s.rank);
   const vQ8 = v * 256;
   if (enc.cleanQ8 === 0 || vQ8 < enc.cleanQ8) enc.cleanQ8 = vQ8;
   else enc.cleanQ8 += (enc.cleanQ8 >> s.cleanRiseShift) + 1;
