@@ -2,8 +2,9 @@
  * Bit-exactness of `edgespike replay`: hash the output of the real command on the fixtures and
  * the 24 shared MIT-BIH records (cases and hashing: scripts/bitexact/replayHashes.ts) and compare
  * with fixtures/bitexact/replay-sha256.json, first written by `--write` from the code before the
- * speed work of issue 15, and written again only when the bundled model's output changes on
- * purpose (the search-back). Exits 1 on any difference.
+ * speed work of issue 15, and written again only when the output changes on purpose (the
+ * search-back; the HRV windows' band reduction, which moved one HF value of the 12-hour case
+ * by its last printed digit). Exits 1 on any difference.
  *
  *   npm run bitexact [-- --quick] [-- --write]
  *
@@ -44,7 +45,8 @@ if (values.write === true) {
   const header =
     'SHA-256 of `edgespike replay <args> --speed max --format jsonl` (summary processingSeconds, peakRssMb and xRealTime set to 0), ' +
     'written by `npx tsx scripts/bitexact-replay.ts --write`: first from the code before the speed work of issue 15 (main at cb22597), ' +
-    'again when the search-back (the cand neuron) changed the bundled model on purpose; ' +
+    'again when the search-back (the cand neuron) changed the bundled model on purpose, ' +
+    'and again when the HRV windows\' band reduction moved one printed HF value of the 12-hour case by its last digit (883.4 to 883.3 ms², an 883.35); ' +
     'scripts/bitexact-replay.ts compares every later version with it.';
   writeFileSync(file, JSON.stringify({ about: header, hashes: got }, null, 2) + '\n');
   console.log(`wrote ${file}`);

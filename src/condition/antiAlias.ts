@@ -34,6 +34,7 @@
  */
 import { ValidationError } from '../core/errors.ts';
 import { saturateInt16 } from '../core/fixedPoint.ts';
+import { kaiserOrder, kaiserSincLowPass } from '../core/kaiser.ts';
 
 /** One in Q15. */
 export const Q15_ONE = 32768;
@@ -128,9 +129,8 @@ export function createAntiAlias(options: AntiAliasOptions): AntiAlias {
  * the rounded taps reach the attenuation at every frequency from fStop to fsIn / 2.
  */
 function designTaps(fsIn: number, fPass: number, fStop: number, attenuationDb: number): Int32Array {
-  const transition = (2 * Math.PI * (fStop - fPass)) / fsIn;
-  let order = Math.ceil((attenuationDb - 8) / (2.285 * transition));
-  if (order % 2 === 1) order++; // N = order + 1 odd: an integer delay
+  // N = order + 1 odd: an integer delay.
+  let order = kaiserOrder(attenuationDb, (2 * Math.PI * (fStop - fPass)) / fsIn);
   const limit = 10 ** (-attenuationDb / 20) * Q15_ONE;
   for (;;) {
     const n = order + 1;
@@ -148,21 +148,10 @@ function designTaps(fsIn: number, fPass: number, fStop: number, attenuationDb: n
 
 /** `order + 1` taps of a low-pass with cutoff `cutoff` = 2 fc / fsIn, Q15, Σ = 32768. */
 function kaiserSincTaps(order: number, cutoff: number, attenuationDb: number): Int32Array {
-  const beta =
-    attenuationDb > 50 ? 0.1102 * (attenuationDb - 8.7) : 0.5842 * (attenuationDb - 21) ** 0.4 + 0.07886 * (attenuationDb - 21);
-  const middle = order / 2;
-  const i0Beta = besselI0(beta);
-  const taps = new Int32Array(order + 1);
+  const taps = Int32Array.from(kaiserSincLowPass(order, cutoff, attenuationDb), (h) => Math.round(Q15_ONE * h));
   let sum = 0;
-  for (let k = 0; k <= order; k++) {
-    const t = k - middle;
-    const sinc = t === 0 ? 1 : Math.sin(Math.PI * cutoff * t) / (Math.PI * cutoff * t);
-    const r = (2 * k) / order - 1;
-    const window = besselI0(beta * Math.sqrt(Math.max(0, 1 - r * r))) / i0Beta;
-    const h = Math.round(Q15_ONE * cutoff * sinc * window);
-    taps[k] = h;
-    sum += h;
-  }
+  for (const h of taps) sum += h;
+  const middle = order / 2;
   taps[middle] = (taps[middle] as number) + Q15_ONE - sum;
   return taps;
 }
@@ -182,17 +171,6 @@ function stopbandPeak(taps: Int32Array, stopFraction: number): number {
     peak = Math.max(peak, Math.abs(h));
   }
   return peak;
-}
-
-/** I0(x), the modified Bessel function of the first kind, order 0: Σ ((x/2)^k / k!)². */
-function besselI0(x: number): number {
-  let term = 1;
-  let sum = 1;
-  for (let k = 1; k < 200 && term > sum * 1e-17; k++) {
-    term *= (x / (2 * k)) ** 2;
-    sum += term;
-  }
-  return sum;
 }
 
 /**

@@ -54,7 +54,10 @@
  * sample more or less can switch it: on the mitdb records, 100 Hz vs 10 Hz (same spline) changes
  * VLF/LF/HF by ≤ 0.2 % when the segment count is the same and by up to 160 % (VLF, 119) or 60 %
  * (HF, 201) when it is not. Treat single-record band powers as noisy estimates.
- * Cost at 100 Hz ≈ 0.3 s per 30-minute record (M = 262 144); at `interpolationRateHz: 4` ≈ 15 ms.
+ * Cost at 100 Hz with every sample (`dftDecimation: 1`) ≈ 0.3 s per 30-minute record (M = 262 144);
+ * at the defaults (D = 10 and the band reduction) about 0.2 ms per 5-minute window (557 windows
+ * of the 24 records' reference beats: 541 µs each before the band reduction and the reused
+ * scratch arrays).
  *
  * @example hrvTimeDomain([800, 810, 790, 850])
  *   → { nnCount: 4, meanNnMs: 812.5, sdnnMs: 26.30, rmssdMs: 36.97, pnn50Percent: 25, successiveDiffCount: 3 }
@@ -63,6 +66,7 @@
  */
 import { createAnySizeFft, realDftAnySize } from '../core/fft.ts';
 import { ValidationError } from '../core/errors.ts';
+import { kaiserOrder, kaiserSincLowPass } from '../core/kaiser.ts';
 
 /** Time-domain HRV of an interval series. */
 export interface HrvTimeDomain {
@@ -144,6 +148,13 @@ export interface HrvFrequencyOptions {
    * @default false
    */
   readonly lfHfOnly?: boolean;
+  /**
+   * With D > 1: low-pass the decimated terms and keep every R-th (`bandReduction`), so that the
+   * Goertzel sums take R times fewer terms; changes the band powers by under 1e-6 relative.
+   * false: the sums over every decimated term (what the reduction is checked against).
+   * @default true
+   */
+  readonly bandReduction?: boolean;
 }
 
 /** Default D of `HrvFrequencyOptions.dftDecimation`. */
@@ -256,6 +267,26 @@ export function hrvTimeDomain(rrMs: ArrayLike<number>, rrTimeSeconds?: ArrayLike
   };
 }
 
+/**
+ * Scratch arrays reused from call to call, so that the sliding windows' frequency-domain HRV
+ * (one call a minute of signal, a dozen arrays each) allocates nothing once warm. Safe because
+ * every function here is synchronous and returns none of them; each caller writes what it reads
+ * (or fills with 0). Arrays over SCRATCH_MAX_LENGTH (a whole long record) are allocated for the
+ * call alone, so what is kept stays bounded.
+ */
+const SCRATCH_MAX_LENGTH = 1 << 16;
+const scratchArrays = new Map<string, Float64Array>();
+
+function scratch(name: string, length: number): Float64Array {
+  if (length > SCRATCH_MAX_LENGTH) return new Float64Array(length);
+  let kept = scratchArrays.get(name);
+  if (kept === undefined || kept.length < length) {
+    kept = new Float64Array(Math.min(SCRATCH_MAX_LENGTH, Math.max(length, 2 * (kept?.length ?? 0))));
+    scratchArrays.set(name, kept);
+  }
+  return kept.subarray(0, length);
+}
+
 /** A quadratic interpolating B-spline, solved once and evaluated on any number of grids. */
 interface QuadraticSpline {
   readonly n: number;
@@ -295,7 +326,7 @@ function evalBasis(knots: Float64Array, basis: Float64Array, l: number, v: numbe
 function solveQuadraticSpline(x: Float64Array, y: ArrayLike<number>): QuadraticSpline {
   const n = x.length;
   // Knots: x0 ×3, midpoints (x_i + x_{i+1})/2 for i = 1..n−3, x_{n−1} ×3 (n + 3 knots, n coefficients).
-  const knots = new Float64Array(n + 3);
+  const knots = scratch('knots', n + 3);
   knots[0] = knots[1] = knots[2] = x[0] as number;
   for (let i = 1; i <= n - 3; i++) knots[i + 2] = ((x[i] as number) + (x[i + 1] as number)) / 2;
   knots[n] = knots[n + 1] = knots[n + 2] = x[n - 1] as number;
@@ -303,8 +334,9 @@ function solveQuadraticSpline(x: Float64Array, y: ArrayLike<number>): QuadraticS
   // Interval index l for v, with the right end in the last interval [t_{n−1}, t_n].
   let l = 2;
   // Collocation rows: row i has 3 non-zeros at columns l−2..l; store a band of width 5 (−2..+2).
-  const band = new Float64Array(n * 5);
-  const rhs = Float64Array.from(y);
+  const band = scratch('band', n * 5).fill(0);
+  const rhs = scratch('rhs', n);
+  for (let i = 0; i < n; i++) rhs[i] = y[i] as number;
   for (let i = 0; i < n; i++) {
     const v = x[i] as number;
     while (l < n - 1 && v >= (knots[l + 1] as number)) l++;
@@ -326,13 +358,34 @@ function solveQuadraticSpline(x: Float64Array, y: ArrayLike<number>): QuadraticS
       rhs[i] = (rhs[i] as number) - factor * (rhs[k] as number);
     }
   }
-  const coef = new Float64Array(n);
+  const coef = scratch('coef', n);
   for (let i = n - 1; i >= 0; i--) {
     let s = rhs[i] as number;
     for (let j = i + 1; j <= Math.min(n - 1, i + 2); j++) s -= (band[i * 5 + (j - i + 2)] as number) * (coef[j] as number);
     coef[i] = s / (band[i * 5 + 2] as number);
   }
   return { n, knots, coef, y, x0: x[0] as number, xLast: x[n - 1] as number, basis };
+}
+
+/**
+ * The spline at u_m = origin + m·stride·delta for m < out.length (the same expression as a grid
+ * of those points, so the same values), into `out`; outside [x_0, x_{n−1}] the end values are held.
+ */
+function evaluateQuadraticSplineUniform(spline: QuadraticSpline, origin: number, stride: number, delta: number, out: Float64Array): void {
+  const { n, knots, coef, y, x0, xLast, basis } = spline;
+  let l = 2;
+  for (let j = 0; j < out.length; j++) {
+    const v = origin + j * stride * delta;
+    if (v < x0) out[j] = y[0] as number;
+    else if (v > xLast) out[j] = y[n - 1] as number;
+    else {
+      while (l < n - 1 && v >= (knots[l + 1] as number)) l++;
+      evalBasis(knots, basis, l, v);
+      out[j] = (basis[0] as number) * (coef[l - 2] as number)
+        + (basis[1] as number) * (coef[l - 1] as number)
+        + (basis[2] as number) * (coef[l] as number);
+    }
+  }
 }
 
 /** The spline on the increasing grid `at`, into `out`; outside [x_0, x_{n−1}] the end values are held. */
@@ -383,46 +436,145 @@ function welchEverySample(
 }
 
 /**
+ * The band reduction of the decimated Welch sums: a linear-phase low-pass h (Kaiser-windowed
+ * sinc, `core/kaiser.ts`) over a segment's terms v, then every R-th output of the full
+ * convolution y = h ∗ v (v is 0 outside the segment). The DTFTs obey Y(ω) = H(ω)·V(ω) exactly,
+ * and the R-th outputs' sum at Rω is (1/R)·Σ_{q<R} Y(ω + 2πq/R), so
+ *   |V(ω)|² = R²·|Σ_j y_{jR}·e^{−iRωj}|² / |H(ω)|²  − what the stopband lets fold in,
+ * which is under 10^(−A/20) of the signal there (A = 100 dB). R = ⌊fc / (4·f_top)⌋ (fc the
+ * coarse rate, f_top the top band edge: at 10 Hz and 0.5 Hz, R = 5 and 65 taps), so the pass
+ * band reaches f_top and the stop band starts at fc/R − f_top ≥ 3·f_top; the cutoff is fc/(2R).
+ * No reduction (R = 1) when fc < 8·f_top.
+ */
+interface BandReduction {
+  readonly ratio: number;
+  readonly taps: Float64Array;
+}
+
+const BAND_REDUCTION_ATTENUATION_DB = 100;
+const NO_REDUCTION: BandReduction = { ratio: 1, taps: Float64Array.of(1) };
+const bandReductions = new Map<string, BandReduction>();
+
+function bandReduction(coarseRateHz: number, topHz: number): BandReduction {
+  const key = `${coarseRateHz}:${topHz}`;
+  const known = bandReductions.get(key);
+  if (known !== undefined) return known;
+  const ratio = topHz > 0 ? Math.max(1, Math.floor(coarseRateHz / (4 * topHz))) : 1;
+  let reduction = NO_REDUCTION;
+  if (ratio >= 2) {
+    const transition = (2 * Math.PI * (coarseRateHz / ratio - 2 * topHz)) / coarseRateHz;
+    const taps = kaiserSincLowPass(kaiserOrder(BAND_REDUCTION_ATTENUATION_DB, transition), 1 / ratio, BAND_REDUCTION_ATTENUATION_DB);
+    // Exactly symmetric (the window's two halves may differ in the last bit), as reductionGain takes them.
+    for (let k = 0; k < taps.length >> 1; k++) taps[taps.length - 1 - k] = taps[k] as number;
+    reduction = { ratio, taps };
+  }
+  if (bandReductions.size < 16) bandReductions.set(key, reduction);
+  return reduction;
+}
+
+/**
+ * y_{jR} = Σ_t h_t·v_{jR−t} for j < count: the R-th outputs of the full convolution of v with
+ * h. `padded` holds v at `from` + K + [0, terms) with K zeros either side, so no term needs a
+ * bounds test; the taps are symmetric (h_t = h_{K−t}), so each pair of terms takes one product.
+ */
+function reduceBand(padded: Float64Array, from: number, count: number, reduction: BandReduction, out: Float64Array, at: number): void {
+  const { ratio, taps } = reduction;
+  const order = taps.length - 1;
+  const middle = order >> 1;
+  const centre = taps[middle] as number;
+  for (let j = 0; j < count; j++) {
+    // v_{n−t} is at from + K + n − t, v_{n−K+t} at from + n + t.
+    const base = from + j * ratio;
+    let sum = centre * (padded[base + order - middle] as number);
+    for (let t = 0; t < middle; t++) sum += (taps[t] as number) * ((padded[base + order - t] as number) + (padded[base + t] as number));
+    out[at + j] = sum;
+  }
+}
+
+/**
+ * R² / |H(ω)|²: what turns |Σ_j y_{jR}·e^{−iRωj}|² back into |V(ω)|² (ω in radians per coarse
+ * sample). The taps are symmetric about m = K/2, so |H(ω)| = |h_m + 2·Σ_{n=1..m} h_{m−n}·cos(nω)|,
+ * the cosines by cos((n+1)ω) = 2cos ω·cos(nω) − cos((n−1)ω): one cosine a bin.
+ */
+function reductionGain(reduction: BandReduction, omega: number): number {
+  const { ratio, taps } = reduction;
+  const middle = (taps.length - 1) / 2;
+  const c1 = Math.cos(omega);
+  let previous = 1;
+  let current = c1;
+  let amplitude = taps[middle] as number;
+  for (let n = 1; n <= middle; n++) {
+    amplitude += 2 * (taps[middle - n] as number) * current;
+    const next = 2 * c1 * current - previous;
+    previous = current;
+    current = next;
+  }
+  return (ratio * ratio) / (amplitude * amplitude);
+}
+
+/**
  * The same sums over every D-th sample, times D: X_k ≈ D·Σ_m w_{mD}·(r_{start+mD} − r̄)·e^{−iπk·mD/P},
  * with r̄ the mean of every D-th sample; the spline is solved once and evaluated at those samples
  * only. |X_k|² by Goertzel's recurrence (one multiplication a term), three segments and two bins
- * a pass. The sums differ from a direct DFT's by rounding only (below 1e-10 relative on the 24
- * MIT-BIH records, against NeuroKit2's in tests/detect/hrv.test.ts); the Hann window's energy
- * is 3P/8 in closed form. Neither moves a printed HRV value (`npm run bitexact`).
+ * a pass, over the band-reduced terms (`bandReduction`: R = 5 times fewer at the defaults). Without
+ * the reduction the sums differ from a direct DFT's by rounding only (below 1e-10 relative on the
+ * 24 MIT-BIH records, against NeuroKit2's in tests/detect/hrv.test.ts); with it, by what the
+ * stop band lets fold in: at most 2.5e-7 relative on LF, HF, LF/HF, VLF, VHF over the 557 five-
+ * minute windows of the 24 records' reference beats (tests/detect/hrv.test.ts checks 1e-6 on
+ * every record's whole series), which moved one printed value of `npm run bitexact` by its last
+ * digit (an HF of 883.35 ms²). The Hann window's energy is 3P/8 in closed form.
  */
 function welchDecimated(
   times: Float64Array, rrMs: ArrayLike<number>, t0: number, delta: number, length: number, segment: number,
-  windowAtTerms: Float64Array, segmentCount: number, hop: number, firstBin: number, bins: number, scale: number, decimation: number, psd: Float64Array,
+  windowAtTerms: Float64Array, segmentCount: number, hop: number, firstBin: number, bins: number, reduction: BandReduction, scale: number, decimation: number, psd: Float64Array,
 ): void {
   const spline = solveQuadraticSpline(times, rrMs);
   const coarse = Math.ceil(length / decimation);
-  const grid = new Float64Array(coarse);
-  for (let m = 0; m < coarse; m++) grid[m] = t0 + m * decimation * delta;
-  const values = new Float64Array(coarse);
-  evaluateQuadraticSpline(spline, grid, values);
+  const values = scratch('values', coarse);
+  evaluateQuadraticSplineUniform(spline, t0, decimation, delta, values);
   let mean = 0;
   for (let m = 0; m < coarse; m++) mean += values[m] as number;
   mean /= coarse;
   const terms = Math.ceil(segment / decimation);
-  const at = new Float64Array(terms);
-  // Segment s's windowed terms at [s·terms, (s+1)·terms); zeros up to a multiple of 3 segments.
+  // Segment s's windowed terms at s·stride + K + [0, terms), K zeros either side (K the band
+  // reduction's order, 0 without one); zeros up to a multiple of 3 segments.
+  const order = reduction.taps.length - 1;
+  const stride = terms + 2 * order;
   const groups = Math.ceil(segmentCount / 3);
-  const windowed = new Float64Array(3 * groups * terms);
+  const windowed = scratch('windowed', 3 * groups * stride).fill(0);
+  // A hop of whole coarse samples puts every term on the coarse grid (the same points, so the
+  // same values): no second evaluation of the spline.
+  const onGrid = hop % decimation === 0;
+  const at = onGrid ? undefined : scratch('at', terms);
+  const one = onGrid ? values : scratch('one', terms);
   for (let s = 0; s < segmentCount; s++) {
     const start = s * hop;
-    for (let m = 0; m < terms; m++) at[m] = t0 + (start + m * decimation) * delta;
-    const one = windowed.subarray(s * terms, (s + 1) * terms);
-    evaluateQuadraticSpline(spline, at, one);
-    for (let m = 0; m < terms; m++) one[m] = decimation * (windowAtTerms[m] as number) * ((one[m] as number) - mean);
+    let from = 0;
+    if (at === undefined) from = (start / decimation) | 0;
+    else {
+      for (let m = 0; m < terms; m++) at[m] = t0 + (start + m * decimation) * delta;
+      evaluateQuadraticSpline(spline, at, one);
+    }
+    const to = s * stride + order;
+    for (let m = 0; m < terms; m++) windowed[to + m] = decimation * (windowAtTerms[m] as number) * ((one[from + m] as number) - mean);
+  }
+  // The bins wanted lie far below the coarse Nyquist: a low-pass h and every R-th of its
+  // outputs leave the same sums at them, divided by H, with R times fewer terms (`bandReduction`).
+  const ratio = reduction.ratio;
+  const reducedTerms = ratio === 1 ? terms : Math.floor((terms + order - 1) / ratio) + 1;
+  const reduced = ratio === 1 ? windowed : scratch('reduced', 3 * groups * reducedTerms);
+  const reducedStride = ratio === 1 ? stride : reducedTerms;
+  if (ratio > 1) {
+    for (let s = 0; s < segmentCount; s++) reduceBand(windowed, s * stride, reducedTerms, reduction, reduced, s * reducedTerms);
   }
   // Goertzel's recurrence per bin and segment, s_m = v_m + 2cos(ω)·s_{m−1} − s_{m−2}, ω = πkD/P:
   // one multiplication per term where a rotating phasor takes four; then X_k = e^{iω}·s_{M−1} − s_{M−2}
   // up to a phase, |X_k|² = (s_{M−1} − cos ω·s_{M−2})² + (sin ω·s_{M−2})². Three segments and two
   // bins a pass: six independent chains, which the processor overlaps.
-  const power = new Float64Array(6 * groups);
+  const power = scratch('power', 6 * groups);
   for (let k = firstBin; k < bins; k += 2) {
-    const angleA = (Math.PI * k * decimation) / segment;
-    const angleB = (Math.PI * (k + 1) * decimation) / segment;
+    const angleA = (Math.PI * k * decimation * ratio) / segment;
+    const angleB = (Math.PI * (k + 1) * decimation * ratio) / segment;
     const cosA = Math.cos(angleA);
     const sinA = Math.sin(angleA);
     const cosB = Math.cos(angleB);
@@ -430,15 +582,15 @@ function welchDecimated(
     const twoCosA = 2 * cosA;
     const twoCosB = 2 * cosB;
     for (let g = 0; g < groups; g++) {
-      const o0 = 3 * g * terms;
-      const o1 = o0 + terms;
-      const o2 = o1 + terms;
+      const o0 = 3 * g * reducedStride + (ratio === 1 ? order : 0);
+      const o1 = o0 + reducedStride;
+      const o2 = o1 + reducedStride;
       let a0 = 0, a0p = 0, a1 = 0, a1p = 0, a2 = 0, a2p = 0;
       let b0 = 0, b0p = 0, b1 = 0, b1p = 0, b2 = 0, b2p = 0;
-      for (let m = 0; m < terms; m++) {
-        const v0 = windowed[o0 + m] as number;
-        const v1 = windowed[o1 + m] as number;
-        const v2 = windowed[o2 + m] as number;
+      for (let m = 0; m < reducedTerms; m++) {
+        const v0 = reduced[o0 + m] as number;
+        const v1 = reduced[o1 + m] as number;
+        const v2 = reduced[o2 + m] as number;
         const na0 = v0 + twoCosA * a0 - a0p;
         a0p = a0;
         a0 = na0;
@@ -471,7 +623,8 @@ function welchDecimated(
       power[3 * groups + 3 * g + 2] = sq(b2, b2p, cosB, sinB);
     }
     for (let j = 0; j < 2 && k + j < bins; j++) {
-      for (let s = 0; s < segmentCount; s++) psd[k + j] = (psd[k + j] as number) + (power[j * 3 * groups + s] as number) * scale;
+      const binScale = ratio === 1 ? scale : scale * reductionGain(reduction, (Math.PI * (k + j) * decimation) / segment);
+      for (let s = 0; s < segmentCount; s++) psd[k + j] = (psd[k + j] as number) + (power[j * 3 * groups + s] as number) * binScale;
     }
   }
 }
@@ -487,7 +640,8 @@ function welchDecimated(
  * @throws ValidationError for fewer than 3 intervals, a bad interval or time, or an
  *   interpolation rate not above twice the top band edge
  * @example a 5-minute RR series 1000 + 30·sin(2π·0.1·t) ms → lfMs2 ≈ 450 (= 30²/2), hfMs2 ≈ 0
- * Cost: O(n + L + M log M), M the power of two ≥ 2P; allocates O(M).
+ * Cost: with `dftDecimation: 1`, O(n + L + M log M), M the power of two ≥ 2P, allocating O(M);
+ * at the defaults O(n + L/D + bins·L/(D·R)), no allocation once warm (`scratch`).
  */
 export function hrvFrequencyDomain(
   rrMs: ArrayLike<number>,
@@ -509,7 +663,7 @@ export function hrvFrequencyDomain(
   }
   checkIntervals(rrMs, 3, 'Frequency-domain HRV');
   const n = rrMs.length;
-  const times = new Float64Array(n);
+  const times = scratch('times', n);
   if (rrTimeSeconds === undefined) {
     let cumulative = 0;
     for (let i = 0; i < n; i++) {
@@ -518,7 +672,7 @@ export function hrvFrequencyDomain(
     }
   } else {
     checkTimes(rrMs, rrTimeSeconds);
-    times.set(Array.from({ length: n }, (_, i) => rrTimeSeconds[i] as number));
+    for (let i = 0; i < n; i++) times[i] = rrTimeSeconds[i] as number;
   }
 
   // numpy.arange(t0, t_last + 1/fs, 1/fs): length ⌈(stop − start)/step⌉, u_j = t0 + j·(u_1 − u_0).
@@ -565,7 +719,9 @@ export function hrvFrequencyDomain(
   }
   // The periodic Hann window w_i = 0.5 − 0.5·cos(2πi/P). The decimated sums take every D-th w_i
   // only, and Σ w_i² = 3P/8 (Σ cos = 0, Σ cos² = P/2 for P ≥ 3), so P cosines are not needed there.
-  const psd = new Float64Array(bins);
+  const psd = scratch('psd', bins).fill(0);
+  // The same for lfHfOnly as for every band, so that LF and HF are the same bit for bit.
+  const reduction = options.bandReduction === false ? NO_REDUCTION : bandReduction(fs / decimation, maxFrequencyHz);
   if (decimation === 1 || segment < 3) {
     const window = new Float64Array(segment);
     let windowEnergy = 0;
@@ -576,13 +732,23 @@ export function hrvFrequencyDomain(
     }
     const scale = 1 / (fs * windowEnergy);
     if (decimation === 1) welchEverySample(times, rrMs, t0, delta, length, window, segmentCount, hop, bins, scale, psd);
-    else welchDecimated(times, rrMs, t0, delta, length, segment, window.filter((_, i) => i % decimation === 0), segmentCount, hop, firstBin, bins, scale, decimation, psd);
+    else welchDecimated(times, rrMs, t0, delta, length, segment, window.filter((_, i) => i % decimation === 0), segmentCount, hop, firstBin, bins, reduction, scale, decimation, psd);
   } else {
     const terms = Math.ceil(segment / decimation);
-    const windowAtTerms = new Float64Array(terms);
-    for (let m = 0; m < terms; m++) windowAtTerms[m] = 0.5 - 0.5 * Math.cos((2 * Math.PI * (m * decimation)) / segment);
+    const windowAtTerms = scratch('windowAtTerms', terms);
+    // cos(2πmD/P) by rotating (cos, sin) by 2πD/P a term: one cosine, not P/D (error ~ m·ε).
+    const stepCos = Math.cos((2 * Math.PI * decimation) / segment);
+    const stepSin = Math.sin((2 * Math.PI * decimation) / segment);
+    let c = 1;
+    let sn = 0;
+    for (let m = 0; m < terms; m++) {
+      windowAtTerms[m] = 0.5 - 0.5 * c;
+      const next = c * stepCos - sn * stepSin;
+      sn = sn * stepCos + c * stepSin;
+      c = next;
+    }
     const scale = 1 / (fs * ((3 * segment) / 8));
-    welchDecimated(times, rrMs, t0, delta, length, segment, windowAtTerms, segmentCount, hop, firstBin, bins, scale, decimation, psd);
+    welchDecimated(times, rrMs, t0, delta, length, segment, windowAtTerms, segmentCount, hop, firstBin, bins, reduction, scale, decimation, psd);
   }
   let psdPeakMs2PerHz = 0;
   for (let k = firstBin; k < bins; k++) {
