@@ -23,6 +23,7 @@ import { loadAudioModel, type AudioModel } from '../pipeline/audioModel.ts';
 import type { CostReport } from '../core/events.ts';
 import { costReport } from '../snn/cost.ts';
 import { createLifEngine, type LifDelivery, type LifEngine } from '../snn/lifEngine.ts';
+import { benchLifPackedC, formatLifPackedC, type LifPackedCBench } from './lifPackedC.ts';
 import { createSpikeEvents, type LifNetwork } from '../snn/lifNetwork.ts';
 import { listWavFiles } from '../sources/wavFile.ts';
 import { barePass, createStageTable, timeBest, type StageResult } from './harness.ts';
@@ -48,6 +49,8 @@ export interface AudioBench {
   readonly engineSpeedup: number;
   /** Whether the two engines ended in identical states with identical counters. */
   readonly enginesIdentical: boolean;
+  /** The generic engine's packed delivery against its C twin (same input, same chunks, same run). */
+  readonly engineC: LifPackedCBench;
   readonly model: {
     readonly name: string;
     readonly inputs: number;
@@ -174,6 +177,11 @@ export async function benchAudio(
     picked = runNetwork('auto');
   });
   table.add(`network (fixed-point LIF, ${(picked as LifEngine).delivery})`, pickedCpu);
+  const pickedEngine = picked as LifEngine;
+  const engineC: LifPackedCBench =
+    pickedEngine.delivery === 'packed'
+      ? benchLifPackedC(pickedEngine.net, raster, chunkTicks, repeat, { cpuSeconds: pickedCpu, net: pickedEngine.net }, log)
+      : { skipped: `the network runs on the ${pickedEngine.delivery} delivery, not the generic packed loop` };
   let saturating: LifEngine | undefined;
   const saturatingCpu = await timeBest(repeat, () => {
     saturating = runNetwork('saturating');
@@ -213,6 +221,7 @@ export async function benchAudio(
     targetXRealTime: AUDIO_TARGET_X_REAL_TIME,
     engineSpeedup: saturatingCpu / pickedCpu,
     enginesIdentical,
+    engineC,
     model: {
       name: network.name,
       inputs: network.inputs.length,
@@ -247,6 +256,7 @@ export function formatAudioBench(a: AudioBench): string[] {
     `whole pipeline: ${int(a.pipelineXRealTime)} x real time on one core: ${a.pipelineXRealTime >= a.targetXRealTime ? 'PASS' : 'FAIL'} ` +
       `(target >= ${a.targetXRealTime} x, issues #4 and #10; ${(a.pipelineXRealTime / a.targetXRealTime).toFixed(1)} x the target)`,
     `network engine: ${a.engineSpeedup.toFixed(2)} x the saturating delivery's speed (same run; final states ${a.enginesIdentical ? 'identical' : 'DIFFERENT'})`,
+    formatLifPackedC(a.engineC),
     '',
     `model ${m.name}: ${m.inputs} inputs, ${m.neurons} neurons (${m.spikingNeurons} spiking + ${m.readouts} non-spiking readouts), ` +
       `${int(m.weights)} weights (int8 synapses), ${m.stateBits}-bit states, ${m.ticksPerSecond.toFixed(0)} ticks/s`,

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { DECODER_TARGET_TIMES_ONE_MBAUD, LIVE_TARGET_CPU_PERCENT } from './devices.ts';
 import { ECG_TARGET_X_REAL_TIME } from './ecg.ts';
 import { C_RATIO_TARGET } from './ecgC.ts';
+import { GENERIC_ENGINE_C_RATIO_TARGET } from './lifPackedC.ts';
 import type { BenchReport } from './report.ts';
 
 /** The tables the README can hold, in the order they appear there. */
@@ -74,6 +75,14 @@ export function markdownFromBenchJson(section: BenchTableSection, report: BenchR
           ? []
           : [['live AD8232 stream, CPU', `${live.cpuPercentOfOneCore.toFixed(2)} % of a core`, `< ${LIVE_TARGET_CPU_PERCENT} %`, met(live.cpuPercentOfOneCore < LIVE_TARGET_CPU_PERCENT)]]),
         [`audio network: ${pickedDelivery(a)} against saturating delivery`, `${a.engineSpeedup.toFixed(2)}× faster`, 'final states identical', met(a.enginesIdentical)],
+        'skipped' in a.engineC
+          ? ['generic network engine against its C twin', `not timed: ${a.engineC.skipped}`, `≤ ${GENERIC_ENGINE_C_RATIO_TARGET}× the C's CPU`, '—']
+          : [
+              `generic network engine (packed, audio network) against its C twin (\`cc -O2\`)`,
+              `${a.engineC.tsOverC.toFixed(2)}× the C's CPU${a.engineC.identical ? '' : ' (final states DIFFERENT)'}`,
+              `≤ ${GENERIC_ENGINE_C_RATIO_TARGET}×`,
+              met(a.engineC.identical && a.engineC.tsOverC <= GENERIC_ENGINE_C_RATIO_TARGET),
+            ],
       ]);
     }
     case 'ecg-stages':
