@@ -7,7 +7,7 @@ import { identity, type OperatorFunction } from 'rxjs';
 import type { SampleChunk } from '../core/chunks.ts';
 import { EdgespikeError } from '../core/errors.ts';
 import type { AudioStreamCondition } from '../core/events.ts';
-import { conditionLabel, loadNoiseClips, streamConditioning, type NoiseClip, type StreamCondition } from '../pipeline/audioStress.ts';
+import { conditionLabel, loadNoiseClips, streamConditioning, type NoiseClip, type NoisePart, type StreamCondition } from '../pipeline/audioStress.ts';
 import { recordSource, type ChunkReader } from '../sources/recordSource.ts';
 
 /** What `--gain-db`, `--noise`, `--snr`, `--seed` ask for. */
@@ -19,15 +19,17 @@ export interface AudioConditionChoice {
   /** SNRs, dB; empty without noise. */
   readonly snrsDb: readonly number[];
   readonly seed: number;
+  /** Which part of each noise recording is mixed in (`loadNoiseClips`). */
+  readonly noisePart: NoisePart;
 }
 
 /**
  * The --noise files read at the model's rate (`loadNoiseClips`); their errors name the option.
  * @throws as `loadNoiseClips`, the message starting with `--noise `
  */
-export async function loadNoiseFlag(paths: readonly string[], rateHz: number): Promise<NoiseClip[]> {
+export async function loadNoiseFlag(paths: readonly string[], rateHz: number, part: NoisePart = 'all'): Promise<NoiseClip[]> {
   try {
-    return await loadNoiseClips(paths, rateHz);
+    return await loadNoiseClips(paths, rateHz, part);
   } catch (error) {
     if (error instanceof EdgespikeError) error.message = `--noise ${error.message.replace(/\s*\n\s*/g, ' ')}`;
     throw error;
@@ -37,7 +39,7 @@ export async function loadNoiseFlag(paths: readonly string[], rateHz: number): P
 /** The one condition of a replayed stream (the first value of each flag), its noise read at `rateHz`. */
 export async function streamConditionFor(choice: AudioConditionChoice, rateHz: number): Promise<StreamCondition> {
   const gainDb = choice.gainsDb[0] ?? 0;
-  const [clip] = await loadNoiseFlag(choice.noisePaths, rateHz);
+  const [clip] = await loadNoiseFlag(choice.noisePaths, rateHz, choice.noisePart);
   const snrDb = choice.snrsDb[0];
   return clip === undefined || snrDb === undefined ? { gainDb } : { gainDb, noise: { clip, snrDb, seed: choice.seed } };
 }

@@ -7,11 +7,12 @@ import type { AudioConditionChoice } from '../app/audioCondition.ts';
 import { UsageError } from '../core/errors.ts';
 import { parseNonNegativeInt } from './args.ts';
 import { stringFlags } from './command.ts';
+import { TRAINING_NOISE_SHARE } from '../pipeline/audioAugment.ts';
 
 export type { AudioConditionChoice } from '../app/audioCondition.ts';
 
 /** The flags, for a command's option table. */
-export const AUDIO_CONDITION_FLAGS = stringFlags('gain-db', 'noise', 'snr', 'seed');
+export const AUDIO_CONDITION_FLAGS = stringFlags('gain-db', 'noise', 'snr', 'seed', 'noise-part');
 
 /** The flags whose values may be negative numbers after a space (`--gain-db -6`), for defineCommand's negativeValues. */
 export const AUDIO_CONDITION_NEGATIVE_FLAGS: readonly string[] = ['gain-db', 'snr'];
@@ -28,6 +29,11 @@ const SNR_DEFINITION = `                       SNR = the active speech level of 
                        recording's mean square. The gain applies to the mix, then rounding
                        to the nearest count and saturation to int16. Needs --noise.`;
 
+/** --noise-part, as both commands' --help say it. */
+const NOISE_PART_HELP = `  --noise-part P       all: the whole noise recordings (default); unheard: only their last
+                       ${Math.round(100 * (1 - TRAINING_NOISE_SHARE))} %, the part \`train --noise\` leaves out (it draws its variants from the
+                       first ${Math.round(100 * TRAINING_NOISE_SHARE)} %): noise the model has not heard. Needs --noise.`;
+
 /** The lines of `classify --help` about the conditions. */
 export const CLASSIFY_CONDITION_HELP = `  --gain-db G[,G...]   classify the clips as a microphone with G dB more gain would deliver
                        them: samples x 10^(G/20), rounded to the nearest count, saturated
@@ -41,6 +47,7 @@ export const CLASSIFY_CONDITION_HELP = `  --gain-db G[,G...]   classify the clip
 ${SNR_DEFINITION}
   --seed N             where each clip meets its noise (a whole number >= 0): the same seed
                        gives the same mixes. Default: ${DEFAULT_NOISE_SEED}
+${NOISE_PART_HELP}
                        Conditions: every gain x every SNR; one accuracy row each.`;
 
 /** The lines of `replay --help` about the conditions (one value each: a stream is one condition). */
@@ -53,7 +60,8 @@ export const REPLAY_CONDITION_HELP = `  --gain-db G          (audio) replay the 
   --snr DB             (audio) signal-to-noise ratio for --noise, dB, of the stream:
 ${SNR_DEFINITION}
                        The level is measured in a first pass over each input file.
-  --seed N             (audio) where the noise starts (a whole number >= 0). Default: ${DEFAULT_NOISE_SEED}`;
+  --seed N             (audio) where the noise starts (a whole number >= 0). Default: ${DEFAULT_NOISE_SEED}
+${NOISE_PART_HELP}`;
 
 function parseDbList(name: string, value: string, single: boolean): number[] {
   const items = value.split(',');
@@ -76,12 +84,15 @@ function parseDbList(name: string, value: string, single: boolean): number[] {
  * @example parseAudioConditionFlags({ 'gain-db': '0,-6' }, false) → { gainsDb: [0, -6], noisePaths: [], snrsDb: [], seed: 1 }
  */
 export function parseAudioConditionFlags(
-  values: { 'gain-db'?: string | undefined; noise?: string | undefined; snr?: string | undefined; seed?: string | undefined },
+  values: { 'gain-db'?: string | undefined; noise?: string | undefined; snr?: string | undefined; seed?: string | undefined; 'noise-part'?: string | undefined },
   single: boolean,
 ): AudioConditionChoice | undefined {
   const { noise, snr, seed } = values;
   const gain = values['gain-db'];
-  if (gain === undefined && noise === undefined && snr === undefined && seed === undefined) return undefined;
+  const part = values['noise-part'];
+  if (gain === undefined && noise === undefined && snr === undefined && seed === undefined && part === undefined) return undefined;
+  if (part !== undefined && noise === undefined) throw new UsageError('--noise-part picks which part of the noise recordings is mixed in; it needs --noise FILE');
+  if (part !== undefined && part !== 'all' && part !== 'unheard') throw new UsageError(`--noise-part must be all or unheard (got "${part}")`);
   if (snr !== undefined && noise === undefined) throw new UsageError('--snr needs --noise FILE (e.g. --noise ../shared/datasets/noise/white_noise.wav)');
   if (seed !== undefined && noise === undefined) throw new UsageError('--seed picks where the noise starts; it needs --noise FILE');
   if (noise !== undefined && snr === undefined) throw new UsageError(`--noise needs --snr ${single ? 'DB (e.g. --snr 10)' : 'DB[,DB...] (e.g. --snr 20,10,0)'}`);
@@ -97,5 +108,6 @@ export function parseAudioConditionFlags(
     noisePaths,
     snrsDb: snr === undefined ? [] : parseDbList('snr', snr, single),
     seed: seed === undefined ? DEFAULT_NOISE_SEED : parseNonNegativeInt('seed', seed),
+    noisePart: part === 'unheard' ? 'unheard' : 'all',
   };
 }

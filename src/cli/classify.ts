@@ -113,7 +113,7 @@ export default defineCommand({
     const choice = parseAudioConditionFlags(values, false);
     const model = loadAudioModel(values.model);
     const classifier = createAudioClassifier(model);
-    const noises = choice === undefined ? [] : await loadNoiseFlag(choice.noisePaths, model.frontEnd.sampleRateHz);
+    const noises = choice === undefined ? [] : await loadNoiseFlag(choice.noisePaths, model.frontEnd.sampleRateHz, choice.noisePart);
     const conditions = choice === undefined ? undefined : { list: audioConditions(choice.gainsDb, noises.length > 0 ? choice.snrsDb : undefined), noises, seed: choice.seed };
     const failed = await classifyFiles(
       { paths: positionals, classifier, modelPath: values.model, format, channel, split, ...(conditions === undefined ? {} : { conditions }) },

@@ -27,6 +27,7 @@ import { ValidationError } from '../core/errors.ts';
 import { conditionAudio } from '../operators/conditionAudio.ts';
 import { classifyClipOf, type AudioClassifier, type ClipClassification } from './audioClassify.ts';
 import { readAudio, type MaybeLabelledFile } from './audioDataset.ts';
+import { TRAINING_NOISE_SHARE } from './audioAugment.ts';
 import { toFrontEndRate } from './audioPipeline.ts';
 import { LIMITS } from '../core/limits.ts';
 import { BACKGROUND_CLASS, backgroundIndex } from '../detect/wordDetector.ts';
@@ -42,25 +43,35 @@ export interface NoiseClip {
   readonly sampleRateHz: number;
 }
 
+/** Which part of a noise recording is mixed in: all of it, or the part `train --noise` leaves out. */
+export type NoisePart = 'all' | 'unheard';
+
 /**
  * Read noise recordings whole at `rateHz` through `readAudio` (the project's anti-alias FIR
  * and resampler, so 16 kHz noises come down to 8 kHz without aliasing); channel 0 of each.
+ * With `part` 'unheard', only samples ⌊L·0.75⌋ to the end of each (L samples at `rateHz`): the
+ * training variants draw from the first ⌊L·0.75⌋ (`loadTrainingNoises`, `TRAINING_NOISE_SHARE`),
+ * so this is noise a model trained on the same recording has not heard; its name says so.
  * @param paths WAV files
  * @param rateHz the model's front end rate, Hz
+ * @param part 'all' (@default) or 'unheard'
  * @throws as `readAudio` (InputNotFoundError, FormatError, each naming the file);
  *   ValidationError naming the file when it is silent (nothing to scale to an SNR)
  * @example await loadNoiseClips(['../shared/datasets/noise/white_noise.wav'], 8000)
  *   → [{ name: 'white_noise', samples: Int32Array(480000), sampleRateHz: 8000, ... }]
  * Cost: the files' samples at `rateHz` in memory (60 s at 8 kHz: 1.9 MB each).
  */
-export async function loadNoiseClips(paths: readonly string[], rateHz: number): Promise<NoiseClip[]> {
+export async function loadNoiseClips(paths: readonly string[], rateHz: number, part: NoisePart = 'all'): Promise<NoiseClip[]> {
   const clips: NoiseClip[] = [];
   for (const path of paths) {
-    const samples = await readAudio(path, rateHz, 0);
+    const whole = await readAudio(path, rateHz, 0);
+    // The same cut as `loadTrainingNoises`: training draws from [0, ⌊L·share⌋), the rest is unheard.
+    const samples = part === 'unheard' ? whole.slice(Math.floor(whole.length * TRAINING_NOISE_SHARE)) : whole;
     if (!(noisePower(samples) > 0)) {
       throw new ValidationError(`${path}: the noise recording is ${samples.length === 0 ? 'empty' : 'silent'} (mean square 0); it cannot be scaled to an SNR`);
     }
-    clips.push({ path, name: basename(path).replace(/\.wav$/i, ''), samples, sampleRateHz: rateHz });
+    const name = basename(path).replace(/\.wav$/i, '');
+    clips.push({ path, name: part === 'unheard' ? `${name} (unheard part)` : name, samples, sampleRateHz: rateHz });
   }
   return clips;
 }

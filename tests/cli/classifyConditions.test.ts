@@ -158,6 +158,21 @@ describe.concurrent('classify --noise --snr --seed', () => {
     expect(line?.label).toBe(byHand.label);
   });
 
+  it('--noise-part unheard: a line equals the kernels by hand on the last quarter of the noise', async () => {
+    const file = `${FIXTURES}/5_engb_0.wav`;
+    const r = await runCli(['classify', file, '--noise', noiseB, '--snr', '5', '--seed', '9', '--noise-part', 'unheard', '--format', 'jsonl']);
+    expect(r.code).toBe(0);
+    const [line] = classifications(parseEvents(r.stdout));
+    const [whole] = await loadNoiseClips([noiseB], 8000);
+    const length = whole?.samples.length ?? 0;
+    const rest = whole?.samples.subarray(Math.floor(length * 0.75)) ?? new Int32Array(1);
+    const speech = await readAudio(join(PROJECT_ROOT, file), 8000);
+    const offset = noiseOffsetFor(9, 0, rest.length);
+    const byHand = classifyClip(classifier, mixAtSnr(speech, rest, 5, offset, activeSpeechPower(speech, 8000)));
+    expect(line?.condition).toEqual({ gainDb: 0, snrDb: 5, noise: 'rumble (unheard part)', noiseOffset: offset });
+    expect(line?.scores).toEqual(byHand.scores);
+  });
+
   it.skipIf(!haveDataset('classify --noise with the Speech Commands noises (CLI)', ['noise/white_noise.wav']))(
     '--noise ../shared/datasets/noise/white_noise.wav --snr 20: the same seed gives identical jsonl, another seed different',
     async () => {
@@ -187,6 +202,8 @@ describe.concurrent('classify condition options: one-line errors', () => {
     [['--noise', 'x.wav', '--snr', '10', '--seed=-1'], '--seed must be a whole number >= 0 (got "-1")'],
     [['--noise', 'x.wav', '--snr', '10', '--seed', '-1'], "Option '--seed' argument is ambiguous"], // as for every flag but --gain-db and --snr
     [['--json', '--format', 'jsonl'], '--json prints the summary as one JSON document; leave out --format'],
+    [['--noise-part', 'unheard'], '--noise-part picks which part of the noise recordings is mixed in; it needs --noise FILE'],
+    [['--noise', 'x.wav', '--snr', '10', '--noise-part', 'test'], '--noise-part must be all or unheard (got "test")'],
   ])('usage error %j: one line, exit 2', async (args, message) => {
     expect(failureLine(await runCli(['classify', FIXTURES, ...args]), 2)).toContain(message);
   });

@@ -12,6 +12,7 @@ import { activeSpeechPower, mixAtSnr, noiseOffsetFor } from '../../src/condition
 import type { SampleChunk } from '../../src/core/chunks.ts';
 import { encodeWav } from '../../src/formats/wav.ts';
 import { readAudio } from '../../src/pipeline/audioDataset.ts';
+import { loadTrainingNoises } from '../../src/pipeline/audioAugment.ts';
 import {
   applyAudioCondition,
   audioConditions,
@@ -77,6 +78,22 @@ describe('loadNoiseClips: whole noise files at the model rate, through readAudio
     expect(clip?.sampleRateHz).toBe(8000);
     expect(clip?.samples).toEqual(await readAudio(path, 8000));
     expect(Math.abs((clip?.samples.length ?? 0) - 12000)).toBeLessThanOrEqual(1);
+  });
+
+  it("'unheard': only samples ⌊0.75·L⌋ to the end, the part training leaves out, and the name says so", async () => {
+    const path = writeNoise('noise8k.wav', 8000, 1.001, 3000, 2);
+    const [whole] = await loadNoiseClips([path], 8000);
+    const [unheard] = await loadNoiseClips([path], 8000, 'unheard');
+    const length = whole?.samples.length ?? 0;
+    // 1.001 s at 8 kHz: L = 8008, ⌊0.75 · 8008⌋ = 6006, so 2002 samples are left.
+    expect(length).toBe(8008);
+    expect(unheard?.samples.length).toBe(2002);
+    expect(unheard?.samples).toEqual(whole?.samples.subarray(6006));
+    expect(unheard?.name).toBe('noise8k (unheard part)');
+    // The training variants' noise is exactly the rest.
+    const [training] = await loadTrainingNoises([path], 8000);
+    expect(training?.length).toBe(6006);
+    expect(training).toEqual(whole?.samples.subarray(0, 6006));
   });
 
   it('a silent noise file is an error naming it; a missing one too', async () => {
