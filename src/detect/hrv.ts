@@ -321,7 +321,7 @@ function evalBasis(knots: Float64Array, basis: Float64Array, l: number, v: numbe
 
 /**
  * Quadratic interpolating B-spline through (x_i, y_i), SciPy's make_interp_spline(k=2) knots:
- * the banded collocation system solved once (evaluate with `evaluateQuadraticSpline`).
+ * the banded collocation system solved once (evaluate with `evaluateQuadraticSplineOnGrid`).
  */
 function solveQuadraticSpline(x: Float64Array, y: ArrayLike<number>): QuadraticSpline {
   const n = x.length;
@@ -368,32 +368,16 @@ function solveQuadraticSpline(x: Float64Array, y: ArrayLike<number>): QuadraticS
 }
 
 /**
- * The spline at u_m = origin + m·stride·delta for m < out.length (the same expression as a grid
- * of those points, so the same values), into `out`; outside [x_0, x_{n−1}] the end values are held.
+ * The spline at u_j = origin + (offset + j·stride)·delta for j < out.length, into `out`;
+ * outside [x_0, x_{n−1}] the end values are held. Every grid here is written this one way (the
+ * resampled series: offset 0, stride 1; its every D-th sample: stride D; a Welch segment's:
+ * offset its start), so a point two grids share gets the same value from both.
  */
-function evaluateQuadraticSplineUniform(spline: QuadraticSpline, origin: number, stride: number, delta: number, out: Float64Array): void {
+function evaluateQuadraticSplineOnGrid(spline: QuadraticSpline, origin: number, offset: number, stride: number, delta: number, out: Float64Array): void {
   const { n, knots, coef, y, x0, xLast, basis } = spline;
   let l = 2;
   for (let j = 0; j < out.length; j++) {
-    const v = origin + j * stride * delta;
-    if (v < x0) out[j] = y[0] as number;
-    else if (v > xLast) out[j] = y[n - 1] as number;
-    else {
-      while (l < n - 1 && v >= (knots[l + 1] as number)) l++;
-      evalBasis(knots, basis, l, v);
-      out[j] = (basis[0] as number) * (coef[l - 2] as number)
-        + (basis[1] as number) * (coef[l - 1] as number)
-        + (basis[2] as number) * (coef[l] as number);
-    }
-  }
-}
-
-/** The spline on the increasing grid `at`, into `out`; outside [x_0, x_{n−1}] the end values are held. */
-function evaluateQuadraticSpline(spline: QuadraticSpline, at: Float64Array, out: Float64Array): void {
-  const { n, knots, coef, y, x0, xLast, basis } = spline;
-  let l = 2;
-  for (let j = 0; j < at.length; j++) {
-    const v = at[j] as number;
+    const v = origin + (offset + j * stride) * delta;
     if (v < x0) out[j] = y[0] as number;
     else if (v > xLast) out[j] = y[n - 1] as number;
     else {
@@ -411,10 +395,8 @@ function welchEverySample(
   times: Float64Array, rrMs: ArrayLike<number>, t0: number, delta: number, length: number,
   window: Float64Array, segmentCount: number, hop: number, bins: number, scale: number, psd: Float64Array,
 ): void {
-  const grid = new Float64Array(length);
-  for (let j = 0; j < length; j++) grid[j] = t0 + j * delta;
   const signal = new Float64Array(length);
-  evaluateQuadraticSpline(solveQuadraticSpline(times, rrMs), grid, signal);
+  evaluateQuadraticSplineOnGrid(solveQuadraticSpline(times, rrMs), t0, 0, 1, delta, signal);
   let mean = 0;
   for (let j = 0; j < length; j++) mean += signal[j] as number;
   mean /= length;
@@ -531,7 +513,7 @@ function welchDecimated(
   const spline = solveQuadraticSpline(times, rrMs);
   const coarse = Math.ceil(length / decimation);
   const values = scratch('values', coarse);
-  evaluateQuadraticSplineUniform(spline, t0, decimation, delta, values);
+  evaluateQuadraticSplineOnGrid(spline, t0, 0, decimation, delta, values);
   let mean = 0;
   for (let m = 0; m < coarse; m++) mean += values[m] as number;
   mean /= coarse;
@@ -545,16 +527,12 @@ function welchDecimated(
   // A hop of whole coarse samples puts every term on the coarse grid (the same points, so the
   // same values): no second evaluation of the spline.
   const onGrid = hop % decimation === 0;
-  const at = onGrid ? undefined : scratch('at', terms);
   const one = onGrid ? values : scratch('one', terms);
   for (let s = 0; s < segmentCount; s++) {
     const start = s * hop;
     let from = 0;
-    if (at === undefined) from = (start / decimation) | 0;
-    else {
-      for (let m = 0; m < terms; m++) at[m] = t0 + (start + m * decimation) * delta;
-      evaluateQuadraticSpline(spline, at, one);
-    }
+    if (onGrid) from = (start / decimation) | 0;
+    else evaluateQuadraticSplineOnGrid(spline, t0, start, decimation, delta, one);
     const to = s * stride + order;
     for (let m = 0; m < terms; m++) windowed[to + m] = decimation * (windowAtTerms[m] as number) * ((one[from + m] as number) - mean);
   }

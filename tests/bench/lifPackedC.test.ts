@@ -13,6 +13,17 @@ import { PROJECT_ROOT } from '../helpers/datasets.ts';
 const compiler = findCCompiler();
 if (compiler === undefined) console.warn('[skip] the generic engine in C (tests/bench/lifPackedC.test.ts): no C compiler (cc or gcc) on PATH; .ci/run installs gcc');
 
+/** Threshold 3, no leak, one input synapse of weight 1 (the engine's own doc example). */
+function oneNeuron(): NetworkSpec {
+  return networkOf({
+    stateBits: 16,
+    inputs: ['in'],
+    neurons: [{ name: 'n', threshold: 3, memShift: 30 }],
+    synapses: [{ from: 'in', to: 'n', weight: 1 }],
+    outputs: ['n'],
+  });
+}
+
 /** Run `spec` in TypeScript on the packed delivery, chunk by chunk, and its C twin on the same input. */
 function both(spec: NetworkSpec, raster: Uint8Array, chunkTicks: number[]) {
   const engine = createLifEngine(spec, { delivery: 'packed' });
@@ -51,13 +62,7 @@ describe('the input file of the C twin', () => {
 
 describe.skipIf(compiler === undefined)('the generic engine (packed delivery) in C', () => {
   it('threshold 3, no leak, one input synapse of weight 1: counts [1 × 6] give 2 spikes, as worked by hand', () => {
-    const spec = networkOf({
-      stateBits: 16,
-      inputs: ['in'],
-      neurons: [{ name: 'n', threshold: 3, memShift: 30 }],
-      synapses: [{ from: 'in', to: 'n', weight: 1 }],
-      outputs: ['n'],
-    });
+    const spec = oneNeuron();
     const { engine, bench } = both(spec, Uint8Array.of(1, 1, 1, 1, 1, 1), [4, 2]);
     // Membrane 1, 2, 3 → spike at tick 2, reset by subtraction to 0; again at tick 5.
     expect(Array.from(engine.net.spikeCount)).toEqual([2]);
@@ -86,13 +91,7 @@ describe.skipIf(compiler === undefined)('the generic engine (packed delivery) in
   });
 
   it('a changed state is seen: the comparison is not vacuous', () => {
-    const spec = networkOf({
-      stateBits: 16,
-      inputs: ['in'],
-      neurons: [{ name: 'n', threshold: 3, memShift: 30 }],
-      synapses: [{ from: 'in', to: 'n', weight: 1 }],
-      outputs: ['n'],
-    });
+    const spec = oneNeuron();
     const engine = createLifEngine(spec, { delivery: 'packed' });
     engine.run(Uint8Array.of(1, 1), 2, createSpikeEvents(2));
     // The C runs 3 ticks (one more input) against a TypeScript state of 2.
