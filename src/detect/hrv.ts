@@ -424,7 +424,7 @@ function welchEverySample(
  * and the R-th outputs' sum at Rω is (1/R)·Σ_{q<R} Y(ω + 2πq/R), so
  *   |V(ω)|² = R²·|Σ_j y_{jR}·e^{−iRωj}|² / |H(ω)|²  − what the stopband lets fold in,
  * which is under 10^(−A/20) of the signal there (A = 100 dB). R = ⌊fc / (4·f_top)⌋ (fc the
- * coarse rate, f_top the top band edge: at 10 Hz and 0.5 Hz, R = 5 and 65 taps), so the pass
+ * coarse rate, f_top the top band edge: at 10 Hz and 0.5 Hz, R = 5 and 67 taps), so the pass
  * band reaches f_top and the stop band starts at fc/R − f_top ≥ 3·f_top; the cutoff is fc/(2R).
  * No reduction (R = 1) when fc < 8·f_top.
  */
