@@ -133,8 +133,16 @@ export function createAdaptiveDeltaModulator(options: AdaptiveDeltaModulatorOpti
     refractorySamples: options.refractorySamples,
   });
   return {
+    // Every field named, in one order: every modulator's options share one shape, whatever the
+    // caller's object held (a polymorphic read in the hot loop costs more than the loop).
     options: {
-      ...options,
+      blockSamples: options.blockSamples,
+      floorCounts: options.floorCounts,
+      thresholdPerLevelQ8: options.thresholdPerLevelQ8,
+      levelUpShift: options.levelUpShift,
+      levelDownShift: options.levelDownShift,
+      stepBlocks: options.stepBlocks,
+      stepRatioQ8: options.stepRatioQ8,
       warmUpThresholdQ8: options.warmUpThresholdQ8 ?? options.thresholdPerLevelQ8,
       minThresholdCounts: options.minThresholdCounts ?? 1,
       maxSpikesPerSample: modulator.maxSpikesPerSample,
@@ -256,9 +264,13 @@ export function processAdaptiveDeltaModulator(
     spikes += processDeltaModulator(dm, part, n, out.subarray(2 * i));
     let peak = adm.blockPeak;
     for (let k = 0; k < n; k++) {
+      // peak = max(peak, |x|) without a branch (a compare mispredicts on noisy signals): exact
+      // for every x but −2^31 (peak and |x| then both < 2^31, so their difference is an int32);
+      // every caller encodes a band-passed signal, |y| ≤ 65535 · L1 · L2 < 2^31 − 2^15.
       const x = part[k] as number;
-      const ax = x < 0 ? -x : x;
-      if (ax > peak) peak = ax;
+      const sign = x >> 31;
+      const d = peak - ((x ^ sign) - sign);
+      peak -= d & (d >> 31);
     }
     adm.blockPeak = peak;
     adm.blockFill += n;

@@ -72,18 +72,20 @@ export interface NoiseSwitchedEncoder {
   readonly bpNarrow: QrsBandpass;
   readonly admWide: AdaptiveDeltaModulator;
   readonly admNarrow: AdaptiveDeltaModulator;
-  /** d, and the rings delaying the wide signal and its UP/DOWN counts. */
+  /** d: the wide path's delay, in samples. */
   readonly delay: number;
-  readonly ringY: Int32Array;
-  readonly ringC: Uint8Array;
-  ringPos: number;
   /** The output's delay behind the input (the narrow band-pass's). */
   readonly signalDelay: number;
-  /** Scratch for one block. */
+  /**
+   * Scratch for one block; the wide path's start with its last d samples (their band-passed
+   * values and UP/DOWN counts, 0 before the stream: the delay's start-up).
+   */
   readonly yWide: Int32Array;
   readonly yNarrow: Int32Array;
   readonly cWide: Uint8Array;
   readonly cNarrow: Uint8Array;
+  /** The spikes in the wide path's history (`cWide[0, 2d)`). */
+  historySpikes: number;
   /** Switch state. */
   readonly subPeaks: Int32Array;
   readonly sorted: Int32Array;
@@ -129,14 +131,12 @@ export function createNoiseSwitchedEncoder(options: NoiseSwitchedEncoderOptions)
     admWide: createAdaptiveDeltaModulator(options.wideEncoder),
     admNarrow: createAdaptiveDeltaModulator(options.narrowEncoder),
     delay,
-    ringY: new Int32Array(Math.max(1, delay)),
-    ringC: new Uint8Array(Math.max(2, 2 * delay)),
-    ringPos: 0,
     signalDelay: dn,
-    yWide: new Int32Array(B),
+    yWide: new Int32Array(delay + B),
     yNarrow: new Int32Array(B),
-    cWide: new Uint8Array(2 * B),
+    cWide: new Uint8Array(2 * (delay + B)),
     cNarrow: new Uint8Array(2 * B),
+    historySpikes: 0,
     subPeaks: new Int32Array(s.subBlocks),
     sorted: new Int32Array(s.subBlocks),
     votes: new Uint8Array(s.votes),
@@ -206,72 +206,98 @@ function endBlock(enc: NoiseSwitchedEncoder): void {
 }
 
 /**
+ * The switch's high-frequency floor over `n` raw samples: h = |2·x[t−1] − x[t−2] − x[t]| (x
+ * saturated to int16), each sub-block's peak of h into `subPeaks` (the first S of the block).
+ */
+function highFrequencyFloor(enc: NoiseSwitchedEncoder, part: Int32Array, n: number): void {
+  const { subPeaks } = enc;
+  const S = subPeaks.length;
+  const subLength = Math.floor(enc.options.wideEncoder.blockSamples / S);
+  let x1 = enc.x1;
+  let x2 = enc.x2;
+  let subPeak = enc.subPeak;
+  let subFill = enc.subFill;
+  let subIndex = enc.subIndex;
+  for (let k = 0; k < n; ) {
+    // To the end of the current sub-block; after the S-th, to the piece's end (not kept).
+    const kept = subIndex < S;
+    const start = k;
+    const end = kept ? Math.min(n, k + subLength - subFill) : n;
+    for (; k < end; k++) {
+      const raw = part[k] as number;
+      const x = raw > 32767 ? 32767 : raw < -32768 ? -32768 : raw;
+      // |h2| ≤ 4 · 32768, so these int32 operations are exact: h = |h2| and subPeak = max(subPeak, h)
+      // without a branch (a compare here mispredicts on noise and costs 2.4× the loop).
+      const h2 = 2 * x1 - x2 - x;
+      const sign = h2 >> 31;
+      const h = (h2 ^ sign) - sign;
+      const d = subPeak - h;
+      subPeak -= d & (d >> 31);
+      x2 = x1;
+      x1 = x;
+    }
+    if (kept && (subFill += end - start) === subLength) {
+      subPeaks[subIndex++] = subPeak;
+      subPeak = 0;
+      subFill = 0;
+    }
+  }
+  enc.x1 = x1;
+  enc.x2 = x2;
+  enc.subPeak = subPeak;
+  enc.subFill = subFill;
+  enc.subIndex = subIndex;
+}
+
+/**
  * Encode `count` raw samples: the selected band-passed signal into `signal`, UP/DOWN counts into
  * `out` (2 per sample). @returns the number of spikes
+ *
+ * Block pieces: the chunk is cut where blocks end, and within a piece the switch is fixed, so
+ * each piece is copied whole from the chosen path. The wide path's delay is a history of `d`
+ * samples kept in front of its scratch (`yWide[0, d)`, `cWide[0, 2d)`): each piece is written
+ * after it, read from the start, and its last `d` samples moved to the front.
  */
 export function processNoiseSwitchedEncoder(enc: NoiseSwitchedEncoder, samples: Int32Array, count: number, signal: Int32Array, out: Uint8Array): number {
   if (count <= 0) return 0;
   const B = enc.options.wideEncoder.blockSamples;
-  const S = enc.subPeaks.length;
-  const subLength = Math.floor(B / S);
-  const { yWide, yNarrow, cWide, cNarrow, ringY, ringC, delay } = enc;
+  const { yWide, yNarrow, cWide, cNarrow, delay } = enc;
   if (!enc.started) {
     const x0 = sat16(samples[0] as number);
     enc.x1 = x0;
     enc.x2 = x0;
     enc.started = true;
   }
+  const yWideNew = yWide.subarray(delay);
+  const cWideNew = cWide.subarray(2 * delay);
   let spikes = 0;
   let i = 0;
   while (i < count) {
     const n = Math.min(count - i, B - enc.blockFill);
     const part = samples.subarray(i, i + n);
-    processQrsBandpass(enc.bpWide, part, n, yWide);
+    processQrsBandpass(enc.bpWide, part, n, yWideNew);
     processQrsBandpass(enc.bpNarrow, part, n, yNarrow);
-    processAdaptiveDeltaModulator(enc.admWide, yWide, n, cWide);
-    processAdaptiveDeltaModulator(enc.admNarrow, yNarrow, n, cNarrow);
-    for (let k = 0; k < n; k++) {
-      // The wide path, d ticks late.
-      let yw = yWide[k] as number;
-      let up = cWide[2 * k] as number;
-      let down = cWide[2 * k + 1] as number;
-      if (delay > 0) {
-        const p = enc.ringPos;
-        const yd = ringY[p] as number;
-        const ud = ringC[2 * p] as number;
-        const dd = ringC[2 * p + 1] as number;
-        ringY[p] = yw;
-        ringC[2 * p] = up;
-        ringC[2 * p + 1] = down;
-        enc.ringPos = p + 1 === delay ? 0 : p + 1;
-        yw = yd;
-        up = ud;
-        down = dd;
-      }
-      const t = i + k;
-      if (enc.narrow) {
-        signal[t] = yNarrow[k] as number;
-        out[2 * t] = cNarrow[2 * k] as number;
-        out[2 * t + 1] = cNarrow[2 * k + 1] as number;
-      } else {
-        signal[t] = yw;
-        out[2 * t] = up;
-        out[2 * t + 1] = down;
-      }
-      spikes += (out[2 * t] as number) + (out[2 * t + 1] as number);
-      // The switch's high-frequency floor.
-      const x = sat16(part[k] as number);
-      const h2 = 2 * enc.x1 - enc.x2 - x;
-      const h = h2 < 0 ? -h2 : h2;
-      enc.x2 = enc.x1;
-      enc.x1 = x;
-      if (h > enc.subPeak) enc.subPeak = h;
-      if (++enc.subFill === subLength && enc.subIndex < S) {
-        enc.subPeaks[enc.subIndex++] = enc.subPeak;
-        enc.subPeak = 0;
-        enc.subFill = 0;
-      }
+    const wideSpikes = processAdaptiveDeltaModulator(enc.admWide, yWideNew, n, cWideNew);
+    const narrowSpikes = processAdaptiveDeltaModulator(enc.admNarrow, yNarrow, n, cNarrow);
+    // The spikes of the last d samples, which become the history.
+    let tailSpikes = 0;
+    for (let k = 2 * n; k < 2 * (n + delay); k++) tailSpikes += cWide[k] as number;
+    if (enc.narrow) {
+      signal.set(yNarrow.subarray(0, n), i);
+      out.set(cNarrow.subarray(0, 2 * n), 2 * i);
+      spikes += narrowSpikes;
+    } else {
+      // The wide path, d ticks late: the history first, then this piece but its last d samples.
+      signal.set(yWide.subarray(0, n), i);
+      out.set(cWide.subarray(0, 2 * n), 2 * i);
+      spikes += enc.historySpikes + wideSpikes - tailSpikes;
     }
+    enc.historySpikes = tailSpikes;
+    if (delay > 0) {
+      yWide.copyWithin(0, n, n + delay);
+      cWide.copyWithin(0, 2 * n, 2 * (n + delay));
+    }
+    highFrequencyFloor(enc, part, n);
     enc.blockFill += n;
     i += n;
     if (enc.blockFill === B) endBlock(enc);

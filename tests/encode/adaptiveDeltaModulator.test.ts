@@ -87,6 +87,28 @@ describe('adaptive delta modulator: hand-computed values', () => {
     expect(adm.steps).toBe(0);
   });
 
+  it('takes the block peak of |x| exactly up to ±(2^31 − 1), whichever sign the largest has', () => {
+    // The peak is found without a branch (a difference of two magnitudes as an int32): these
+    // are the values where that could go wrong if the bounds were off by one.
+    const big = 2 ** 31 - 1;
+    const cases: [number[], number][] = [
+      [[5, -7, 3], 7],
+      [[0, -big, 0], big],
+      [[big, 0, -1], big],
+      [[-(2 ** 30), 2 ** 30 + 1, 0], 2 ** 30 + 1],
+      [[-3, -(2 ** 31 - 2 ** 15), 2 ** 31 - 2 ** 15 - 1], 2 ** 31 - 2 ** 15],
+    ];
+    for (const [values, peak] of cases) {
+      // Primed (a level from the start), so the block's samples go through the block loop; the
+      // block is one sample longer, so its peak is still there to read.
+      const adm = createAdaptiveDeltaModulator({ ...BASE, blockSamples: values.length + 1, floorCounts: 1 });
+      primeAdaptiveDeltaModulator(adm, Int32Array.of(1), 1);
+      processAdaptiveDeltaModulator(adm, Int32Array.from(values), values.length, new Uint8Array(2 * values.length));
+      expect(adm.level).toBe(1);
+      expect(adm.blockPeak, values.join(' ')).toBe(peak);
+    }
+  });
+
   it('settles near the block peak that one block in three exceeds (u = 6, d = 7)', () => {
     // Block peaks uniform in [500, 1500] (a fixed pseudo-random sequence): with u = 6, d = 7 the
     // balance of moves is at P(m > L) = ln(1/(1 − 2^−7)) / (ln(1 + 2^−6) + ln(1/(1 − 2^−7))) = 0.336,
