@@ -419,6 +419,24 @@ describe.skipIf(compiler === undefined)('the exported C, compiled', () => {
     expect(run.ts.beats.length).toBeGreaterThan(300);
   });
 
+  it('noise-switched network: exports and matches another switch (no delay ring, 7 sub-blocks not dividing the block, 4 of 5 votes)', async () => {
+    const json = JSON.parse(readFileSync(SWITCHED_MODEL_PATH, 'utf8')) as { name: string; meta: { noiseSwitch: Record<string, unknown> } };
+    json.name = 'ecg-switch-variant';
+    // 10 + 7 boxcars: the wide band-pass's delay (39), so d = 0; 360 = 7 · 51 + 3; 300 = 4 · 75
+    Object.assign(json.meta.noiseSwitch, { narrowBandpass: { smoothSamples: [10, 7], highpassShift: 6 }, subBlocks: 7, rank: 0, aboveCleanQ8: 300, thresholdQ8: 20, votes: 5, need: 4 });
+    const variant = toEcgModel(parseNetwork(json));
+    const generated = generateEcgC(variant, PROVENANCE);
+    expect(generated.header).not.toContain('sw_ring');
+    expect(generated.header).toContain('uint32_t sw_sub_peaks[7];');
+    const exes = buildVariant('switch-variant', generated);
+    const { samples } = await readRecord(FIXTURE_RECORD);
+    const rng = createRng(5);
+    const noisy = samples.map((v, i) => (i >= 30 * 360 && i < 150 * 360 ? v + Math.round(50 * nextNormal(rng)) : v));
+    expectIdentical(noisy, variant, exes);
+    const { narrow } = narrowBlocks(variant, noisy);
+    expect(narrow).toBeGreaterThan(0);
+  });
+
   const haveMa = haveDataset('exported noise-switched C on the fixture with recorded muscle noise', ['nstdb/ma.dat', 'nstdb/ma.hea']);
 
   it.skipIf(!haveMa)('noise-switched network: the fixture with the noise stress test\'s muscle noise (ma at 0 dB, 60 s clean, then 2 min on, 2 min off)', async () => {
