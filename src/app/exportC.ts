@@ -39,7 +39,6 @@ export interface ExportedEcgC extends EcgCSource {
  */
 export function exportEcgC(outDir: string, modelPath: string = DEFAULT_ECG_MODEL_PATH): ExportedEcgC {
   const model = loadEcgModel(modelPath);
-  if (model.noiseSwitch !== undefined) throw new ValidationError(`${modelPath}: export-c does not support the noise-switched front end (meta.noiseSwitch) yet`);
   const modelSha256 = createHash('sha256').update(readFileSync(modelPath)).digest('hex');
   const generated = generateEcgC(model, { modelSha256, edgespikeVersion: edgespikeVersion() });
   const headerPath = join(outDir, 'edgespike_ecg.h');

@@ -8,7 +8,8 @@ import { defineCommand, NO_POSITIONALS, stringFlags } from './command.ts';
 export const EXPORT_C_HELP = `Usage: edgespike export-c [--network FILE] --out DIR
 
 Write the ECG beat detector (band-pass, delta modulator, spiking network, beat dating with the
-model's search-back, if it has one) of an ECG model as portable C99: DIR/edgespike_ecg.h and
+model's search-back, if it has one; both band-passes and modulators and the switch between them
+for the noise-switched network) of an ECG model as portable C99: DIR/edgespike_ecg.h and
 DIR/edgespike_ecg.c. The C is bit-identical to edgespike's own kernels (same beats, same spike
 counts): fixed-width integers only (int is 16 bits on AVR), no malloc, no floating point, no
 division; all state in one struct. A network with an output other than the beat's and the

@@ -4,7 +4,9 @@
  * (the equations of `snn/lifNeuron.ts`, written out per neuron from the network spec, as the
  * engine's `compiled` delivery does in JS) and beat dating (`detect/beatDetector.ts`, with its
  * search-back over the candidate read-out when the model has `meta.beat.searchback`), as one
- * `edgespike_ecg_process_sample` call per input sample with all state in one struct.
+ * `edgespike_ecg_process_sample` call per input sample with all state in one struct. A model
+ * with the noise-switched front end (`meta.noiseSwitch`, `encode/noiseSwitchedEncoder.ts`) gets
+ * both paths and the switch between them.
  *
  * The generated code is bit-identical to the TypeScript kernels (`pipeline/ecgKernels.ts`):
  * the same integer operations in the same order, saturating where they saturate. It uses
@@ -40,6 +42,15 @@
  * the candidate neuron with the synapses and leak of an earlier neuron's (`cand` has `qrs`'s) is
  * read from there: no state, no work.
  * A network with an output other than the beat's and the search-back's is refused.
+ *
+ * Noise switch: the band-pass and modulator code is written once per path, the model's with the
+ * names it always had (`bp_`, `dm_`, `adm_`, `es_encode`) and the narrow one's with `bpn_`,
+ * `dmn_`, `admn_` and functions ending in `_n`, so a model without the switch gets the C it got
+ * before. The wide path's y and UP − DOWN wait d ticks in a ring (the narrow band-pass's delay
+ * minus the wide one's); the switch keeps the input's last two samples, the sub-block peaks of
+ * the block, the clean floor and the last J votes as J bits. Priming holds the first block as
+ * before and primes both modulators from its peaks, as `primeNoiseSwitchedEncoder` primes them
+ * from fresh filters; beats are dated at the narrow band-pass's delay, where both paths line up.
  * Input is the band-pass's input at the model's tick rate: resampling is not part of the C.
  *
  * @example generateEcgC(loadEcgModel(), { modelSha256: '...', edgespikeVersion: '0.1.0' })
@@ -47,7 +58,9 @@
  * Cost: O(neurons + synapses + ring lengths) string building; no I/O.
  */
 import { ValidationError } from '../core/errors.ts';
-import { qrsBandpassDelaySamples, createQrsBandpass } from '../condition/qrsBandpass.ts';
+import { qrsBandpassDelaySamples, createQrsBandpass, type QrsBandpassOptions } from '../condition/qrsBandpass.ts';
+import type { DeltaEncoderOptions } from '../encode/deltaEncoder.ts';
+import type { NoiseSwitchOptions } from '../encode/noiseSwitchedEncoder.ts';
 import { createLifNetwork } from '../snn/lifNetwork.ts';
 import type { EcgModel } from '../pipeline/ecgModel.ts';
 
@@ -117,6 +130,499 @@ interface Current {
 }
 
 /**
+ * One path of the front end: a band-pass and its delta modulator, with the bounds of their state
+ * and the names their C uses. A model has one; the noise switch (`meta.noiseSwitch`) adds the
+ * narrow one, whose fields and functions carry their own prefix and suffix.
+ */
+interface FrontPath {
+  /** Field prefixes (`bp`, `dm`, `adm`; `bpn`, `dmn`, `admn`) and the functions' suffix (`''`; `'_n'`). */
+  readonly bp: string;
+  readonly dm: string;
+  readonly adm: string;
+  readonly fn: string;
+  /** The flag bit set by the modulator's first sample; the band-pass's (the first path's only: the paths start together). */
+  readonly dmFlag: string;
+  readonly bpFlag: string | undefined;
+  readonly L1: number;
+  readonly L2: number;
+  readonly m: number;
+  readonly M: number;
+  /** The band-pass's delay, samples. */
+  readonly delayTicks: number;
+  /** |y| ≤ yMax = 65535 · L1 · L2: |s2| + |mean s2| ≤ 2 · 32768 · L1 · L2 − 1. */
+  readonly yMax: number;
+  readonly sum1Type: string;
+  readonly sum2Type: string;
+  readonly absYType: string;
+  readonly enc: DeltaEncoderOptions;
+  readonly adaptive: boolean;
+  readonly cap: number;
+  readonly refractorySamples: number;
+  readonly B: number;
+  readonly F: number;
+  readonly q: number;
+  readonly q0: number;
+  readonly minDelta: number;
+  readonly u: number;
+  /** d: `levelDownShift`. */
+  readonly d: number;
+  readonly J: number;
+  readonly R8: number;
+  /** L ≤ Ymax + (Ymax >> u) + 1. */
+  readonly levelMax: number;
+  /**
+   * k: the step test compares peak · (256 >> k) with (R8 >> k) · L, the common power of two 2^k
+   * of 256 and R8 taken out (exact) where the products would otherwise need 64 bits.
+   */
+  readonly stepShift: number;
+  readonly prodMax: number;
+  readonly prodType: string;
+  /** Δ above 2·Ymax fires nothing, as any larger Δ: clamping keeps Δ in int32 without changing a spike. */
+  readonly deltaCap: number;
+  readonly deltaNeedsCap: boolean;
+  readonly fixedDelta: number;
+}
+
+const MODEL_PATH_NAMES = { bp: 'bp', dm: 'dm', adm: 'adm', fn: '', dmFlag: 'ES_DM_STARTED', bpFlag: 'ES_BP_STARTED' } as const;
+const NARROW_PATH_NAMES = { bp: 'bpn', dm: 'dmn', adm: 'admn', fn: '_n', dmFlag: 'ES_DMN_STARTED', bpFlag: undefined } as const;
+
+/**
+ * A path's constants and bounds.
+ * @param reduceStep take the common power of two out of the step test's products when they would
+ *   otherwise need 64 bits (the noise switch's narrow path, with 2.8 times the wide one's gain,
+ *   needs it); off for a model without the switch, whose C stays the C it always was
+ */
+function frontPath(
+  bandpass: QrsBandpassOptions,
+  enc: DeltaEncoderOptions,
+  names: Pick<FrontPath, 'bp' | 'dm' | 'adm' | 'fn' | 'dmFlag' | 'bpFlag'>,
+  reduceStep: boolean,
+): FrontPath {
+  const [L1, L2] = bandpass.smoothSamples;
+  const m = bandpass.highpassShift;
+  const yMax = 65535 * L1 * L2;
+  const adaptive = enc.kind === 'adaptive';
+  const F = adaptive ? enc.floorCounts : 0;
+  const q = adaptive ? enc.thresholdPerLevelQ8 : 0;
+  const q0 = adaptive ? (enc.warmUpThresholdQ8 ?? enc.thresholdPerLevelQ8) : 0;
+  const u = adaptive ? enc.levelUpShift : 0;
+  const R8 = adaptive ? enc.stepRatioQ8 : 0;
+  const levelMax = yMax + Math.floor(yMax / 2 ** u) + 1;
+  const thrOperandMax = Math.max(levelMax, F, yMax);
+  const products = (k: number): number => Math.max(thrOperandMax * Math.max(q, q0), yMax * (256 >> k), (R8 >> k) * levelMax, yMax * (R8 >> k), (256 >> k) * levelMax);
+  const stepShift = adaptive && reduceStep && products(0) > UINT32_MAX ? Math.min(8, twos(R8)) : 0;
+  const prodMax = products(stepShift);
+  const deltaCap = 2 * yMax + 1;
+  return {
+    ...names,
+    L1,
+    L2,
+    m,
+    M: 1 << m,
+    delayTicks: qrsBandpassDelaySamples(createQrsBandpass(bandpass)),
+    yMax,
+    sum1Type: signedType(-32768 * L1, 32767 * L1),
+    sum2Type: signedType(-32768 * L1 * L2, 32767 * L1 * L2),
+    absYType: unsignedType(yMax),
+    enc,
+    adaptive,
+    cap: enc.maxSpikesPerSample ?? 4,
+    refractorySamples: enc.refractorySamples ?? 0,
+    B: adaptive ? enc.blockSamples : 0,
+    F,
+    q,
+    q0,
+    minDelta: adaptive ? (enc.minThresholdCounts ?? 1) : 0,
+    u,
+    d: adaptive ? enc.levelDownShift : 0,
+    J: adaptive ? enc.stepBlocks : 0,
+    R8,
+    levelMax,
+    stepShift,
+    prodMax,
+    prodType: prodMax <= UINT32_MAX ? 'uint32_t' : 'uint64_t',
+    deltaCap,
+    deltaNeedsCap: Math.floor((thrOperandMax * Math.max(q, q0)) / 256) > deltaCap,
+    fixedDelta: enc.kind === 'fixed' ? Math.min(enc.thresholdCounts, deltaCap) : 0,
+  };
+}
+
+/** A path's band-pass fields (the comment given for the first path). */
+function bandpassFields(p: FrontPath, comment: readonly string[]): string[] {
+  return [
+    ...comment,
+    `  int16_t ${p.bp}_x[${p.L1}];`,
+    `  ${p.sum1Type} ${p.bp}_s1[${p.L2}];`,
+    `  ${p.sum2Type} ${p.bp}_s2[${p.M}];`,
+    `  int32_t ${p.bp}_sum1, ${p.bp}_sum2, ${p.bp}_sum3;`,
+    `  ${unsignedType(p.L1)} ${p.bp}_pos1;`,
+    `  ${unsignedType(p.L2)} ${p.bp}_pos2;`,
+    `  ${unsignedType(p.M)} ${p.bp}_pos3;`,
+  ];
+}
+
+/** A path's modulator fields. */
+function modulatorFields(p: FrontPath): string[] {
+  const h = [
+    `  /* delta modulator: reference r (|r| <= max |y| = ${p.yMax}) and threshold D (<= ${p.deltaCap}) */`,
+    `  int32_t ${p.dm}_ref;`,
+    `  int32_t ${p.dm}_delta;`,
+  ];
+  if (p.refractorySamples > 0) h.push(`  ${unsignedType(p.refractorySamples)} ${p.dm}_left;`);
+  if (p.adaptive) {
+    h.push(
+      `  /* level-adaptive threshold: level L (<= ${p.levelMax}), this block's peak |y| (<= ${p.yMax}) and`,
+      `     fill, the last ${p.J} non-flat block peaks (ring) */`,
+      `  ${unsignedType(p.levelMax)} ${p.adm}_level;`,
+      `  ${p.absYType} ${p.adm}_block_peak;`,
+      `  ${unsignedType(p.B)} ${p.adm}_block_fill;`,
+      `  ${p.absYType} ${p.adm}_recent[${p.J}];`,
+      `  ${unsignedType(p.J)} ${p.adm}_recent_count, ${p.adm}_recent_next;`,
+    );
+  }
+  return h;
+}
+
+/** A path's band-pass functions: es_bandpass_start and es_bandpass (suffixed). */
+function bandpassCode(p: FrontPath): string[] {
+  const { bp, fn, L1, L2, M, m, sum1Type, sum2Type } = p;
+  return [
+    '/* Start the band-pass as if the signal had always been x0: no start-up transient. */',
+    `static void es_bandpass_start${fn}(edgespike_ecg_t *s, int16_t x0) {`,
+    `  ${unsignedType(Math.max(L1, L2, M))} i;`,
+    `  s->${bp}_sum1 = (int32_t)x0 * ${lit(L1, 'int32_t')};`,
+    `  s->${bp}_sum2 = s->${bp}_sum1 * ${lit(L2, 'int32_t')};`,
+    `  s->${bp}_sum3 = s->${bp}_sum2 * ${lit(M, 'int32_t')};`,
+    `  for (i = 0; i < ${L1}u; i++) s->${bp}_x[i] = x0;`,
+    `  for (i = 0; i < ${L2}u; i++) s->${bp}_s1[i] = (${sum1Type})s->${bp}_sum1;`,
+    `  for (i = 0; i < ${M}u; i++) s->${bp}_s2[i] = (${sum2Type})s->${bp}_sum2;`,
+    `  s->${bp}_pos1 = 0; s->${bp}_pos2 = 0; s->${bp}_pos3 = 0;`,
+    p.bpFlag === undefined ? '' : `  s->flags |= ${p.bpFlag};`,
+    '}',
+    '',
+    '/* The band-pass: y = s2[t - M/2] - (sum of the last M s2) >> m. Sums stay in int32: |sum3| <= 32768 L1 L2 M <= 2^31. */',
+    `static int32_t es_bandpass${fn}(edgespike_ecg_t *s, int16_t x) {`,
+    '  int32_t centre;',
+    `  s->${bp}_sum1 += (int32_t)x - s->${bp}_x[s->${bp}_pos1];`,
+    `  s->${bp}_x[s->${bp}_pos1] = x;`,
+    `  if (++s->${bp}_pos1 == ${L1}u) s->${bp}_pos1 = 0;`,
+    `  s->${bp}_sum2 += s->${bp}_sum1 - s->${bp}_s1[s->${bp}_pos2];`,
+    `  s->${bp}_s1[s->${bp}_pos2] = (${sum1Type})s->${bp}_sum1;`,
+    `  if (++s->${bp}_pos2 == ${L2}u) s->${bp}_pos2 = 0;`,
+    `  s->${bp}_sum3 += s->${bp}_sum2 - s->${bp}_s2[s->${bp}_pos3];`,
+    `  s->${bp}_s2[s->${bp}_pos3] = (${sum2Type})s->${bp}_sum2;`,
+    `  centre = s->${bp}_s2[((uint16_t)s->${bp}_pos3 + ${M - (M >> 1)}u) & ${M - 1}u];`,
+    `  if (++s->${bp}_pos3 == ${M}u) s->${bp}_pos3 = 0;`,
+    `  return centre - ES_ASR(s->${bp}_sum3, ${m});`,
+    '}',
+    '',
+  ];
+}
+
+/** A path's modulator functions: es_modulate, the level-adaptive ones and es_encode (suffixed). */
+function modulatorCode(p: FrontPath): string[] {
+  const { dm, adm, fn, cap, refractorySamples, F, J, B, R8, minDelta, absYType, levelMax, q, q0, u, stepShift } = p;
+  const c = [
+    '/* The tracking delta modulator: UP/DOWN counts n = min(cap, floor(|y - r| / D)), by subtraction (no division). */',
+    `static void es_modulate${fn}(edgespike_ecg_t *s, int32_t y, uint8_t *up, uint8_t *down) {`,
+    `  int32_t diff, delta = s->${dm}_delta;`,
+    '  uint8_t n = 0;',
+    `  if (!(s->flags & ${p.dmFlag})) { s->${dm}_ref = y; s->flags |= ${p.dmFlag}; }`,
+  ];
+  if (refractorySamples > 0) c.push(`  if (s->${dm}_left > 0) { s->${dm}_left--; return; }`);
+  c.push(
+    `  diff = y - s->${dm}_ref;`,
+    '  if (diff >= delta) {',
+    `    do { diff -= delta; s->${dm}_ref += delta; n++; } while (n < ${cap}u && diff >= delta);`,
+    '    *up = n;',
+    refractorySamples > 0 ? `    s->${dm}_left = ${refractorySamples}u;` : '',
+    '  } else if (diff <= -delta) {',
+    `    do { diff += delta; s->${dm}_ref -= delta; n++; } while (n < ${cap}u && diff <= -delta);`,
+    '    *down = n;',
+    refractorySamples > 0 ? `    s->${dm}_left = ${refractorySamples}u;` : '',
+    '  }',
+    '}',
+    '',
+  );
+  if (!p.adaptive) {
+    c.push(`static void es_encode${fn}(edgespike_ecg_t *s, int32_t y, uint8_t *up, uint8_t *down) {`, `  es_modulate${fn}(s, y, up, down);`, '}', '');
+    return c;
+  }
+  const prod = p.prodType;
+  c.push(
+    `/* D = max(${minDelta}, floor(max(L, F) * q / 256)); products in ${prod} (<= ${p.prodMax}). */`,
+    `static int32_t es_threshold${fn}(${prod} level, ${prod} q) {`,
+    `  ${prod} d;`,
+    `  if (level < ${lit(F, prod)}) level = ${lit(F, prod)};`,
+    '  d = (level * q) >> 8;',
+    `  if (d < ${lit(minDelta, prod)}) d = ${lit(minDelta, prod)};`,
+    p.deltaNeedsCap ? `  if (d > ${lit(p.deltaCap, prod)}) d = ${lit(p.deltaCap, prod)};` : '',
+    '  return (int32_t)d;',
+    '}',
+    '',
+    stepShift === 0
+      ? '/* True when every recent peak lies beyond the step ratio R on the same side of L. */'
+      : `/* True when every recent peak lies beyond the step ratio R on the same side of L (256 and R8 = ${R8} divided by 2^${stepShift}: 32 bits). */`,
+    `static uint8_t es_is_step${fn}(const edgespike_ecg_t *s) {`,
+    `  ${prod} level = s->${adm}_level;`,
+    `  uint8_t i, above = 0, below = 0;`,
+    `  if (s->${adm}_recent_count < ${J}u) return 0;`,
+    `  for (i = 0; i < s->${adm}_recent_count; i++) {`,
+    `    ${prod} peak = s->${adm}_recent[i];`,
+    `    if (peak * ${lit(256 >> stepShift, prod)} > ${lit(R8 >> stepShift, prod)} * level) above++;`,
+    `    else if (peak * ${lit(R8 >> stepShift, prod)} < ${lit(256 >> stepShift, prod)} * level) below++;`,
+    '  }',
+    `  return above == s->${adm}_recent_count || below == s->${adm}_recent_count;`,
+    '}',
+    '',
+    '/* The median (the floor(J/2)-th smallest) of the recent peaks, by insertion sort. */',
+    `static ${absYType} es_recent_median${fn}(const edgespike_ecg_t *s) {`,
+    `  ${absYType} sorted[${J}];`,
+    '  uint8_t i, j;',
+    `  for (i = 0; i < s->${adm}_recent_count; i++) {`,
+    `    ${absYType} v = s->${adm}_recent[i];`,
+    '    for (j = i; j > 0 && sorted[j - 1] > v; j--) sorted[j] = sorted[j - 1];',
+    '    sorted[j] = v;',
+    '  }',
+    `  return sorted[s->${adm}_recent_count >> 1];`,
+    '}',
+    '',
+    '/* Close a block: a non-flat peak moves the level (first, step, up or down); then D for the next block. */',
+    `static void es_end_block${fn}(edgespike_ecg_t *s) {`,
+    `  ${absYType} peak = s->${adm}_block_peak;`,
+    `  if (peak >= ${lit(F, 'uint32_t')}) {`,
+    `    ${unsignedType(levelMax)} level = s->${adm}_level;`,
+    `    s->${adm}_recent[s->${adm}_recent_next] = peak;`,
+    `    if (++s->${adm}_recent_next == ${J}u) s->${adm}_recent_next = 0;`,
+    `    if (s->${adm}_recent_count < ${J}u) s->${adm}_recent_count++;`,
+    '    if (level == 0) {',
+    `      s->${adm}_level = peak;`,
+    `    } else if (es_is_step${fn}(s)) {`,
+    `      s->${adm}_level = es_recent_median${fn}(s);`,
+    '    } else if (peak > level) {',
+    `      ${unsignedType(levelMax)} up = level >> ${u};`,
+    `      s->${adm}_level = level + (up > 0 ? up : 1u);`,
+    '    } else if (peak < level) {',
+    `      s->${adm}_level = level - (level >> ${p.d});`,
+    '    }',
+    '  }',
+    `  s->${adm}_block_fill = 0;`,
+    `  s->${adm}_block_peak = 0;`,
+    `  s->${dm}_delta = es_threshold${fn}(s->${adm}_level, ${lit(q, prod)});`,
+    '}',
+    '',
+    '#if EDGESPIKE_ECG_PRIME',
+    "/* Priming: the first block's peak |y| is the first level, unless the block is flat. */",
+    `static void es_prime_level${fn}(edgespike_ecg_t *s, ${absYType} peak) {`,
+    `  if (peak >= ${lit(F, 'uint32_t')}) { s->${adm}_level = peak; s->${dm}_delta = es_threshold${fn}(peak, ${lit(q, prod)}); }`,
+    '}',
+    '#endif',
+    '',
+    '/* The level-adaptive modulator: before the first non-flat block ends, D follows the running peak. */',
+    `static void es_encode${fn}(edgespike_ecg_t *s, int32_t y, uint8_t *up, uint8_t *down) {`,
+    `  ${absYType} ay = y < 0 ? (${absYType})(-y) : (${absYType})y;`,
+    `  if (ay > s->${adm}_block_peak) s->${adm}_block_peak = ay;`,
+    `  if (s->${adm}_level == 0) s->${dm}_delta = es_threshold${fn}(s->${adm}_block_peak, ${lit(q0, prod)});`,
+    `  es_modulate${fn}(s, y, up, down);`,
+    `  if (++s->${adm}_block_fill == ${B}u) es_end_block${fn}(s);`,
+    '}',
+    '',
+  );
+  return c;
+}
+
+/** The number of times 2 divides x (x > 0). */
+function twos(x: number): number {
+  let k = 0;
+  while (x % 2 === 0) {
+    x /= 2;
+    k++;
+  }
+  return k;
+}
+
+/**
+ * `v · a > b · X` for v ≤ vMax and X ≤ xMax, exactly, in the narrowest unsigned type that holds
+ * both products once the common power of two is taken out of a and b (`v > 0` when b = 0).
+ */
+function productGreater(v: string, vMax: number, a: number, b: number, x: string, xMax: number): string {
+  if (b === 0) return `${v} > 0u`;
+  const k = Math.min(twos(a), twos(b));
+  const a2 = a / 2 ** k;
+  const b2 = b / 2 ** k;
+  const type = Math.max(vMax * a2, b2 * xMax) <= UINT32_MAX ? 'uint32_t' : 'uint64_t';
+  const term = (c: number, e: string): string => (c === 1 ? `(${type})${e}` : `(${type})${e} * ${lit(c, type)}`);
+  return `${term(a2, v)} > ${term(b2, x)}`;
+}
+
+/**
+ * The noise switch of `encode/noiseSwitchedEncoder.ts` in C, between the model's (wide) path and
+ * the narrow one: the header's lines, the state, its functions (es_front_start, es_switch,
+ * es_switch_block) and the chain's tick (both modulators, the wide path's delay ring, the path
+ * selected, the switch).
+ *
+ * Bounds: x is int16, so h = |2·x1 − x2 − x| ≤ 2·32768 + 2·32767 = 131070 and a sub-block peak v
+ * as well; the clean floor (Q8) falls to 256·v, or rises by (clean >> u) + 1 only from at most
+ * 256·v, so clean ≤ 256·131070 + (256·131070 >> u) + 1. The vote's two products are compared
+ * exactly (`productGreater`).
+ */
+function noiseSwitchC(
+  sw: NoiseSwitchOptions,
+  wide: FrontPath,
+  narrow: FrontPath,
+  refuse: (why: string) => never,
+): { chain: string[]; fields: string[]; code: string[]; tick: string[] } {
+  const d = narrow.delayTicks - wide.delayTicks;
+  const B = wide.B;
+  const S = sw.subBlocks;
+  const J = sw.votes;
+  if (J > 32) refuse(`has meta.noiseSwitch.votes ${J}; the C keeps at most 32 votes (one bit each)`);
+  const subLength = Math.floor(B / S);
+  const hMax = 2 * 32768 + 2 * 32767;
+  const hType = unsignedType(hMax);
+  const q8Max = 256 * hMax;
+  const cleanMax = q8Max + Math.floor(q8Max / 2 ** sw.cleanRiseShift) + 1;
+  const cleanType = unsignedType(cleanMax);
+  const votesType = unsignedType(2 ** J - 1);
+  const ringCType = signedType(-wide.cap, wide.cap);
+  const ringYType = signedType(-wide.yMax, wide.yMax);
+  // h keeps counting past the block's S sub-blocks when S does not divide B (the rest of the block).
+  const subFillType = unsignedType(Math.max(subLength, B - S * subLength));
+  const iType = unsignedType(S);
+  const levelType = unsignedType(wide.levelMax);
+  const [L1, L2] = [wide.L1, wide.L2];
+  const chain = [
+    ` *   narrow     (noise switch) a second band-pass as above, L1 = ${narrow.L1}, L2 = ${narrow.L2}, M = ${narrow.M} (delay ${narrow.delayTicks}),`,
+    ` *              and its own level-adaptive modulator: D = max(${narrow.minDelta}, floor(max(L_n, ${narrow.F}) * ${narrow.q} / 256));`,
+    ` *              the first path is delayed ${d} samples to line up with it`,
+    ` *   switch     h = |2 x[t-1] - x[t-2] - x[t]|; v = the ${ordinal(sw.rank + 1)} smallest of the ${S} peaks of h in ${subLength}-sample`,
+    ` *              sub-blocks of a ${B}-sample block; clean = 256 v if 256 v < clean or clean = 0, else clean +`,
+    ` *              (clean >> ${sw.cleanRiseShift}) + 1; vote = 65536 v > ${sw.aboveCleanQ8} clean and 256 v L1 L2 > ${sw.thresholdQ8} L (the first path's`,
+    ` *              level); the narrow path feeds the network from the block after ${sw.need} of the last ${J} votes, the`,
+    ` *              first one again after ${J - sw.need} or fewer`,
+  ];
+  const fields = [
+    ...(d === 0
+      ? []
+      : [
+          `  /* noise switch: the first path's last ${d} y (|y| <= ${wide.yMax}) and UP - DOWN (a tick never has both, |.| <= ${wide.cap}),`,
+          '     a ring, and its next slot */',
+          `  ${ringYType} sw_ring_y[${d}];`,
+          `  ${ringCType} sw_ring_c[${d}];`,
+          `  ${unsignedType(d - 1)} sw_ring_at;`,
+        ]),
+    `  /* noise switch: the input's last two samples (int16); the peak of h (<= ${hMax}) in this sub-block, its fill`,
+    `     (<= ${Math.max(subLength, B - S * subLength)}), the sub-blocks done in this block (<= ${S}) and their peaks; the clean floor (Q8, <= ${cleanMax});`,
+    `     the last ${J} votes (bit i: the vote of i + 1 blocks ago) and how many of them are 1 */`,
+    '  int16_t sw_x1, sw_x2;',
+    `  ${hType} sw_sub_peak;`,
+    `  ${subFillType} sw_sub_fill;`,
+    `  ${iType} sw_sub_index;`,
+    `  ${hType} sw_sub_peaks[${S}];`,
+    `  ${cleanType} sw_clean;`,
+    `  ${votesType} sw_votes;`,
+    `  ${unsignedType(J)} sw_vote_count;`,
+  ];
+  const cleanVote = productGreater('v', hMax, 65536, sw.aboveCleanQ8, 's->sw_clean', cleanMax);
+  const levelVote = productGreater('v', hMax, 256 * L1 * L2, sw.thresholdQ8, 'level', wide.levelMax);
+  const code = [
+    '/* Start the front end on its first sample: both band-passes, and the switch\'s last two samples. */',
+    'static void es_front_start(edgespike_ecg_t *s, int16_t x0) {',
+    '  es_bandpass_start(s, x0);',
+    '  es_bandpass_start_n(s, x0);',
+    '  s->sw_x1 = x0;',
+    '  s->sw_x2 = x0;',
+    '}',
+    '',
+    `/* The end of a block: v = the ${ordinal(sw.rank + 1)} smallest sub-block peak (insertion sort); the clean floor; the vote`,
+    `   (v against ${sw.aboveCleanQ8}/256 of the clean floor, and against ${sw.thresholdQ8}/256 of the first path's level in input counts,`,
+    `   L / (L1 L2), L1 L2 = ${L1 * L2}); then the narrow path is on from ${sw.need} votes of the last ${J}, off at ${J - sw.need} or fewer. */`,
+    'static void es_switch_block(edgespike_ecg_t *s) {',
+    `  ${hType} sorted[${S}], v;`,
+    `  ${levelType} level = s->adm_level > 0 ? s->adm_level : 1u;`,
+    `  ${iType} i, j;`,
+    '  uint8_t vote;',
+    `  for (i = 0; i < ${S}u; i++) {`,
+    '    v = s->sw_sub_peaks[i];',
+    '    for (j = i; j > 0 && sorted[j - 1] > v; j--) sorted[j] = sorted[j - 1];',
+    '    sorted[j] = v;',
+    '  }',
+    `  v = sorted[${sw.rank}];`,
+    `  if (s->sw_clean == 0 || (${cleanType})(v << 8) < s->sw_clean) s->sw_clean = (${cleanType})(v << 8);`,
+    `  else s->sw_clean += (s->sw_clean >> ${sw.cleanRiseShift}) + 1u;`,
+    `  vote = (uint8_t)(${cleanVote} && ${levelVote});`,
+    `  s->sw_vote_count = (${unsignedType(J)})(s->sw_vote_count - ((s->sw_votes >> ${J - 1}) & 1u) + vote);`,
+    `  s->sw_votes = (${votesType})((((uint32_t)s->sw_votes << 1) | vote) & ${lit(2 ** J - 1, 'uint32_t')});`,
+    `  if (!(s->flags & ES_NARROW)) { if (s->sw_vote_count >= ${sw.need}u) s->flags |= ES_NARROW; }`,
+    `  else if (s->sw_vote_count <= ${J - sw.need}u) s->flags = (uint8_t)(s->flags & ~ES_NARROW);`,
+    '  s->sw_sub_peak = 0;',
+    '  s->sw_sub_fill = 0;',
+    '  s->sw_sub_index = 0;',
+    '}',
+    '',
+    `/* One input sample into the switch: h into this sub-block's peak, kept when the sub-block (${subLength} samples) is full`,
+    `   (the first ${S} of the block). The block ends with the first path's modulator block, which counts the same`,
+    '   samples from the same start: it has just closed when its fill is 0. */',
+    'static void es_switch(edgespike_ecg_t *s, int16_t x) {',
+    '  int32_t h2 = INT32_C(2) * s->sw_x1 - s->sw_x2 - x;',
+    `  ${hType} h = h2 < 0 ? (${hType})-h2 : (${hType})h2;`,
+    '  s->sw_x2 = s->sw_x1;',
+    '  s->sw_x1 = x;',
+    '  if (h > s->sw_sub_peak) s->sw_sub_peak = h;',
+    `  if (++s->sw_sub_fill == ${subLength}u && s->sw_sub_index < ${S}u) {`,
+    '    s->sw_sub_peaks[s->sw_sub_index++] = s->sw_sub_peak;',
+    '    s->sw_sub_peak = 0;',
+    '    s->sw_sub_fill = 0;',
+    '  }',
+    '  if (s->adm_block_fill == 0) es_switch_block(s);',
+    '}',
+    '',
+  ];
+  const tick = [
+    `/* One tick of the chain after the band-passes: both modulators${d === 0 ? '' : `, the first path's y and counts ${d} ticks late (its ring)`};`,
+    '   the path selected (flags bit 5: the narrow one) feeds the network and the beat dating; then the switch takes x. */',
+    'static uint8_t es_tick(edgespike_ecg_t *s, int16_t x, int32_t y, int32_t yn, uint32_t beats[], uint8_t n) {',
+    '  uint8_t up = 0, down = 0, up_n = 0, down_n = 0;',
+    ...(d === 0 ? [] : ['  int32_t y_late = s->sw_ring_y[s->sw_ring_at];', `  ${ringCType} c_late = s->sw_ring_c[s->sw_ring_at];`]),
+    '  es_encode(s, y, &up, &down);',
+    '  es_encode_n(s, yn, &up_n, &down_n);',
+    ...(d === 0
+      ? []
+      : [
+          `  s->sw_ring_y[s->sw_ring_at] = ${ringYType === 'int32_t' ? 'y' : `(${ringYType})y`};`,
+          `  s->sw_ring_c[s->sw_ring_at] = (${ringCType})((int16_t)up - (int16_t)down);`,
+          `  if (++s->sw_ring_at == ${d}u) s->sw_ring_at = 0;`,
+        ]),
+    '  if (s->flags & ES_NARROW) {',
+    '    y = yn;',
+    '    up = up_n;',
+    '    down = down_n;',
+    ...(d === 0
+      ? ['  }']
+      : [
+          '  } else {',
+          '    y = y_late;',
+          '    up = (uint8_t)(c_late > 0 ? c_late : 0);',
+          '    down = (uint8_t)(c_late < 0 ? -c_late : 0);',
+          '  }',
+        ]),
+    '  s->input_spikes += (uint32_t)up + down;',
+    '  es_switch(s, x);',
+    '  return es_detect(s, y, es_network(s, up, down), beats, n);',
+    '}',
+    '',
+  ];
+  return { chain, fields, code, tick };
+}
+
+/** 1st, 2nd, 3rd, 4th, ... */
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : ['th', 'st', 'nd', 'rd'][n % 10] ?? 'th';
+  return `${n}${suffix}`;
+}
+
+/**
  * Generate the C of an ECG model.
  * @throws ValidationError (one line) for a model the C cannot express: a tick rate that is not
  *   a whole number of Hz, a network without exactly the two inputs UP and DOWN, a beat neuron
@@ -149,39 +655,20 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
     candNeuron = n;
   }
 
-  // ---- band-pass -------------------------------------------------------------------------
-  const bp = createQrsBandpass(model.bandpass);
-  const [L1, L2] = model.bandpass.smoothSamples;
-  const m = model.bandpass.highpassShift;
-  const M = 1 << m;
-  const delayTicks = qrsBandpassDelaySamples(bp);
-  const yMax = 65535 * L1 * L2; // |y| ≤ |s2| + |mean s2| ≤ 2 · 32768 · L1 · L2 − 1 (see the module comment)
-  const sum1Type = signedType(-32768 * L1, 32767 * L1);
-  const sum2Type = signedType(-32768 * L1 * L2, 32767 * L1 * L2);
+  // ---- front end: the band-pass and the modulator (twice with the noise switch) ------------
+  const ns = model.noiseSwitch;
+  const wide = frontPath(model.bandpass, model.encoder, MODEL_PATH_NAMES, ns !== undefined);
+  const narrow = ns === undefined ? undefined : frontPath(ns.narrow, { kind: 'adaptive', ...ns.narrowEncoder }, NARROW_PATH_NAMES, true);
+  const paths = narrow === undefined ? [wide] : [wide, narrow];
+  const { L1, L2, M, enc, adaptive, B, F, q, minDelta } = wide;
+  // What the network and the beat dating see: the model's path, or with the switch either one,
+  // lined up at the narrow band-pass's delay.
+  const delayTicks = narrow?.delayTicks ?? wide.delayTicks;
+  const yMax = Math.max(...paths.map((p) => p.yMax));
   const absYType = unsignedType(yMax);
-
-  // ---- encoder ---------------------------------------------------------------------------
-  const enc = model.encoder;
-  const adaptive = enc.kind === 'adaptive';
-  const cap = enc.maxSpikesPerSample ?? 4;
-  const refractorySamples = enc.refractorySamples ?? 0;
-  const B = adaptive ? enc.blockSamples : 0;
-  const F = adaptive ? enc.floorCounts : 0;
-  const q = adaptive ? enc.thresholdPerLevelQ8 : 0;
-  const q0 = adaptive ? (enc.warmUpThresholdQ8 ?? enc.thresholdPerLevelQ8) : 0;
-  const minDelta = adaptive ? (enc.minThresholdCounts ?? 1) : 0;
-  const u = adaptive ? enc.levelUpShift : 0;
-  const J = adaptive ? enc.stepBlocks : 0;
-  const R8 = adaptive ? enc.stepRatioQ8 : 0;
-  const levelMax = yMax + Math.floor(yMax / 2 ** u) + 1;
-  const thrOperandMax = Math.max(levelMax, F, yMax);
-  const prodMax = Math.max(thrOperandMax * Math.max(q, q0), yMax * 256, R8 * levelMax, yMax * R8, 256 * levelMax);
-  const prodType = prodMax <= UINT32_MAX ? 'uint32_t' : 'uint64_t';
-  // Δ above 2·Ymax fires nothing, as any larger Δ: clamping keeps Δ in int32 without changing a spike.
-  const deltaCap = 2 * yMax + 1;
-  const deltaNeedsCap = Math.floor((thrOperandMax * Math.max(q, q0)) / 256) > deltaCap;
-  const fixedDelta = enc.kind === 'fixed' ? Math.min(enc.thresholdCounts, deltaCap) : 0;
+  const cap = Math.max(...paths.map((p) => p.cap));
   const primeWanted = adaptive;
+  const sw = ns === undefined || narrow === undefined ? undefined : noiseSwitchC(ns.switch, wide, narrow, refuse);
 
   // ---- network ---------------------------------------------------------------------------
   const stateMax = net.stateMax;
@@ -295,11 +782,12 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
     ' * Chain, per input sample x (counts of 5 uV, at EDGESPIKE_ECG_RATE_HZ; resample before, the',
     ' * C does not):',
     ` *   band-pass  s1 = sum of the last L1 x, s2 = sum of the last L2 s1, y = s2[t - M/2] - (sum of the`,
-    ` *              last M s2) >> m            (L1 = ${L1}, L2 = ${L2}, M = 2^m = ${M}; delay ${delayTicks} samples)`,
+    ` *              last M s2) >> m            (L1 = ${L1}, L2 = ${L2}, M = 2^m = ${M}; delay ${wide.delayTicks} samples)`,
     adaptive
       ? ` *   encoder    UP/DOWN counts n = min(cap, floor(|y - r| / D)), r += D (n_up - n_down); D follows the
  *              level L of the ${B}-sample block peaks: D = max(${minDelta}, floor(max(L, ${F}) * ${q} / 256))   (cap = ${cap})`
       : ` *   encoder    UP/DOWN counts n = min(cap, floor(|y - r| / D)), r += D (n_up - n_down); D = ${enc.kind === 'fixed' ? enc.thresholdCounts : 0}, cap = ${cap}`,
+    ...(sw?.chain ?? []),
     ' *   network    per neuron: exc, inh currents leak by >> shift and add the arriving weights; mem =',
     ' *              mem - (mem >> memShift) + exc + inh + bias, saturated; mem >= threshold fires',
     ` *              (${N} neurons, ${spec.synapses.length} synapses, ${spec.stateBits}-bit states)`,
@@ -345,31 +833,26 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
     '',
     '/* All state, fixed size. Each field has the narrowest type its proven range fits. */',
     'typedef struct {',
-    '  /* band-pass: the last L1 inputs (int16: inputs saturate there), the last L2 s1 (|s1| <= 32768 L1),',
-    '     the last M s2 (|s2| <= 32768 L1 L2), their running sums */',
-    `  int16_t bp_x[${L1}];`,
-    `  ${sum1Type} bp_s1[${L2}];`,
-    `  ${sum2Type} bp_s2[${M}];`,
-    '  int32_t bp_sum1, bp_sum2, bp_sum3;',
-    `  ${unsignedType(L1)} bp_pos1;`,
-    `  ${unsignedType(L2)} bp_pos2;`,
-    `  ${unsignedType(M)} bp_pos3;`,
-    '  /* bit 0: band-pass started, bit 1: modulator started, bit 2: first block released */',
+    ...bandpassFields(wide, [
+      '  /* band-pass: the last L1 inputs (int16: inputs saturate there), the last L2 s1 (|s1| <= 32768 L1),',
+      '     the last M s2 (|s2| <= 32768 L1 L2), their running sums */',
+    ]),
+    sw === undefined
+      ? '  /* bit 0: band-pass started, bit 1: modulator started, bit 2: first block released */'
+      : `  /* bit 0: band-passes started, bit 1: modulator started, bit 2: first block released, bit 4: the narrow
+     modulator started, bit 5: the narrow path feeds the network */`,
     '  uint8_t flags;',
-    `  /* delta modulator: reference r (|r| <= max |y| = ${yMax}) and threshold D (<= ${deltaCap}) */`,
-    '  int32_t dm_ref;',
-    '  int32_t dm_delta;',
+    ...modulatorFields(wide),
   );
-  if (refractorySamples > 0) h.push(`  ${unsignedType(refractorySamples)} dm_left;`);
+  if (narrow !== undefined && sw !== undefined) {
+    h.push(
+      ...bandpassFields(narrow, [`  /* the noise switch's narrow path: its band-pass (L1 = ${narrow.L1}, L2 = ${narrow.L2}, M = ${narrow.M}) and modulator, as above */`]),
+      ...modulatorFields(narrow),
+      ...sw.fields,
+    );
+  }
   if (adaptive) {
     h.push(
-      `  /* level-adaptive threshold: level L (<= ${levelMax}), this block's peak |y| (<= ${yMax}) and`,
-      `     fill, the last ${J} non-flat block peaks (ring) */`,
-      `  ${unsignedType(levelMax)} adm_level;`,
-      `  ${absYType} adm_block_peak;`,
-      `  ${unsignedType(B)} adm_block_fill;`,
-      `  ${absYType} adm_recent[${J}];`,
-      `  ${unsignedType(J)} adm_recent_count, adm_recent_next;`,
       '#if EDGESPIKE_ECG_PRIME',
       `  /* the first block's inputs (saturated to int16), band-passed again when it is released */`,
       `  int16_t prime_x[${B}];`,
@@ -468,143 +951,16 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
     '#define ES_DM_STARTED 2u',
     '#define ES_RELEASED 4u',
     sb === undefined ? '' : '#define ES_SB_OPEN 8u',
+    sw === undefined ? '' : '#define ES_DMN_STARTED 16u',
+    sw === undefined ? '' : '#define ES_NARROW 32u',
     '',
     '/* floor(x / 2^k) for any sign (an arithmetic right shift, which C99 leaves to the compiler for',
     '   negative x; compilers turn this into one shift). */',
     '#define ES_ASR(x, k) ((x) < 0 ? ~(~(x) >> (k)) : (x) >> (k))',
     '',
-    '/* Start the band-pass as if the signal had always been x0: no start-up transient. */',
-    'static void es_bandpass_start(edgespike_ecg_t *s, int16_t x0) {',
-    `  ${unsignedType(Math.max(L1, L2, M))} i;`,
-    `  s->bp_sum1 = (int32_t)x0 * ${lit(L1, 'int32_t')};`,
-    `  s->bp_sum2 = s->bp_sum1 * ${lit(L2, 'int32_t')};`,
-    `  s->bp_sum3 = s->bp_sum2 * ${lit(M, 'int32_t')};`,
-    `  for (i = 0; i < ${L1}u; i++) s->bp_x[i] = x0;`,
-    `  for (i = 0; i < ${L2}u; i++) s->bp_s1[i] = (${sum1Type})s->bp_sum1;`,
-    `  for (i = 0; i < ${M}u; i++) s->bp_s2[i] = (${sum2Type})s->bp_sum2;`,
-    '  s->bp_pos1 = 0; s->bp_pos2 = 0; s->bp_pos3 = 0;',
-    '  s->flags |= ES_BP_STARTED;',
-    '}',
-    '',
-    '/* The band-pass: y = s2[t - M/2] - (sum of the last M s2) >> m. Sums stay in int32: |sum3| <= 32768 L1 L2 M <= 2^31. */',
-    'static int32_t es_bandpass(edgespike_ecg_t *s, int16_t x) {',
-    '  int32_t centre;',
-    '  s->bp_sum1 += (int32_t)x - s->bp_x[s->bp_pos1];',
-    '  s->bp_x[s->bp_pos1] = x;',
-    `  if (++s->bp_pos1 == ${L1}u) s->bp_pos1 = 0;`,
-    '  s->bp_sum2 += s->bp_sum1 - s->bp_s1[s->bp_pos2];',
-    `  s->bp_s1[s->bp_pos2] = (${sum1Type})s->bp_sum1;`,
-    `  if (++s->bp_pos2 == ${L2}u) s->bp_pos2 = 0;`,
-    '  s->bp_sum3 += s->bp_sum2 - s->bp_s2[s->bp_pos3];',
-    `  s->bp_s2[s->bp_pos3] = (${sum2Type})s->bp_sum2;`,
-    `  centre = s->bp_s2[((uint16_t)s->bp_pos3 + ${M - (M >> 1)}u) & ${M - 1}u];`,
-    `  if (++s->bp_pos3 == ${M}u) s->bp_pos3 = 0;`,
-    `  return centre - ES_ASR(s->bp_sum3, ${m});`,
-    '}',
-    '',
-    '/* The tracking delta modulator: UP/DOWN counts n = min(cap, floor(|y - r| / D)), by subtraction (no division). */',
-    'static void es_modulate(edgespike_ecg_t *s, int32_t y, uint8_t *up, uint8_t *down) {',
-    '  int32_t diff, delta = s->dm_delta;',
-    '  uint8_t n = 0;',
-    '  if (!(s->flags & ES_DM_STARTED)) { s->dm_ref = y; s->flags |= ES_DM_STARTED; }',
   );
-  if (refractorySamples > 0) c.push('  if (s->dm_left > 0) { s->dm_left--; return; }');
-  c.push(
-    '  diff = y - s->dm_ref;',
-    '  if (diff >= delta) {',
-    `    do { diff -= delta; s->dm_ref += delta; n++; } while (n < ${cap}u && diff >= delta);`,
-    '    *up = n;',
-    refractorySamples > 0 ? `    s->dm_left = ${refractorySamples}u;` : '',
-    '  } else if (diff <= -delta) {',
-    `    do { diff += delta; s->dm_ref -= delta; n++; } while (n < ${cap}u && diff <= -delta);`,
-    '    *down = n;',
-    refractorySamples > 0 ? `    s->dm_left = ${refractorySamples}u;` : '',
-    '  }',
-    '}',
-    '',
-  );
-  if (adaptive) {
-    const prod = prodType;
-    c.push(
-      `/* D = max(${minDelta}, floor(max(L, F) * q / 256)); products in ${prod} (<= ${prodMax}). */`,
-      `static int32_t es_threshold(${prod} level, ${prod} q) {`,
-      `  ${prod} d;`,
-      `  if (level < ${lit(F, prod)}) level = ${lit(F, prod)};`,
-      '  d = (level * q) >> 8;',
-      `  if (d < ${lit(minDelta, prod)}) d = ${lit(minDelta, prod)};`,
-      deltaNeedsCap ? `  if (d > ${lit(deltaCap, prod)}) d = ${lit(deltaCap, prod)};` : '',
-      '  return (int32_t)d;',
-      '}',
-      '',
-      '/* True when every recent peak lies beyond the step ratio R on the same side of L. */',
-      'static uint8_t es_is_step(const edgespike_ecg_t *s) {',
-      `  ${prod} level = s->adm_level;`,
-      `  uint8_t i, above = 0, below = 0;`,
-      `  if (s->adm_recent_count < ${J}u) return 0;`,
-      '  for (i = 0; i < s->adm_recent_count; i++) {',
-      `    ${prod} peak = s->adm_recent[i];`,
-      `    if (peak * ${lit(256, prod)} > ${lit(R8, prod)} * level) above++;`,
-      `    else if (peak * ${lit(R8, prod)} < ${lit(256, prod)} * level) below++;`,
-      '  }',
-      '  return above == s->adm_recent_count || below == s->adm_recent_count;',
-      '}',
-      '',
-      '/* The median (the floor(J/2)-th smallest) of the recent peaks, by insertion sort. */',
-      `static ${absYType} es_recent_median(const edgespike_ecg_t *s) {`,
-      `  ${absYType} sorted[${J}];`,
-      '  uint8_t i, j;',
-      '  for (i = 0; i < s->adm_recent_count; i++) {',
-      `    ${absYType} v = s->adm_recent[i];`,
-      '    for (j = i; j > 0 && sorted[j - 1] > v; j--) sorted[j] = sorted[j - 1];',
-      '    sorted[j] = v;',
-      '  }',
-      '  return sorted[s->adm_recent_count >> 1];',
-      '}',
-      '',
-      '/* Close a block: a non-flat peak moves the level (first, step, up or down); then D for the next block. */',
-      'static void es_end_block(edgespike_ecg_t *s) {',
-      `  ${absYType} peak = s->adm_block_peak;`,
-      `  if (peak >= ${lit(F, 'uint32_t')}) {`,
-      `    ${unsignedType(levelMax)} level = s->adm_level;`,
-      '    s->adm_recent[s->adm_recent_next] = peak;',
-      `    if (++s->adm_recent_next == ${J}u) s->adm_recent_next = 0;`,
-      `    if (s->adm_recent_count < ${J}u) s->adm_recent_count++;`,
-      '    if (level == 0) {',
-      '      s->adm_level = peak;',
-      '    } else if (es_is_step(s)) {',
-      '      s->adm_level = es_recent_median(s);',
-      '    } else if (peak > level) {',
-      `      ${unsignedType(levelMax)} up = level >> ${u};`,
-      '      s->adm_level = level + (up > 0 ? up : 1u);',
-      '    } else if (peak < level) {',
-      `      s->adm_level = level - (level >> ${enc.levelDownShift});`,
-      '    }',
-      '  }',
-      '  s->adm_block_fill = 0;',
-      '  s->adm_block_peak = 0;',
-      `  s->dm_delta = es_threshold(s->adm_level, ${lit(q, prod)});`,
-      '}',
-      '',
-      '#if EDGESPIKE_ECG_PRIME',
-      '/* Priming: the first block\'s peak |y| is the first level, unless the block is flat. */',
-      `static void es_prime_level(edgespike_ecg_t *s, ${absYType} peak) {`,
-      `  if (peak >= ${lit(F, 'uint32_t')}) { s->adm_level = peak; s->dm_delta = es_threshold(peak, ${lit(q, prod)}); }`,
-      '}',
-      '#endif',
-      '',
-      '/* The level-adaptive modulator: before the first non-flat block ends, D follows the running peak. */',
-      'static void es_encode(edgespike_ecg_t *s, int32_t y, uint8_t *up, uint8_t *down) {',
-      `  ${absYType} ay = y < 0 ? (${absYType})(-y) : (${absYType})y;`,
-      '  if (ay > s->adm_block_peak) s->adm_block_peak = ay;',
-      `  if (s->adm_level == 0) s->dm_delta = es_threshold(s->adm_block_peak, ${lit(q0, prod)});`,
-      '  es_modulate(s, y, up, down);',
-      `  if (++s->adm_block_fill == ${B}u) es_end_block(s);`,
-      '}',
-      '',
-    );
-  } else {
-    c.push('static void es_encode(edgespike_ecg_t *s, int32_t y, uint8_t *up, uint8_t *down) {', '  es_modulate(s, y, up, down);', '}', '');
-  }
+  for (const p of paths) c.push(...bandpassCode(p), ...modulatorCode(p));
+  if (sw !== undefined) c.push(...sw.code);
 
   // Network tick.
   c.push(
@@ -948,57 +1304,87 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
     );
   }
   c.push(
-    '/* One tick of the chain after the band-pass. */',
-    'static uint8_t es_tick(edgespike_ecg_t *s, int32_t y, uint32_t beats[], uint8_t n) {',
-    '  uint8_t up = 0, down = 0;',
-    '  es_encode(s, y, &up, &down);',
-    '  s->input_spikes += (uint32_t)up + down;',
-    '  return es_detect(s, y, es_network(s, up, down), beats, n);',
-    '}',
-    '',
+    ...(sw === undefined
+      ? [
+          '/* One tick of the chain after the band-pass. */',
+          'static uint8_t es_tick(edgespike_ecg_t *s, int32_t y, uint32_t beats[], uint8_t n) {',
+          '  uint8_t up = 0, down = 0;',
+          '  es_encode(s, y, &up, &down);',
+          '  s->input_spikes += (uint32_t)up + down;',
+          '  return es_detect(s, y, es_network(s, up, down), beats, n);',
+          '}',
+          '',
+        ]
+      : sw.tick),
     'static int16_t es_saturate16(int32_t x) {',
     '  return (int16_t)(x > INT32_C(32767) ? INT32_C(32767) : x < INT32_C(-32768) ? INT32_C(-32768) : x);',
     '}',
     '',
     '#if ES_PRIMING',
-    '/* Release the held first block: its peak |y| sets the first level (when not flat), then the band-pass',
-    '   restarts and the block runs through the chain: bit for bit what the band-pass gave the first time. */',
-    'static uint8_t es_release(edgespike_ecg_t *s, uint32_t beats[]) {',
-    `  ${unsignedType(B)} i;`,
-    '  uint8_t n = 0;',
-    '  es_prime_level(s, s->adm_block_peak);',
-    '  s->adm_block_peak = 0;',
-    '  s->flags |= ES_RELEASED;',
-    '  for (i = 0; i < s->prime_fill; i++) {',
-    '    if (i == 0) es_bandpass_start(s, s->prime_x[0]);',
-    '    n = es_tick(s, es_bandpass(s, s->prime_x[i]), beats, n);',
-    '  }',
-    '  return n;',
-    '}',
+    ...(sw === undefined
+      ? [
+          '/* Release the held first block: its peak |y| sets the first level (when not flat), then the band-pass',
+          '   restarts and the block runs through the chain: bit for bit what the band-pass gave the first time. */',
+          'static uint8_t es_release(edgespike_ecg_t *s, uint32_t beats[]) {',
+          `  ${unsignedType(B)} i;`,
+          '  uint8_t n = 0;',
+          '  es_prime_level(s, s->adm_block_peak);',
+          '  s->adm_block_peak = 0;',
+          '  s->flags |= ES_RELEASED;',
+          '  for (i = 0; i < s->prime_fill; i++) {',
+          '    if (i == 0) es_bandpass_start(s, s->prime_x[0]);',
+          '    n = es_tick(s, es_bandpass(s, s->prime_x[i]), beats, n);',
+          '  }',
+          '  return n;',
+          '}',
+        ]
+      : [
+          '/* Release the held first block: each path\'s peak |y| sets its modulator\'s first level (when not flat),',
+          '   then the band-passes and the switch restart and the block runs through the chain: bit for bit what',
+          '   the band-passes gave the first time (as primeNoiseSwitchedEncoder primes both from fresh filters). */',
+          'static uint8_t es_release(edgespike_ecg_t *s, uint32_t beats[]) {',
+          `  ${unsignedType(B)} i;`,
+          '  uint8_t n = 0;',
+          '  int32_t y, yn;',
+          '  es_prime_level(s, s->adm_block_peak);',
+          '  es_prime_level_n(s, s->admn_block_peak);',
+          '  s->adm_block_peak = 0;',
+          '  s->admn_block_peak = 0;',
+          '  s->flags |= ES_RELEASED;',
+          '  for (i = 0; i < s->prime_fill; i++) {',
+          '    if (i == 0) es_front_start(s, s->prime_x[0]);',
+          '    y = es_bandpass(s, s->prime_x[i]);',
+          '    yn = es_bandpass_n(s, s->prime_x[i]);',
+          '    n = es_tick(s, s->prime_x[i], y, yn, beats, n);',
+          '  }',
+          '  return n;',
+          '}',
+        ]),
     '#endif',
     '',
     'void edgespike_ecg_init(edgespike_ecg_t *s) {',
     '  uint8_t *p = (uint8_t *)s;',
     '  uint32_t i;',
     '  for (i = 0; i < (uint32_t)sizeof *s; i++) p[i] = 0;',
-    adaptive ? `  s->dm_delta = es_threshold(0, ${lit(q, prodType)});` : `  s->dm_delta = ${lit(fixedDelta, 'int32_t')};`,
+    ...paths.map((p) => (p.adaptive ? `  s->${p.dm}_delta = es_threshold${p.fn}(0, ${lit(p.q, p.prodType)});` : `  s->${p.dm}_delta = ${lit(p.fixedDelta, 'int32_t')};`)),
     '}',
     '',
     'uint8_t edgespike_ecg_process_sample(edgespike_ecg_t *s, int32_t sample, uint32_t beats[EDGESPIKE_ECG_MAX_BEATS]) {',
     '  int16_t x = es_saturate16(sample);',
-    '  int32_t y;',
-    '  if (!(s->flags & ES_BP_STARTED)) es_bandpass_start(s, x);',
-    '  y = es_bandpass(s, x);',
+    ...(sw === undefined
+      ? ['  int32_t y;', '  if (!(s->flags & ES_BP_STARTED)) es_bandpass_start(s, x);', '  y = es_bandpass(s, x);']
+      : ['  int32_t y, yn;', '  if (!(s->flags & ES_BP_STARTED)) es_front_start(s, x);', '  y = es_bandpass(s, x);', '  yn = es_bandpass_n(s, x);']),
     '#if ES_PRIMING',
     '  if (!(s->flags & ES_RELEASED)) {',
-    '    /* hold the first block; its running peak |y| waits in adm_block_peak */',
-    `    ${absYType} ay = y < 0 ? (${absYType})(-y) : (${absYType})y;`,
-    '    if (ay > s->adm_block_peak) s->adm_block_peak = ay;',
+    sw === undefined ? '    /* hold the first block; its running peak |y| waits in adm_block_peak */' : '    /* hold the first block; the running peaks |y| of both paths wait in adm_block_peak, admn_block_peak */',
+    // y and ay for the model's path, yn and ay_n for the narrow one
+    ...paths.map((p) => `    ${p.absYType} ay${p.fn} = y${p.fn && 'n'} < 0 ? (${p.absYType})(-y${p.fn && 'n'}) : (${p.absYType})y${p.fn && 'n'};`),
+    ...paths.map((p) => `    if (ay${p.fn} > s->${p.adm}_block_peak) s->${p.adm}_block_peak = ay${p.fn};`),
     '    s->prime_x[s->prime_fill++] = x;',
     `    return s->prime_fill < ${B}u ? 0 : es_release(s, beats);`,
     '  }',
     '#endif',
-    '  return es_tick(s, y, beats, 0);',
+    sw === undefined ? '  return es_tick(s, y, beats, 0);' : '  return es_tick(s, x, y, yn, beats, 0);',
     '}',
     '',
     'uint8_t edgespike_ecg_flush(edgespike_ecg_t *s, uint32_t beats[EDGESPIKE_ECG_MAX_BEATS]) {',

@@ -11,6 +11,8 @@
  *   harness time N FILE...    each stage over all files N times (after one warm-up), the least
  *                             CPU time (clock_gettime of the process) per stage:
  *                             "STAGE SECONDS" for bandpass, encode, network, detect, chain.
+ *                             For a noise-switched model, bandpass and encode time the model's
+ *                             (wide) path alone; chain times both paths and the switch.
  */
 #define _POSIX_C_SOURCE 199309L
 #include <stdio.h>

@@ -52,13 +52,13 @@ describe.concurrent('edgespike export-c', () => {
     expectOneLineError(await runCli(['export-c', '--network', path, '--out', join(dir, 'odd')]), 1, /export-c: network "ecg-beat" has meta.tickRateHz 250.5; the C takes whole Hz/);
   });
 
-  it('the noise-switched candidate network (not in the C yet): one line, exit 1', async () => {
+  it('the noise-switched network: both paths and the switch (tests/export/ecgC.test.ts checks them bit for bit)', async () => {
     const path = join(PROJECT_ROOT, 'src', 'snn', 'networks', 'ecg-beat-noise-switched.json');
-    expectOneLineError(
-      await runCli(['export-c', '--network', path, '--out', join(dir, 'switched')]),
-      1,
-      /ecg-beat-noise-switched\.json: export-c does not support the noise-switched front end \(meta\.noiseSwitch\) yet/,
-    );
+    const out = join(dir, 'switched');
+    const result = await runCli(['export-c', '--network', path, '--out', out]);
+    expect(result.code).toBe(0);
+    const source = readFileSync(join(out, 'edgespike_ecg.c'), 'utf8');
+    for (const name of ['es_bandpass_n(', 'es_encode_n(', 'es_switch(', 'es_switch_block(']) expect(source).toContain(name);
   });
 
   it('a second output that is not the search-back\'s: one line, exit 1', async () => {

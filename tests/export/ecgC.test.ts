@@ -9,16 +9,21 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEcgHarness, ecgStateBytes, exportEcgC, findCCompiler, runEcgHarness, STRICT_C_FLAGS, writeSamplesFile } from '../../src/app/exportC.ts';
+import { applySensorGain, createNoiseStress, nstNoiseAmplitude, nstNoiseGain, nstSignalAmplitude, processNoiseStress, stressRecording } from '../../src/condition/noiseStress.ts';
 import { createQrsBandpass, processQrsBandpass } from '../../src/condition/qrsBandpass.ts';
 import { createDeltaEncoder, processDeltaEncoder } from '../../src/encode/deltaEncoder.ts';
+import { createNoiseSwitchedEncoder, primeNoiseSwitchedEncoder, processNoiseSwitchedEncoder } from '../../src/encode/noiseSwitchedEncoder.ts';
+import { parseMitAnnotations } from '../../src/formats/wfdb/annotation.ts';
 import { generateEcgC } from '../../src/export/ecgC.ts';
 import { detectEncodedEcg, runEcgKernels, type EcgKernelRun } from '../../src/pipeline/ecgKernels.ts';
 import { DEFAULT_ECG_MODEL_PATH, loadEcgModel, toEcgModel, type EcgModel } from '../../src/pipeline/ecgModel.ts';
+import { loadNoiseMix } from '../../src/pipeline/noiseRecordings.ts';
 import { parseNetwork } from '../../src/snn/network.ts';
-import { datasetPath, haveDataset } from '../helpers/datasets.ts';
+import { createRng, nextNormal } from '../../src/synth/random.ts';
+import { datasetPath, haveDataset, PROJECT_ROOT } from '../helpers/datasets.ts';
 import { FIXTURE_RECORD, readRecord } from '../helpers/fixture.ts';
 
 const compiler = findCCompiler();
@@ -29,13 +34,32 @@ const RECORDS = ['101', '104', '106', '119', '208'];
 
 const PROVENANCE = { modelSha256: 'f'.repeat(64), edgespikeVersion: '9.9.9' };
 
-/** The TypeScript chain without priming the encoder (what EDGESPIKE_ECG_PRIME=0 must match). */
+/** The noise-switched network (meta.noiseSwitch, encode/noiseSwitchedEncoder.ts). */
+const SWITCHED_MODEL_PATH = resolve(PROJECT_ROOT, 'src', 'snn', 'networks', 'ecg-beat-noise-switched.json');
+
+/**
+ * The TypeScript chain without priming the encoder (what EDGESPIKE_ECG_PRIME=0 must match):
+ * runEcgKernels' stages with the prime left out; for a switched model, the switched encoder
+ * not primed (neither of its modulators).
+ */
 function runUnprimed(model: EcgModel, samples: Int32Array): EcgKernelRun {
   const signal = new Int32Array(samples.length);
-  processQrsBandpass(createQrsBandpass(model.bandpass), samples, samples.length, signal);
   const spikes = new Uint8Array(2 * samples.length);
+  if (model.noiseSwitch !== undefined) {
+    const spikeCount = processNoiseSwitchedEncoder(createNoiseSwitchedEncoder(model.noiseSwitch), samples, samples.length, signal, spikes);
+    return detectEncodedEcg(model, { signal, spikes, spikeCount }, model.tickRateHz);
+  }
+  processQrsBandpass(createQrsBandpass(model.bandpass), samples, samples.length, signal);
   const spikeCount = processDeltaEncoder(createDeltaEncoder(model.encoder), signal, signal.length, spikes);
   return detectEncodedEcg(model, { signal, spikes, spikeCount }, model.tickRateHz);
+}
+
+/** Blocks the switched encoder (primed, as runEcgKernels runs it) gave the narrow path, of all blocks. */
+function narrowBlocks(model: EcgModel, samples: Int32Array): { narrow: number; blocks: number } {
+  const enc = createNoiseSwitchedEncoder(model.noiseSwitch as NonNullable<EcgModel['noiseSwitch']>);
+  primeNoiseSwitchedEncoder(enc, samples, samples.length);
+  processNoiseSwitchedEncoder(enc, samples, samples.length, new Int32Array(samples.length), new Uint8Array(2 * samples.length));
+  return { narrow: enc.narrowBlocks, blocks: enc.blocks };
 }
 
 /** A model from the bundled one's JSON, changed by `edit`. */
@@ -85,6 +109,14 @@ describe('generateEcgC', () => {
     expect(sha(generated.source)).toBe('e07bb05108c058fd56e62501a3b7458a1d0d2435d3b163b90da5d606d1ac5898');
     expect(generated.maxBeats).toEqual({ primed: 4, unprimed: 1 });
     expect(generated.source).not.toContain('sb_');
+  });
+
+  it('generates none of the noise switch for a model without meta.noiseSwitch', () => {
+    // the bundled network's C is what it was before the switch could be exported (its band-pass and
+    // modulator are written by the same per-path code as the narrow path's, with the old names)
+    for (const name of ['bpn_', 'dmn_', 'admn_', 'sw_', 'es_front_start', 'es_switch', '_n(', 'ES_NARROW', 'ES_DMN_STARTED']) {
+      expect(header + source).not.toContain(name);
+    }
   });
 
   it('uses fixed-width types only: no int, long, float, double, malloc or division', () => {
@@ -151,6 +183,46 @@ describe('generateEcgC', () => {
     expect(refused(third)).toBe(
       'export-c: network "ecg-beat" has the output "inter" that is neither the beat\'s nor the search-back\'s (meta.beat.searchback.output); the C reads only those',
     );
+  });
+});
+
+describe('generateEcgC with the noise switch (meta.noiseSwitch)', () => {
+  const switched = loadEcgModel(SWITCHED_MODEL_PATH);
+  const { header, source, maxBeats } = generateEcgC(switched, PROVENANCE);
+  const code = (text: string): string => text.replace(/\/\*[\s\S]*?\*\//g, '');
+
+  it('writes both paths, the delay ring and the switch, each field in the narrowest type of its bound', () => {
+    // the narrow band-pass (14 + 14 boxcars, 64-sample mean) and its own modulator beside the wide one's
+    expect(header).toContain('int16_t bpn_x[14];');
+    expect(header).toContain('int32_t bpn_s1[14];');
+    expect(header).toContain('uint32_t admn_level;');
+    // the wide path 45 − 39 = 6 ticks late: y (|y| <= 65535 · 70 → int32) and UP − DOWN (|.| <= cap 8 → int8)
+    expect(header).toContain('int32_t sw_ring_y[6];');
+    expect(header).toContain('int8_t sw_ring_c[6];');
+    // h <= 131070 → uint32; 8 sub-block peaks; the clean floor Q8 <= 256 · 131070 · (1 + 2^−8) + 1; 4 votes in 4 bits
+    expect(header).toContain('uint32_t sw_sub_peaks[8];');
+    expect(header).toContain('(Q8, <= 33684991)');
+    expect(header).toContain('uint8_t sw_votes;');
+    // beats are dated at the narrow band-pass's delay, where both paths line up
+    expect(source).toContain('uint32_t sample = peak >= 45u ? peak - 45u : 0;');
+    expect(maxBeats).toEqual({ primed: 20, unprimed: 5 });
+  });
+
+  it('compares exactly in 32 bits: the votes (65536 v > 512 clean as 128 v > clean, 17920 v > 12 L as 4480 v > 3 L) and the narrow step test', () => {
+    expect(source).toContain('(uint32_t)v * UINT32_C(128) > (uint32_t)s->sw_clean');
+    expect(source).toContain('(uint32_t)v * UINT32_C(4480) > (uint32_t)level * UINT32_C(3)');
+    // the narrow path's peak · 256 > 768 · L would pass 2^32 (|y| <= 65535 · 196): peak > 3 L
+    expect(source).toContain('if (peak * UINT32_C(1) > UINT32_C(3) * level) above++;');
+    const body = code(header + source);
+    expect(body).not.toMatch(/\b(int|long|short|float|double|malloc|size_t)\b/);
+    expect(body).not.toMatch(/[^/*]\/[^/*]/);
+    expect(body).not.toMatch(/%/);
+    expect(body).not.toMatch(/int64_t|uint64_t/);
+  });
+
+  it('refuses more than 32 votes, in one line', () => {
+    const many = { ...switched, noiseSwitch: { ...(switched.noiseSwitch as NonNullable<EcgModel['noiseSwitch']>), switch: { ...(switched.noiseSwitch as NonNullable<EcgModel['noiseSwitch']>).switch, votes: 40, need: 30 } } };
+    expect(() => generateEcgC(many, PROVENANCE)).toThrow('export-c: network "ecg-beat" has meta.noiseSwitch.votes 40; the C keeps at most 32 votes (one bit each)');
   });
 });
 
@@ -286,5 +358,112 @@ describe.skipIf(compiler === undefined)('the exported C, compiled', () => {
     const { samples } = await readRecord(datasetPath('mitdb', record));
     const { ts } = expectIdentical(samples);
     expect(ts.beats.length).toBeGreaterThan(1500);
+  });
+
+  // ---- the noise-switched network ----------------------------------------------------------
+  const switched = loadEcgModel(SWITCHED_MODEL_PATH);
+  let switchedExes = { primed: '', unprimed: '' };
+  let switchedDir = '';
+  beforeAll(() => {
+    switchedDir = join(dir, 'switched');
+    exportEcgC(switchedDir, SWITCHED_MODEL_PATH);
+    switchedExes = { primed: buildEcgHarness(cc, switchedDir, true), unprimed: buildEcgHarness(cc, switchedDir, false) };
+  });
+
+  /** The switched C against runEcgKernels (primed) and the switched encoder unprimed; the narrow path's share. */
+  function expectSwitchedIdentical(samples: Int32Array) {
+    return { ...expectIdentical(samples, switched, switchedExes), ...narrowBlocks(switched, samples) };
+  }
+
+  /** `samples` with `noise` mixed in by the noise stress test's rule at `snrDb` (S from `normalBeats`), after `cleanSeconds` clean, then 2 min each way. */
+  function withNoise(samples: Int32Array, normalBeats: readonly number[], noise: ArrayLike<number>, snrDb: number, cleanSeconds: number): Int32Array {
+    const noiseGain = nstNoiseGain(nstSignalAmplitude(samples, normalBeats, 360), nstNoiseAmplitude(noise, 360), snrDb);
+    const mixed = new Float64Array(samples.length);
+    processNoiseStress(createNoiseStress({ noise, noiseGain, sampleRateHz: 360, cleanSeconds }), samples, samples.length, mixed);
+    const out = new Int32Array(samples.length);
+    applySensorGain(mixed, samples.length, 1, 1, out);
+    return out;
+  }
+
+  it('noise-switched network: compiles alone under the strict flags and -Wconversion, primed and unprimed; its state', () => {
+    for (const prime of [1, 0]) {
+      execFileSync(cc, [...STRICT_C_FLAGS, '-Wconversion', '-Wsign-conversion', `-DEDGESPIKE_ECG_PRIME=${prime}`, '-c', join(switchedDir, 'edgespike_ecg.c'), '-o', join(switchedDir, `alone${prime}.o`)]);
+    }
+    const withPrime = ecgStateBytes(switchedExes.primed);
+    const withoutPrime = ecgStateBytes(switchedExes.unprimed);
+    expect(withPrime - withoutPrime).toBeGreaterThanOrEqual(2 * 360);
+    // the default's state (< 700) + the narrow band-pass and modulator, the 6-tick ring and the switch
+    expect(withoutPrime).toBeLessThan(1200);
+  });
+
+  it('noise-switched network: the fixture\'s beats and spike counts bit for bit, and the edge cases', async () => {
+    const { samples } = await readRecord(FIXTURE_RECORD);
+    const { ts } = expectSwitchedIdentical(samples);
+    expect(ts.beats.length).toBe(370);
+    expectIdentical(samples.subarray(0, 200), switched, switchedExes); // flushed while the first block is held
+    expectIdentical(samples.subarray(0, 1), switched, switchedExes);
+    expectIdentical(new Int32Array(0), switched, switchedExes);
+    const flatFirst = new Int32Array(900 + 20000);
+    flatFirst.set(samples.subarray(0, 20000), 900); // both modulators in the running-peak warm-up
+    expectIdentical(flatFirst, switched, switchedExes);
+    expectIdentical(samples.subarray(0, 20000).map((x) => x * 400), switched, switchedExes); // saturates at int16
+  });
+
+  it('noise-switched network: the fixture with seeded broadband noise from 20 s, where the switch engages', async () => {
+    const { samples } = await readRecord(FIXTURE_RECORD);
+    // white at 360 Hz, RMS 60 counts (as tests/encode/noiseSwitchedEncoder.test.ts): muscle-like
+    const rng = createRng(17);
+    const noisy = samples.map((v, i) => (i >= 20 * 360 ? v + Math.round(60 * nextNormal(rng)) : v));
+    const run = expectSwitchedIdentical(noisy);
+    expect(run.narrow).toBeGreaterThan(200);
+    expect(run.ts.beats.length).toBeGreaterThan(300);
+  });
+
+  it('noise-switched network: exports and matches another switch (no delay ring, 7 sub-blocks not dividing the block, 4 of 5 votes)', async () => {
+    const json = JSON.parse(readFileSync(SWITCHED_MODEL_PATH, 'utf8')) as { name: string; meta: { noiseSwitch: Record<string, unknown> } };
+    json.name = 'ecg-switch-variant';
+    // 10 + 7 boxcars: the wide band-pass's delay (39), so d = 0; 360 = 7 · 51 + 3; 300 = 4 · 75
+    Object.assign(json.meta.noiseSwitch, { narrowBandpass: { smoothSamples: [10, 7], highpassShift: 6 }, subBlocks: 7, rank: 0, aboveCleanQ8: 300, thresholdQ8: 20, votes: 5, need: 4 });
+    const variant = toEcgModel(parseNetwork(json));
+    const generated = generateEcgC(variant, PROVENANCE);
+    expect(generated.header).not.toContain('sw_ring');
+    expect(generated.header).toContain('uint32_t sw_sub_peaks[7];');
+    const exes = buildVariant('switch-variant', generated);
+    const { samples } = await readRecord(FIXTURE_RECORD);
+    const rng = createRng(5);
+    const noisy = samples.map((v, i) => (i >= 30 * 360 && i < 150 * 360 ? v + Math.round(50 * nextNormal(rng)) : v));
+    expectIdentical(noisy, variant, exes);
+    const { narrow } = narrowBlocks(variant, noisy);
+    expect(narrow).toBeGreaterThan(0);
+  });
+
+  const haveMa = haveDataset('exported noise-switched C on the fixture with recorded muscle noise', ['nstdb/ma.dat', 'nstdb/ma.hea']);
+
+  it.skipIf(!haveMa)('noise-switched network: the fixture with the noise stress test\'s muscle noise (ma at 0 dB, 60 s clean, then 2 min on, 2 min off)', async () => {
+    const { samples, beats } = await readRecord(FIXTURE_RECORD);
+    const ma = await loadNoiseMix(['ma'], datasetPath('nstdb'), 0);
+    const run = expectSwitchedIdentical(withNoise(samples, beats, ma.samples, 0, 60));
+    // on in the noisy stretch (60–180 s), off again in the clean one after it
+    expect(run.narrow).toBeGreaterThan(60);
+    expect(run.narrow).toBeLessThan(run.blocks - 60);
+  });
+
+  const SWITCHED_RECORDS = ['106', '114', '203'];
+  const haveNoisyRecords = haveDataset(
+    'exported noise-switched C on MIT-BIH records with bw+ma',
+    [...SWITCHED_RECORDS.flatMap((r) => [`mitdb/${r}.dat`, `mitdb/${r}.atr`]), 'nstdb/bw.dat', 'nstdb/ma.dat'],
+  );
+
+  it.skipIf(!haveNoisyRecords).each(SWITCHED_RECORDS)('noise-switched network: MIT-BIH record %s with bw+ma at 6 and 0 dB, bit for bit (whole record)', async (record) => {
+    const { samples } = await readRecord(datasetPath('mitdb', record));
+    const annotations = parseMitAnnotations(readFileSync(datasetPath('mitdb', `${record}.atr`)));
+    const normalBeats = annotations.filter((a) => a.code === 1).map((a) => a.sample);
+    const mix = await loadNoiseMix(['bw', 'ma'], datasetPath('nstdb'), 0);
+    for (const snrDb of [6, 0]) {
+      // as eval --noise mixes it: 5 clean minutes, then 2 min of noise and 2 without in turn
+      const run = expectSwitchedIdentical(stressRecording(samples, { sampleRateHz: 360, noise: { samples: mix.samples, snrDb, normalBeats } }));
+      expect(run.ts.beats.length).toBeGreaterThan(1500);
+      expect(run.narrow).toBeGreaterThan(0);
+    }
   });
 });
