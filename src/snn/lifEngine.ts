@@ -260,13 +260,15 @@ function weightedInputsSource(terms: ReadonlyMap<number, number>): string | unde
  * Source of a network's compiled chunk function. When its sums are exact (`exactSums`), the
  * input synapses take a shorter way than the ring, as the exported C does (`export/ecgC.ts`):
  * undelayed ones add `Σ c_i · w_i` straight to the target's current, and the delayed ones of one
- * delay add their sum over the inputs to one ring slot, in one block. The ring and its flags
- * then hold, at the end of every tick, exactly what the generic loops leave there (an undelayed
- * arrival waits in the current tick's slot, which the tick itself empties), so states,
- * spikes and counters stay bit for bit. Each tick reads (and empties) the pending sums of the
- * currents the ring feeds (up to `MAX_UNFLAGGED_READS` of them) whether or not the slot is
- * flagged: an unflagged slot holds zeros, and a few loads cost less than a branch that input
- * spikes make unpredictable.
+ * delay add their sum over the inputs to one ring slot, in one block. The ring then holds, at
+ * the end of every tick, exactly what the generic loops leave there (an undelayed arrival waits
+ * in the current tick's slot, which the tick itself empties), so states, spikes and counters
+ * stay bit for bit. Each tick reads (and empties) the pending sums of the currents the ring
+ * feeds (up to `MAX_UNFLAGGED_READS` of them) whatever the slot's flag, and writes no flag: a
+ * few loads cost less than a branch that input spikes make unpredictable, and the flags' loads
+ * and stores were a tenth of the ECG network's time. (The flags are only a hint that lets the
+ * generic loops skip empty slots; the chunk flags every slot as it ends, which is always true.)
+ * Past that many currents, the flags are kept and tested as the generic loops do.
  */
 function compiledSource(net: LifNetwork): string {
   const N = net.neuronCount;
@@ -274,6 +276,9 @@ function compiledSource(net: LifNetwork): string {
   const R = net.ringSize;
   const stride = 2 * N;
   const { rowRun, runFrom, runDelay, offset, weight, exactSums } = net.delivery;
+  // Past a few currents fed by the ring, a tick tests its slot's flag before reading them, and the
+  // flags are kept; up to that, every tick reads them all and no flag is written (set below).
+  let keepFlags = true;
   const lines: string[] = [];
   const emit = (s: string): void => void lines.push(s);
   // Row r's runs, one block per delay: the slot computed and flagged once, then one add per synapse.
@@ -287,7 +292,7 @@ function compiledSource(net: LifNetwork): string {
         const term = count === undefined ? termSource(weight[s] as number) : `${termSource(weight[s] as number)} * ${count}`;
         out.push(exactSums ? `  ${at} += ${term};` : `  ${saturatingAddSource(at, term)}`);
       }
-      out.push('  slotActive[due] = 1; }');
+      out.push(keepFlags ? '  slotActive[due] = 1; }' : '}');
     }
     return out;
   };
@@ -328,6 +333,11 @@ function compiledSource(net: LifNetwork): string {
       }
     }
   }
+  // Past a few currents, the flag again saves more loads than its branch costs.
+  let ringFedCount = 0;
+  for (const f of ringFed) ringFedCount += f;
+  const readAlways = ringFedCount <= MAX_UNFLAGGED_READS;
+  keepFlags = !readAlways;
   const inputs = Array.from({ length: I }, (_, i) => i).filter((i) => rowSize(i) > 0);
   // Synaptic events of the inputs, per tick Σ c_i · rowSize(i): summed per row size, multiplied at the end.
   const bySize = new Map<number, number[]>();
@@ -360,7 +370,7 @@ function compiledSource(net: LifNetwork): string {
         const sum = weightedInputsSource(terms);
         if (sum !== undefined) emit(`  pending[b + ${place}] += ${sum};`);
       }
-      emit(`  slotActive[due] |= ((${any}) + 255) >> 8; }`);
+      emit(keepFlags ? `  slotActive[due] |= ((${any}) + 255) >> 8; }` : '}');
     }
     // This tick's undelayed arrivals, one local per distinct sum.
     const locals = new Map<string, string>();
@@ -383,11 +393,7 @@ function compiledSource(net: LifNetwork): string {
     }
   }
   emit(`const base = slot * ${stride};`);
-  // Past a few currents, the flag again saves more loads than its branch costs.
-  let ringFedCount = 0;
-  for (const f of ringFed) ringFedCount += f;
-  const readAlways = ringFedCount <= MAX_UNFLAGGED_READS;
-  emit(readAlways ? 'slotActive[slot] = 0;' : 'const active = slotActive[slot] === 1; slotActive[slot] = 0;');
+  if (!readAlways) emit('const active = slotActive[slot] === 1; slotActive[slot] = 0;');
   // A current no synapse of its sign reaches stays 0 (its pending slots are never written), so
   // its update is left out: the same results, bit for bit, from the zero state.
   const receivesExc = new Uint8Array(N);
@@ -422,6 +428,9 @@ function compiledSource(net: LifNetwork): string {
   emit('}');
   for (let n = 0; n < N; n++) emit(`exc[${n}] = e${n}; inh[${n}] = h${n}; membrane[${n}] = v${n}; refractoryLeft[${n}] = r${n}; spikeCount[${n}] += k${n};`);
   if (exactSums) sizes.forEach(([size], j) => emit(`synOps += q${j} * ${size};`));
+  // Without flags in the loop, every slot is flagged at the end of the chunk: always true to the
+  // flags' meaning (an unflagged slot is empty), for a generic loop that may run next (a traced chunk).
+  if (!keepFlags) emit('slotActive.fill(1);');
   emit(`net.tick = tick; net.slot = slot; net.synapticOps += synOps; net.neuronUpdates += ticks * ${N};`);
   emit('return written;');
   return lines.join('\n');

@@ -80,7 +80,12 @@ export interface LifNetwork extends LifNetworkLayout {
    * (`INT32_MIN`, `INT32_MAX`).
    */
   readonly pending: Int32Array;
-  /** 1 where a ring slot holds any arrival, so idle ticks skip the reads. */
+  /**
+   * A hint for the generic loops, so idle ticks skip the reads: a slot whose flag is 0 holds only
+   * zeros (a flagged one may hold zeros too). The compiled loop of a small network reads every
+   * slot whatever its flag, writes none per tick, and flags every slot at the end of its chunk
+   * (`lifEngine.ts`).
+   */
   readonly slotActive: Uint8Array;
   readonly ringSize: number;
   /** Ring slot of the next tick. */

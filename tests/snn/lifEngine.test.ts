@@ -262,13 +262,24 @@ function snapshot(net: LifNetwork): Record<string, unknown> {
     membrane: Array.from(net.membrane),
     refractoryLeft: Array.from(net.refractoryLeft),
     pending: Array.from(net.pending),
-    slotActive: Array.from(net.slotActive),
+    // The flags are a hint (see lifNetwork.ts): what must hold is that an unflagged slot is empty.
+    unflaggedSlotsEmpty: unflaggedSlotsEmpty(net),
     slot: net.slot,
     tick: net.tick,
     spikeCount: Array.from(net.spikeCount),
     synapticOps: net.synapticOps,
     neuronUpdates: net.neuronUpdates,
   };
+}
+
+/** True when every ring slot whose flag is 0 holds only zeros (what lets the generic loops skip it). */
+function unflaggedSlotsEmpty(net: LifNetwork): boolean {
+  const stride = 2 * net.neuronCount;
+  for (let slot = 0; slot < net.ringSize; slot++) {
+    if (net.slotActive[slot] === 1) continue;
+    for (let k = 0; k < stride; k++) if (net.pending[slot * stride + k] !== 0) return false;
+  }
+  return true;
 }
 
 /** The oracle's states and counters, in the engine's terms. */
