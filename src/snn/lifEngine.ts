@@ -288,6 +288,7 @@ function compiledSource(net: LifNetwork): string {
       out.push(`{ let due = slot + ${termSource(runDelay[k] as number)}; if (due >= ${R}) due -= ${R};`);
       out.push(`  const b = due * ${stride};`);
       for (let s = runFrom[k] as number; s < (runFrom[k + 1] as number); s++) {
+        if ((twinOf[offset[s] as number] as number) >= 0) continue;
         const at = `pending[b + ${termSource(offset[s] as number)}]`;
         const term = count === undefined ? termSource(weight[s] as number) : `${termSource(weight[s] as number)} * ${count}`;
         out.push(exactSums ? `  ${at} += ${term};` : `  ${saturatingAddSource(at, term)}`);
@@ -297,6 +298,31 @@ function compiledSource(net: LifNetwork): string {
     return out;
   };
   const rowSize = (row: number): number => (runFrom[rowRun[row + 1] as number] as number) - (runFrom[rowRun[row] as number] as number);
+  // Twin currents: a place (target, or N + target when inhibitory) whose synapses (source, delay,
+  // weight) and leak shift are those of an earlier neuron's place of the same sign holds, tick for
+  // tick, the same current (the search-back's `cand` copies `qrs`'s synapses: snn/ecgBeatNetwork.ts).
+  // Its arrivals are not delivered and its update is a copy of the earlier one's (as export/ecgC.ts
+  // does); at the end of the chunk its ring entries are copied from the earlier place's, so the
+  // ring holds what the generic loops leave there.
+  const twinOf = new Int32Array(stride).fill(-1);
+  {
+    const keys = Array.from({ length: stride }, () => [] as string[]);
+    for (let row = 0; row < I + N; row++) {
+      for (let k = rowRun[row] as number; k < (rowRun[row + 1] as number); k++) {
+        for (let s = runFrom[k] as number; s < (runFrom[k + 1] as number); s++) keys[offset[s] as number]?.push(`${row}:${runDelay[k] as number}:${weight[s] as number}`);
+      }
+    }
+    const shiftOf = (place: number): number => (place < N ? (net.excShift[place] as number) : (net.inhShift[place - N] as number));
+    const firstWith = new Map<string, number>();
+    for (let place = 0; place < stride; place++) {
+      const list = keys[place] as string[];
+      if (list.length === 0) continue;
+      const key = `${place < N ? 'e' : 'i'} ${shiftOf(place)} ${list.sort().join(' ')}`;
+      const first = firstWith.get(key);
+      if (first === undefined) firstWith.set(key, place);
+      else twinOf[place] = first;
+    }
+  }
 
   // Where each place of a ring slot (target, or N + target when inhibitory) gets its input:
   // now[place] (input → summed weight) for undelayed input synapses of an exact network, and
@@ -319,6 +345,7 @@ function compiledSource(net: LifNetwork): string {
         const place = offset[s] as number;
         const w = weight[s] as number;
         arrivalBound[place] = (arrivalBound[place] as number) + Math.abs(w) * (row < I ? MAX_INPUT_SPIKES_PER_TICK : 1);
+        if ((twinOf[place] as number) >= 0) continue;
         if (row >= I || !exactSums) ringFed[place] = 1;
         else if (delay === 0) addTerm(now, place, row, w);
         else {
@@ -417,6 +444,8 @@ function compiledSource(net: LifNetwork): string {
       // A current that keeps nothing (shift 0) is this tick's arrivals: no clamp when they cannot pass the bound.
       clampExc: !((net.excShift[n] as number) === 0 && (arrivalBound[n] as number) <= net.stateMax),
       clampInh: !((net.inhShift[n] as number) === 0 && (arrivalBound[N + n] as number) <= -net.stateMin),
+      twinExc: (twinOf[n] as number) >= 0 ? `e${twinOf[n] as number}` : undefined,
+      twinInh: (twinOf[N + n] as number) >= 0 ? `h${(twinOf[N + n] as number) - N}` : undefined,
       excShift: net.excShift[n] as number, inhShift: net.inhShift[n] as number, memShift: net.memShift[n] as number,
       bias: net.bias[n] as number, threshold: net.threshold[n] as number, resetToZero: net.resetToZero[n] as number,
       refractoryTicks: net.refractoryTicks[n] as number, membraneMin: net.membraneMin[n] as number,
@@ -427,6 +456,10 @@ function compiledSource(net: LifNetwork): string {
   emit(`slot = slot + 1 === ${R} ? 0 : slot + 1;`);
   emit('}');
   for (let n = 0; n < N; n++) emit(`exc[${n}] = e${n}; inh[${n}] = h${n}; membrane[${n}] = v${n}; refractoryLeft[${n}] = r${n}; spikeCount[${n}] += k${n};`);
+  for (let place = 0; place < stride; place++) {
+    const first = twinOf[place] as number;
+    if (first >= 0) emit(`for (let s = 0; s < ${R * stride}; s += ${stride}) pending[s + ${place}] = pending[s + ${first}];`);
+  }
   if (exactSums) sizes.forEach(([size], j) => emit(`synOps += q${j} * ${size};`));
   // Without flags in the loop, every slot is flagged at the end of the chunk: always true to the
   // flags' meaning (an unflagged slot is empty), for a generic loop that may run next (a traced chunk).

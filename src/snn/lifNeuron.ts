@@ -65,6 +65,13 @@ export interface NeuronUpdateTerms {
    */
   readonly nowExc?: string;
   readonly nowInh?: string;
+  /**
+   * A current that is, tick for tick, another neuron's already updated this tick (the same
+   * synapses and leak shift: the compiled path's twins): assigned from that variable instead of
+   * being computed. @default none
+   */
+  readonly twinExc?: string;
+  readonly twinInh?: string;
   /** False when nothing of that sign ever waits in the ring: the pending sum is not read. @default true */
   readonly ringExc?: boolean;
   readonly ringInh?: boolean;
@@ -113,15 +120,20 @@ export function neuronUpdateSource(t: NeuronUpdateTerms): string[] {
   const { exc: e, inh: h, membrane: v, refractoryLeft: r } = t;
   const max = termSource(t.stateMax);
   const lines: string[] = [];
+  // A twin current is copied; only the others are updated here.
+  if (t.receivesExc && t.twinExc !== undefined) lines.push(`${e} = ${t.twinExc};`);
+  if (t.receivesInh && t.twinInh !== undefined) lines.push(`${h} = ${t.twinInh};`);
+  const updateExc = t.receivesExc && t.twinExc === undefined;
+  const updateInh = t.receivesInh && t.twinInh === undefined;
   // exc[t], inh[t]: leak, then add this tick's sums (exc clamps at the top, inh at the bottom).
-  if (t.receivesExc) lines.push(leakSource(e, t.excShift));
-  if (t.receivesInh) lines.push(leakSource(h, t.inhShift));
+  if (updateExc) lines.push(leakSource(e, t.excShift));
+  if (updateInh) lines.push(leakSource(h, t.inhShift));
   const min = termSource(t.stateMin);
   if (t.nowExc === undefined && t.nowInh === undefined) {
-    if (t.receivesExc || t.receivesInh) {
+    if (updateExc || updateInh) {
       lines.push(`if (${t.active}) {`);
-      if (t.receivesExc) lines.push(`  ${e} += ${t.pendingExc}; ${t.pendingExc} = 0; if (${e} > ${max}) ${e} = ${max};`);
-      if (t.receivesInh) lines.push(`  ${h} += ${t.pendingInh}; ${t.pendingInh} = 0; if (${h} < ${min}) ${h} = ${min};`);
+      if (updateExc) lines.push(`  ${e} += ${t.pendingExc}; ${t.pendingExc} = 0; if (${e} > ${max}) ${e} = ${max};`);
+      if (updateInh) lines.push(`  ${h} += ${t.pendingInh}; ${t.pendingInh} = 0; if (${h} < ${min}) ${h} = ${min};`);
       lines.push('}');
     }
   } else {
@@ -129,18 +141,18 @@ export function neuronUpdateSource(t: NeuronUpdateTerms): string[] {
     // then clamp once. The same value as one clamped add of the whole sum (the terms of an exact
     // sum never leave int32), and a clamp with nothing added is a no-op: exc stays in [0, max],
     // inh in [min, 0].
-    const ringE = t.receivesExc && t.ringExc !== false;
-    const ringI = t.receivesInh && t.ringInh !== false;
-    if (t.receivesExc && t.nowExc !== undefined) lines.push(`${e} += ${t.nowExc};`);
-    if (t.receivesInh && t.nowInh !== undefined) lines.push(`${h} += ${t.nowInh};`);
+    const ringE = updateExc && t.ringExc !== false;
+    const ringI = updateInh && t.ringInh !== false;
+    if (updateExc && t.nowExc !== undefined) lines.push(`${e} += ${t.nowExc};`);
+    if (updateInh && t.nowInh !== undefined) lines.push(`${h} += ${t.nowInh};`);
     if (ringE || ringI) {
       lines.push(`if (${t.active}) {`);
       if (ringE) lines.push(`  ${e} += ${t.pendingExc}; ${t.pendingExc} = 0;`);
       if (ringI) lines.push(`  ${h} += ${t.pendingInh}; ${t.pendingInh} = 0;`);
       lines.push('}');
     }
-    if (t.receivesExc && t.clampExc !== false) lines.push(`if (${e} > ${max}) ${e} = ${max};`);
-    if (t.receivesInh && t.clampInh !== false) lines.push(`if (${h} < ${min}) ${h} = ${min};`);
+    if (updateExc && t.clampExc !== false) lines.push(`if (${e} > ${max}) ${e} = ${max};`);
+    if (updateInh && t.clampInh !== false) lines.push(`if (${h} < ${min}) ${h} = ${min};`);
   }
   // mem[t]: held at 0 while refractory; else leak, integrate, saturate, fire.
   lines.push(t.refractoryTicks === 0 ? '{' : `if (${r} > 0) { ${r}--; ${v} = 0; } else {`);

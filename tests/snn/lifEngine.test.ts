@@ -371,6 +371,28 @@ describe('fixed-point LIF engine: every delivery against the oracle, bit for bit
     expect(used.get('saturating')).toBe(40);
   });
 
+  it('on random networks with a twin neuron (every synapse onto neuron 0 copied onto it, the same leaks): the compiled path shares the twin currents', () => {
+    let spikes = 0;
+    let twinSpikes = 0;
+    for (let seed = 201; seed <= 220; seed++) {
+      const base = randomLifNetwork(seed, false);
+      const first = base.neurons[0] as NetworkSpec['neurons'][number];
+      const twin = { ...first, name: 'twin', threshold: Math.max(1, Math.floor(first.threshold / 2)) };
+      const copies = base.synapses.filter((sy) => sy.to === first.name).map((sy) => ({ ...sy, to: 'twin' }));
+      const spec: NetworkSpec = { ...base, neurons: [...base.neurons, twin], synapses: [...base.synapses, ...copies], outputs: [...base.outputs, 'twin'] };
+      const ticks = 400;
+      const input = randomCounts(seed + 1000, ticks * spec.inputs.length, 0.05);
+      const seen = compareWithOracle(spec, input, ticks, seed + 2000);
+      expect(seen.deliveries).toContain('compiled');
+      spikes += seen.spikes;
+      const engine = createLifEngine(spec);
+      engine.run(input, ticks, createSpikeEvents(ticks * spec.outputs.length));
+      twinSpikes += engine.net.spikeCount[spec.neurons.length - 1] as number;
+    }
+    expect(spikes).toBeGreaterThan(1000);
+    expect(twinSpikes).toBeGreaterThan(100); // the twin fires, so its shared currents matter
+  });
+
   it('on saturating networks (shifts 8–16, counts up to 255): pending sums hit int32 and clamp', () => {
     let pendingSaturated = 0;
     for (let seed = 101; seed <= 140; seed++) {
