@@ -54,7 +54,7 @@
  */
 import { ValidationError } from '../core/errors.ts';
 import { requireIntOption } from '../core/fixedPoint.ts';
-import { createDeltaModulator, processDeltaModulator, type DeltaModulator } from './deltaModulator.ts';
+import { createDeltaModulator, processDeltaModulator, processDeltaModulatorWithPeak, type DeltaModulator } from './deltaModulator.ts';
 import { kthSmallest } from '../core/kthSmallest.ts';
 
 /** Options of a level-adaptive delta modulator. */
@@ -261,18 +261,8 @@ export function processAdaptiveDeltaModulator(
     // The rest of the current block (or of the chunk) at one Δ.
     const n = Math.min(count - i, blockSamples - adm.blockFill);
     const part = samples.subarray(i, i + n);
-    spikes += processDeltaModulator(dm, part, n, out.subarray(2 * i));
-    let peak = adm.blockPeak;
-    for (let k = 0; k < n; k++) {
-      // peak = max(peak, |x|) without a branch (a compare mispredicts on noisy signals): exact
-      // for every x but −2^31 (peak and |x| then both < 2^31, so their difference is an int32);
-      // every caller encodes a band-passed signal, |y| ≤ 65535 · L1 · L2 < 2^31 − 2^15.
-      const x = part[k] as number;
-      const sign = x >> 31;
-      const d = peak - ((x ^ sign) - sign);
-      peak -= d & (d >> 31);
-    }
-    adm.blockPeak = peak;
+    spikes += processDeltaModulatorWithPeak(dm, part, n, out.subarray(2 * i), adm.blockPeak);
+    adm.blockPeak = dm.lastPeak;
     adm.blockFill += n;
     i += n;
     if (adm.blockFill === blockSamples) endBlock(adm);

@@ -56,6 +56,8 @@ export interface DeltaModulator {
   /** Spikes emitted so far (UP and DOWN). */
   upCount: number;
   downCount: number;
+  /** The peak `processDeltaModulatorWithPeak` last found (scratch; -1 before). */
+  lastPeak: number;
 }
 
 /** Create a delta modulator; validates the options. */
@@ -80,6 +82,7 @@ export function createDeltaModulator(options: DeltaModulatorOptions): DeltaModul
     refractoryLeft: 0,
     upCount: 0,
     downCount: 0,
+    lastPeak: -1,
   };
 }
 
@@ -155,7 +158,7 @@ export function processDeltaModulator(
  * branches, which mispredict on a signal that fires on a quarter of its samples; only a sample
  * 2Δ or more away takes a branch (⌊|diff| / Δ⌋ steps, at most `cap`).
  */
-function modulateWithoutRefractory(dm: DeltaModulator, samples: Int32Array | Int16Array, count: number, out: Uint8Array, offset: number, stride: number): number {
+function modulateWithoutRefractory(dm: DeltaModulator, samples: Int32Array | Int16Array, count: number, out: Uint8Array, offset: number, stride: number, peakIn = -1): number {
   const delta = dm.thresholdCounts;
   const twoDelta = 2 * delta;
   const cap = dm.maxSpikesPerSample;
@@ -163,8 +166,14 @@ function modulateWithoutRefractory(dm: DeltaModulator, samples: Int32Array | Int
   let ups = 0;
   let downs = 0;
   let o = offset;
+  let peak = peakIn;
   for (let i = 0; i < count; i++, o += stride) {
-    const diff = (samples[i] as number) - r;
+    const x = samples[i] as number;
+    // peak = max(peak, |x|) without a branch (see processDeltaModulatorWithPeak).
+    const sign = x >> 31;
+    const d = peak - ((x ^ sign) - sign);
+    peak -= d & (d >> 31);
+    const diff = x - r;
     if (diff >= twoDelta) {
       let up = Math.floor(diff / delta);
       if (up > cap) up = cap;
@@ -192,5 +201,30 @@ function modulateWithoutRefractory(dm: DeltaModulator, samples: Int32Array | Int
   dm.reference = r;
   dm.upCount += ups;
   dm.downCount += downs;
+  dm.lastPeak = peak;
   return ups + downs;
+}
+
+/**
+ * `processDeltaModulator`, and the largest |x| of the samples and `peak` into `dm.lastPeak`, in
+ * one pass (the level-adaptive modulator's block peak). The peak is taken without a branch
+ * (the sign mask of an int32 difference): exact for every x but −2^31, and every caller's
+ * signal is a band-passed one, |y| ≤ 65535 · L1 · L2 < 2^31 − 2^15.
+ * @param peak the peak so far (≥ 0)
+ * @returns the number of spikes
+ */
+export function processDeltaModulatorWithPeak(dm: DeltaModulator, samples: Int32Array, count: number, out: Uint8Array, peak: number): number {
+  if (count > 0 && dm.refractorySamples === 0 && 2 * dm.thresholdCounts <= 2 ** 30) {
+    if (2 * (count - 1) + 1 >= out.length) throw new RangeError(`spike output too short for ${count} samples at stride 2`);
+    return modulateWithoutRefractory(dm, samples, count, out, 0, 2, peak);
+  }
+  const spikes = processDeltaModulator(dm, samples, count, out);
+  for (let k = 0; k < count; k++) {
+    const x = samples[k] as number;
+    const sign = x >> 31;
+    const d = peak - ((x ^ sign) - sign);
+    peak -= d & (d >> 31);
+  }
+  dm.lastPeak = peak;
+  return spikes;
 }
