@@ -16,7 +16,8 @@
  *
  *   h[t]  = |2·x[t−1] − x[t−2] − x[t]|                   second difference of the raw input
  *   v_b   = the (r+1)-th smallest of the S sub-block peaks of h in block b (B samples, S sub-blocks)
- *   base  ← v_b·256 if v_b·256 < base, else base + (base >> u) + 1    (the record's clean floor, Q8)
+ *   base  ← 0 when the wide encoder's level took a gain step in block b (see below)
+ *   base  ← v_b·256 if v_b·256 < base or base = 0, else base + (base >> u) + 1   (the clean floor, Q8)
  *   vote_b = v_b·256·256 > k·base  and  v_b·256·G_w > θ·L_w          (G_w = L1·L2 of the wide
  *            band-pass, L_w the wide encoder's level: v relative to the QRS level, in input counts)
  *   narrow ← on when ≥ need of the last J votes are 1, off when ≤ J − need are
@@ -24,7 +25,9 @@
  * Every quantity is a ratio of two things that scale with the gain (h and base, h and L_w), so
  * the switch is gain-invariant; the clean floor falls at once and rises by 2^−u per block, so a
  * record whose own high-frequency floor is high (a small QRS next to ADC noise) is not taken for
- * noise. The wide path is delayed by d ticks so both paths line up; its encoder runs on the
+ * noise. A sudden step of the gain (the wide encoder's step rule: J blocks beyond ×R) starts the
+ * clean floor again from that block's v: after a ×5 step it would otherwise take
+ * ln 5 / ln(1 + 2^−u) = 413 blocks to rise to the new gain's floor, all of them voting "noise". The wide path is delayed by d ticks so both paths line up; its encoder runs on the
  * undelayed signal, so while the switch is off its spikes are the usual ones, d ticks later.
  * The switch changes only at block boundaries; the stream is cut at block boundaries internally,
  * so any chunking gives the same output. State: two band-passes, two encoders, d-sample delay
@@ -98,6 +101,8 @@ export interface NoiseSwitchedEncoder {
   subIndex: number;
   blockFill: number;
   cleanQ8: number;
+  /** The wide encoder's gain steps already seen. */
+  stepsSeen: number;
   x1: number;
   x2: number;
   started: boolean;
@@ -148,6 +153,7 @@ export function createNoiseSwitchedEncoder(options: NoiseSwitchedEncoderOptions)
     subIndex: 0,
     blockFill: 0,
     cleanQ8: 0,
+    stepsSeen: 0,
     x1: 0,
     x2: 0,
     started: false,
@@ -185,6 +191,11 @@ function endBlock(enc: NoiseSwitchedEncoder): void {
   const s = enc.options.switch;
   const v = kthSmallest(enc.subPeaks, enc.subPeaks.length, enc.sorted, s.rank);
   const vQ8 = v * 256;
+  // A gain step (the wide encoder's level jumped this block) starts the clean floor again.
+  if (enc.admWide.steps !== enc.stepsSeen) {
+    enc.stepsSeen = enc.admWide.steps;
+    enc.cleanQ8 = 0;
+  }
   if (enc.cleanQ8 === 0 || vQ8 < enc.cleanQ8) enc.cleanQ8 = vQ8;
   else enc.cleanQ8 += (enc.cleanQ8 >> s.cleanRiseShift) + 1;
   const [l1, l2] = enc.options.wide.smoothSamples;

@@ -142,6 +142,11 @@ interface FrontPath {
   readonly fn: string;
   /** The flag bit set by the modulator's first sample; the band-pass's (the first path's only: the paths start together). */
   readonly dmFlag: string;
+  /**
+   * The flag bit its level's gain step sets, for the noise switch to restart its clean floor
+   * (the first path of a switched model only).
+   */
+  readonly stepFlag?: string;
   readonly bpFlag: string | undefined;
   readonly L1: number;
   readonly L2: number;
@@ -195,7 +200,7 @@ const NARROW_PATH_NAMES = { bp: 'bpn', dm: 'dmn', adm: 'admn', fn: '_n', dmFlag:
 function frontPath(
   bandpass: QrsBandpassOptions,
   enc: DeltaEncoderOptions,
-  names: Pick<FrontPath, 'bp' | 'dm' | 'adm' | 'fn' | 'dmFlag' | 'bpFlag'>,
+  names: Pick<FrontPath, 'bp' | 'dm' | 'adm' | 'fn' | 'dmFlag' | 'bpFlag' | 'stepFlag'>,
   reduceStep: boolean,
 ): FrontPath {
   const [L1, L2] = bandpass.smoothSamples;
@@ -399,6 +404,7 @@ function modulatorCode(p: FrontPath): string[] {
     `      s->${adm}_level = peak;`,
     `    } else if (es_is_step${fn}(s)) {`,
     `      s->${adm}_level = es_recent_median${fn}(s);`,
+    ...(p.stepFlag === undefined ? [] : [`      s->flags |= ${p.stepFlag}; /* a gain step: the switch's clean floor starts again */`]),
     '    } else if (peak > level) {',
     `      ${unsignedType(levelMax)} up = level >> ${u};`,
     `      s->${adm}_level = level + (up > 0 ? up : 1u);`,
@@ -496,8 +502,9 @@ function noiseSwitchC(
     ` *              and its own level-adaptive modulator: D = max(${narrow.minDelta}, floor(max(L_n, ${narrow.F}) * ${narrow.q} / 256));`,
     ` *              the first path is delayed ${d} samples to line up with it`,
     ` *   switch     h = |2 x[t-1] - x[t-2] - x[t]|; v = the ${ordinal(sw.rank + 1)} smallest of the ${S} peaks of h in ${subLength}-sample`,
-    ` *              sub-blocks of a ${B}-sample block; clean = 256 v if 256 v < clean or clean = 0, else clean +`,
-    ` *              (clean >> ${sw.cleanRiseShift}) + 1; vote = 65536 v > ${sw.aboveCleanQ8} clean and 256 v L1 L2 > ${sw.thresholdQ8} L (the first path's`,
+    ` *              sub-blocks of a ${B}-sample block; clean = 0 after a gain step of the first path's level; then`,
+    ` *              clean = 256 v if 256 v < clean or clean = 0, else clean + (clean >> ${sw.cleanRiseShift}) + 1;`,
+    ` *              vote = 65536 v > ${sw.aboveCleanQ8} clean and 256 v L1 L2 > ${sw.thresholdQ8} L (the first path's`,
     ` *              level); the narrow path feeds the network from the block after ${sw.need} of the last ${J} votes, the`,
     ` *              first one again after ${J - sw.need} or fewer`,
   ];
@@ -548,6 +555,7 @@ function noiseSwitchC(
     '    sorted[j] = v;',
     '  }',
     `  v = sorted[${sw.rank}];`,
+    '  if (s->flags & ES_STEPPED) { s->sw_clean = 0; s->flags = (uint8_t)(s->flags & ~ES_STEPPED); } /* a gain step this block */',
     `  if (s->sw_clean == 0 || (${cleanType})(v << 8) < s->sw_clean) s->sw_clean = (${cleanType})(v << 8);`,
     `  else s->sw_clean += (s->sw_clean >> ${sw.cleanRiseShift}) + 1u;`,
     `  vote = (uint8_t)(${cleanVote} && ${levelVote});`,
@@ -657,7 +665,7 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
 
   // ---- front end: the band-pass and the modulator (twice with the noise switch) ------------
   const ns = model.noiseSwitch;
-  const wide = frontPath(model.bandpass, model.encoder, MODEL_PATH_NAMES, ns !== undefined);
+  const wide = frontPath(model.bandpass, model.encoder, ns === undefined ? MODEL_PATH_NAMES : { ...MODEL_PATH_NAMES, stepFlag: 'ES_STEPPED' }, ns !== undefined);
   const narrow = ns === undefined ? undefined : frontPath(ns.narrow, { kind: 'adaptive', ...ns.narrowEncoder }, NARROW_PATH_NAMES, true);
   const paths = narrow === undefined ? [wide] : [wide, narrow];
   const { L1, L2, M, enc, adaptive, B, F, q, minDelta } = wide;
@@ -840,7 +848,8 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
     sw === undefined
       ? '  /* bit 0: band-pass started, bit 1: modulator started, bit 2: first block released */'
       : `  /* bit 0: band-passes started, bit 1: modulator started, bit 2: first block released, bit 4: the narrow
-     modulator started, bit 5: the narrow path feeds the network */`,
+     modulator started, bit 5: the narrow path feeds the network, bit 6: the first path's level took a gain step
+     in this block */`,
     '  uint8_t flags;',
     ...modulatorFields(wide),
   );
@@ -953,6 +962,7 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
     sb === undefined ? '' : '#define ES_SB_OPEN 8u',
     sw === undefined ? '' : '#define ES_DMN_STARTED 16u',
     sw === undefined ? '' : '#define ES_NARROW 32u',
+    sw === undefined ? '' : '#define ES_STEPPED 64u',
     '',
     '/* floor(x / 2^k) for any sign (an arithmetic right shift, which C99 leaves to the compiler for',
     '   negative x; compilers turn this into one shift). */',

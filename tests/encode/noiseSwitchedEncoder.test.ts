@@ -103,6 +103,21 @@ describe('noise-switched front end (encode/noiseSwitchedEncoder.ts)', () => {
     for (const g of [0.25, 0.5, 2, 4]) expect(Math.abs(at(g) - base)).toBeLessThanOrEqual(1);
   });
 
+  it('takes a sudden gain step for what it is, not for noise: the clean floor starts again when the level steps', () => {
+    // The clean fixture, 5 times louder from block 60 on: the high-frequency floor jumps x5 over
+    // the clean floor, so the few blocks before the level's step rule (J = 4 blocks) vote
+    // "noise"; once the level has stepped, the floor is the new clean floor and the wide path
+    // is soon back. Without the restart the clean floor would take ln 5 / ln(1 + 2^-8) = 413
+    // blocks to catch up, all on the narrow path.
+    const stepped = clean.map((v, i) => (i >= 60 * B ? Math.round(5 * v) : v));
+    const enc = createNoiseSwitchedEncoder(options);
+    primeNoiseSwitchedEncoder(enc, stepped, B);
+    processNoiseSwitchedEncoder(enc, stepped, stepped.length, new Int32Array(stepped.length), new Uint8Array(2 * stepped.length));
+    expect(enc.admWide.steps).toBe(1);
+    expect(enc.narrowBlocks).toBeLessThanOrEqual(12); // 10 here; without the restart, 241 (every block after the step)
+    expect(enc.narrow).toBe(false);
+  });
+
   it('gives the same signal and spikes for any chunk size', () => {
     const noisy = withNoise(clean, 60, 20).subarray(0, 40 * B);
     const whole = encode(noisy);

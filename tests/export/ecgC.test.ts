@@ -55,11 +55,11 @@ function runUnprimed(model: EcgModel, samples: Int32Array): EcgKernelRun {
 }
 
 /** Blocks the switched encoder (primed, as runEcgKernels runs it) gave the narrow path, of all blocks. */
-function narrowBlocks(model: EcgModel, samples: Int32Array): { narrow: number; blocks: number } {
+function narrowBlocks(model: EcgModel, samples: Int32Array): { narrow: number; blocks: number; steps: number } {
   const enc = createNoiseSwitchedEncoder(model.noiseSwitch as NonNullable<EcgModel['noiseSwitch']>);
   primeNoiseSwitchedEncoder(enc, samples, samples.length);
   processNoiseSwitchedEncoder(enc, samples, samples.length, new Int32Array(samples.length), new Uint8Array(2 * samples.length));
-  return { narrow: enc.narrowBlocks, blocks: enc.blocks };
+  return { narrow: enc.narrowBlocks, blocks: enc.blocks, steps: enc.admWide.steps };
 }
 
 /** A model from the bundled one's JSON, changed by `edit`. */
@@ -417,6 +417,18 @@ describe.skipIf(compiler === undefined)('the exported C, compiled', () => {
     const run = expectSwitchedIdentical(noisy);
     expect(run.narrow).toBeGreaterThan(200);
     expect(run.ts.beats.length).toBeGreaterThan(300);
+  });
+
+  it('noise-switched network: gain steps x5 and x0.2 in noise, where the switch restarts its clean floor', async () => {
+    const { samples } = await readRecord(FIXTURE_RECORD);
+    const rng = createRng(23);
+    const stepped = samples.map((v, i) => {
+      const gain = i >= 60 * 360 && i < 180 * 360 ? 5 : i >= 180 * 360 ? 0.2 : 1;
+      return Math.round(gain * (v + (i >= 20 * 360 ? 60 * nextNormal(rng) : 0)));
+    });
+    const run = expectSwitchedIdentical(stepped);
+    expect(run.steps).toBeGreaterThanOrEqual(2);
+    expect(run.narrow).toBeGreaterThan(20);
   });
 
   it('noise-switched network: exports and matches another switch (no delay ring, 7 sub-blocks not dividing the block, 4 of 5 votes)', async () => {
