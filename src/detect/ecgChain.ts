@@ -89,6 +89,8 @@ export interface EcgChain {
   readonly switched: NoiseSwitchedEncoder | undefined;
   /** The switched front end's band-passed output of the last `runEcgChain` call. */
   selected: Int32Array;
+  /** Its wide path's band-passed signal and counts (what the signal quality watches). */
+  wide: { readonly signal: Int32Array; readonly out: Uint8Array };
   /** Band-passed samples of the last `filterEcgChain` call (the first `count` used). */
   signal: Int32Array;
   /** UP/DOWN counts of the last `runEcgChain` call (2 per tick). */
@@ -114,6 +116,7 @@ export function createEcgChain(options: EcgChainOptions): EcgChain {
     detector: createBeatDetector(options.beats),
     switched: options.noiseSwitch === undefined ? undefined : createNoiseSwitchedEncoder(options.noiseSwitch),
     selected: new Int32Array(0),
+    wide: { signal: new Int32Array(0), out: new Uint8Array(0) },
     signal: new Int32Array(0),
     counts: new Uint8Array(0),
     events: createSpikeEvents(0),
@@ -169,10 +172,19 @@ export function runEcgChain(
   if (chain.events.tick.length < capacity) chain.events = createSpikeEvents(capacity);
   const { counts, events } = chain;
   let y = signal;
+  // What the signal quality watches: the encoder's input and spikes; with the noise switch, the
+  // wide path's whichever path feeds the network, so "noisy" means the same with either network.
+  let qualitySignal = signal;
+  let qualityCounts = counts;
   if (chain.switched !== undefined) {
-    if (chain.selected.length < ticks) chain.selected = new Int32Array(ticks);
-    last.inputSpikes = processNoiseSwitchedEncoder(chain.switched, signal, ticks, chain.selected, counts);
+    if (chain.selected.length < ticks) {
+      chain.selected = new Int32Array(ticks);
+      chain.wide = { signal: new Int32Array(ticks), out: new Uint8Array(2 * ticks) };
+    }
+    last.inputSpikes = processNoiseSwitchedEncoder(chain.switched, signal, ticks, chain.selected, counts, chain.wide);
     y = chain.selected;
+    qualitySignal = chain.wide.signal;
+    qualityCounts = chain.wide.out;
   } else {
     last.inputSpikes = processDeltaEncoder(chain.encoder, signal, ticks, counts);
   }
@@ -190,7 +202,7 @@ export function runEcgChain(
   const { output } = events;
   for (let i = 0; i < count; i++) if (output[i] === detector.beatOutput) outputSpikes++;
   last.outputSpikes = outputSpikes;
-  processSignalQuality(chain.quality, y, counts, ticks, changes);
+  processSignalQuality(chain.quality, qualitySignal, qualityCounts, ticks, changes);
   return processBeatDetector(detector, y, ticks, events.tick, output, count, beats);
 }
 

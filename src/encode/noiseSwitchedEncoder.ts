@@ -262,14 +262,22 @@ function highFrequencyFloor(enc: NoiseSwitchedEncoder, part: Int32Array, n: numb
 
 /**
  * Encode `count` raw samples: the selected band-passed signal into `signal`, UP/DOWN counts into
- * `out` (2 per sample). @returns the number of spikes
+ * `out` (2 per sample); with `wide`, the wide path's (d ticks late) into its arrays too, whichever
+ * path is selected. @returns the number of spikes in `out`
  *
  * Block pieces: the chunk is cut where blocks end, and within a piece the switch is fixed, so
  * each piece is copied whole from the chosen path. The wide path's delay is a history of `d`
  * samples kept in front of its scratch (`yWide[0, d)`, `cWide[0, 2d)`): each piece is written
  * after it, read from the start, and its last `d` samples moved to the front.
  */
-export function processNoiseSwitchedEncoder(enc: NoiseSwitchedEncoder, samples: Int32Array, count: number, signal: Int32Array, out: Uint8Array): number {
+export function processNoiseSwitchedEncoder(
+  enc: NoiseSwitchedEncoder,
+  samples: Int32Array,
+  count: number,
+  signal: Int32Array,
+  out: Uint8Array,
+  wide?: { readonly signal: Int32Array; readonly out: Uint8Array },
+): number {
   if (count <= 0) return 0;
   const B = enc.options.wideEncoder.blockSamples;
   const { yWide, yNarrow, cWide, cNarrow, delay } = enc;
@@ -302,6 +310,11 @@ export function processNoiseSwitchedEncoder(enc: NoiseSwitchedEncoder, samples: 
       signal.set(yWide.subarray(0, n), i);
       out.set(cWide.subarray(0, 2 * n), 2 * i);
       spikes += enc.historySpikes + wideSpikes - tailSpikes;
+    }
+    if (wide !== undefined) {
+      // The wide path whichever is selected (d ticks late), for what watches the lead's noise.
+      wide.signal.set(yWide.subarray(0, n), i);
+      wide.out.set(cWide.subarray(0, 2 * n), 2 * i);
     }
     enc.historySpikes = tailSpikes;
     if (delay > 0) {

@@ -58,6 +58,27 @@ describe('ecgChain operator', () => {
     }
   });
 
+  it('with the noise switch, the signal quality watches the wide path: the plain network\'s changes, whichever path is selected', async () => {
+    const switched = loadEcgModel(join(dirname(DEFAULT_ECG_MODEL_PATH), 'ecg-beat-noise-switched.json'));
+    const switchedOptions = { ...options, network: switched.network, beats: beatDetectorOptions(switched, 360), noiseSwitch: switched.noiseSwitch };
+    // The same wide band-pass, modulator and quality rule in both networks; the switched one sees
+    // the wide path 6 ticks late (to line up with the narrow one), and decides on the same 1 s
+    // blocks of ticks, so here it decides the same.
+    expect([switched.bandpass, switched.encoder, switched.quality]).toEqual([model.bandpass, model.encoder, model.quality]);
+    const { samples } = await readRecord(FIXTURE_RECORD);
+    const rng = createRng(5);
+    // Noisy from 60 s to 180 s: the switch (and the quality) go on and off again.
+    const noisy = samples.map((v, i) => (i >= 60 * 360 && i < 180 * 360 ? v + Math.round(80 * nextNormal(rng)) : v));
+    const qualityOf = async (o: typeof options): Promise<{ t: number; state: string }[]> => {
+      const frames = await lastValueFrom(from(chunks(noisy, [512])).pipe(ecgChain(o), toArray()));
+      return frames.flatMap((f) => f.events.flatMap((e) => (e.type === 'quality' ? [{ t: Math.round(e.t * 360), state: e.state }] : [])));
+    };
+    const plain = await qualityOf(options);
+    const wide = await qualityOf(switchedOptions);
+    expect(plain.map((c) => c.state)).toContain('noisy');
+    expect(wide).toEqual(plain);
+  });
+
   it('a network that does not take the encoder\'s two inputs ends the stream with a ValidationError', async () => {
     const network = { ...model.network, inputs: ['up', 'down', 'extra'] };
     await expect(lastValueFrom(from([] as SampleChunk[]).pipe(ecgChain({ ...options, network })))).rejects.toThrow(ValidationError);
