@@ -17,7 +17,7 @@ import { encodeAsciiLines } from '../src/formats/devices/ad8232Ascii.ts';
 import { createDeviceStream, decodeDeviceStream } from '../src/formats/devices/deviceStream.ts';
 import { pipelineCountsPerRaw } from '../src/formats/devices/profile.ts';
 import { detectEncodedEcg } from '../src/pipeline/ecgKernels.ts';
-import { loadEcgModel, type EcgModel } from '../src/pipeline/ecgModel.ts';
+import { loadEcgModel, SINGLE_BAND_ECG_MODEL_PATH, type EcgModel } from '../src/pipeline/ecgModel.ts';
 import { loadDeviceProfile } from '../src/sources/deviceProfile.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -196,7 +196,7 @@ export function hostCounts(values: readonly (number | '!')[]): Int32Array {
  * modulator primed with the first block (as the pipeline runs) or not (as the board's build
  * with EDGESPIKE_ECG_PRIME=0): band-pass, encoder, network, beat detector, then the flush.
  */
-export function referenceBeats(counts: Int32Array, prime: boolean, model: EcgModel = loadEcgModel()): number[] {
+export function referenceBeats(counts: Int32Array, prime: boolean, model: EcgModel = loadEcgModel(SINGLE_BAND_ECG_MODEL_PATH)): number[] {
   const signal = new Int32Array(counts.length);
   processQrsBandpass(createQrsBandpass(model.bandpass), counts, counts.length, signal);
   const spikes = new Uint8Array(2 * counts.length);

@@ -6,11 +6,11 @@
  *   npm run golden:update
  */
 import { writeFileSync } from 'node:fs';
-import { loadEcgModel } from '../src/pipeline/ecgModel.ts';
+import { loadEcgModel, SINGLE_BAND_ECG_MODEL_PATH } from '../src/pipeline/ecgModel.ts';
 import { GOLDEN_PATH, goldenOf } from '../tests/helpers/golden.ts';
 import { FIXTURE_RECORD, readRecord } from '../tests/helpers/fixture.ts';
 
 const { samples } = await readRecord(FIXTURE_RECORD);
-const golden = goldenOf(loadEcgModel(), samples);
+const golden = goldenOf(loadEcgModel(SINGLE_BAND_ECG_MODEL_PATH), samples);
 writeFileSync(GOLDEN_PATH, JSON.stringify(golden, null, 1) + '\n');
 process.stdout.write(`wrote ${GOLDEN_PATH}: ${golden.beatSpikeTicks.length} beat spikes, ${golden.inputSpikes} input spikes\n`);

@@ -16,9 +16,14 @@ import type { AdaptiveDeltaModulatorOptions } from '../encode/adaptiveDeltaModul
 import { readNetworkFile } from './networkFile.ts';
 import { checkLimit, LIMITS } from '../core/limits.ts';
 
-/** The bundled ECG beat network. */
-// Resolved from the project root, so it holds from src/pipeline and from the built dist/pipeline.
-export const DEFAULT_ECG_MODEL_PATH = fileURLToPath(new URL('../../src/snn/networks/ecg-beat.json', import.meta.url));
+// The bundled networks, resolved from the project root, so they hold from src/pipeline and from
+// the built dist/pipeline.
+/** The single-band ECG beat network: the one the AD8232 beats sketch runs on the board (its C fits an ATmega328P). */
+export const SINGLE_BAND_ECG_MODEL_PATH = fileURLToPath(new URL('../../src/snn/networks/ecg-beat.json', import.meta.url));
+/** The noise-switched ECG beat network (`meta.noiseSwitch`: a second, narrower band for muscle noise). */
+export const NOISE_SWITCHED_ECG_MODEL_PATH = fileURLToPath(new URL('../../src/snn/networks/ecg-beat-noise-switched.json', import.meta.url));
+/** The bundled ECG beat network every ECG command uses unless told otherwise. */
+export const DEFAULT_ECG_MODEL_PATH = SINGLE_BAND_ECG_MODEL_PATH;
 
 /** A validated ECG model. */
 export interface EcgModel {

@@ -7,9 +7,8 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_ECG_MODEL_PATH } from '../../src/pipeline/ecgModel.ts';
+import { DEFAULT_ECG_MODEL_PATH, NOISE_SWITCHED_ECG_MODEL_PATH } from '../../src/pipeline/ecgModel.ts';
 import { expectOneLineError, runCli } from '../helpers/cli.ts';
-import { PROJECT_ROOT } from '../helpers/datasets.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'edgespike-export-c-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -53,7 +52,7 @@ describe.concurrent('edgespike export-c', () => {
   });
 
   it('the noise-switched network: both paths and the switch (tests/export/ecgC.test.ts checks them bit for bit)', async () => {
-    const path = join(PROJECT_ROOT, 'src', 'snn', 'networks', 'ecg-beat-noise-switched.json');
+    const path = NOISE_SWITCHED_ECG_MODEL_PATH;
     const out = join(dir, 'switched');
     const result = await runCli(['export-c', '--network', path, '--out', out]);
     expect(result.code).toBe(0);

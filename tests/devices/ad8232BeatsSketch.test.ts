@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportEcgC } from '../../src/app/exportC.ts';
+import { SINGLE_BAND_ECG_MODEL_PATH } from '../../src/pipeline/ecgModel.ts';
 import { PROJECT_ROOT } from '../helpers/datasets.ts';
 import { useTempDir } from '../helpers/records.ts';
 
@@ -18,7 +19,7 @@ const tempDir = useTempDir('edgespike-ad8232-sketch-');
 
 describe('the beats sketch folder', () => {
   it.each(['edgespike_ecg.h', 'edgespike_ecg.c'])('holds the %s export-c writes now', (file) => {
-    exportEcgC(tempDir());
+    exportEcgC(tempDir(), SINGLE_BAND_ECG_MODEL_PATH); // the board runs the single-band network
     const now = readFileSync(join(tempDir(), file), 'utf8');
     const committed = readFileSync(join(SKETCH_DIR, 'edgespike_ecg', file), 'utf8');
     expect(now.length).toBeGreaterThan(1000);

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { resolve } from 'node:path';
 import { createQrsBandpass, processQrsBandpass } from '../../src/condition/qrsBandpass.ts';
 import { createAdaptiveDeltaModulator, primeAdaptiveDeltaModulator, processAdaptiveDeltaModulator } from '../../src/encode/adaptiveDeltaModulator.ts';
 import {
@@ -8,12 +7,11 @@ import {
   processNoiseSwitchedEncoder,
   type NoiseSwitchedEncoderOptions,
 } from '../../src/encode/noiseSwitchedEncoder.ts';
-import { loadEcgModel } from '../../src/pipeline/ecgModel.ts';
+import { loadEcgModel, NOISE_SWITCHED_ECG_MODEL_PATH } from '../../src/pipeline/ecgModel.ts';
 import { createRng, nextNormal } from '../../src/synth/random.ts';
-import { PROJECT_ROOT } from '../helpers/datasets.ts';
 import { FIXTURE_RECORD, readRecord } from '../helpers/fixture.ts';
 
-const CANDIDATE = resolve(PROJECT_ROOT, 'src', 'snn', 'networks', 'ecg-beat-noise-switched.json');
+const CANDIDATE = NOISE_SWITCHED_ECG_MODEL_PATH;
 const options = loadEcgModel(CANDIDATE).noiseSwitch as NoiseSwitchedEncoderOptions;
 const { samples: clean } = await readRecord(FIXTURE_RECORD);
 const B = options.wideEncoder.blockSamples;

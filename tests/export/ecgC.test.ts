@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEcgHarness, ecgStateBytes, exportEcgC, findCCompiler, runEcgHarness, STRICT_C_FLAGS, writeSamplesFile } from '../../src/app/exportC.ts';
 import { applySensorGain, createNoiseStress, nstNoiseAmplitude, nstNoiseGain, nstSignalAmplitude, processNoiseStress, stressRecording } from '../../src/condition/noiseStress.ts';
@@ -19,11 +19,11 @@ import { createNoiseSwitchedEncoder, primeNoiseSwitchedEncoder, processNoiseSwit
 import { parseMitAnnotations } from '../../src/formats/wfdb/annotation.ts';
 import { generateEcgC } from '../../src/export/ecgC.ts';
 import { detectEncodedEcg, runEcgKernels, type EcgKernelRun } from '../../src/pipeline/ecgKernels.ts';
-import { DEFAULT_ECG_MODEL_PATH, loadEcgModel, toEcgModel, type EcgModel } from '../../src/pipeline/ecgModel.ts';
+import { loadEcgModel, NOISE_SWITCHED_ECG_MODEL_PATH, SINGLE_BAND_ECG_MODEL_PATH, toEcgModel, type EcgModel } from '../../src/pipeline/ecgModel.ts';
 import { loadNoiseMix } from '../../src/pipeline/noiseRecordings.ts';
 import { parseNetwork } from '../../src/snn/network.ts';
 import { createRng, nextNormal } from '../../src/synth/random.ts';
-import { datasetPath, haveDataset, PROJECT_ROOT } from '../helpers/datasets.ts';
+import { datasetPath, haveDataset } from '../helpers/datasets.ts';
 import { FIXTURE_RECORD, readRecord } from '../helpers/fixture.ts';
 
 const compiler = findCCompiler();
@@ -35,7 +35,7 @@ const RECORDS = ['101', '104', '106', '119', '208'];
 const PROVENANCE = { modelSha256: 'f'.repeat(64), edgespikeVersion: '9.9.9' };
 
 /** The noise-switched network (meta.noiseSwitch, encode/noiseSwitchedEncoder.ts). */
-const SWITCHED_MODEL_PATH = resolve(PROJECT_ROOT, 'src', 'snn', 'networks', 'ecg-beat-noise-switched.json');
+const SWITCHED_MODEL_PATH = NOISE_SWITCHED_ECG_MODEL_PATH;
 
 /**
  * The TypeScript chain without priming the encoder (what EDGESPIKE_ECG_PRIME=0 must match):
@@ -64,13 +64,13 @@ function narrowBlocks(model: EcgModel, samples: Int32Array): { narrow: number; b
 
 /** A model from the bundled one's JSON, changed by `edit`. */
 function variantModel(edit: (json: Record<string, unknown>) => void): EcgModel {
-  const json = JSON.parse(readFileSync(DEFAULT_ECG_MODEL_PATH, 'utf8')) as Record<string, unknown>;
+  const json = JSON.parse(readFileSync(SINGLE_BAND_ECG_MODEL_PATH, 'utf8')) as Record<string, unknown>;
   edit(json);
   return toEcgModel(parseNetwork(json));
 }
 
 describe('generateEcgC', () => {
-  const model = loadEcgModel();
+  const model = loadEcgModel(SINGLE_BAND_ECG_MODEL_PATH);
   const { header, source, maxBeats } = generateEcgC(model, PROVENANCE);
   const code = (text: string): string => text.replace(/\/\*[\s\S]*?\*\//g, '');
 
@@ -228,7 +228,7 @@ describe('generateEcgC with the noise switch (meta.noiseSwitch)', () => {
 
 describe.skipIf(compiler === undefined)('the exported C, compiled', () => {
   const cc = compiler as string;
-  const model = loadEcgModel();
+  const model = loadEcgModel(SINGLE_BAND_ECG_MODEL_PATH);
   let dir = '';
   let primed = '';
   let unprimed = '';
@@ -236,7 +236,7 @@ describe.skipIf(compiler === undefined)('the exported C, compiled', () => {
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'edgespike-export-c-'));
-    exportEcgC(dir);
+    exportEcgC(dir, SINGLE_BAND_ECG_MODEL_PATH);
     primed = buildEcgHarness(cc, dir, true);
     unprimed = buildEcgHarness(cc, dir, false);
   });

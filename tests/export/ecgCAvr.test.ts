@@ -14,7 +14,7 @@ import { exportEcgC } from '../../src/app/exportC.ts';
 import { createQrsBandpass, processQrsBandpass } from '../../src/condition/qrsBandpass.ts';
 import { createDeltaEncoder, processDeltaEncoder } from '../../src/encode/deltaEncoder.ts';
 import { detectEncodedEcg } from '../../src/pipeline/ecgKernels.ts';
-import { loadEcgModel } from '../../src/pipeline/ecgModel.ts';
+import { loadEcgModel, SINGLE_BAND_ECG_MODEL_PATH } from '../../src/pipeline/ecgModel.ts';
 import { datasetPath, haveDataset, PROJECT_ROOT } from '../helpers/datasets.ts';
 import { FIXTURE_RECORD, readRecord } from '../helpers/fixture.ts';
 
@@ -27,11 +27,11 @@ const SAMPLES = 10000;
 const CYCLES_PER_SAMPLE_BUDGET = Math.floor(16e6 / 360);
 
 describe.skipIf(!haveTools)('the exported C on an ATmega328P (simavr)', () => {
-  const model = loadEcgModel();
+  const model = loadEcgModel(SINGLE_BAND_ECG_MODEL_PATH); // the network the board runs
   let dir = '';
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'edgespike-avr-'));
-    exportEcgC(dir);
+    exportEcgC(dir, SINGLE_BAND_ECG_MODEL_PATH);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,11 +1,10 @@
-import { dirname, join } from 'node:path';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import type { SampleChunk } from '../../src/core/chunks.ts';
 import { ValidationError } from '../../src/core/errors.ts';
 import { ecgChain } from '../../src/operators/ecgChain.ts';
 import { runEcgKernels } from '../../src/pipeline/ecgKernels.ts';
-import { beatDetectorOptions, DEFAULT_ECG_MODEL_PATH, loadEcgModel } from '../../src/pipeline/ecgModel.ts';
+import { beatDetectorOptions, loadEcgModel, NOISE_SWITCHED_ECG_MODEL_PATH } from '../../src/pipeline/ecgModel.ts';
 import { createRng, nextNormal } from '../../src/synth/random.ts';
 import { FIXTURE_RECORD, readRecord } from '../helpers/fixture.ts';
 
@@ -41,7 +40,7 @@ describe('ecgChain operator', () => {
   });
 
   it('with the noise-switched candidate network: the kernel chain\'s beats and counts too, in any chunks, clean and in noise', async () => {
-    const switched = loadEcgModel(join(dirname(DEFAULT_ECG_MODEL_PATH), 'ecg-beat-noise-switched.json'));
+    const switched = loadEcgModel(NOISE_SWITCHED_ECG_MODEL_PATH);
     const switchedOptions = { ...options, network: switched.network, beats: beatDetectorOptions(switched, 360), noiseSwitch: switched.noiseSwitch };
     const { samples } = await readRecord(FIXTURE_RECORD);
     const rng = createRng(3);
@@ -59,7 +58,7 @@ describe('ecgChain operator', () => {
   });
 
   it('with the noise switch, the signal quality watches the wide path: the plain network\'s changes, whichever path is selected', async () => {
-    const switched = loadEcgModel(join(dirname(DEFAULT_ECG_MODEL_PATH), 'ecg-beat-noise-switched.json'));
+    const switched = loadEcgModel(NOISE_SWITCHED_ECG_MODEL_PATH);
     const switchedOptions = { ...options, network: switched.network, beats: beatDetectorOptions(switched, 360), noiseSwitch: switched.noiseSwitch };
     // The same wide band-pass, modulator and quality rule in both networks; the switched one sees
     // the wide path 6 ticks late (to line up with the narrow one), and decides on the same 1 s

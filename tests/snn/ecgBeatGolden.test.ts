@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { encodeEcg } from '../../src/pipeline/ecgKernels.ts';
-import { loadEcgModel } from '../../src/pipeline/ecgModel.ts';
+import { loadEcgModel, SINGLE_BAND_ECG_MODEL_PATH } from '../../src/pipeline/ecgModel.ts';
 import { createFloatLifNetwork, processFloatLifChunk } from '../../src/snn/floatReference.ts';
 import { allowedLifDeliveries, createLifEngine } from '../../src/snn/lifEngine.ts';
 import { createSpikeEvents } from '../../src/snn/lifNetwork.ts';
@@ -21,7 +21,7 @@ import { haveDataset, datasetPath } from '../helpers/datasets.ts';
 import { FIXTURE_RECORD, readRecord } from '../helpers/fixture.ts';
 import { GOLDEN_PATH, goldenOf, spikeTicksOf, type Golden } from '../helpers/golden.ts';
 
-const model = loadEcgModel();
+const model = loadEcgModel(SINGLE_BAND_ECG_MODEL_PATH); // the golden file is the single-band network's
 const golden = (): Golden => JSON.parse(readFileSync(GOLDEN_PATH, 'utf8')) as Golden;
 
 describe('bundled ECG network: golden bit-exact output on the fixture', () => {

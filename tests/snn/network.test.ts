@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/core/errors.ts';
 import { decodeBase64Int8, encodeBase64Int8, parseNetwork, parseNetworkText } from '../../src/snn/network.ts';
-import { DEFAULT_ECG_MODEL_PATH, loadEcgModel, toEcgModel } from '../../src/pipeline/ecgModel.ts';
+import { DEFAULT_ECG_MODEL_PATH, loadEcgModel, NOISE_SWITCHED_ECG_MODEL_PATH, toEcgModel } from '../../src/pipeline/ecgModel.ts';
 import { buildEcgBeatNetworkJson, type EcgBeatDesign } from '../../src/snn/ecgBeatNetwork.ts';
 
 const minimal = () => ({
@@ -121,7 +120,7 @@ describe('the bundled ECG network file', () => {
   });
 
   it('reads the noise-switched candidate\'s meta.noiseSwitch, and refuses a bad one naming the field', () => {
-    const path = join(dirname(DEFAULT_ECG_MODEL_PATH), 'ecg-beat-noise-switched.json');
+    const path = NOISE_SWITCHED_ECG_MODEL_PATH;
     const file = JSON.parse(readFileSync(path, 'utf8')) as { meta: { noiseSwitch: Record<string, unknown> } };
     const ns = loadEcgModel(path).noiseSwitch;
     expect(ns?.switch).toEqual({ subBlocks: 8, rank: 1, thresholdQ8: 12, aboveCleanQ8: 512, cleanRiseShift: 8, votes: 4, need: 3 });
