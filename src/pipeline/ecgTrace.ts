@@ -4,7 +4,8 @@
  * (when the record has a `.atr`) the reference beats and which detections matched them.
  *
  * Nothing is re-implemented: the record goes through the pipeline's own operators (resample,
- * QRS band-pass, delta modulator) from its first sample, so every state is what `replay` has
+ * QRS band-pass, delta modulator; or the noise-switched front end, whose wide path the plot
+ * shows while its selected path feeds the network) from its first sample, so every state is what `replay` has
  * when it reaches the window; the network is the same fixed-point engine as `replay`'s
  * (`createLifEngine`; membranes are recorded through its generic loop, bit-identical) and the beats come from the same beat
  * detector. Each chunk goes through the network and the detector as it comes; inside the window
@@ -19,6 +20,7 @@ import { createBeatDetector, flushBeatDetector, processBeatDetector } from '../d
 import { DEFAULT_MATCH_TOLERANCE_SECONDS, matchBeats } from '../detect/beatMatching.ts';
 import { createQrsBandpass, qrsBandpassDelaySamples } from '../condition/qrsBandpass.ts';
 import { deltaModulate } from '../operators/deltaModulate.ts';
+import { noiseSwitchedEncode } from '../operators/noiseSwitchedEncode.ts';
 import { qrsBandpass } from '../operators/qrsBandpass.ts';
 import { resample } from '../operators/resample.ts';
 import { createLifEngine } from '../snn/lifEngine.ts';
@@ -68,7 +70,9 @@ export async function traceEcg(
   const conditioned: Int32Array[] = [];
   const spikes: Uint8Array[] = [];
   let ticksRead = 0;
-  const consume = (signal: Int32Array, rows: Uint8Array, ticks: number): void => {
+  // `shown`: the band-passed signal the plot shows (with the noise switch, the wide path's; the
+  // beat detector reads the selected path's, `signal`).
+  const consume = (signal: Int32Array, rows: Uint8Array, ticks: number, shown: Int32Array = signal): void => {
     const start = ticksRead;
     const step = (from: number, n: number, trace?: Int32Array): void => {
       const count = engine.run(rows.subarray(2 * from, 2 * (from + n)), n, events, trace === undefined ? undefined : { membrane: trace });
@@ -77,7 +81,7 @@ export async function traceEcg(
     const inFrom = Math.min(ticks, Math.max(0, windowFirstTick - start));
     const inTo = Math.min(ticks, Math.max(0, windowEndTick - start));
     if (inTo > inFrom) {
-      conditioned.push(signal.slice(inFrom, inTo));
+      conditioned.push(shown.slice(inFrom, inTo));
       spikes.push(rows.slice(2 * inFrom, 2 * inTo));
     }
     for (let i = 0; i < ticks; ) {
@@ -95,13 +99,20 @@ export async function traceEcg(
     }
     ticksRead += ticks;
   };
+  const { noiseSwitch } = model;
   const { firstSample, endSample, samples: windowSamples, complete } = await readTraceWindow(record, window, (chunks) =>
-    chunks.pipe(
-      resample(tickRateHz),
-      qrsBandpass(model.bandpass),
-      deltaModulate(model.encoder),
-      tap((chunk) => consume(chunk.samples, chunk.counts, chunk.ticks)),
-    ),
+    noiseSwitch === undefined
+      ? chunks.pipe(
+          resample(tickRateHz),
+          qrsBandpass(model.bandpass),
+          deltaModulate(model.encoder),
+          tap((chunk) => consume(chunk.samples, chunk.counts, chunk.ticks)),
+        )
+      : chunks.pipe(
+          resample(tickRateHz),
+          noiseSwitchedEncode(noiseSwitch),
+          tap((chunk) => consume(chunk.samples, chunk.counts, chunk.ticks, chunk.wideSamples)),
+        ),
   );
   const firstTick = Math.min(windowFirstTick, ticksRead);
   const endTick = Math.min(windowEndTick, ticksRead);
@@ -136,7 +147,8 @@ export async function traceEcg(
     firstTick,
     conditioned: concatArrays(conditioned, Int32Array),
     bandpassGain: model.bandpass.smoothSamples[0] * model.bandpass.smoothSamples[1],
-    bandpassDelayTicks: qrsBandpassDelaySamples(createQrsBandpass(model.bandpass)),
+    // With the noise switch the wide path is shown at the narrow band-pass's delay (it is delayed to line up).
+    bandpassDelayTicks: qrsBandpassDelaySamples(createQrsBandpass(noiseSwitch?.narrow ?? model.bandpass)),
     spikes: concatArrays(spikes, Uint8Array),
     neuronNames: spec.neurons.map((n) => n.name),
     thresholds: Array.from(net.threshold),

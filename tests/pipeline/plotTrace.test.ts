@@ -3,6 +3,9 @@
  * record: the same beats, spikes and words as the plain kernel chain and the RxJS audio
  * pipeline, and a window that is exactly the whole run cut to it.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import type { DetectionEvent } from '../../src/core/events.ts';
@@ -10,7 +13,10 @@ import { loadAudioModel } from '../../src/pipeline/audioModel.ts';
 import { audioPipeline } from '../../src/pipeline/audioPipeline.ts';
 import { traceAudio } from '../../src/pipeline/audioTrace.ts';
 import { runEcgKernels } from '../../src/pipeline/ecgKernels.ts';
-import { loadEcgModel } from '../../src/pipeline/ecgModel.ts';
+import { loadEcgModel, NOISE_SWITCHED_ECG_MODEL_PATH } from '../../src/pipeline/ecgModel.ts';
+import { createQrsBandpass, processQrsBandpass } from '../../src/condition/qrsBandpass.ts';
+import { createRng, nextNormal } from '../../src/synth/random.ts';
+import { createNoiseSwitchedEncoder, primeNoiseSwitchedEncoder, processNoiseSwitchedEncoder } from '../../src/encode/noiseSwitchedEncoder.ts';
 import { errorWindows, traceEcg } from '../../src/pipeline/ecgTrace.ts';
 import { openRecord } from '../../src/sources/openRecord.ts';
 import { recordSource } from '../../src/sources/recordSource.ts';
@@ -42,6 +48,40 @@ describe('traceEcg', () => {
     expect(part.membrane).toEqual(whole.membrane.slice(t0 * N, t1 * N));
     expect(part.conditioned).toEqual(whole.conditioned.slice(t0, t1));
     expect(part.spikes).toEqual(whole.spikes.slice(2 * t0, 2 * t1));
+  });
+});
+
+describe('traceEcg with the noise-switched network', () => {
+  it('gives the switched kernel chain\'s beats and spikes, and shows the wide path at the narrow band\'s delay, in noise where the switch engages', async () => {
+    const switched = loadEcgModel(NOISE_SWITCHED_ECG_MODEL_PATH);
+    const { samples } = await readRecord(FIXTURE_RECORD);
+    // Broadband noise from 60 s on (a third of the R waves): the switch turns the narrow path on.
+    const rng = createRng(11);
+    const noisy = samples.map((v, i) => (i >= 60 * 360 ? v + Math.round(60 * nextNormal(rng)) : v));
+    const dir = mkdtempSync(join(tmpdir(), 'edgespike-trace-'));
+    try {
+      const csv = join(dir, 'noisy.csv');
+      writeFileSync(csv, `ecg\n${Array.from(noisy).join('\n')}\n`);
+      const record = await openRecord(csv, { sampleRateHz: 360, units: 'counts' });
+      const trace = await traceEcg(switched, record, { fromSeconds: 0, toSeconds: 300 });
+      const kernels = runEcgKernels(switched, noisy, 360);
+      const enc = createNoiseSwitchedEncoder(switched.noiseSwitch as NonNullable<typeof switched.noiseSwitch>);
+      primeNoiseSwitchedEncoder(enc, noisy, noisy.length);
+      processNoiseSwitchedEncoder(enc, noisy, noisy.length, new Int32Array(noisy.length), new Uint8Array(2 * noisy.length));
+      expect(enc.narrowBlocks).toBeGreaterThan(100); // the narrow path feeds the network for minutes
+      expect(trace.beats).toEqual(kernels.beats);
+      expect(trace.spikes.reduce((n, c) => n + c, 0)).toBe(kernels.inputSpikes);
+      expect(trace.neuronSpikes.length).toBe(kernels.neuronSpikes);
+      // The shown signal is the wide path (gain L1 L2 = 70), 45 ticks late (the narrow band-pass's delay).
+      expect(trace.bandpassDelayTicks).toBe(45);
+      expect(trace.bandpassGain).toBe(70);
+      const bp = createQrsBandpass(switched.bandpass);
+      const wide = new Int32Array(noisy.length);
+      processQrsBandpass(bp, noisy, noisy.length, wide);
+      expect(trace.conditioned.subarray(6)).toEqual(wide.subarray(0, noisy.length - 6));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
