@@ -9,6 +9,7 @@ import type { SampleChunk } from '../core/chunks.ts';
 import { EdgespikeError } from '../core/errors.ts';
 import type { OutputEvent } from '../core/events.ts';
 import type { HrvChoice } from '../pipeline/ecgPipeline.ts';
+import { SINGLE_BAND_ECG_MODEL_PATH } from '../pipeline/ecgModel.ts';
 import type { DeviceItem } from '../pipeline/deviceItems.ts';
 import { liveItems } from '../pipeline/liveItems.ts';
 import { jsonLinesSink } from '../sinks/jsonLines.ts';
@@ -48,7 +49,7 @@ export interface TaskRunOptions {
 export async function runTask(spec: InputSpec, options: TaskRunOptions): Promise<number> {
   if (options.task === 'ecg') {
     const ecgBeatsTask = await loadEcgBeatsTask();
-    const model = ecgBeatsTask.loadModel(options.modelPath);
+    const model = ecgBeatsTask.loadModel(options.modelPath ?? boardNetworkPath(spec));
     return runOn(ecgBeatsTask, model, await openInput(spec), options, '', undefined);
   }
   const digitsTask = await loadDigitsTask();
@@ -158,4 +159,14 @@ function conditioned(items: Observable<DeviceItem>, operator: OperatorFunction<S
     operator,
     map((chunk): DeviceItem => ({ kind: 'samples', chunk })),
   );
+}
+
+/**
+ * The ECG network to run when none is given: for a board that runs its own detector (a profile
+ * with `boardBeats`: the AD8232 beats sketch), the network the board runs, so that the board's
+ * beats and the host's compare like with like; else the bundled default (undefined).
+ * @example boardNetworkPath({ kind: 'device', profile: loadDeviceProfile('sparkfun-ad8232-beats'), ... }) → SINGLE_BAND_ECG_MODEL_PATH
+ */
+export function boardNetworkPath(spec: InputSpec): string | undefined {
+  return spec.kind === 'device' && spec.profile.boardBeats ? SINGLE_BAND_ECG_MODEL_PATH : undefined;
 }

@@ -3,11 +3,13 @@ import type { QualityChange } from '../../src/core/chunks.ts';
 import { createEcgChain, ecgChainPrimeSamples, filterEcgChain, flushEcgChain, primeEcgChain, runEcgChain } from '../../src/detect/ecgChain.ts';
 import { createSignalQuality, processSignalQuality } from '../../src/detect/signalQuality.ts';
 import { encodeEcg, runEcgKernels } from '../../src/pipeline/ecgKernels.ts';
-import { beatDetectorOptions, loadEcgModel } from '../../src/pipeline/ecgModel.ts';
+import { beatDetectorOptions, loadEcgModel, SINGLE_BAND_ECG_MODEL_PATH } from '../../src/pipeline/ecgModel.ts';
 import { FIXTURE_RECORD, readRecord } from '../helpers/fixture.ts';
 import { datasetPath, haveDataset } from '../helpers/datasets.ts';
 
-const model = loadEcgModel();
+// The single-band network: these tests hold the chain against the single band's kernels one by
+// one (the noise-switched chain is held against runEcgKernels in tests/operators/ecgChain.test.ts).
+const model = loadEcgModel(SINGLE_BAND_ECG_MODEL_PATH);
 const options = { bandpass: model.bandpass, encoder: model.encoder, network: model.network, quality: model.quality, beats: beatDetectorOptions(model, 360) };
 
 /** The chain on `samples` in chunks of `size` (the first 1 s held, as the operator does). */
