@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/core/errors.ts';
 import { decodeBase64Int8, encodeBase64Int8, parseNetwork, parseNetworkText } from '../../src/snn/network.ts';
-import { DEFAULT_ECG_MODEL_PATH, loadEcgModel, NOISE_SWITCHED_ECG_MODEL_PATH, toEcgModel } from '../../src/pipeline/ecgModel.ts';
+import { DEFAULT_ECG_MODEL_PATH, loadEcgModel, NOISE_SWITCHED_ECG_MODEL_PATH, SINGLE_BAND_ECG_MODEL_PATH, toEcgModel } from '../../src/pipeline/ecgModel.ts';
 import { buildEcgBeatNetworkJson, type EcgBeatDesign } from '../../src/snn/ecgBeatNetwork.ts';
 
 const minimal = () => ({
@@ -89,16 +89,20 @@ describe('network file format: validation errors name the field', () => {
 });
 
 describe('the bundled ECG network file', () => {
-  it('loads, validates as an ECG model and is what the design builder makes of its own design', () => {
-    const model = loadEcgModel();
-    expect(model.network.name).toBe('ecg-beat');
-    expect(model.tickRateHz).toBe(360);
-    expect(model.network.outputs).toEqual(['beat', 'cand']);
-    expect(model.searchback).toEqual({ candidateOutput: 1, rrLimitQ4: 24, rrBeats: 8, minGapTicks: 120, mergeTicks: 10, maxCandidates: 4 });
-    const file = JSON.parse(readFileSync(DEFAULT_ECG_MODEL_PATH, 'utf8')) as { meta: { design: EcgBeatDesign } };
-    const rebuilt = buildEcgBeatNetworkJson(file.meta.design);
-    expect(parseNetwork(rebuilt).neurons).toEqual(model.network.neurons);
-    expect(parseNetwork(rebuilt).synapses).toEqual(model.network.synapses);
+  it('loads, validates as an ECG model and is what the design builder makes of its own design (both bundled networks)', () => {
+    for (const [path, rrLimitQ4] of [[SINGLE_BAND_ECG_MODEL_PATH, 24], [NOISE_SWITCHED_ECG_MODEL_PATH, 23]] as const) {
+      const model = loadEcgModel(path);
+      expect(model.tickRateHz).toBe(360);
+      expect(model.network.outputs).toEqual(['beat', 'cand']);
+      expect(model.searchback).toEqual({ candidateOutput: 1, rrLimitQ4, rrBeats: 8, minGapTicks: 120, mergeTicks: 10, maxCandidates: 4 });
+      const file = JSON.parse(readFileSync(path, 'utf8')) as { meta: { design: EcgBeatDesign } };
+      const rebuilt = parseNetwork(buildEcgBeatNetworkJson(file.meta.design));
+      expect(rebuilt.neurons).toEqual(model.network.neurons);
+      expect(rebuilt.synapses).toEqual(model.network.synapses);
+      expect(toEcgModel(rebuilt).noiseSwitch).toEqual(model.noiseSwitch);
+    }
+    expect(loadEcgModel(SINGLE_BAND_ECG_MODEL_PATH).network.name).toBe('ecg-beat');
+    expect(loadEcgModel(DEFAULT_ECG_MODEL_PATH).network.name).toBe(loadEcgModel().network.name);
   });
 
   it('needs its meta to describe an ECG front end', () => {
@@ -125,7 +129,7 @@ describe('the bundled ECG network file', () => {
     const ns = loadEcgModel(path).noiseSwitch;
     expect(ns?.switch).toEqual({ subBlocks: 8, rank: 1, thresholdQ8: 12, aboveCleanQ8: 512, cleanRiseShift: 8, votes: 4, need: 3 });
     expect(ns?.narrow).toEqual({ smoothSamples: [14, 14], highpassShift: 6 });
-    expect(loadEcgModel().noiseSwitch).toBeUndefined();
+    expect(loadEcgModel(SINGLE_BAND_ECG_MODEL_PATH).noiseSwitch).toBeUndefined();
     const withSwitch = (change: Record<string, unknown>): ReturnType<typeof parseNetwork> => {
       const json = structuredClone(file);
       Object.assign(json.meta.noiseSwitch, change);
