@@ -32,7 +32,7 @@ export interface QrsBandpassOptions {
 }
 
 /** The chunk loop of one (L1, L2, m), its constants inlined (see `chunkFunction`). */
-type BandpassChunk = (bp: QrsBandpass, input: Int32Array | Int16Array, count: number, output: Int32Array) => void;
+type BandpassChunk = (bp: QrsBandpass, input: Int32Array | Int16Array, count: number, output: Int32Array, from: number) => void;
 
 /** QRS band-pass state. */
 export interface QrsBandpass {
@@ -77,7 +77,7 @@ function chunkFunction(length1: number, length2: number, shift: number, ringSize
   const ring = bp.ring;
   let sum1 = bp.sum1, sum2 = bp.sum2, sum3 = bp.sum3, pos = bp.pos;
   for (let i = 0; i < count; i++, pos++) {
-    const raw = input[i];
+    const raw = input[from + i];
     const x = raw > ${INT16_MAX} ? ${INT16_MAX} : raw < ${INT16_MIN} ? ${INT16_MIN} : raw;
     const p = pos & ${mask};
     sum1 += x - ring[(pos - ${length1}) & ${mask}];
@@ -91,7 +91,7 @@ function chunkFunction(length1: number, length2: number, shift: number, ringSize
   bp.sum1 = sum1; bp.sum2 = sum2; bp.sum3 = sum3; bp.pos = pos & 65535;`;
   if (chunkFunctions.size >= MAX_CACHED_FUNCTIONS) chunkFunctions.clear();
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  fn = new Function('bp', 'input', 'count', 'output', source) as BandpassChunk;
+  fn = new Function('bp', 'input', 'count', 'output', 'from', source) as BandpassChunk;
   chunkFunctions.set(key, fn);
   return fn;
 }
@@ -130,7 +130,8 @@ export function qrsBandpassDelaySamples(bp: QrsBandpass): number {
 }
 
 /**
- * Filter `count` samples from `input` into `output` (may be the same array).
+ * Filter `count` samples from `input` (from index `from`) into `output` (from 0; may be the same
+ * array when `from` is 0).
  * @returns count
  */
 export function processQrsBandpass(
@@ -138,11 +139,12 @@ export function processQrsBandpass(
   input: Int32Array | Int16Array,
   count: number,
   output: Int32Array,
+  from = 0,
 ): number {
   if (count <= 0) return 0;
   if (!bp.started) {
     // As if the signal had always been x0: every past x is x0, every past s1 and s2 their sums.
-    const x0 = saturateInt16(input[0] as number);
+    const x0 = saturateInt16(input[from] as number);
     const { ring, ringSize } = bp;
     bp.sum1 = x0 * bp.length1;
     bp.sum2 = bp.sum1 * bp.length2;
@@ -152,7 +154,7 @@ export function processQrsBandpass(
     ring.fill(bp.sum2, 2 * ringSize);
     bp.started = true;
   }
-  if (count > input.length || count > output.length) throw new RangeError(`band-pass: ${count} samples, but the input has ${input.length} and the output room for ${output.length}`);
-  bp.run(bp, input, count, output);
+  if (from + count > input.length || count > output.length) throw new RangeError(`band-pass: ${count} samples from ${from}, but the input has ${input.length} and the output room for ${output.length}`);
+  bp.run(bp, input, count, output, from);
   return count;
 }

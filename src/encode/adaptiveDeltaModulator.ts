@@ -260,8 +260,7 @@ export function processAdaptiveDeltaModulator(
     }
     // The rest of the current block (or of the chunk) at one Δ.
     const n = Math.min(count - i, blockSamples - adm.blockFill);
-    const part = samples.subarray(i, i + n);
-    spikes += processDeltaModulatorWithPeak(dm, part, n, out.subarray(2 * i), adm.blockPeak);
+    spikes += processDeltaModulatorWithPeak(dm, samples, i, n, out, 2 * i, adm.blockPeak);
     adm.blockPeak = dm.lastPeak;
     adm.blockFill += n;
     i += n;

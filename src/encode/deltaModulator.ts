@@ -158,16 +158,17 @@ export function processDeltaModulator(
  * branches, which mispredict on a signal that fires on a quarter of its samples; only a sample
  * 2Δ or more away takes a branch (⌊|diff| / Δ⌋ steps, at most `cap`).
  */
-function modulateWithoutRefractory(dm: DeltaModulator, samples: Int32Array | Int16Array, count: number, out: Uint8Array, offset: number, stride: number, peakIn = -1): number {
+function modulateWithoutRefractory(dm: DeltaModulator, samples: Int32Array | Int16Array, count: number, out: Uint8Array, offset: number, stride: number, peakIn = -1, from = 0): number {
   const delta = dm.thresholdCounts;
   const twoDelta = 2 * delta;
   const cap = dm.maxSpikesPerSample;
-  let r: number = dm.reference ?? samples[0] ?? 0;
+  let r: number = dm.reference ?? samples[from] ?? 0;
   let ups = 0;
   let downs = 0;
   let o = offset;
   let peak = peakIn;
-  for (let i = 0; i < count; i++, o += stride) {
+  const end = from + count;
+  for (let i = from; i < end; i++, o += stride) {
     const x = samples[i] as number;
     // peak = max(peak, |x|) without a branch (see processDeltaModulatorWithPeak).
     const sign = x >> 31;
@@ -210,16 +211,17 @@ function modulateWithoutRefractory(dm: DeltaModulator, samples: Int32Array | Int
  * one pass (the level-adaptive modulator's block peak). The peak is taken without a branch
  * (the sign mask of an int32 difference): exact for every x but −2^31, and every caller's
  * signal is a band-passed one, |y| ≤ 65535 · L1 · L2 < 2^31 − 2^15.
+ * @param from the first sample to encode; `outOffset` where its UP count goes (DOWN after it)
  * @param peak the peak so far (≥ 0)
  * @returns the number of spikes
  */
-export function processDeltaModulatorWithPeak(dm: DeltaModulator, samples: Int32Array, count: number, out: Uint8Array, peak: number): number {
+export function processDeltaModulatorWithPeak(dm: DeltaModulator, samples: Int32Array, from: number, count: number, out: Uint8Array, outOffset: number, peak: number): number {
   if (count > 0 && dm.refractorySamples === 0 && 2 * dm.thresholdCounts <= 2 ** 30) {
-    if (2 * (count - 1) + 1 >= out.length) throw new RangeError(`spike output too short for ${count} samples at stride 2`);
-    return modulateWithoutRefractory(dm, samples, count, out, 0, 2, peak);
+    if (outOffset + 2 * (count - 1) + 1 >= out.length || from + count > samples.length) throw new RangeError(`spike output or input too short for ${count} samples`);
+    return modulateWithoutRefractory(dm, samples, count, out, outOffset, 2, peak, from);
   }
-  const spikes = processDeltaModulator(dm, samples, count, out);
-  for (let k = 0; k < count; k++) {
+  const spikes = processDeltaModulator(dm, samples.subarray(from, from + count), count, out, outOffset);
+  for (let k = from; k < from + count; k++) {
     const x = samples[k] as number;
     const sign = x >> 31;
     const d = peak - ((x ^ sign) - sign);

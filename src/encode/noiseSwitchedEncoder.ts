@@ -217,10 +217,11 @@ function endBlock(enc: NoiseSwitchedEncoder): void {
 }
 
 /**
- * The switch's high-frequency floor over `n` raw samples: h = |2·x[t−1] − x[t−2] − x[t]| (x
- * saturated to int16), each sub-block's peak of h into `subPeaks` (the first S of the block).
+ * The switch's high-frequency floor over `n` raw samples from `samples[from]`: h = |2·x[t−1] −
+ * x[t−2] − x[t]| (x saturated to int16), each sub-block's peak of h into `subPeaks` (the first S
+ * of the block).
  */
-function highFrequencyFloor(enc: NoiseSwitchedEncoder, part: Int32Array, n: number): void {
+function highFrequencyFloor(enc: NoiseSwitchedEncoder, samples: Int32Array, from: number, n: number): void {
   const { subPeaks } = enc;
   const S = subPeaks.length;
   const subLength = Math.floor(enc.options.wideEncoder.blockSamples / S);
@@ -235,7 +236,7 @@ function highFrequencyFloor(enc: NoiseSwitchedEncoder, part: Int32Array, n: numb
     const start = k;
     const end = kept ? Math.min(n, k + subLength - subFill) : n;
     for (; k < end; k++) {
-      const raw = part[k] as number;
+      const raw = samples[from + k] as number;
       const x = raw > 32767 ? 32767 : raw < -32768 ? -32768 : raw;
       // |h2| ≤ 4 · 32768, so these int32 operations are exact: h = |h2| and subPeak = max(subPeak, h)
       // without a branch (a compare here mispredicts on noise and costs 2.4× the loop).
@@ -293,9 +294,8 @@ export function processNoiseSwitchedEncoder(
   let i = 0;
   while (i < count) {
     const n = Math.min(count - i, B - enc.blockFill);
-    const part = samples.subarray(i, i + n);
-    processQrsBandpass(enc.bpWide, part, n, yWideNew);
-    processQrsBandpass(enc.bpNarrow, part, n, yNarrow);
+    processQrsBandpass(enc.bpWide, samples, n, yWideNew, i);
+    processQrsBandpass(enc.bpNarrow, samples, n, yNarrow, i);
     const wideSpikes = processAdaptiveDeltaModulator(enc.admWide, yWideNew, n, cWideNew);
     const narrowSpikes = processAdaptiveDeltaModulator(enc.admNarrow, yNarrow, n, cNarrow);
     // The spikes of the last d samples, which become the history.
@@ -321,7 +321,7 @@ export function processNoiseSwitchedEncoder(
       yWide.copyWithin(0, n, n + delay);
       cWide.copyWithin(0, 2 * n, 2 * (n + delay));
     }
-    highFrequencyFloor(enc, part, n);
+    highFrequencyFloor(enc, samples, i, n);
     enc.blockFill += n;
     i += n;
     if (enc.blockFill === B) endBlock(enc);
