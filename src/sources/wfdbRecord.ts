@@ -22,6 +22,7 @@ import type { WfdbHeader, WfdbSignalSpec } from '../formats/wfdb/header.ts';
 import { parseWfdbHeader } from '../formats/wfdb/header.ts';
 import {
   createWfdbSignalDecoder,
+  decodeWfdb212Picked,
   decodeWfdbSignal,
   finishWfdbSignal,
   maxDecodedSamples,
@@ -182,17 +183,22 @@ export async function openWfdbRecord(
       // Completed chunks of the current block; a plain loop fills them (a generator loop per
       // sample was the read stage's main cost), then they are yielded one by one.
       const ready: SampleChunk[] = [];
-      const take = (count: number): void => {
+      // Format 212 with two signals: every 3-byte unit is one frame, so the channel's samples are
+      // decoded alone (decodeWfdb212Picked), already out of the interleaving.
+      const picked = spec.format === 212 && nSignals === 2;
+      // Take this channel's samples out of `count` decoded samples (`stride` apart from the first
+      // at `first`) into chunks, yielding each full chunk.
+      const take = (count: number, first: number, stride: number): void => {
         // Work on locals: captured variables written in a hot loop live in a heap context.
         let out = samples;
         let n = filled;
-        let i = (((channel - (flatCount % nSignals)) % nSignals) + nSignals) % nSignals;
+        let i = first;
         while (i < count) {
-          const end = Math.min(count, i + (chunkSamples - n) * nSignals);
+          const end = Math.min(count, i + (chunkSamples - n) * stride);
           if (countsPerAdu === 1) {
-            for (; i < end; i += nSignals) out[n++] = (flat[i] as number) - baselineAdu;
+            for (; i < end; i += stride) out[n++] = (flat[i] as number) - baselineAdu;
           } else {
-            for (; i < end; i += nSignals) out[n++] = roundCounts(((flat[i] as number) - baselineAdu) * countsPerAdu);
+            for (; i < end; i += stride) out[n++] = roundCounts(((flat[i] as number) - baselineAdu) * countsPerAdu);
           }
           if (n === chunkSamples) {
             ready.push({ startSample, sampleRateHz: info.sampleRateHz, samples: out });
@@ -203,6 +209,10 @@ export async function openWfdbRecord(
         }
         samples = out;
         filled = n;
+      };
+      /** `count` interleaved samples (all signals) in `flat`. */
+      const takeFlat = (count: number): void => {
+        take(count, (((channel - (flatCount % nSignals)) % nSignals) + nSignals) % nSignals, nSignals);
         flatCount += count;
       };
       let failure: FormatError | undefined;
@@ -216,7 +226,13 @@ export async function openWfdbRecord(
           break;
         }
         position += bytesRead;
-        take(decodeWfdbSignal(decoder, block.subarray(0, bytesRead), flat));
+        if (picked) {
+          const frames = decodeWfdb212Picked(decoder, block.subarray(0, bytesRead), flat, channel === 0 ? 0 : 1);
+          take(frames, 0, 1);
+          flatCount += 2 * frames;
+        } else {
+          takeFlat(decodeWfdbSignal(decoder, block.subarray(0, bytesRead), flat));
+        }
         for (let j = 0; j < ready.length; j++) yield ready[j] as SampleChunk;
         ready.length = 0;
       }
@@ -228,7 +244,7 @@ export async function openWfdbRecord(
           if (!(error instanceof FormatError)) throw error;
           failure = error;
         }
-        take(tail);
+        takeFlat(tail); // flatCount is a whole number of frames here, in either mode
         for (let j = 0; j < ready.length; j++) yield ready[j] as SampleChunk;
         ready.length = 0;
       }

@@ -69,6 +69,17 @@ describe('openWfdbRecord: samples', () => {
     }
   });
 
+  it('reads either channel of a two-signal format-212 record longer than one 64 KiB block (units across blocks)', async () => {
+    // 40,000 frames of 3 bytes: 120,000 bytes, so the 64 KiB blocks cut units (65,536 = 3 · 21,845 + 1).
+    const a = lcgInts(40000, -2048, 2047, 21);
+    const b = lcgInts(40000, -2048, 2047, 22);
+    const rec = writeWfdbRecord(tempDir(), 'long212', [{ adc: a, baselineAdu: 3 }, { adc: b, baselineAdu: -5 }], { format: 212 });
+    for (const chunkSamples of [512, 333]) {
+      expect(await readChannel(rec.base, 0, chunkSamples)).toEqual(minus(a, 3));
+      expect(await readChannel(rec.base, 1, chunkSamples)).toEqual(minus(b, -5));
+    }
+  });
+
   it('picks a channel by its description, exactly or ignoring case, or by a string of digits', async () => {
     const rec = writeWfdbRecord(tempDir(), 'named', [
       { adc: Int32Array.of(1030, 1040), description: 'MLII' },

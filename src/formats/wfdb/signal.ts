@@ -103,6 +103,45 @@ export function decodeWfdbSignal(
 }
 
 /**
+ * `decodeWfdbSignal` for format 212 keeping one sample of each 3-byte unit (`pick` 0: the first,
+ * 1: the second): in a record of two signals every unit is one frame, so this is one channel,
+ * decoded and taken out of the interleaving in one pass, with half the decoding.
+ * @param out caller-owned output with room for a sample per whole unit
+ * @returns the number of samples written (one per whole unit completed by these bytes)
+ * @example format 212, bytes [0x01, 0xf2, 0xff], pick 1 → out[0] = -1 (pick 0 → 513)
+ * Cost: O(bytes); no allocation.
+ */
+export function decodeWfdb212Picked(decoder: WfdbSignalDecoder, bytes: Uint8Array, out: Int32Array, pick: 0 | 1): number {
+  if (decoder.format !== 212) throw new RangeError(`decodeWfdb212Picked reads format 212, not ${decoder.format}`);
+  const needed = Math.floor((decoder.carryLength + bytes.length) / 3);
+  if (out.length < needed) throw new RangeError(`output holds ${out.length} samples; this chunk needs ${needed}`);
+  const { carry } = decoder;
+  let written = 0;
+  let pos = 0;
+  if (decoder.carryLength > 0) {
+    while (decoder.carryLength < 3 && pos < bytes.length) carry[decoder.carryLength++] = bytes[pos++] as number;
+    if (decoder.carryLength < 3) return 0;
+    written = decode212Picked(carry, 0, 3, out, 0, pick);
+    decoder.carryLength = 0;
+  }
+  const whole = Math.floor((bytes.length - pos) / 3) * 3;
+  written = decode212Picked(bytes, pos, pos + whole, out, written, pick);
+  pos += whole;
+  while (pos < bytes.length) carry[decoder.carryLength++] = bytes[pos++] as number;
+  return written;
+}
+
+/** Format 212, one sample of each unit (see decodeWfdb212Picked); returns the next output index. */
+function decode212Picked(b: Uint8Array, start: number, end: number, out: Int32Array, o: number, pick: 0 | 1): number {
+  if (pick === 0) {
+    for (let i = start; i < end; i += 3) out[o++] = (((b[i] as number) | (((b[i + 1] as number) & 0x0f) << 8)) << 20) >> 20;
+  } else {
+    for (let i = start; i < end; i += 3) out[o++] = (((b[i + 2] as number) | (((b[i + 1] as number) & 0xf0) << 4)) << 20) >> 20;
+  }
+  return o;
+}
+
+/**
  * Finish a signal file after its last chunk. Format 212 stores an odd total number of samples
  * with a final 2-byte unit holding one sample (s0 = b0 | (b1 & 0x0f) << 8); `decodeWfdbSignal`
  * keeps those 2 bytes waiting for a third, so without this call that last sample is lost.

@@ -4,6 +4,7 @@ import { parseWfdbHeader } from '../../../src/formats/wfdb/header.ts';
 import {
   createWfdbChecksum,
   createWfdbSignalDecoder,
+  decodeWfdb212Picked,
   decodeWfdbSignal,
   finishWfdbSignal,
   maxDecodedSamples,
@@ -112,6 +113,33 @@ describe('decodeWfdbSignal: hand-computed bytes', () => {
     for (const format of SUPPORTED_WFDB_FORMATS) {
       const bytes = lcgBytes(3 * 2 * 1000, format);
       expect(decodeWhole(format, bytes)).toEqual(referenceDecode(format, [...bytes]));
+    }
+  });
+});
+
+describe('decodeWfdb212Picked: one sample of each format-212 unit (a channel of a two-signal record)', () => {
+  it('takes s0 or s1 of each unit, as decodeWfdbSignal decodes them', () => {
+    const out = new Int32Array(2);
+    expect(decodeWfdb212Picked(createWfdbSignalDecoder(212), Uint8Array.of(0xff, 0x8f, 0x00, 0xff, 0xf7, 0x59), out, 0)).toBe(2);
+    expect([...out]).toEqual([-1, 2047]);
+    expect(decodeWfdb212Picked(createWfdbSignalDecoder(212), Uint8Array.of(0xff, 0x8f, 0x00, 0xff, 0xf7, 0x59), out, 1)).toBe(2);
+    expect([...out]).toEqual([-2048, -167]);
+  });
+
+  it('is every other sample of the whole decoding, split at every byte boundary', () => {
+    const bytes = lcgBytes(96, 99);
+    const whole = decodeWhole(212, bytes);
+    for (const pick of [0, 1] as const) {
+      const want = whole.filter((_, i) => i % 2 === pick);
+      for (let cut = 0; cut <= bytes.length; cut++) {
+        const decoder = createWfdbSignalDecoder(212);
+        const samples: number[] = [];
+        for (const chunk of [bytes.subarray(0, cut), bytes.subarray(cut)]) {
+          const out = new Int32Array(Math.floor((decoder.carryLength + chunk.length) / 3));
+          samples.push(...out.subarray(0, decodeWfdb212Picked(decoder, chunk, out, pick)));
+        }
+        expect(samples, `pick ${pick}, cut at byte ${cut}`).toEqual(want);
+      }
     }
   });
 });
