@@ -27,7 +27,8 @@
  * record whose own high-frequency floor is high (a small QRS next to ADC noise) is not taken for
  * noise. A sudden step of the gain (the wide encoder's step rule: J blocks beyond ×R) starts the
  * clean floor again from that block's v: after a ×5 step it would otherwise take
- * ln 5 / ln(1 + 2^−u) = 413 blocks to rise to the new gain's floor, all of them voting "noise". The wide path is delayed by d ticks so both paths line up; its encoder runs on the
+ * ln 5 / ln(1 + 2^−u) = 413 blocks to rise to the new gain's floor, all of them voting "noise".
+ * The wide path is delayed by d ticks so both paths line up; its encoder runs on the
  * undelayed signal, so while the switch is off its spikes are the usual ones, d ticks later.
  * The switch changes only at block boundaries; the stream is cut at block boundaries internally,
  * so any chunking gives the same output. State: two band-passes, two encoders, d-sample delay
