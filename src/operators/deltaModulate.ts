@@ -1,4 +1,4 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import type { SampleChunk, SpikeChunk } from '../core/chunks.ts';
 import {
   createDeltaEncoder,
@@ -9,7 +9,7 @@ import {
   type DeltaEncoderOptions,
 } from '../encode/deltaEncoder.ts';
 import { createSlab, type Slab } from '../core/slab.ts';
-import { leadingSamples } from '../core/concatArrays.ts';
+import { primedChunkOperator } from './chunkOperator.ts';
 
 /**
  * Delta-modulate each chunk into UP/DOWN spike counts (two network inputs per tick:
@@ -20,54 +20,14 @@ import { leadingSamples } from '../core/concatArrays.ts';
  * @example of(chunk).pipe(deltaModulate({ kind: 'fixed', thresholdCounts: 237, maxSpikesPerSample: 8 }))
  */
 export function deltaModulate(options: DeltaEncoderOptions): OperatorFunction<SampleChunk, SpikeChunk> {
-  return (source) =>
-    new Observable<SpikeChunk>((subscriber) => {
-      let encoder: DeltaEncoder;
-      try {
-        encoder = createDeltaEncoder(options);
-      } catch (error) {
-        subscriber.error(error);
-        return undefined;
-      }
-      const slab = createSlab(Uint8Array);
-      const need = deltaEncoderPrimeSamples(encoder);
-      let held: SampleChunk[] | undefined = need > 0 ? [] : undefined;
-      let heldSamples = 0;
-      const release = (): void => {
-        const chunks = held ?? [];
-        held = undefined;
-        const first = leadingSamples(chunks.map((c) => c.samples), need);
-        primeDeltaEncoder(encoder, first, first.length);
-        for (const c of chunks) subscriber.next(encode(encoder, slab, c));
-      };
-      return source.subscribe({
-        next(chunk) {
-          try {
-            if (held !== undefined) {
-              held.push(chunk);
-              heldSamples += chunk.samples.length;
-              if (heldSamples >= need) release();
-              return;
-            }
-            subscriber.next(encode(encoder, slab, chunk));
-          } catch (error) {
-            subscriber.error(error);
-          }
-        },
-        error(error: unknown) {
-          subscriber.error(error);
-        },
-        complete() {
-          try {
-            if (held !== undefined) release();
-          } catch (error) {
-            subscriber.error(error);
-            return;
-          }
-          subscriber.complete();
-        },
-      });
-    });
+  return primedChunkOperator(
+    () => {
+      const encoder = createDeltaEncoder(options);
+      return { state: { encoder, slab: createSlab(Uint8Array) }, need: deltaEncoderPrimeSamples(encoder) };
+    },
+    ({ encoder }, first) => primeDeltaEncoder(encoder, first, first.length),
+    ({ encoder, slab }, chunk) => encode(encoder, slab, chunk),
+  );
 }
 
 function encode(encoder: DeltaEncoder, slab: Slab<Uint8Array>, chunk: SampleChunk): SpikeChunk {

@@ -1,13 +1,12 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import type { SampleChunk, SpikeChunk } from '../core/chunks.ts';
-import { leadingSamples } from '../core/concatArrays.ts';
 import { createSlab } from '../core/slab.ts';
+import { primedChunkOperator } from './chunkOperator.ts';
 import {
   createNoiseSwitchedEncoder,
   noiseSwitchedPrimeSamples,
   primeNoiseSwitchedEncoder,
   processNoiseSwitchedEncoder,
-  type NoiseSwitchedEncoder,
   type NoiseSwitchedEncoderOptions,
 } from '../encode/noiseSwitchedEncoder.ts';
 
@@ -27,61 +26,19 @@ export interface SwitchedSpikeChunk extends SpikeChunk {
  * @example rawChunks$.pipe(noiseSwitchedEncode(loadEcgModel(NOISE_SWITCHED_ECG_MODEL_PATH).noiseSwitch))
  */
 export function noiseSwitchedEncode(options: NoiseSwitchedEncoderOptions): OperatorFunction<SampleChunk, SwitchedSpikeChunk> {
-  return (source) =>
-    new Observable<SwitchedSpikeChunk>((subscriber) => {
-      let encoder: NoiseSwitchedEncoder;
-      try {
-        encoder = createNoiseSwitchedEncoder(options);
-      } catch (error) {
-        subscriber.error(error);
-        return undefined;
-      }
-      const counts = createSlab(Uint8Array);
-      const signals = createSlab(Int32Array);
-      const need = noiseSwitchedPrimeSamples(encoder);
-      let held: SampleChunk[] | undefined = [];
-      let heldSamples = 0;
-      const encode = (chunk: SampleChunk): SwitchedSpikeChunk => {
-        const ticks = chunk.samples.length;
-        const out = counts.take(2 * ticks);
-        const samples = signals.take(ticks);
-        const wide = { signal: signals.take(ticks), out: counts.take(2 * ticks) };
-        const spikeCount = processNoiseSwitchedEncoder(encoder, chunk.samples, ticks, samples, out, wide);
-        return { startTick: chunk.startSample, tickRateHz: chunk.sampleRateHz, ticks, inputCount: 2, counts: out, spikeCount, samples, wideSamples: wide.signal };
-      };
-      const release = (): void => {
-        const chunks = held ?? [];
-        held = undefined;
-        const first = leadingSamples(chunks.map((c) => c.samples), need);
-        primeNoiseSwitchedEncoder(encoder, first, first.length);
-        for (const c of chunks) subscriber.next(encode(c));
-      };
-      return source.subscribe({
-        next(chunk) {
-          try {
-            if (held !== undefined) {
-              held.push(chunk);
-              heldSamples += chunk.samples.length;
-              if (heldSamples >= need) release();
-              return;
-            }
-            subscriber.next(encode(chunk));
-          } catch (error) {
-            subscriber.error(error);
-          }
-        },
-        error(error: unknown) {
-          subscriber.error(error);
-        },
-        complete() {
-          try {
-            if (held !== undefined) release();
-          } catch (error) {
-            subscriber.error(error);
-            return;
-          }
-          subscriber.complete();
-        },
-      });
-    });
+  return primedChunkOperator(
+    () => {
+      const encoder = createNoiseSwitchedEncoder(options);
+      return { state: { encoder, counts: createSlab(Uint8Array), signals: createSlab(Int32Array) }, need: noiseSwitchedPrimeSamples(encoder) };
+    },
+    ({ encoder }, first) => primeNoiseSwitchedEncoder(encoder, first, first.length),
+    ({ encoder, counts, signals }, chunk) => {
+      const ticks = chunk.samples.length;
+      const out = counts.take(2 * ticks);
+      const samples = signals.take(ticks);
+      const wide = { signal: signals.take(ticks), out: counts.take(2 * ticks) };
+      const spikeCount = processNoiseSwitchedEncoder(encoder, chunk.samples, ticks, samples, out, wide);
+      return { startTick: chunk.startSample, tickRateHz: chunk.sampleRateHz, ticks, inputCount: 2, counts: out, spikeCount, samples, wideSamples: wide.signal };
+    },
+  );
 }
