@@ -4,7 +4,8 @@
  * with fixtures/bitexact/replay-sha256.json, first written by `--write` from the code before the
  * speed work of issue 15, and written again only when the output changes on purpose (the
  * search-back; the HRV windows' band reduction, which moved one HF value of the 12-hour case
- * by its last printed digit). Exits 1 on any difference.
+ * by its last printed digit; the noise-switched network becoming the default ECG network).
+ * Exits 1 on any difference.
  *
  *   npm run bitexact [-- --quick] [-- --write]
  *
@@ -46,7 +47,8 @@ if (values.write === true) {
     'SHA-256 of `edgespike replay <args> --speed max --format jsonl` (summary processingSeconds, peakRssMb and xRealTime set to 0), ' +
     'written by `npx tsx scripts/bitexact-replay.ts --write`: first from the code before the speed work of issue 15 (main at cb22597), ' +
     'again when the search-back (the cand neuron) changed the bundled model on purpose, ' +
-    'and again when the HRV windows\' band reduction moved one printed HF value of the 12-hour case by its last digit (883.4 to 883.3 ms², an 883.35); ' +
+    'again when the HRV windows\' band reduction moved one printed HF value of the 12-hour case by its last digit (883.4 to 883.3 ms², an 883.35), ' +
+    'and again when the noise-switched network (src/snn/networks/ecg-beat-noise-switched.json) became the default ECG network (issue 9); ' +
     'scripts/bitexact-replay.ts compares every later version with it.';
   writeFileSync(file, JSON.stringify({ about: header, hashes: got }, null, 2) + '\n');
   console.log(`wrote ${file}`);

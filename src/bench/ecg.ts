@@ -5,6 +5,11 @@
  * pipeline as it runs (`recordSource` → `ecgPipeline`), all with the harness of `harness.ts`.
  * The network is timed on the delivery the pipeline uses (`compiled`), on the fastest generic
  * delivery the network allows, and on `saturating`, the slowest.
+ *
+ * The kernel stages run the single-band network's chain (one band-pass, one modulator: the
+ * kernels every front end is made of, and the chain the exported C twins in `ecgC.ts`); the
+ * noise-switched front end is timed as one stage, and the whole pipeline runs the default
+ * network (the noise-switched one), as every ECG command does.
  */
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
@@ -15,11 +20,12 @@ import { createQrsBandpass, processQrsBandpass } from '../condition/qrsBandpass.
 import { createBeatDetector, flushBeatDetector, processBeatDetector } from '../detect/beatDetector.ts';
 import { createSignalQuality, processSignalQuality, type QualityChange } from '../detect/signalQuality.ts';
 import { createDeltaEncoder, deltaEncoderPrimeSamples, primeDeltaEncoder, processDeltaEncoder } from '../encode/deltaEncoder.ts';
+import { createNoiseSwitchedEncoder, noiseSwitchedPrimeSamples, primeNoiseSwitchedEncoder, processNoiseSwitchedEncoder } from '../encode/noiseSwitchedEncoder.ts';
 import { createFloatLifNetwork, processFloatLifChunk } from '../snn/floatReference.ts';
 import { allowedLifDeliveries, createLifEngine, type LifDelivery } from '../snn/lifEngine.ts';
 import { createSpikeEvents } from '../snn/lifNetwork.ts';
 import { encodeEcg } from '../pipeline/ecgKernels.ts';
-import { beatDetectorOptions, loadEcgModel } from '../pipeline/ecgModel.ts';
+import { beatDetectorOptions, loadEcgModel, SINGLE_BAND_ECG_MODEL_PATH } from '../pipeline/ecgModel.ts';
 import { ecgPipeline } from '../pipeline/ecgPipeline.ts';
 import { readWholeRecord } from '../sources/readWhole.ts';
 import { recordSource } from '../sources/recordSource.ts';
@@ -79,7 +85,8 @@ export async function ecgBenchRecords(paths: readonly string[], mitdbDir: string
  * @throws ValidationError when a record is not at the model's tick rate
  */
 export async function benchEcg(records: readonly LoadedRecord[], chunkSamples: number, repeat: number, log: (line: string) => void): Promise<EcgBench> {
-  const model = loadEcgModel();
+  const model = loadEcgModel(SINGLE_BAND_ECG_MODEL_PATH);
+  const pipelineModel = loadEcgModel();
   for (const r of records) {
     if (r.sampleRateHz !== model.tickRateHz) {
       throw new ValidationError(`bench needs ${model.tickRateHz} Hz records (${r.name} is ${r.sampleRateHz} Hz); give records at ${model.tickRateHz} Hz`);
@@ -128,6 +135,18 @@ export async function benchEcg(records: readonly LoadedRecord[], chunkSamples: n
       });
     }
   });
+  const switched = pipelineModel.noiseSwitch;
+  if (switched !== undefined) {
+    await table.time('front end, noise-switched (2 bands)', repeat, () => {
+      for (const r of records) {
+        const enc = createNoiseSwitchedEncoder(switched);
+        primeNoiseSwitchedEncoder(enc, r.samples, Math.min(r.samples.length, noiseSwitchedPrimeSamples(enc)));
+        chunks(r.samples.length, (start, count) => {
+          sink += processNoiseSwitchedEncoder(enc, r.samples.subarray(start, start + count), count, yChunk, sChunk);
+        });
+      }
+    });
+  }
   // The delivery the pipeline uses, the best generic one, and the slowest (every add clamped).
   const events = createSpikeEvents(chunkSamples * model.network.outputs.length);
   const allowed = allowedLifDeliveries(createLifEngine(model.network).net);
@@ -171,14 +190,14 @@ export async function benchEcg(records: readonly LoadedRecord[], chunkSamples: n
   const pipeline = await table.time('whole pipeline (file → beats, RxJS)', repeat, async () => {
     for (const r of records) {
       const opened = await openWfdbRecord(r.path, { chunkSamples });
-      await lastValueFrom(recordSource(opened).pipe(ecgPipeline(model, r.sampleRateHz), tap((f) => (sink += f.events.length))), { defaultValue: undefined });
+      await lastValueFrom(recordSource(opened).pipe(ecgPipeline(pipelineModel, r.sampleRateHz), tap((f) => (sink += f.events.length))), { defaultValue: undefined });
     }
   });
   // The same without the HRV windows (`--hrv-window 0`): beats, heart rate and rhythm only, to show what the windows cost.
   await table.time('whole pipeline, no HRV windows', repeat, async () => {
     for (const r of records) {
       const opened = await openWfdbRecord(r.path, { chunkSamples });
-      await lastValueFrom(recordSource(opened).pipe(ecgPipeline(model, r.sampleRateHz, { hrv: false }), tap((f) => (sink += f.events.length))), { defaultValue: undefined });
+      await lastValueFrom(recordSource(opened).pipe(ecgPipeline(pipelineModel, r.sampleRateHz, { hrv: false }), tap((f) => (sink += f.events.length))), { defaultValue: undefined });
     }
   });
   const floatEvents = createSpikeEvents(chunkSamples * model.network.outputs.length);

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildEcgHarness, exportEcgC, findCCompiler, timeEcgHarness, writeSamplesFile } from '../app/exportC.ts';
 import { runEcgKernels } from '../pipeline/ecgKernels.ts';
-import { loadEcgModel } from '../pipeline/ecgModel.ts';
+import { loadEcgModel, SINGLE_BAND_ECG_MODEL_PATH } from '../pipeline/ecgModel.ts';
 import type { LoadedRecord } from './ecg.ts';
 import { timeBest, type StageResult } from './harness.ts';
 
@@ -46,11 +46,12 @@ export async function benchEcgC(records: readonly LoadedRecord[], tsStages: read
     log('bench: no C compiler (cc or gcc); the exported C is not timed');
     return { skipped: 'no C compiler (cc or gcc) on PATH' };
   }
-  const model = loadEcgModel();
+  // The single-band chain, as the kernel stages of `benchEcg` time it.
+  const model = loadEcgModel(SINGLE_BAND_ECG_MODEL_PATH);
   const signalSeconds = records.reduce((s, r) => s + r.samples.length / r.sampleRateHz, 0);
   const dir = mkdtempSync(join(tmpdir(), 'edgespike-bench-c-'));
   try {
-    exportEcgC(dir);
+    exportEcgC(dir, SINGLE_BAND_ECG_MODEL_PATH);
     let exe: string;
     try {
       exe = buildEcgHarness(compiler, dir, true);

@@ -30,7 +30,8 @@ Options:
   --channel K        signal to use (0-based index or name). Default: 0
   --tolerance-ms MS  matching window, +- milliseconds. Default: 150
   --network FILE     ECG network file. Default: the bundled network
-                     (src/snn/networks/ecg-beat-noise-switched.json: the noise-switched one)
+                     (src/snn/networks/ecg-beat-noise-switched.json; the single-band one is
+                     src/snn/networks/ecg-beat.json)
   --json             print a machine-readable JSON report instead of the table
   --gain G[,G...]    score the records as a sensor with gain G would deliver them: the signal
                      scaled by G in physical units, then rounded to the record's ADC resolution

@@ -34,7 +34,9 @@ Define it the same way wherever the header is included.
 
 Options:
   --network FILE   the ECG model (a network file with meta.task "ecg-beat")
-                   @default the bundled src/snn/networks/ecg-beat.json
+                   @default the bundled src/snn/networks/ecg-beat-noise-switched.json
+                   (src/snn/networks/ecg-beat.json, the single-band network, is smaller:
+                   the one the Arduino sketch in devices/ runs)
   --out DIR        where to write the two files (created if missing)
   -h, --help       show this help
 `;

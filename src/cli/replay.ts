@@ -53,9 +53,10 @@ Options:
                        a WAV file an index, ch<k> or mix (the mean of all). Default: 0
   --rate HZ            sample rate of a CSV file (overrides its "# sampleRateHz=" line)
   --units mV|uV|counts units of a CSV column (counts = 5 uV steps). Default: mV
-  --network FILE       ECG network file (--task ecg). Default: the bundled src/snn/networks/ecg-beat.json
-                       (src/snn/networks/ecg-beat-noise-switched.json holds up better in muscle
-                       noise, e.g. on the move; see the README's "In noise")
+  --network FILE       ECG network file (--task ecg). Default: the bundled
+                       src/snn/networks/ecg-beat-noise-switched.json (two QRS bands, the
+                       narrower one in muscle noise; see the README's "In noise");
+                       src/snn/networks/ecg-beat.json is the single-band one the board runs
   --chunk N            samples per chunk. Default: 512
 ${REPLAY_CONDITION_HELP}
 ${HRV_HELP}

@@ -49,9 +49,11 @@ Options:
                        (edgespike measures the real rate and warns when it is >5% off)
   --channel K          channel of the device: 0-based index or name. Default: 0
   --format jsonl|text  Default: text on a terminal, jsonl otherwise
-  --network FILE       ECG network file (--task ecg). Default: the bundled network
-                       (src/snn/networks/ecg-beat-noise-switched.json holds up better in muscle
-                       noise, e.g. on the move; see the README's "In noise")
+  --network FILE       ECG network file (--task ecg). Default: the bundled
+                       src/snn/networks/ecg-beat-noise-switched.json (two QRS bands, the
+                       narrower one in muscle noise); src/snn/networks/ecg-beat.json is the
+                       single-band one; with a profile whose board decides the beats itself
+                       (sparkfun-ad8232-beats) the host runs that one too, like for like
   --queue-bytes N      most bytes waiting for the pipeline before the oldest are dropped.
                        Default: 1048576
   --poll-ms N          read the port every N ms instead of on every arrival (fewer wake-ups

@@ -22,24 +22,39 @@ export interface EcgKernelRun {
   readonly neuronUpdates: number;
 }
 
+/** A whole signal band-passed and delta-modulated (`encodeEcg`). */
+export interface EncodedEcg {
+  readonly signal: Int32Array;
+  /** UP/DOWN spike counts, 2 per tick. */
+  readonly spikes: Uint8Array;
+  readonly spikeCount: number;
+  /**
+   * With `withWide`: the wide (usual) band's signal and spikes, what the signal quality watches
+   * in the pipeline. For the noise-switched front end the wide path d ticks late whichever path
+   * feeds the network; for a single-band model the same arrays as `signal` and `spikes`.
+   */
+  readonly wide?: { readonly signal: Int32Array; readonly spikes: Uint8Array };
+}
+
 /**
  * Band-pass and delta-modulate a whole signal already at the model's tick rate.
  * @returns the band-passed signal and the UP/DOWN spike counts (2 per tick)
  */
-export function encodeEcg(model: EcgModel, samples: Int32Array): { signal: Int32Array; spikes: Uint8Array; spikeCount: number } {
+export function encodeEcg(model: EcgModel, samples: Int32Array, withWide = false): EncodedEcg {
   if (model.noiseSwitch !== undefined) {
     const enc = createNoiseSwitchedEncoder(model.noiseSwitch);
     primeNoiseSwitchedEncoder(enc, samples, samples.length);
     const signal = new Int32Array(samples.length);
     const spikes = new Uint8Array(2 * samples.length);
-    const spikeCount = processNoiseSwitchedEncoder(enc, samples, samples.length, signal, spikes);
-    return { signal, spikes, spikeCount };
+    const wide = withWide ? { signal: new Int32Array(samples.length), spikes: new Uint8Array(2 * samples.length) } : undefined;
+    const spikeCount = processNoiseSwitchedEncoder(enc, samples, samples.length, signal, spikes, wide === undefined ? undefined : { signal: wide.signal, out: wide.spikes });
+    return { signal, spikes, spikeCount, ...(wide === undefined ? {} : { wide }) };
   }
   const signal = new Int32Array(samples.length);
   processQrsBandpass(createQrsBandpass(model.bandpass), samples, samples.length, signal);
   const spikes = new Uint8Array(2 * samples.length);
   const spikeCount = encodeWholeSignal(createDeltaEncoder(model.encoder), signal, spikes);
-  return { signal, spikes, spikeCount };
+  return { signal, spikes, spikeCount, ...(withWide ? { wide: { signal, spikes } } : {}) };
 }
 
 /**

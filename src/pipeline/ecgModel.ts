@@ -22,8 +22,8 @@ import { checkLimit, LIMITS } from '../core/limits.ts';
 export const SINGLE_BAND_ECG_MODEL_PATH = fileURLToPath(new URL('../../src/snn/networks/ecg-beat.json', import.meta.url));
 /** The noise-switched ECG beat network (`meta.noiseSwitch`: a second, narrower band for muscle noise). */
 export const NOISE_SWITCHED_ECG_MODEL_PATH = fileURLToPath(new URL('../../src/snn/networks/ecg-beat-noise-switched.json', import.meta.url));
-/** The bundled ECG beat network every ECG command uses unless told otherwise. */
-export const DEFAULT_ECG_MODEL_PATH = SINGLE_BAND_ECG_MODEL_PATH;
+/** The bundled ECG beat network every ECG command uses unless told otherwise: the noise-switched one (the board runs the single-band one, see `boardNetworkPath`). */
+export const DEFAULT_ECG_MODEL_PATH = NOISE_SWITCHED_ECG_MODEL_PATH;
 
 /** A validated ECG model. */
 export interface EcgModel {
