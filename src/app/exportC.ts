@@ -83,6 +83,8 @@ export function writeSamplesFile(path: string, samples: Int32Array): void {
 /** What the harness's `run` printed. */
 export interface EcgHarnessRun {
   readonly beats: number[];
+  /** For each beat, the call that returned it: the sample index, or the sample count for the flush. */
+  readonly calls: number[];
   readonly inputSpikes: number;
   readonly neuronSpikes: number;
   /** The most beats one call returned, and EDGESPIKE_ECG_MAX_BEATS. */
@@ -94,19 +96,23 @@ export interface EcgHarnessRun {
 export function runEcgHarness(exe: string, samplesPath: string): EcgHarnessRun {
   const text = execFileSync(exe, ['run', samplesPath], { encoding: 'utf8', maxBuffer: 64 << 20 });
   const beats: number[] = [];
+  const calls: number[] = [];
   let inputSpikes = NaN;
   let neuronSpikes = NaN;
   let mostPerCall = NaN;
   let maxBeats = NaN;
   for (const line of text.split('\n')) {
     const [key, a, b] = line.split(' ');
-    if (key === 'beat') beats.push(Number(a));
+    if (key === 'beat') {
+      beats.push(Number(a));
+      calls.push(Number(b));
+    }
     else if (key === 'spikes') [inputSpikes, neuronSpikes] = [Number(a), Number(b)];
     else if (key === 'most-per-call') mostPerCall = Number(a);
     else if (key === 'max-beats') maxBeats = Number(a);
   }
   if (Number.isNaN(inputSpikes) || Number.isNaN(maxBeats)) throw new ValidationError(`export-c harness printed no counts (got ${JSON.stringify(text.slice(-200))})`);
-  return { beats, inputSpikes, neuronSpikes, mostPerCall, maxBeats };
+  return { beats, calls, inputSpikes, neuronSpikes, mostPerCall, maxBeats };
 }
 
 /** CPU seconds per stage of the C (best of `repeat`), over all the samples files. */

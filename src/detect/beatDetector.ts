@@ -39,6 +39,22 @@
  * beats are dated by their burst's window, not the look-ahead window of a beat spike.
  * @example M 1, G 2, K 24, lookBack 0; candidates peaking at ticks 10 (|y| 5) and 13 (|y| 9),
  *   beats at 0, 4, 8 then 20: 16 · 2 · 12 > 24 · 8 → the candidate at 13 is reported, then 20
+ *
+ * Early-beat check (optional, `searchback.early`): a burst of muscle noise between two beats makes
+ * a beat that is early, comes with no compensatory pause, and is smaller than the beats around it.
+ *
+ *   early      16 · n · (P - P_last) < E · Σ RR      the beat is held back instead of reported
+ *   dropped    when the next beat P' comes with 16 · n · (P' - P_last) < Q · Σ RR (the two around it
+ *              one beat apart) and 256 · |y(P)| < A · min(|y(P_last)|, |y(P')|); else reported first
+ *   released   at the latest when no spike still to come can make such a P': at spike tick
+ *              P_last + lookBack + ⌈Q · Σ RR / (16 n)⌉, dated lookAhead later (an event in time order
+ *              with the others, so any chunking gives the same beats)
+ *
+ * Symbols: E — `earlyQ4`, Q — `pairQ4`, A — `smallQ8`. Only timing and a ratio of |y|: gain-invariant.
+ * A premature beat with a compensatory pause, or as large as its neighbours, is kept; an early
+ * beat is reported up to Q/16 mean RR (+ lookBack + lookAhead ticks) after the last one. While a
+ * beat is held, a beat spike dating an R peak at or before it is ignored; a dropped beat adds no RR
+ * interval, and a beat after a kept early beat is checked against it as against any other.
  * Cost: one copy of the chunk plus O(lookBack + lookAhead) per spike; allocates only when a
  * chunk is longer than any before it (the ring grows to hold it).
  */
@@ -77,6 +93,18 @@ export interface SearchbackOptions {
   readonly mergeTicks: number;
   /** Candidates kept between two beats (the largest). */
   readonly maxCandidates: number;
+  /** The early-beat check (see the doc comment above); absent: none. */
+  readonly early?: EarlyBeatOptions;
+}
+
+/** The early-beat check: an early, small beat between two on-time ones is not reported. */
+export interface EarlyBeatOptions {
+  /** E: a beat is early when its RR is under E/16 of the mean RR. */
+  readonly earlyQ4: number;
+  /** Q: the beats either side of it are one beat apart when their interval is under Q/16 of the mean RR. */
+  readonly pairQ4: number;
+  /** A: it is small when its |y| at the R peak is under A/256 of both neighbours'. */
+  readonly smallQ8: number;
 }
 
 /** Search-back state: the RR ring, the open candidate burst and the kept candidates. */
@@ -87,8 +115,14 @@ interface Searchback {
   rrHead: number;
   rrCount: number;
   rrSum: number;
-  /** R-peak tick of the last reported beat, or -1. */
+  /** R-peak tick of the last reported beat, or -1, and its |y|. */
   lastPeak: number;
+  lastValue: number;
+  /** The early beat held back (R-peak tick, or -1) and its |y|. */
+  heldPeak: number;
+  heldValue: number;
+  /** Early beats dropped. */
+  dropped: number;
   /** The open burst: first and last spike, ticks scanned, largest |y| and its tick (open < 0: none). */
   burstFirst: number;
   burstLast: number;
@@ -143,6 +177,11 @@ export function createBeatDetector(options: BeatDetectorOptions): BeatDetector {
     requireIntOption('searchback.mergeTicks', sb.mergeTicks, 0, lookAheadTicks);
     requireIntOption('searchback.maxCandidates', sb.maxCandidates, 1, 64);
     if (sb.candidateOutput === (options.beatOutput ?? 0)) throw new ValidationError('"searchback.candidateOutput" must not be the beat output');
+    if (sb.early !== undefined) {
+      requireIntOption('searchback.early.earlyQ4', sb.early.earlyQ4, 1, 255);
+      requireIntOption('searchback.early.pairQ4', sb.early.pairQ4, 1, 255);
+      requireIntOption('searchback.early.smallQ8', sb.early.smallQ8, 0, 65535);
+    }
   }
   return {
     beatOutput: options.beatOutput ?? 0,
@@ -166,6 +205,10 @@ export function createBeatDetector(options: BeatDetectorOptions): BeatDetector {
             rrCount: 0,
             rrSum: 0,
             lastPeak: -1,
+            lastValue: 0,
+            heldPeak: -1,
+            heldValue: 0,
+            dropped: 0,
             burstFirst: -1,
             burstLast: -1,
             burstScanned: -1,
@@ -209,8 +252,8 @@ function peakOf(detector: BeatDetector, spikeTick: number): number {
   return peak;
 }
 
-/** Report a beat at R-peak tick `peak` unless it is not after the last one. @returns 1 when reported */
-function report(detector: BeatDetector, peak: number, beats: number[]): number {
+/** Report a beat at R-peak tick `peak` (|y| there `value`) unless it is not after the last one. @returns 1 when reported */
+function report(detector: BeatDetector, peak: number, beats: number[], value = 0): number {
   const sample = Math.max(0, Math.round((peak - detector.signalDelayTicks) * detector.samplesPerTick));
   if (sample <= detector.lastSample) return 0;
   detector.lastSample = sample;
@@ -227,16 +270,70 @@ function report(detector: BeatDetector, peak: number, beats: number[]): number {
       sb.rrHead = sb.rrHead + 1 === sb.rr.length ? 0 : sb.rrHead + 1;
     }
     sb.lastPeak = peak;
+    sb.lastValue = value;
   }
   return 1;
+}
+
+/** |y| at tick `t` (held in the ring). */
+function valueAt(detector: BeatDetector, t: number): number {
+  return Math.abs(detector.ring[t & detector.mask] as number);
+}
+
+/** Report the held early beat, if any. @returns 1 when reported */
+function releaseHeld(detector: BeatDetector, sb: Searchback, beats: number[]): number {
+  if (sb.heldPeak < 0) return 0;
+  const peak = sb.heldPeak;
+  sb.heldPeak = -1;
+  const own = report(detector, peak, beats, sb.heldValue);
+  if (own === 1) dropCandidatesBefore(sb, sb.lastPeak + sb.options.minGapTicks + 1);
+  return own;
+}
+
+/**
+ * When the held beat is released, a tick: the first spike tick T whose R peak (at T − lookBack or
+ * later) can no longer lie within Q/16 mean RR of the last reported beat, plus the look-ahead (by
+ * then every spike before T is dated). Infinity when nothing is held.
+ */
+function heldDue(detector: BeatDetector, sb: Searchback): number {
+  const early = sb.options.early;
+  if (sb.heldPeak < 0 || early === undefined) return Infinity;
+  const span = Math.ceil((early.pairQ4 * sb.rrSum) / (16 * sb.rrCount));
+  return sb.lastPeak + detector.lookBackTicks + span + detector.lookAheadTicks;
 }
 
 function resolve(detector: BeatDetector, spikeTick: number, beats: number[]): number {
   const peak = peakOf(detector, spikeTick);
   const sb = detector.searchback;
   if (sb === undefined) return report(detector, peak, beats);
-  // Search back while this beat is late, then report it; candidates its QRS or T wave may hold go.
+  const value = valueAt(detector, peak);
   let found = 0;
+  const early = sb.options.early;
+  if (early !== undefined && sb.heldPeak >= 0) {
+    // The beat held back: dropped when it is small and this beat comes on time after the one before it.
+    if (peak <= sb.heldPeak) return 0;
+    const onePair = 16 * sb.rrCount * (peak - sb.lastPeak) < early.pairQ4 * sb.rrSum;
+    const small = 256 * sb.heldValue < early.smallQ8 * Math.min(sb.lastValue, value);
+    if (onePair && small) {
+      sb.heldPeak = -1;
+      sb.dropped++;
+    } else {
+      found += releaseHeld(detector, sb, beats);
+    }
+  }
+  if (
+    early !== undefined &&
+    sb.rrCount >= 2 &&
+    sb.lastPeak >= 0 &&
+    peak > sb.lastPeak &&
+    16 * sb.rrCount * (peak - sb.lastPeak) < early.earlyQ4 * sb.rrSum
+  ) {
+    // An early beat: held until the next beat says whether it was one.
+    sb.heldPeak = peak;
+    sb.heldValue = value;
+    return found;
+  }
+  // Search back while this beat is late, then report it; candidates its QRS or T wave may hold go.
   const { rrLimitQ4, minGapTicks } = sb.options;
   while (sb.rrCount >= 2 && 16 * sb.rrCount * (peak - sb.lastPeak) > rrLimitQ4 * sb.rrSum) {
     let k = -1;
@@ -246,11 +343,11 @@ function resolve(detector: BeatDetector, spikeTick: number, beats: number[]): nu
       const v = sb.candValue[i] as number;
       if (k < 0 || v > (sb.candValue[k] as number) || (v === sb.candValue[k] && p < (sb.candPeak[k] as number))) k = i;
     }
-    if (k < 0 || report(detector, sb.candPeak[k] as number, beats) === 0) break;
+    if (k < 0 || report(detector, sb.candPeak[k] as number, beats, sb.candValue[k]) === 0) break;
     sb.found++;
     found++;
   }
-  const own = report(detector, peak, beats);
+  const own = report(detector, peak, beats, value);
   if (own === 1) dropCandidatesBefore(sb, sb.lastPeak + minGapTicks + 1);
   return found + own;
 }
@@ -313,8 +410,8 @@ function closeBurst(detector: BeatDetector, sb: Searchback, to: number): void {
 
 /**
  * Handle, in time order, the search-back's events due before tick `limit` (up to and including
- * it when `inclusive`): a burst ends at its last spike + M, a beat spike is dated at T + lookAhead;
- * on a tie the burst ends first.
+ * it when `inclusive`): a burst ends at its last spike + M, a held early beat is released
+ * (`heldDue`), a beat spike is dated at T + lookAhead; on a tie in that order.
  */
 function searchbackEvents(detector: BeatDetector, sb: Searchback, limit: number, inclusive: boolean, beats: number[]): number {
   const { pending } = detector;
@@ -324,9 +421,11 @@ function searchbackEvents(detector: BeatDetector, sb: Searchback, limit: number,
   for (;;) {
     const close = sb.burstFirst >= 0 ? sb.burstLast + merge : Infinity;
     const due = done < pending.length ? (pending[done] as number) + detector.lookAheadTicks : Infinity;
-    const next = Math.min(close, due);
+    const held = heldDue(detector, sb);
+    const next = Math.min(close, due, held);
     if (next === Infinity || next > limit || (next === limit && !inclusive)) break;
-    if (close <= due) closeBurst(detector, sb, Math.min(close, detector.ticksSeen - 1));
+    if (close <= due && close <= held) closeBurst(detector, sb, Math.min(close, detector.ticksSeen - 1));
+    else if (held <= due) found += releaseHeld(detector, sb, beats);
     else found += resolve(detector, pending[done++] as number, beats);
   }
   if (done > 0) pending.splice(0, done);
@@ -415,5 +514,6 @@ export function flushBeatDetector(detector: BeatDetector, beats: number[]): numb
   if (sb !== undefined) found += searchbackEvents(detector, sb, Infinity, true, beats);
   for (const tick of detector.pending) found += resolve(detector, tick, beats);
   detector.pending.length = 0;
+  if (sb !== undefined) found += releaseHeld(detector, sb, beats);
   return found;
 }

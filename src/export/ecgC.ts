@@ -32,13 +32,19 @@
  * block is encoded, as `encodeWholeSignal` does; that release is the one call that can date
  * several beat spikes (bounded from the beat neuron's refractory period), and with a search-back
  * each dating may report up to `maxCandidates` beats before its own: EDGESPIKE_ECG_MAX_BEATS is
- * their product.
+ * their product (one more with the early-beat check: a beat held back before the call).
  *
  * Search-back: where the TypeScript scans its ring of |y| over a burst's window, the C keeps the
  * open burst's running first maximum (as it does for a beat spike's window), so it holds the open
  * burst, the kept candidates, the RR intervals and the last R peak, and no more signal than the
  * look-back. Events within a tick come in the TypeScript's order: the tick's spikes, then the end
- * of the open burst, then the dating of a beat spike (a burst ends first on a tie). A current of
+ * of the open burst, then the dating of a beat spike (a burst ends first on a tie).
+ * Early-beat check (`meta.beat.searchback.early`; its code only when the model has it): the held
+ * beat's R-peak tick and |y|, the last beat's |y| and the tick the held beat is due at, computed
+ * when it is held (ceil(Q · Σ RR / 16 n) by a bit-by-bit search of exact 32-bit comparisons, no
+ * division); it is released at that tick after the burst's end and before a dating due then (the
+ * TypeScript's order), and the flush takes the burst's end, the held beat and the datings in time
+ * order. A current of
  * the candidate neuron with the synapses and leak of an earlier neuron's (`cand` has `qrs`'s) is
  * read from there: no state, no work.
  * A network with an output other than the beat's and the search-back's is refused.
@@ -653,6 +659,8 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
   if (!Number.isFinite(net.threshold[beatNeuron])) refuse(`has a non-spiking beat neuron "${spec.neurons[beatNeuron]?.name}"`);
   // The C reads the beat output and, with a search-back, its candidate output: nothing else.
   const sb = model.searchback;
+  // The early-beat check (meta.beat.searchback.early): its code only when the model has it.
+  const early = sb?.early;
   let candNeuron = -1;
   for (let n = 0; n < N; n++) {
     const output = net.outputIndex[n] as number;
@@ -769,7 +777,12 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
   const gap = sb?.minGapTicks ?? 0;
   const merge = sb?.mergeTicks ?? 0;
   const perDating = 1 + C;
-  const maxBeats = { primed: Math.max(pendingMax, burst, 1) * perDating, unprimed: Math.max(pendingMax, 1) * perDating };
+  // With the early-beat check, charge each beat to a dating: a search-back beat or a dated one to
+  // the dating that reports it, a held beat (reported by a later dating, its timer or the flush) to
+  // the dating that held it. A dating is charged at most 1 + C (one that holds: its held beat only),
+  // and a beat held before the call is charged to none: one more.
+  const heldMore = early === undefined ? 0 : 1;
+  const maxBeats = { primed: Math.max(pendingMax, burst, 1) * perDating + heldMore, unprimed: Math.max(pendingMax, 1) * perDating + heldMore };
   if (maxBeats.primed > 255) refuse(`can report ${maxBeats.primed} beats in one call; the C counts them in uint8_t`);
 
   const neuronName = (n: number): string => commentText(spec.neurons[n]?.name ?? String(n));
@@ -808,6 +821,14 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
           ` *              first largest |y| in [first - ${lookBack}, last + ${merge}]; the ${C} largest are kept. A beat is late when`,
           ` *              16 n (P - P_last) > ${sb.rrLimitQ4} (sum of the last n <= ${nRR} RR intervals), n >= 2: then the largest kept`,
           ` *              candidate with P_last + ${gap} < peak < P - ${gap} is reported before it, as often as it stays late`,
+          ...(early === undefined
+            ? []
+            : [
+                ` *   early      a beat with 16 n (P - P_last) < ${early.earlyQ4} (sum of RR), n >= 2, is held back; the next beat P' drops it`,
+                ` *              when 16 n (P' - P_last) < ${early.pairQ4} (sum of RR) and 256 |y(P)| < ${early.smallQ8} min(|y(P_last)|, |y(P')|), else`,
+                ` *              it is reported first; at the latest it is reported at tick P_last + ${lookBack} + ceil(${early.pairQ4} (sum of RR) / 16 n)`,
+                ` *              + ${lookAhead} (or at flush)`,
+              ]),
         ]),
     ' *',
     ' * Build: cc -std=c99 -O2 -c edgespike_ecg.c (any C99 compiler; AVR: avr-gcc -Os). Include',
@@ -831,8 +852,11 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
     `#define EDGESPIKE_ECG_RATE_HZ ${rateHz}`,
     sb === undefined
       ? '/* most beats one call can report: the primed first block is released in one call */'
-      : `/* most beats one call can report: the primed first block is released in one call; each beat dated may
-   bring up to ${C} search-back beats before it */`,
+      : early === undefined
+        ? `/* most beats one call can report: the primed first block is released in one call; each beat dated may
+   bring up to ${C} search-back beats before it */`
+        : `/* most beats one call can report: the primed first block is released in one call; each beat dated may
+   bring up to ${C} search-back beats before it, and an early beat held back comes out later: one more */`,
     '#if EDGESPIKE_ECG_PRIME',
     `#define EDGESPIKE_ECG_MAX_BEATS ${primeWanted ? maxBeats.primed : maxBeats.unprimed}`,
     '#else',
@@ -919,6 +943,16 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
           `  uint32_t sb_rr[${nRR}];`,
           `  ${unsignedType(nRR)} sb_rr_head, sb_rr_count;`,
           '  uint32_t sb_last_peak1;',
+          ...(early === undefined
+            ? []
+            : [
+                `  /* early-beat check: the last reported beat's |y| (<= ${yMax}); the early beat held back: its R-peak tick + 1`,
+                '     (0: none), its |y| and the tick it is reported at the latest */',
+                `  ${absYType} sb_last_value;`,
+                '  uint32_t sb_held_peak1;',
+                `  ${absYType} sb_held_value;`,
+                '  uint32_t sb_held_due;',
+              ]),
         ]),
     '  uint32_t ticks;',
     ...(sb === undefined ? ['  uint32_t next_beat_min;'] : []),
@@ -1148,6 +1182,76 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
     const P = unsignedType(pendingMax);
     const cT = unsignedType(C);
     const atT = unsignedType(2 * W);
+    /** Forget the kept candidates up to the last beat's R peak + G (order kept): i, j of es_date or es_forget. */
+    const forgetLoop = (): string[] => [
+      '  for (i = 0, j = 0; i < s->sb_count; i++) {',
+      `    if (s->sb_cand_peak[i] < s->sb_last_peak1 + ${gap}u) continue;`,
+      '    s->sb_cand_peak[j] = s->sb_cand_peak[i];',
+      '    s->sb_cand_value[j] = s->sb_cand_value[i];',
+      '    j++;',
+      '  }',
+      '  s->sb_count = j;',
+    ];
+    /**
+     * 256 |y(held)| < A · least, exactly: es_product_gt for A ≤ 2048 (the bound it takes), else the
+     * products in the narrowest unsigned type that holds them (|y| ≤ yMax).
+     */
+    const smallTest = (): string => {
+      const A8 = early?.smallQ8 ?? 0;
+      return A8 <= 2048 ? `es_product_gt(${A8}u, least, 256u, s->sb_held_value)` : productGreater('least', yMax, A8, 256, 's->sb_held_value', yMax);
+    };
+    /** The early-beat check's functions (detect/beatDetector.ts: releaseHeld, heldDue). */
+    const earlyCode = (): string[] => {
+      const Q = early?.pairQ4 ?? 0;
+      return [
+        '/* The sum of the RR intervals in the ring (<= the ticks seen). */',
+        'static uint32_t es_rr_sum(const edgespike_ecg_t *s) {',
+        '  uint32_t sum = 0;',
+        `  ${unsignedType(nRR)} i;`,
+        '  for (i = 0; i < s->sb_rr_count; i++) sum += s->sb_rr[i];',
+        '  return sum;',
+        '}',
+        '',
+        `/* ceil(${Q} sum / n16) without division: the largest s with n16 s < ${Q} sum (sum > 0), found bit by bit, plus 1. */`,
+        'static uint32_t es_held_span(uint32_t sum, uint16_t n16) {',
+        '  uint32_t span = 0, bit = UINT32_C(0x80000000);',
+        `  for (; bit > 0; bit >>= 1) if (es_product_gt(${Q}u, sum, n16, span | bit)) span |= bit;`,
+        '  return span + 1u;',
+        '}',
+        '',
+        `/* Forget the kept candidates up to the last beat's R peak + ${gap}, the others keeping their order. */`,
+        'static void es_forget(edgespike_ecg_t *s) {',
+        `  ${cT} i, j;`,
+        ...forgetLoop(),
+        '}',
+        '',
+        '/* Report the early beat held back (unless it is not after the last beat), then forget the candidates up to it. */',
+        'static uint8_t es_release_held(edgespike_ecg_t *s, uint32_t beats[], uint8_t n) {',
+        '  uint8_t m = es_report(s, s->sb_held_peak1 - 1u, s->sb_held_value, beats, n);',
+        '  s->sb_held_peak1 = 0;',
+        '  if (m != n) es_forget(s);',
+        '  return m;',
+        '}',
+        '',
+      ];
+    };
+    /** es_detect's last lines with the early-beat check: the held beat's tick and the datings in time order. */
+    const earlyEpilogue = (): string[] => [
+      '  for (;;) {',
+      `    uint32_t due = s->bd_tick[s->bd_pending_head] + ${lookAhead}u;`,
+      '    if (s->sb_held_peak1 > 0 && s->sb_held_due <= tick && (s->bd_pending_count == 0 || s->sb_held_due <= due)) {',
+      '      n = es_release_held(s, beats, n);',
+      '    } else if (s->bd_pending_count > 0 && due <= tick) {',
+      '      n = es_date(s, s->bd_pending_head, beats, n);',
+      '      s->bd_pending_count--;',
+      `      if (++s->bd_pending_head == ${pendingMax}u) s->bd_pending_head = 0;`,
+      '    } else {',
+      '      return n;',
+      '    }',
+      '  }',
+      '}',
+      '',
+    ];
     return [
       '/* a * x > b * y exactly, for a, b <= 2048, without 64-bit arithmetic: a x - b y = 2^16 h + l on 16-bit halves,',
       '   |l| < 2^27, so |h| > 2048 decides alone and otherwise 2^16 h + l fits int32. */',
@@ -1173,7 +1277,9 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
       '/* Report a beat at R-peak tick peak, minus the band-pass delay, unless it is not after the last one (whose',
       '   sample follows from its R peak: every beat is reported here); its RR interval joins the ring. Returns',
       '   n + 1 when reported, n when not. */',
-      'static uint8_t es_report(edgespike_ecg_t *s, uint32_t peak, uint32_t beats[], uint8_t n) {',
+      early === undefined
+        ? 'static uint8_t es_report(edgespike_ecg_t *s, uint32_t peak, uint32_t beats[], uint8_t n) {'
+        : `static uint8_t es_report(edgespike_ecg_t *s, uint32_t peak, ${absYType} value, uint32_t beats[], uint8_t n) {`,
       `  uint32_t sample = peak >= ${delayTicks}u ? peak - ${delayTicks}u : 0;`,
       '  if (s->sb_last_peak1 > 0) {',
       '    uint32_t last = s->sb_last_peak1 - 1u;',
@@ -1184,6 +1290,7 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
       '  }',
       '  beats[n] = sample;',
       '  s->sb_last_peak1 = peak + 1u;',
+      early === undefined ? '' : '  s->sb_last_value = value;',
       '  return (uint8_t)(n + 1u);',
       '}',
       '',
@@ -1209,16 +1316,47 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
       `  s->sb_cand_value[${C - 1}] = s->sb_best;`,
       '}',
       '',
+      ...(early === undefined ? [] : earlyCode()),
       `/* Date pending spike k's beat at R peak P (its window's first largest |y|). While P is late (16 n (P - P_last) >`,
       `   ${K} (sum of the n >= 2 RR intervals in the ring)), the largest kept candidate with P_last + ${gap} < peak < P - ${gap} (the`,
       '   earlier on a tie) is reported first; then P (also when a candidate was not after the last beat), after',
-      `   which the candidates up to P + ${gap} are forgotten. One call of es_report keeps the stack small on AVR. */`,
+      `   which the candidates up to P + ${gap} are forgotten. One call of es_report keeps the stack small on AVR.${early === undefined ? ' */' : ''}`,
+      ...(early === undefined
+        ? []
+        : [
+            `   Before that, the early-beat check: a beat held back is dropped when 16 n (P - P_last) < ${early.pairQ4} (sum of RR) and`,
+            `   256 |y(held)| < ${early.smallQ8} min(|y(P_last)|, |y(P)|), else reported (a spike dating P at or before it is ignored);`,
+            `   then P is held back when 16 n (P - P_last) < ${early.earlyQ4} (sum of RR), n >= 2, until tick P_last + ${lookBack} +`,
+            `   ceil(${early.pairQ4} (sum of RR) / 16 n) + ${lookAhead} at the latest. */`,
+          ]),
       `static uint8_t es_date(edgespike_ecg_t *s, ${P} k, uint32_t beats[], uint8_t n) {`,
       '  uint32_t peak = s->bd_peak[k], at;',
-      `  ${cT} i, j, best;`,
-      '  uint8_t searching = 1, m;',
-      '  for (;;) {',
-      '    at = peak;',
+      ...(early === undefined
+        ? [`  ${cT} i, j, best;`, '  uint8_t searching = 1, m;', '  for (;;) {', '    at = peak;']
+        : [
+            `  ${absYType} value = s->bd_best[k], v;`,
+            `  ${cT} i, best;`,
+            '  uint8_t searching = 1, m;',
+            '  if (s->sb_held_peak1 > 0) {',
+            `    ${absYType} least = s->sb_last_value < value ? s->sb_last_value : value;`,
+            '    if (peak < s->sb_held_peak1) return n;',
+            `    if (es_product_gt(${early.pairQ4}u, es_rr_sum(s), (uint16_t)(16u * s->sb_rr_count), peak - (s->sb_last_peak1 - 1u)) && ${smallTest()}) s->sb_held_peak1 = 0;`,
+            '    else n = es_release_held(s, beats, n);',
+            '  }',
+            '  if (s->sb_rr_count >= 2u) {',
+            '    uint32_t last = s->sb_last_peak1 - 1u, sum = es_rr_sum(s);',
+            '    uint16_t n16 = (uint16_t)(16u * s->sb_rr_count);',
+            `    if (peak > last && es_product_gt(${early.earlyQ4}u, sum, n16, peak - last)) {`,
+            '      s->sb_held_peak1 = peak + 1u;',
+            '      s->sb_held_value = value;',
+            `      s->sb_held_due = last + ${lit(lookBack + lookAhead, 'uint32_t')} + es_held_span(sum, n16);`,
+            '      return n;',
+            '    }',
+            '  }',
+            '  for (;;) {',
+            '    at = peak;',
+            '    v = value;',
+          ]),
       '    if (searching) {',
       '      uint32_t last = s->sb_last_peak1 - 1u, sum = 0;',
       `      best = ${C};`,
@@ -1231,21 +1369,15 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
       '        }',
       '      }',
       `      if (best == ${C}u) searching = 0;`,
-      '      else at = s->sb_cand_peak[best];',
+      early === undefined ? '      else at = s->sb_cand_peak[best];' : '      else { at = s->sb_cand_peak[best]; v = s->sb_cand_value[best]; }',
       '    }',
-      '    m = es_report(s, at, beats, n);',
+      early === undefined ? '    m = es_report(s, at, beats, n);' : '    m = es_report(s, at, v, beats, n);',
       '    if (!searching) break;',
       '    if (m == n) searching = 0;',
       '    n = m;',
       '  }',
       '  if (m == n) return n;',
-      '  for (i = 0, j = 0; i < s->sb_count; i++) {',
-      `    if (s->sb_cand_peak[i] < s->sb_last_peak1 + ${gap}u) continue;`,
-      '    s->sb_cand_peak[j] = s->sb_cand_peak[i];',
-      '    s->sb_cand_value[j] = s->sb_cand_value[i];',
-      '    j++;',
-      '  }',
-      '  s->sb_count = j;',
+      ...(early === undefined ? forgetLoop() : ['  es_forget(s);']),
       '  return m;',
       '}',
       '',
@@ -1254,7 +1386,10 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
       '   seen): the look-back is scanned from the ring when it fires, each later tick updates the running',
       `   maximum, and the beat is dated when tick T + ${lookAhead} has been seen (or at flush, earlier). A candidate spike opens a`,
       `   burst (its look-back scanned likewise) or extends the open one; the burst ends ${merge} ticks after its last spike. On`,
-      '   one tick, as in the TypeScript: the spikes first, then the burst\'s end, then the beat dated. */',
+      early === undefined
+        ? '   one tick, as in the TypeScript: the spikes first, then the burst\'s end, then the beat dated. */'
+        : `   one tick, as in the TypeScript: the spikes first, then the burst's end, then the held early beat reported when its
+   tick (sb_held_due) has come and the beats dated, in time order (the held beat first on a tie). */`,
       'static uint8_t es_detect(edgespike_ecg_t *s, int32_t y, uint8_t out, uint32_t beats[], uint8_t n) {',
       ...detectPrologue(),
       '  if ((s->flags & ES_SB_OPEN) && ay > s->sb_best) { s->sb_best = ay; s->sb_peak = tick; }',
@@ -1270,7 +1405,7 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
       `    s->sb_left = ${merge};`,
       '  }',
       '  if (s->flags & ES_SB_OPEN) { if (s->sb_left == 0) es_close(s); else s->sb_left--; }',
-      ...detectEpilogue(),
+      ...(early === undefined ? detectEpilogue() : earlyEpilogue()),
     ];
   }
 
@@ -1399,22 +1534,48 @@ export function generateEcgC(model: EcgModel, provenance: EcgCProvenance): EcgCS
     '',
     'uint8_t edgespike_ecg_flush(edgespike_ecg_t *s, uint32_t beats[EDGESPIKE_ECG_MAX_BEATS]) {',
     '  uint8_t n = 0;',
-    `  ${unsignedType(2 * pendingMax)} i, k;`,
+    early === undefined ? `  ${unsignedType(2 * pendingMax)} i, k;` : '',
     '#if ES_PRIMING',
     '  if (!(s->flags & ES_RELEASED) && s->prime_fill > 0) n = es_release(s, beats);',
     '#endif',
     ...(sb === undefined
       ? []
+      : early === undefined
+        ? [
+            '  /* the events still due, in time order: the open burst ends at ticks + sb_left (first on a tie), each',
+            `     waiting spike is dated at its tick + ${lookAhead}; windows end at the ticks seen */`,
+          ]
+        : [
+            '  /* the events still due, in time order: the open burst ends at ticks + sb_left, the held early beat is',
+            `     reported at sb_held_due, each waiting spike is dated at its tick + ${lookAhead} (on a tie in that order);`,
+            '     windows end at the ticks seen */',
+          ]),
+    ...(early === undefined
+      ? [
+          '  for (i = 0, k = s->bd_pending_head; i < s->bd_pending_count; i++) {',
+          sb === undefined ? '' : `    if ((s->flags & ES_SB_OPEN) && s->ticks + s->sb_left <= s->bd_tick[k] + ${lookAhead}u) es_close(s);`,
+          '    n = es_date(s, k, beats, n);',
+          `    if (++k == ${pendingMax}u) k = 0;`,
+          '  }',
+          sb === undefined ? '' : '  if (s->flags & ES_SB_OPEN) es_close(s);',
+        ]
       : [
-          '  /* the events still due, in time order: the open burst ends at ticks + sb_left (first on a tie), each',
-          `     waiting spike is dated at its tick + ${lookAhead}; windows end at the ticks seen */`,
+          '  for (;;) {',
+          `    uint32_t close = s->ticks + s->sb_left, due = s->bd_tick[s->bd_pending_head] + ${lookAhead}u;`,
+          '    uint8_t held = s->sb_held_peak1 > 0, waiting = s->bd_pending_count > 0;',
+          '    if ((s->flags & ES_SB_OPEN) && (!held || close <= s->sb_held_due) && (!waiting || close <= due)) {',
+          '      es_close(s);',
+          '    } else if (held && (!waiting || s->sb_held_due <= due)) {',
+          '      n = es_release_held(s, beats, n);',
+          '    } else if (waiting) {',
+          '      n = es_date(s, s->bd_pending_head, beats, n);',
+          '      s->bd_pending_count--;',
+          `      if (++s->bd_pending_head == ${pendingMax}u) s->bd_pending_head = 0;`,
+          '    } else {',
+          '      break;',
+          '    }',
+          '  }',
         ]),
-    '  for (i = 0, k = s->bd_pending_head; i < s->bd_pending_count; i++) {',
-    sb === undefined ? '' : `    if ((s->flags & ES_SB_OPEN) && s->ticks + s->sb_left <= s->bd_tick[k] + ${lookAhead}u) es_close(s);`,
-    '    n = es_date(s, k, beats, n);',
-    `    if (++k == ${pendingMax}u) k = 0;`,
-    '  }',
-    sb === undefined ? '' : '  if (s->flags & ES_SB_OPEN) es_close(s);',
     '  s->bd_pending_count = 0;',
     '  s->bd_pending_head = 0;',
     '  return n;',

@@ -5,7 +5,8 @@
  *   cc -std=c99 -O2 -I OUTDIR src/export/ecgHarness.c -o harness [-DEDGESPIKE_ECG_PRIME=0]
  *
  *   harness run FILE          FILE: int32 little-endian samples (pipeline counts at the model's rate).
- *                             Prints one line per beat ("beat SAMPLE"), then
+ *                             Prints one line per beat ("beat SAMPLE CALL": CALL the input
+ *                             sample whose call returned it, the sample count for the flush), then
  *                             "spikes INPUT NEURON", "most-per-call K" and "max-beats M".
  *   harness sizeof            prints sizeof(edgespike_ecg_t)
  *   harness time N FILE...    each stage over all files N times (after one warm-up), the least
@@ -177,7 +178,8 @@ static int run(const char *path) {
   for (i = 0; i <= r.n; i++) {
     n = i < r.n ? edgespike_ecg_process_sample(&s, r.x[i], beats) : edgespike_ecg_flush(&s, beats);
     if (n > most) most = n;
-    for (j = 0; j < n; j++) printf("beat %lu\n", (unsigned long)beats[j]);
+    /* each beat with the call that returned it (the sample index; r.n: the flush) */
+    for (j = 0; j < n; j++) printf("beat %lu %lu\n", (unsigned long)beats[j], (unsigned long)i);
   }
   printf("spikes %lu %lu\n", (unsigned long)edgespike_ecg_input_spikes(&s), (unsigned long)edgespike_ecg_neuron_spikes(&s));
   printf("most-per-call %u\nmax-beats %u\n", (unsigned)most, (unsigned)EDGESPIKE_ECG_MAX_BEATS);

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { prefixValidationErrors, ValidationError } from '../core/errors.ts';
 import { isIntInRange } from '../core/fixedPoint.ts';
 import { createQrsBandpass, qrsBandpassDelaySamples, type QrsBandpassOptions } from '../condition/qrsBandpass.ts';
-import type { BeatDetectorOptions, SearchbackOptions } from '../detect/beatDetector.ts';
+import type { BeatDetectorOptions, EarlyBeatOptions, SearchbackOptions } from '../detect/beatDetector.ts';
 import type { SignalQualityOptions } from '../detect/signalQuality.ts';
 import type { DeltaEncoderOptions } from '../encode/deltaEncoder.ts';
 import type { NetworkSpec } from '../snn/network.ts';
@@ -206,7 +206,14 @@ function toSearchback(sb: Record<string, unknown>, outputs: readonly string[], b
     minGapTicks: int(sb, 'minGapTicks', path, 0, 65535),
     mergeTicks: int(sb, 'mergeTicks', path, 0, lookAheadTicks),
     maxCandidates: int(sb, 'maxCandidates', path, 1, 64),
+    ...(sb.early === undefined ? {} : { early: toEarlyBeat(field(sb.early, 'beat.searchback.early')) }),
   };
+}
+
+/** `meta.beat.searchback.early`: `{ "earlyQ4", "pairQ4", "smallQ8" }` (detect/beatDetector.ts). */
+function toEarlyBeat(e: Record<string, unknown>): EarlyBeatOptions {
+  const path = 'beat.searchback.early';
+  return { earlyQ4: int(e, 'earlyQ4', path, 1, 255), pairQ4: int(e, 'pairQ4', path, 1, 255), smallQ8: int(e, 'smallQ8', path, 0, 65535) };
 }
 
 /**

@@ -18,9 +18,12 @@ import { createDeltaEncoder, processDeltaEncoder } from '../../src/encode/deltaE
 import { createNoiseSwitchedEncoder, primeNoiseSwitchedEncoder, processNoiseSwitchedEncoder } from '../../src/encode/noiseSwitchedEncoder.ts';
 import { parseMitAnnotations } from '../../src/formats/wfdb/annotation.ts';
 import { generateEcgC } from '../../src/export/ecgC.ts';
+import { createBeatDetector, flushBeatDetector, processBeatDetector } from '../../src/detect/beatDetector.ts';
 import { detectEncodedEcg, runEcgKernels, type EcgKernelRun } from '../../src/pipeline/ecgKernels.ts';
-import { loadEcgModel, NOISE_SWITCHED_ECG_MODEL_PATH, SINGLE_BAND_ECG_MODEL_PATH, toEcgModel, type EcgModel } from '../../src/pipeline/ecgModel.ts';
+import { beatDetectorOptions, loadEcgModel, NOISE_SWITCHED_ECG_MODEL_PATH, SINGLE_BAND_ECG_MODEL_PATH, toEcgModel, type EcgModel } from '../../src/pipeline/ecgModel.ts';
 import { loadNoiseMix } from '../../src/pipeline/noiseRecordings.ts';
+import { createLifEngine } from '../../src/snn/lifEngine.ts';
+import { createSpikeEvents } from '../../src/snn/lifNetwork.ts';
 import { parseNetwork } from '../../src/snn/network.ts';
 import { createRng, nextNormal } from '../../src/synth/random.ts';
 import { datasetPath, haveDataset } from '../helpers/datasets.ts';
@@ -43,15 +46,41 @@ const SWITCHED_MODEL_PATH = NOISE_SWITCHED_ECG_MODEL_PATH;
  * not primed (neither of its modulators).
  */
 function runUnprimed(model: EcgModel, samples: Int32Array): EcgKernelRun {
+  return detectEncodedEcg(model, encodeUnprimed(model, samples), model.tickRateHz);
+}
+
+/** The unprimed chain's band-passed signal and UP/DOWN counts (runUnprimed's encoding). */
+function encodeUnprimed(model: EcgModel, samples: Int32Array): { signal: Int32Array; spikes: Uint8Array; spikeCount: number } {
   const signal = new Int32Array(samples.length);
   const spikes = new Uint8Array(2 * samples.length);
   if (model.noiseSwitch !== undefined) {
     const spikeCount = processNoiseSwitchedEncoder(createNoiseSwitchedEncoder(model.noiseSwitch), samples, samples.length, signal, spikes);
-    return detectEncodedEcg(model, { signal, spikes, spikeCount }, model.tickRateHz);
+    return { signal, spikes, spikeCount };
   }
   processQrsBandpass(createQrsBandpass(model.bandpass), samples, samples.length, signal);
   const spikeCount = processDeltaEncoder(createDeltaEncoder(model.encoder), signal, signal.length, spikes);
-  return detectEncodedEcg(model, { signal, spikes, spikeCount }, model.tickRateHz);
+  return { signal, spikes, spikeCount };
+}
+
+/**
+ * When the unprimed TypeScript chain reports each beat, run one tick at a time: the tick whose
+ * chunk reported it (the tick count for the flush), what the C's unprimed calls must match.
+ */
+function unprimedReportTicks(model: EcgModel, samples: Int32Array): { beats: number[]; ticks: number[] } {
+  const { signal, spikes } = encodeUnprimed(model, samples);
+  const engine = createLifEngine(model.network);
+  const detector = createBeatDetector(beatDetectorOptions(model, model.tickRateHz));
+  const events = createSpikeEvents(model.network.outputs.length);
+  const beats: number[] = [];
+  const ticks: number[] = [];
+  for (let t = 0; t < samples.length; t++) {
+    const count = engine.run(spikes.subarray(2 * t, 2 * t + 2), 1, events);
+    const found = processBeatDetector(detector, signal.subarray(t, t + 1), 1, events.tick, events.output, count, beats);
+    for (let i = 0; i < found; i++) ticks.push(t);
+  }
+  const found = flushBeatDetector(detector, beats);
+  for (let i = 0; i < found; i++) ticks.push(samples.length);
+  return { beats, ticks };
 }
 
 /** Blocks the switched encoder (primed, as runEcgKernels runs it) gave the narrow path, of all blocks. */
@@ -205,7 +234,14 @@ describe('generateEcgC with the noise switch (meta.noiseSwitch)', () => {
     expect(header).toContain('uint8_t sw_votes;');
     // beats are dated at the narrow band-pass's delay, where both paths line up
     expect(source).toContain('uint32_t sample = peak >= 45u ? peak - 45u : 0;');
-    expect(maxBeats).toEqual({ primed: 20, unprimed: 5 });
+    // the early-beat check (meta.beat.searchback.early): one beat more per call (a held beat released)
+    expect(maxBeats).toEqual({ primed: 21, unprimed: 6 });
+    expect(header).toContain('#define EDGESPIKE_ECG_MAX_BEATS 21');
+    expect(header).toContain('uint32_t sb_held_peak1;');
+    expect(header).toContain('uint32_t sb_held_due;');
+    // 256 |y(held)| < 154 min(...) and the 16 n (P - P_last) tests, exact in 32 bits
+    expect(source).toContain('es_product_gt(154u, least, 256u, s->sb_held_value)');
+    expect(source).toContain('es_product_gt(13u, sum, n16, peak - last)');
   });
 
   it('compares exactly in 32 bits: the votes (65536 v > 512 clean as 128 v > clean, 17920 v > 12 L as 4480 v > 3 L) and the narrow step test', () => {
@@ -354,6 +390,47 @@ describe.skipIf(compiler === undefined)('the exported C, compiled', () => {
       j.outputs = ['beat'];
     }), part, 360).beats);
   });
+  /** The bundled model with the early-beat check `early` (meta.beat.searchback.early). */
+  function earlyVariant(name: string, early: Record<string, number>): EcgModel {
+    return variantModel((j) => {
+      j.name = name;
+      const beat = (j.meta as Record<string, Record<string, unknown>>).beat as Record<string, Record<string, unknown>>;
+      (beat.searchback as Record<string, unknown>).early = early;
+    });
+  }
+
+  it.skipIf(!haveRecords)('exports and matches early-beat checks: held, dropped, released by the timer or at flush (MIT-BIH 208, cut at 30 places)', async () => {
+    const { samples } = await readRecord(datasetPath('mitdb', '208'));
+    // 208's premature ventricular beats are early: held, most released (a compensatory pause or large)
+    const variant = earlyVariant('ecg-early-variant', { earlyQ4: 14, pairQ4: 20, smallQ8: 240 });
+    const generated = generateEcgC(variant, PROVENANCE);
+    expect(generated.maxBeats).toEqual({ primed: 21, unprimed: 6 });
+    const exes = buildVariant('early-variant', generated);
+    const { ts, unprimed } = expectIdentical(samples, variant, exes);
+    // each beat returned by the call of the tick the TypeScript reports it at (the held beats' timer)
+    const when = unprimedReportTicks(variant, samples);
+    expect(when.beats).toEqual(unprimed.beats);
+    expect(unprimed.calls).toEqual(when.ticks);
+    // the check is at work here: it drops beats the bundled model reports
+    const without = runEcgKernels(model, samples, 360).beats;
+    expect(ts.beats).not.toEqual(without);
+    expect(ts.beats.length).toBeLessThan(without.length);
+    // a held beat at the flush, or its timer running out within the last look-ahead: cuts at odd offsets
+    for (let i = 0; i < 30; i++) expectIdentical(samples.subarray(0, 4321 + 21017 * i), variant, exes);
+  });
+
+  it.skipIf(!haveRecords)('exports and matches odd early-beat checks: E > Q (a held beat due at once), A > 2048 (products of their own type)', async () => {
+    const { samples } = await readRecord(datasetPath('mitdb', '208'));
+    // a beat 18/16 to 20/16 mean RR after the last is held and due at once (its timer ran out while it was dated)
+    const variant = earlyVariant('ecg-early-odd', { earlyQ4: 20, pairQ4: 18, smallQ8: 3000 });
+    const generated = generateEcgC(variant, PROVENANCE);
+    expect(generated.source).toContain('(uint32_t)least * UINT32_C(375) > (uint32_t)s->sb_held_value * UINT32_C(32)');
+    const exes = buildVariant('early-odd', generated);
+    const { ts, unprimed } = expectIdentical(samples, variant, exes);
+    expect(unprimed.calls).toEqual(unprimedReportTicks(variant, samples).ticks);
+    expect(ts.beats).not.toEqual(runEcgKernels(model, samples, 360).beats);
+  });
+
   it.skipIf(!haveRecords).each(RECORDS)('gives MIT-BIH record %s\'s beats and spike counts bit for bit (whole record)', async (record) => {
     const { samples } = await readRecord(datasetPath('mitdb', record));
     const { ts } = expectIdentical(samples);
@@ -477,5 +554,22 @@ describe.skipIf(compiler === undefined)('the exported C, compiled', () => {
       expect(run.ts.beats.length).toBeGreaterThan(1500);
       expect(run.narrow).toBeGreaterThan(0);
     }
+  });
+
+  it.skipIf(!haveNoisyRecords)('noise-switched network: its early-beat check is at work on those records (their beats without it differ)', async () => {
+    const withoutEarly: EcgModel = { ...switched, searchback: { ...(switched.searchback as NonNullable<EcgModel['searchback']>), early: undefined } };
+    const mix = await loadNoiseMix(['bw', 'ma'], datasetPath('nstdb'), 0);
+    let changed = 0;
+    for (const record of SWITCHED_RECORDS) {
+      const { samples } = await readRecord(datasetPath('mitdb', record));
+      const annotations = parseMitAnnotations(readFileSync(datasetPath('mitdb', `${record}.atr`)));
+      const normalBeats = annotations.filter((a) => a.code === 1).map((a) => a.sample);
+      for (const snrDb of [6, 0]) {
+        const noisy = stressRecording(samples, { sampleRateHz: 360, noise: { samples: mix.samples, snrDb, normalBeats } });
+        changed += Number(runEcgKernels(switched, noisy, 360).beats.join() !== runEcgKernels(withoutEarly, noisy, 360).beats.join());
+      }
+    }
+    console.log(`early-beat check: the beats of ${changed} of ${2 * SWITCHED_RECORDS.length} noisy runs changed`);
+    expect(changed).toBe(2 * SWITCHED_RECORDS.length);
   });
 });

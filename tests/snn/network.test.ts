@@ -90,11 +90,13 @@ describe('network file format: validation errors name the field', () => {
 
 describe('the bundled ECG network file', () => {
   it('loads, validates as an ECG model and is what the design builder makes of its own design (both bundled networks)', () => {
-    for (const [path, rrLimitQ4] of [[SINGLE_BAND_ECG_MODEL_PATH, 24], [NOISE_SWITCHED_ECG_MODEL_PATH, 23]] as const) {
+    // the noise-switched network's search-back has the early-beat check (detect/beatDetector.ts)
+    const early = { earlyQ4: 13, pairQ4: 18, smallQ8: 154 };
+    for (const [path, rrLimitQ4, more] of [[SINGLE_BAND_ECG_MODEL_PATH, 24, {}], [NOISE_SWITCHED_ECG_MODEL_PATH, 23, { early }]] as const) {
       const model = loadEcgModel(path);
       expect(model.tickRateHz).toBe(360);
       expect(model.network.outputs).toEqual(['beat', 'cand']);
-      expect(model.searchback).toEqual({ candidateOutput: 1, rrLimitQ4, rrBeats: 8, minGapTicks: 120, mergeTicks: 10, maxCandidates: 4 });
+      expect(model.searchback).toEqual({ candidateOutput: 1, rrLimitQ4, rrBeats: 8, minGapTicks: 120, mergeTicks: 10, maxCandidates: 4, ...more });
       const file = JSON.parse(readFileSync(path, 'utf8')) as { meta: { design: EcgBeatDesign } };
       const rebuilt = parseNetwork(buildEcgBeatNetworkJson(file.meta.design));
       expect(rebuilt.neurons).toEqual(model.network.neurons);
