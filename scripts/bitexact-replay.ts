@@ -48,7 +48,7 @@ if (values.write === true) {
     'written by `npx tsx scripts/bitexact-replay.ts --write`: first from the code before the speed work of issue 15 (main at cb22597), ' +
     'again when the search-back (the cand neuron) changed the bundled model on purpose, ' +
     'again when the HRV windows\' band reduction moved one printed HF value of the 12-hour case by its last digit (883.4 to 883.3 ms², an 883.35), ' +
-    'and again when the noise-switched network (src/snn/networks/ecg-beat-noise-switched.json) became the default ECG network (issue 9); ' +
+    'and again when the noise-switched network (src/snn/networks/ecg-beat-noise-switched.json) became the default ECG network, with its early-beat check (issue 9); ' +
     'scripts/bitexact-replay.ts compares every later version with it.';
   writeFileSync(file, JSON.stringify({ about: header, hashes: got }, null, 2) + '\n');
   console.log(`wrote ${file}`);

@@ -157,6 +157,8 @@ export interface EcgBeatDesign {
     readonly minGapTicks: number;
     readonly mergeTicks: number;
     readonly maxCandidates: number;
+    /** The beat detector's early-beat check (`EarlyBeatOptions` there); absent: none. */
+    readonly early?: { readonly earlyQ4: number; readonly pairQ4: number; readonly smallQ8: number };
   };
 }
 
@@ -326,6 +328,7 @@ export function buildEcgBeatNetworkJson(design: EcgBeatDesign, description = '')
                 minGapTicks: searchback.minGapTicks,
                 mergeTicks: searchback.mergeTicks,
                 maxCandidates: searchback.maxCandidates,
+                ...(searchback.early === undefined ? {} : { early: { ...searchback.early } }),
               },
             }),
       },

@@ -102,6 +102,8 @@ describe('the bundled ECG network file', () => {
       expect(rebuilt.neurons).toEqual(model.network.neurons);
       expect(rebuilt.synapses).toEqual(model.network.synapses);
       expect(toEcgModel(rebuilt).noiseSwitch).toEqual(model.noiseSwitch);
+      // tune-ecg writes what the builder makes: the whole search-back, early-beat check included
+      expect(toEcgModel(rebuilt).searchback).toEqual(model.searchback);
     }
     expect(loadEcgModel(SINGLE_BAND_ECG_MODEL_PATH).network.name).toBe('ecg-beat');
     expect(loadEcgModel(DEFAULT_ECG_MODEL_PATH).network.name).toBe(loadEcgModel().network.name);
