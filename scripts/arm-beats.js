@@ -8,12 +8,14 @@
  *
  *   node scripts/arm-beats.js [record]      (default: the bundled synthetic fixture)
  *
- * Printed: SHA-256 of the band-passed signal and of the UP/DOWN spikes; as in
- * tests/snn/ecgBeatGolden.test.ts, the SHA-256 of every neuron's membrane at every tick, the
- * spike count of each neuron, the synaptic events and the beat-neuron spike ticks of the
- * interpreted engine; the beats of the compiled engine (plain kernel chain); and every beat
- * heart-rate and quality event of the RxJS pipeline (`ecgPipeline`, as `replay` emits them), with
- * numbers printed exactly (shortest round-trip form).
+ * Printed: for the single-band network (the one tests/golden/ecg-beat-fixture.json holds), as in
+ * tests/snn/ecgBeatGolden.test.ts, the SHA-256 of the band-passed signal and of the UP/DOWN
+ * spikes, of every neuron's membrane at every tick, the spike count of each neuron, the synaptic
+ * events and the beat-neuron spike ticks of the interpreted engine; the same lines, prefixed
+ * "default", for the default (noise-switched) network; then, for the default, the beats of the
+ * compiled engine (plain kernel chain) and every beat, heart-rate and quality event of the RxJS
+ * pipeline (`ecgPipeline`, as `replay` emits them), with numbers printed exactly (shortest
+ * round-trip form).
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -29,7 +31,7 @@ if (!existsSync(join(dist, 'cli.js'))) {
 }
 const load = (path) => import(pathToFileURL(join(dist, path)).href);
 const { encodeEcg, runEcgKernels } = await load('pipeline/ecgKernels.js');
-const { loadEcgModel } = await load('pipeline/ecgModel.js');
+const { loadEcgModel, SINGLE_BAND_ECG_MODEL_PATH } = await load('pipeline/ecgModel.js');
 const { ecgPipeline } = await load('pipeline/ecgPipeline.js');
 const { createLifEngine } = await load('snn/lifEngine.js');
 const { createSpikeEvents } = await load('snn/lifNetwork.js');
@@ -49,22 +51,27 @@ line(`sampleRateHz ${info.sampleRateHz}`);
 line(`samples ${samples.length} sha256 ${sha256(samples)}`);
 line(`network ${model.network.name} tickRateHz ${model.tickRateHz}`);
 
-// Generic engine loop with a full membrane trace: exactly what the golden test hashes.
-if (info.sampleRateHz === model.tickRateHz) {
-  const encoded = encodeEcg(model, samples);
-  line(`bandpass sha256 ${sha256(encoded.signal)}`);
-  line(`deltaSpikes ${encoded.spikeCount} sha256 ${sha256(encoded.spikes)}`);
-  const engine = createLifEngine(model.network);
+// Generic engine loop with a full membrane trace: for the single-band network exactly what the
+// golden test hashes (scripts/test-arm.sh checks that line against the golden file).
+const trace = (m, prefix) => {
+  const encoded = encodeEcg(m, samples);
+  line(`${prefix}bandpass sha256 ${sha256(encoded.signal)}`);
+  line(`${prefix}deltaSpikes ${encoded.spikeCount} sha256 ${sha256(encoded.spikes)}`);
+  const engine = createLifEngine(m.network);
   const { net } = engine;
   const ticks = samples.length;
   const events = createSpikeEvents(ticks);
-  const trace = new Int32Array(ticks * net.neuronCount);
-  const n = engine.run(encoded.spikes, ticks, events, { membrane: trace });
-  line(`ticks ${ticks}`);
-  line(`membraneSha256 ${sha256(trace)}`);
-  line(`spikeCount ${Array.from(net.spikeCount).join(',')}`);
-  line(`synapticOps ${net.synapticOps}`);
-  line(`beatSpikeTicks ${n}: ${Array.from(events.tick.subarray(0, n)).join(',')}`);
+  const membrane = new Int32Array(ticks * net.neuronCount);
+  const n = engine.run(encoded.spikes, ticks, events, { membrane });
+  line(`${prefix}ticks ${ticks}`);
+  line(`${prefix}membraneSha256 ${sha256(membrane)}`);
+  line(`${prefix}spikeCount ${Array.from(net.spikeCount).join(',')}`);
+  line(`${prefix}synapticOps ${net.synapticOps}`);
+  line(`${prefix}beatSpikeTicks ${n}: ${Array.from(events.tick.subarray(0, n)).join(',')}`);
+};
+if (info.sampleRateHz === model.tickRateHz) {
+  trace(loadEcgModel(SINGLE_BAND_ECG_MODEL_PATH), '');
+  trace(model, 'default ');
 } else {
   line(`(record rate differs from the network rate: membrane trace not computed)`);
 }
