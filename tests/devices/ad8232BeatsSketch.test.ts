@@ -1,9 +1,10 @@
 /**
  * The beats sketch's copy of the exported detector cannot drift: edgespike_ecg/edgespike_ecg.c
  * and .h in devices/sparkfun-ad8232/edgespike_ad8232_beats are byte for byte what
- * `edgespike export-c` writes now for the bundled ECG model. (After a change to the model or
- * the generator: `node bin/edgespike.js export-c --out
- * devices/sparkfun-ad8232/edgespike_ad8232_beats/edgespike_ecg`, then run the simavr test.)
+ * `edgespike export-c` writes now for the single-band ECG network, the one the board runs. (After
+ * a change to that model or the generator: `node bin/edgespike.js export-c --network
+ * src/snn/networks/ecg-beat.json --out devices/sparkfun-ad8232/edgespike_ad8232_beats/edgespike_ecg`,
+ * then run the simavr test.)
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

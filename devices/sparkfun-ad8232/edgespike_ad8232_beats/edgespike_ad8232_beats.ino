@@ -21,8 +21,9 @@
  * no beats). The detector runs in loop(), not in the interrupt, so sampling stays exact; the
  * 32-sample ring (89 ms) absorbs a slow sample.
  *
- * The detector: edgespike_ecg/edgespike_ecg.c and .h as `edgespike export-c` wrote them (a test
- * checks they are what it writes now), compiled through edgespike_ecg_unprimed.c with
+ * The detector: edgespike_ecg/edgespike_ecg.c and .h as `edgespike export-c --network
+ * src/snn/networks/ecg-beat.json` (the single-band network) wrote them (a test checks they are
+ * what it writes now), compiled through edgespike_ecg_unprimed.c with
  * EDGESPIKE_ECG_PRIME 0 (edgespike_ecg_config.h): its delta modulator starts from the running
  * peak instead of holding the first second (360 samples) to take its level from: 722 bytes
  * less, so the sketch stays under 1 KB of the ATmega328P's 2 KB of RAM. The host's `run` pipeline
