@@ -48,30 +48,44 @@ describe('beat dating', () => {
   });
 });
 
-/** Run the detector with search-back: `beat` spikes on output 0, `cand` spikes on output 1. */
-function detectWithSearchback(
-  signal: number[],
-  beat: number[],
-  cand: number[],
-  options: { lookBackTicks: number; lookAheadTicks: number; searchback: { rrLimitQ4: number; rrBeats: number; minGapTicks: number; mergeTicks: number; maxCandidates: number } },
-  sizes = [signal.length],
-): { beats: number[]; found: number } {
+/** The search-back options these tests give; `early` adds the early-beat check. */
+interface SearchbackRunOptions {
+  lookBackTicks: number;
+  lookAheadTicks: number;
+  searchback: { rrLimitQ4: number; rrBeats: number; minGapTicks: number; mergeTicks: number; maxCandidates: number };
+  early?: { earlyQ4: number; pairQ4: number; smallQ8: number };
+}
+
+/** A run with search-back: beats, the tick whose chunk reported each (-1: the flush), beats found by searching back, early beats dropped. */
+interface SearchbackRun {
+  beats: number[];
+  when: number[];
+  found: number;
+  dropped: number;
+}
+
+/**
+ * Run the detector with search-back (and the early-beat check when `options.early` is given):
+ * `beat` spikes on output 0, `cand` spikes on output 1, in chunks of `sizes` ticks (in turn).
+ */
+function runWithSearchback(signal: number[], beat: number[], cand: number[], options: SearchbackRunOptions, sizes: number[]): SearchbackRun {
   const det = createBeatDetector({
     tickRateHz: 360,
     sampleRateHz: 360,
     beatOutput: 0,
     lookBackTicks: options.lookBackTicks,
     lookAheadTicks: options.lookAheadTicks,
-    searchback: { candidateOutput: 1, ...options.searchback },
+    searchback: { candidateOutput: 1, ...options.searchback, ...(options.early === undefined ? {} : { early: options.early }) },
   });
   const spikes = [...beat.map((t) => [t, 0] as const), ...cand.map((t) => [t, 1] as const)].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const beats: number[] = [];
+  const when: number[] = [];
   let at = 0;
   let k = 0;
   while (at < signal.length) {
     const n = Math.min(sizes[k++ % sizes.length] as number, signal.length - at);
     const inChunk = spikes.filter(([t]) => t >= at && t < at + n);
-    processBeatDetector(
+    const found = processBeatDetector(
       det,
       Int32Array.from(signal.slice(at, at + n)),
       n,
@@ -80,10 +94,18 @@ function detectWithSearchback(
       inChunk.length,
       beats,
     );
+    for (let i = 0; i < found; i++) when.push(at + n - 1);
     at += n;
   }
-  flushBeatDetector(det, beats);
-  return { beats, found: det.searchback?.found ?? 0 };
+  const flushed = flushBeatDetector(det, beats);
+  for (let i = 0; i < flushed; i++) when.push(-1);
+  return { beats, when, found: det.searchback?.found ?? 0, dropped: det.searchback?.dropped ?? 0 };
+}
+
+/** Run the detector with search-back: `beat` spikes on output 0, `cand` spikes on output 1. */
+function detectWithSearchback(signal: number[], beat: number[], cand: number[], options: SearchbackRunOptions, sizes = [signal.length]): { beats: number[]; found: number } {
+  const { beats, found } = runWithSearchback(signal, beat, cand, options, sizes);
+  return { beats, found };
 }
 
 describe('search-back', () => {
@@ -143,54 +165,12 @@ describe('search-back', () => {
 });
 
 /** The early-beat check's run: beats, the tick whose chunk reported each (-1: the flush), early beats dropped. */
-interface EarlyRun {
-  beats: number[];
-  when: number[];
-  dropped: number;
-}
+type EarlyRun = Pick<SearchbackRun, 'beats' | 'when' | 'dropped'>;
 
-/**
- * Run the detector with search-back and the early-beat check (`early`): `beat` spikes on output 0,
- * `cand` spikes on output 1, in chunks of `sizes` ticks (in turn).
- */
-function detectEarly(
-  signal: number[],
-  beat: number[],
-  cand: number[],
-  options: { lookBackTicks: number; lookAheadTicks: number; searchback: { rrLimitQ4: number; rrBeats: number; minGapTicks: number; mergeTicks: number; maxCandidates: number }; early: { earlyQ4: number; pairQ4: number; smallQ8: number } },
-  sizes = [signal.length],
-): EarlyRun {
-  const det = createBeatDetector({
-    tickRateHz: 360,
-    sampleRateHz: 360,
-    beatOutput: 0,
-    lookBackTicks: options.lookBackTicks,
-    lookAheadTicks: options.lookAheadTicks,
-    searchback: { candidateOutput: 1, ...options.searchback, early: options.early },
-  });
-  const spikes = [...beat.map((t) => [t, 0] as const), ...cand.map((t) => [t, 1] as const)].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  const beats: number[] = [];
-  const when: number[] = [];
-  let at = 0;
-  let k = 0;
-  while (at < signal.length) {
-    const n = Math.min(sizes[k++ % sizes.length] as number, signal.length - at);
-    const inChunk = spikes.filter(([t]) => t >= at && t < at + n);
-    const found = processBeatDetector(
-      det,
-      Int32Array.from(signal.slice(at, at + n)),
-      n,
-      Float64Array.from(inChunk.map(([t]) => t)),
-      Uint16Array.from(inChunk.map(([, o]) => o)),
-      inChunk.length,
-      beats,
-    );
-    for (let i = 0; i < found; i++) when.push(at + n - 1);
-    at += n;
-  }
-  const flushed = flushBeatDetector(det, beats);
-  for (let i = 0; i < flushed; i++) when.push(-1);
-  return { beats, when, dropped: det.searchback?.dropped ?? 0 };
+/** Run the detector with search-back and the early-beat check (`options.early`), in chunks of `sizes` ticks (in turn). */
+function detectEarly(signal: number[], beat: number[], cand: number[], options: SearchbackRunOptions & { early: NonNullable<SearchbackRunOptions['early']> }, sizes = [signal.length]): EarlyRun {
+  const { beats, when, dropped } = runWithSearchback(signal, beat, cand, options, sizes);
+  return { beats, when, dropped };
 }
 
 describe('early-beat check', () => {
