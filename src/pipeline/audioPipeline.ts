@@ -15,6 +15,7 @@ import { pipe, type OperatorFunction } from 'rxjs';
 import type { SampleChunk } from '../core/chunks.ts';
 import type { AudioFrame } from '../core/events.ts';
 import { DEFAULT_MEMBRANE_UNIT, wordTimingTicks, type WordDetectorOptions, type WordTimingMs } from '../detect/wordDetector.ts';
+import { designChannels } from '../filterbank/frontEnd.ts';
 import { antiAlias } from '../operators/antiAlias.ts';
 import { cochleaSpikes } from '../operators/cochleaSpikes.ts';
 import { detectWords, type CountedWordNetwork } from '../operators/detectWords.ts';
@@ -30,12 +31,16 @@ export interface AudioPipelineOptions extends WordTimingMs {
   readonly onSpikesPerTick?: number;
   readonly offSpikesPerTick?: number;
   readonly backgroundShift?: number;
+  /** @default `lowBandInputs(model)`; 0 turns the speech-band test off */
+  readonly lowBandInputs?: number;
+  readonly speechShareDivisor?: number;
 }
 
 /**
  * The word detector's options for a model: its input and class counts, timing converted to
- * its ticks, and U = the threshold of its first spiking neuron (the unit its readouts were
- * trained in; 2^15 for digits), or `DEFAULT_MEMBRANE_UNIT` when it has none.
+ * its ticks, U = the threshold of its first spiking neuron (the unit its readouts were
+ * trained in; 2^15 for digits), or `DEFAULT_MEMBRANE_UNIT` when it has none, and L = the
+ * inputs below the speech band (`lowBandInputs`).
  */
 export function wordDetectorOptions(model: AudioModel, options: AudioPipelineOptions = {}): WordDetectorOptions {
   const spiking = model.network.neurons.find((n) => !n.nonSpiking);
@@ -44,9 +49,32 @@ export function wordDetectorOptions(model: AudioModel, options: AudioPipelineOpt
     inputs: model.network.inputs.length,
     classes: model.classes.length,
     membraneUnit: spiking?.threshold ?? DEFAULT_MEMBRANE_UNIT,
+    lowBandInputs: lowBandInputs(model),
     ...wordTimingTicks(model.tickSeconds, { hangMs, minWordMs, maxWordMs, preRollMs }),
     ...rest,
   };
+}
+
+/**
+ * Where the speech band starts, Hz (the telephone band's lower edge): a word must be heard
+ * above it (see `detect/wordDetector.ts`).
+ */
+export const SPEECH_BAND_MIN_HZ = 300;
+
+/**
+ * The word detector's L for a model: the inputs of the front end's channels whose −3 dB band
+ * starts below `SPEECH_BAND_MIN_HZ` (centre − bandwidth / 2; UP and DOWN of channel c are inputs
+ * 2c and 2c + 1, the cochlea's order), or 0 (no speech-band test) when its inputs are not the
+ * cochlea's two per channel or no channel lies above the edge.
+ * @example the digits front end (32 channels, 1 ERB wide, ERB-spaced 100–3600 Hz): channels 0–6
+ *   (100 … 300 Hz, the last one 271.5–328.5 Hz) start below 300 Hz, channel 7 (343.6 ± 30.9 Hz)
+ *   above it → L = 14
+ */
+export function lowBandInputs(model: AudioModel): number {
+  const { frontEnd } = model;
+  if (model.network.inputs.length !== 2 * frontEnd.channels) return 0;
+  const below = designChannels(frontEnd).filter((c) => c.centreHz - c.bandwidthHz / 2 < SPEECH_BAND_MIN_HZ).length;
+  return below === frontEnd.channels ? 0 : 2 * below;
 }
 
 /**

@@ -188,6 +188,51 @@ describe('word segments', () => {
   });
 });
 
+describe('the speech band', () => {
+  // inputs 3: input 0 below the speech band (L = 1), inputs 1 and 2 in it; D = 5. The onset needs
+  // 4 spikes a tick in all (k = 0, no background); the network runs the pre-roll tick and the word.
+  const options = plain({ inputs: 3, lowBandInputs: 1, speechShareDivisor: 5 });
+  const rows = (ticks: readonly (readonly [number, number, number])[]): Uint8Array => Uint8Array.from([[0, 0, 0], ...ticks, [0, 0, 0], [0, 0, 0]].flat());
+
+  it('drops a segment with under 1/D of its spikes in the band (a thump below it), counted as notSpeech', () => {
+    // Spikes run: 8 + 8 + 8 = 24 below the band, 4 in it; 5 · 4 = 20 < 28.
+    const d = createWordDetector(options, standIn(3, [1, 1]).network);
+    const out: WordDetection[] = [];
+    processWordDetector(d, rows([[8, 1, 0], [8, 2, 0], [8, 0, 1]]), 6, out);
+    expect(out).toEqual([]);
+    expect(d).toMatchObject({ words: 0, notSpeech: 1, dropped: 0 });
+  });
+
+  it('keeps a segment with exactly 1/D of its spikes in the band (5 · 6 = 30 = 24 + 6)', () => {
+    const d = createWordDetector(options, standIn(3, [1, 1]).network);
+    const out: WordDetection[] = [];
+    processWordDetector(d, rows([[8, 1, 1], [8, 2, 0], [8, 0, 2]]), 6, out);
+    expect(out.map((w) => [w.startTick, w.endTick])).toEqual([[1, 4]]);
+    expect(d).toMatchObject({ words: 1, notSpeech: 0 });
+  });
+
+  it('counts the pre-roll it runs, and each word from its own onset', () => {
+    // Word 1: a loud pre-roll tick with 3 in the band (too few to onset), then 4 + 4 below it:
+    // 5 · 3 = 15 ≥ 11, kept (without its pre-roll it would have none in the band). Word 2: 4 + 4
+    // below, dropped (with word 1's 3 in the band still counted, 15 ≥ 8 would keep it). Word 3:
+    // 1 + 1 in the band of 8: 10 ≥ 8, kept (with word 2's spikes still counted, 10 < 16).
+    const d = createWordDetector(options, standIn(3, [1, 1]).network);
+    const out: WordDetection[] = [];
+    const ticks = [[0, 0, 0], [0, 3, 0], [4, 0, 0], [4, 0, 0], [0, 0, 0], [0, 0, 0], [4, 0, 0], [4, 0, 0], [0, 0, 0], [0, 0, 0], [3, 1, 0], [3, 1, 0], [0, 0, 0], [0, 0, 0]];
+    processWordDetector(d, Uint8Array.from(ticks.flat()), ticks.length, out);
+    expect(out.map((w) => [w.startTick, w.endTick])).toEqual([[1, 4], [10, 12]]);
+    expect(d).toMatchObject({ words: 2, notSpeech: 1 });
+  });
+
+  it('with L = 0 (the default) every segment long enough is a word', () => {
+    const d = createWordDetector({ ...options, lowBandInputs: 0 }, standIn(3, [1, 1]).network);
+    const out: WordDetection[] = [];
+    processWordDetector(d, rows([[8, 0, 0], [8, 0, 0], [8, 0, 0]]), 6, out);
+    expect(out).toHaveLength(1);
+    expect(d.notSpeech).toBe(0);
+  });
+});
+
 describe('the decision', () => {
   it('label = argmax of the readout sums over the word, from a network reset at each onset', () => {
     // Two channels; readout k integrates channel k since the reset (× 10). Word 1 is mostly
@@ -279,7 +324,7 @@ describe('chunking', () => {
 
 describe('options', () => {
   it('converts ms to ticks', () => {
-    expect(wordTimingTicks(0.008)).toEqual({ hangTicks: 20, minTicks: 13, maxTicks: 188, preRollTicks: 8 });
+    expect(wordTimingTicks(0.008)).toEqual({ hangTicks: 20, minTicks: 10, maxTicks: 188, preRollTicks: 8 });
     expect(wordTimingTicks(0.001, { hangMs: 50, minWordMs: 0, maxWordMs: 900, preRollMs: 0 })).toEqual({ hangTicks: 50, minTicks: 1, maxTicks: 900, preRollTicks: 0 });
   });
 
@@ -289,6 +334,8 @@ describe('options', () => {
     [{ leakShift: 17 }, '"leakShift" must be an integer in [0, 16] (got 17)'],
     [{ onSpikesPerTick: 0.5 }, '"offSpikesPerTick" must be > 0 and "onSpikesPerTick" at least as large (got 1 and 0.5)'],
     [{ membraneUnit: 0 }, '"membraneUnit" must be a number > 0 (got 0)'],
+    [{ lowBandInputs: 1 }, '"lowBandInputs" must be an integer in [0, 0] (got 1)'],
+    [{ inputs: 4, lowBandInputs: 2, speechShareDivisor: 0 }, '"speechShareDivisor" must be an integer in [1, 1048576] (got 0)'],
   ])('rejects %j', (overrides, message) => {
     const create = (): unknown => createWordDetector(plain(overrides), standIn(1, [1, 1]).network);
     expect(create).toThrow(ValidationError);

@@ -44,8 +44,8 @@ const TEST_SPLIT = Array.from({ length: 250 }, (_, i) => {
   return { file: `${digit}_${FSDD_SPEAKERS[Math.floor(k / 10) % 5] as string}_${Math.floor(k / 50)}.wav`, label: String(digit) };
 });
 
-/** The shared noises the stream is also heard in (a recorded one and a generated one). */
-const STREAM_NOISES = ['doing_the_dishes', 'white_noise'] as const;
+/** The shared noises the stream is also heard in (two recorded ones and a generated one). */
+const STREAM_NOISES = ['doing_the_dishes', 'white_noise', 'exercise_bike'] as const;
 const present = haveDataset('streams of FSDD test-split clips through the digits pipeline', [
   ...TEST_SPLIT.map((c) => `fsdd/${c.file}`),
   ...STREAM_NOISES.map((n) => `noise/${n}.wav`),
@@ -210,19 +210,29 @@ describe.skipIf(!present)('audioPipeline on FSDD test-split clips joined with 0.
 
   // Issue 10's target: the stream 30 dB quieter and in noise at 10 dB SNR, as a microphone at
   // arm's length in a noisy room hears it: >= 248 of 250 words in order, <= 2 extra. Met in
-  // quiet (measured 250/250, 1 extra); in white noise 247/250 and no extra, one word short of
-  // it; in kitchen clatter (doing_the_dishes) not met: 231/250 and 40 extra, clatter the
-  // detector cannot tell from a word. The bounds below are what is measured, to hold the ground.
+  // quiet (measured 250/250, 1 extra) and in white noise (250/250, 0 extra; 247 when the
+  // shortest word was 100 ms: three of lucas's "six" are heard for under 100 ms there); in
+  // kitchen clatter (doing_the_dishes) not met: 230/250 and 41 extra, clatter the detector
+  // cannot tell from a word. The kitchen's bounds are what is measured, to hold the ground. In
+  // exercise-bike noise, met since the speech-band test (249/250, 1 extra; 28 extra before).
   it('the whole test split at −30 dB (no noise): >= 248 detected in order, <= 2 extra (the issue target)', async () => {
     const r = await joinedStream(TEST_SPLIT, { gainDb: -30 });
     expect(r.extra.length).toBeLessThanOrEqual(2);
     expect(r.matched.size).toBeGreaterThanOrEqual(248);
   });
 
-  it('the whole test split at −30 dB with white noise at 10 dB SNR, every clip at 10 dB: >= 246 detected in order, <= 2 extra', async () => {
+  it('the whole test split at −30 dB with white noise at 10 dB SNR, every clip at 10 dB: >= 248 detected in order, <= 2 extra (the issue target)', async () => {
     const r = await joinedStream(TEST_SPLIT, { gainDb: -30, noise: 'white_noise', snrDb: 10, equalLevels: true });
     expect(r.extra.length).toBeLessThanOrEqual(2);
-    expect(r.matched.size).toBeGreaterThanOrEqual(246);
+    expect(r.matched.size).toBeGreaterThanOrEqual(248);
+  });
+
+  it('the whole test split at −30 dB with exercise-bike noise at 10 dB SNR, every clip at 10 dB: >= 248 detected in order, <= 2 extra (the issue target)', async () => {
+    // The bike's thumps between words rise like words; heard below 300 Hz only, the speech-band
+    // test drops them (measured: 249/250 and 1 extra; 28 extra without the test).
+    const r = await joinedStream(TEST_SPLIT, { gainDb: -30, noise: 'exercise_bike', snrDb: 10, equalLevels: true });
+    expect(r.extra.length).toBeLessThanOrEqual(2);
+    expect(r.matched.size).toBeGreaterThanOrEqual(248);
   });
 
   it('the whole test split at −30 dB with kitchen noise at 10 dB SNR, every clip at 10 dB: >= 225 detected in order, <= 50 extra (below the target)', async () => {
