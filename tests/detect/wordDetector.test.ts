@@ -176,6 +176,19 @@ describe('word segments', () => {
     ]);
   });
 
+  it('after a capped word, a dip below the onset level (loud, not quiet) is enough: the next rise is a word', () => {
+    const { network } = standIn(1, [1, 1]);
+    // Capped at tick 10; ticks 11-12 stay at the onset level (no new word); tick 13 (2 spikes:
+    // loud, A = 512 < 1024) re-arms; tick 14 onsets, and the word starts at tick 13's loud run.
+    // Waiting for 2 quiet ticks instead would have heard nothing until tick 18.
+    const counts = [0, ...Array<number>(12).fill(5), 2, 5, 5, 5, 0, 0, 0];
+    const words = detect(plain({ maxTicks: 10, preRollTicks: 1 }), network, rowsOf(counts));
+    expect(words.map((w) => [w.startTick, w.endTick, w.capped])).toEqual([
+      [1, 11, true],
+      [13, 17, false],
+    ]);
+  });
+
   it('a word still going at the end of the stream is decided by finish', () => {
     const { network } = standIn(1, [1, 1]);
     const d = createWordDetector(plain(), network);
@@ -324,7 +337,7 @@ describe('chunking', () => {
 
 describe('options', () => {
   it('converts ms to ticks', () => {
-    expect(wordTimingTicks(0.008)).toEqual({ hangTicks: 20, minTicks: 10, maxTicks: 188, preRollTicks: 8 });
+    expect(wordTimingTicks(0.008)).toEqual({ hangTicks: 20, minTicks: 10, maxTicks: 125, preRollTicks: 8 });
     expect(wordTimingTicks(0.001, { hangMs: 50, minWordMs: 0, maxWordMs: 900, preRollMs: 0 })).toEqual({ hangTicks: 50, minTicks: 1, maxTicks: 900, preRollTicks: 0 });
   });
 

@@ -211,10 +211,11 @@ describe.skipIf(!present)('audioPipeline on FSDD test-split clips joined with 0.
   // Issue 10's target: the stream 30 dB quieter and in noise at 10 dB SNR, as a microphone at
   // arm's length in a noisy room hears it: >= 248 of 250 words in order, <= 2 extra. Met in
   // quiet (measured 250/250, 1 extra) and in white noise (250/250, 0 extra; 247 when the
-  // shortest word was 100 ms: three of lucas's "six" are heard for under 100 ms there); in
-  // kitchen clatter (doing_the_dishes) not met: 230/250 and 41 extra, clatter the detector
-  // cannot tell from a word. The kitchen's bounds are what is measured, to hold the ground. In
-  // exercise-bike noise, met since the speech-band test (249/250, 1 extra; 28 extra before).
+  // shortest word was 100 ms: three of lucas's "six" are heard for under 100 ms there) and in
+  // exercise-bike noise (250/250, 0 extra; 28 extra before the speech-band test). In kitchen
+  // clatter (doing_the_dishes) not met: 249/250 (230 before the 1 s cap and the re-arm after
+  // it) but 33 extra, clatter the detector cannot tell from a word; its extra bound is what is
+  // measured, to hold the ground.
   it('the whole test split at −30 dB (no noise): >= 248 detected in order, <= 2 extra (the issue target)', async () => {
     const r = await joinedStream(TEST_SPLIT, { gainDb: -30 });
     expect(r.extra.length).toBeLessThanOrEqual(2);
@@ -229,15 +230,15 @@ describe.skipIf(!present)('audioPipeline on FSDD test-split clips joined with 0.
 
   it('the whole test split at −30 dB with exercise-bike noise at 10 dB SNR, every clip at 10 dB: >= 248 detected in order, <= 2 extra (the issue target)', async () => {
     // The bike's thumps between words rise like words; heard below 300 Hz only, the speech-band
-    // test drops them (measured: 249/250 and 1 extra; 28 extra without the test).
+    // test drops them (measured: 250/250 and 0 extra; 28 extra without the test).
     const r = await joinedStream(TEST_SPLIT, { gainDb: -30, noise: 'exercise_bike', snrDb: 10, equalLevels: true });
     expect(r.extra.length).toBeLessThanOrEqual(2);
     expect(r.matched.size).toBeGreaterThanOrEqual(248);
   });
 
-  it('the whole test split at −30 dB with kitchen noise at 10 dB SNR, every clip at 10 dB: >= 225 detected in order, <= 50 extra (below the target)', async () => {
+  it('the whole test split at −30 dB with kitchen noise at 10 dB SNR, every clip at 10 dB: >= 248 detected in order, <= 40 extra (above the target)', async () => {
     const r = await joinedStream(TEST_SPLIT, { gainDb: -30, noise: 'doing_the_dishes', snrDb: 10, equalLevels: true });
-    expect(r.extra.length).toBeLessThanOrEqual(50);
-    expect(r.matched.size).toBeGreaterThanOrEqual(225);
+    expect(r.extra.length).toBeLessThanOrEqual(40);
+    expect(r.matched.size).toBeGreaterThanOrEqual(248);
   });
 });
