@@ -4,7 +4,9 @@
  * with fixtures/bitexact/replay-sha256.json, first written by `--write` from the code before the
  * speed work of issue 15, and written again only when the output changes on purpose (the
  * search-back; the HRV windows' band reduction, which moved one HF value of the 12-hour case
- * by its last printed digit; the noise-switched network becoming the default ECG network).
+ * by its last printed digit; the noise-switched network becoming the default ECG network; the
+ * word gate beside the digits model, whose work the digits replay's summary now counts: the
+ * fixture stream's three words are unchanged).
  * Exits 1 on any difference.
  *
  *   npm run bitexact [-- --quick] [-- --write]

@@ -36,9 +36,11 @@ reported on stderr, one line naming it, and skipped; the exit status is then 1.
 Options:
   --task ecg|digits    ecg: heart beats and heart rate. digits: words on a continuous
                        stream: {"type":"detection","t":<start s>,"end":<s>,"label":"7",
-                       "score":<0..1>,"scores":{..}} when a word ends, then a summary with
-                       the network's cost per second of audio and per word (spikes,
-                       synaptic operations, neuron updates, energy estimate). Default: ecg
+                       "score":<0..1>,"scores":{..}} when a word ends (a sound the word
+                       gate, src/snn/networks/word-gate.json, is sure is background gives
+                       none), then a summary with the networks' cost per second of audio and
+                       per word (spikes, synaptic operations, neuron updates, energy
+                       estimate). Default: ecg
   --model FILE         audio model for word detection (implies an audio task). Default:
                        the bundled src/snn/networks/digits.json
   --format jsonl|text  jsonl: one JSON object per line on stdout ({"type":"beat",...},

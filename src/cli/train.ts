@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../core/errors.ts';
+import { BACKGROUND_CLASS } from '../detect/wordDetector.ts';
 import { DEFAULT_AUGMENT_GAIN_DB, DEFAULT_AUGMENT_SNR_DB } from '../pipeline/audioAugment.ts';
 import { trainAudioModel } from '../pipeline/audioTraining.ts';
 import { readFrontEndFile } from '../pipeline/networkFile.ts';
@@ -67,6 +68,9 @@ Options:
                       half random 0.3-1 s cuts, as many clips as a word class has, each with
                       the variants. A stream drops a detection the network calls _background_;
                       classify counts a word clip called so as wrong. Default: off
+  --one-class NAME    give every word clip the label NAME: with --background, a network
+                      that tells any word from the background (how the word gate
+                      src/snn/networks/word-gate.json is trained). Default: each clip's label
   --report FILE       also write the training report as JSON
   -h, --help          show this help
 
@@ -78,7 +82,7 @@ export default defineCommand({
   name: 'train',
   help: TRAIN_HELP,
   options: {
-    ...stringFlags('data', 'out', 'frontend', 'report', 'test-speaker', 'limit'),
+    ...stringFlags('data', 'out', 'frontend', 'report', 'test-speaker', 'limit', 'one-class'),
     ...stringFlags('hidden', 'epochs', 'qat-epochs', 'batch', 'lr', 'rate-weight', 'seed', 'workers'),
     ...stringFlags('variants', 'augment-gain-db', 'noise', 'augment-snr', 'noise-probability', 'augment-speed'),
     ...booleanFlags('homogeneous', 'no-augment', 'background'),
@@ -100,6 +104,10 @@ export default defineCommand({
     const workerCount = parsePositiveInt('workers', values.workers) ?? availableParallelism();
     const noAugment = values['no-augment'] === true;
     if (values.background === true && values.noise === undefined) throw new UsageError('--background makes its clips from the noise recordings: give them with --noise');
+    const oneClass = values['one-class'];
+    if (oneClass !== undefined && (oneClass.trim() === '' || oneClass === BACKGROUND_CLASS)) {
+      throw new UsageError(`--one-class needs a label name other than ${BACKGROUND_CLASS} (got "${oneClass}")`);
+    }
     const tickMs = (1000 * frontEnd.tickSamples) / frontEnd.sampleRateHz;
     const { model, report } = await trainAudioModel(
       {
@@ -123,6 +131,7 @@ export default defineCommand({
         limit: parsePositiveInt('limit', values.limit),
         noise: values.noise,
         background: values.background === true,
+        ...(oneClass === undefined ? {} : { oneClass }),
       },
       threadWorkers(workerCount),
       { log: (line) => void process.stderr.write(line + '\n'), progress: (total) => createProgressBar(process.stderr, total) },

@@ -152,8 +152,14 @@ export interface WordNetwork {
 export interface WordDetectorOptions {
   /** Input spike channels a tick (row width), ≥ 1. */
   readonly inputs: number;
-  /** Readouts (classes), ≥ 1. */
+  /** Readouts the network writes a tick, ≥ 1. */
   readonly classes: number;
+  /**
+   * K: the first K readouts are the classes the label is chosen from (and the probabilities
+   * are over); the rest are summed too, for the caller (a word gate's: `pipeline/wordGate.ts`).
+   * 1..classes. @default classes
+   */
+  readonly labelClasses?: number;
   /** k: activity leak shift, 0..16; time constant ≈ 2^k ticks. @default 2 */
   readonly leakShift?: number;
   /** r_on: onset rate, input spikes a tick, ≥ r_off. @default 4 */
@@ -189,13 +195,13 @@ export interface WordDetection {
   readonly endTick: number;
   /** The tick at which the word was decided (the hang's last tick, or the capped tick). */
   readonly decidedTick: number;
-  /** Index of the class with the largest readout sum. */
+  /** Index of the class with the largest readout sum (of the first K). */
   readonly label: number;
   /** p_label. */
   readonly score: number;
-  /** p: softmax of the mean readouts in units of U, per class. */
+  /** p: softmax of the mean readouts in units of U, per class (K of them). */
   readonly probabilities: Float64Array;
-  /** S: readout membrane sums, per class (state units × ticks). */
+  /** S: readout membrane sums, per readout (all `classes` of them: the K classes first), state units × ticks. */
   readonly sums: Float64Array;
   /** M: ticks the network ran for this word (pre-roll and resumed ticks included). */
   readonly networkTicks: number;
@@ -207,6 +213,7 @@ export interface WordDetection {
 export interface WordDetector {
   readonly inputs: number;
   readonly classes: number;
+  readonly labelClasses: number;
   readonly leakShift: number;
   readonly backgroundShift: number;
   readonly onThreshold: number;
@@ -279,6 +286,8 @@ export function createWordDetector(options: WordDetectorOptions, network: WordNe
   requireIntOption('lowBandInputs', lowBandInputs, 0, options.inputs - 1);
   requireIntOption('speechShareDivisor', speechShareDivisor, 1, 1 << 20);
   requireIntOption('classes', options.classes, 1, 65535);
+  const labelClasses = options.labelClasses ?? options.classes;
+  requireIntOption('labelClasses', labelClasses, 1, options.classes);
   requireIntOption('leakShift', leakShift, 0, 16);
   requireIntOption('backgroundShift', backgroundShift, 0, 24);
   requireIntOption('hangTicks', options.hangTicks, 1, 1 << 20);
@@ -299,6 +308,7 @@ export function createWordDetector(options: WordDetectorOptions, network: WordNe
   return {
     inputs: options.inputs,
     classes: options.classes,
+    labelClasses,
     leakShift,
     backgroundShift,
     onThreshold: Math.round(on * scale),
@@ -393,9 +403,9 @@ function endWord(d: WordDetector, capped: boolean, decidedTick: number, out: Wor
     d.notSpeech++;
     return;
   }
-  const C = d.classes;
+  const C = d.labelClasses;
   const sums = Float64Array.from(d.sums);
-  const label = argmaxFirst(sums);
+  const label = argmaxFirst(sums.subarray(0, C));
   const denominator = d.wordTicks * d.membraneUnit;
   const top = (sums[label] as number) / denominator;
   const probabilities = new Float64Array(C);

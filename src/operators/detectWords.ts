@@ -30,6 +30,11 @@ export interface DetectWordsOptions {
    * it is dropped (its work is still counted).
    */
   readonly classes: readonly string[];
+  /**
+   * A segment for which this returns true gives no detection either (its work is still
+   * counted): a word gate's verdict (`pipeline/wordGate.ts`). @default none
+   */
+  readonly drop?: (w: WordDetection) => boolean;
   /** Samples per tick and their rate (the front end's), to turn ticks into seconds. */
   readonly tickSamples: number;
   readonly sampleRateHz: number;
@@ -55,7 +60,7 @@ const SCORE_DIGITS = 1e4;
  * @example cochlea$.pipe(detectWords({ detector, network: () => lifWordNetwork(spec), classes, tickSamples: 64, sampleRateHz: 8000 }))
  */
 export function detectWords(options: DetectWordsOptions): OperatorFunction<CochleaChunk, AudioFrame> {
-  const { classes, tickSamples, sampleRateHz } = options;
+  const { classes, tickSamples, sampleRateHz, drop } = options;
   // -1 for a model without a background class: every segment is a word, as before.
   const background = backgroundIndex(classes);
   const seconds = (tick: number): number => (tick * tickSamples) / sampleRateHz;
@@ -77,7 +82,7 @@ export function detectWords(options: DetectWordsOptions): OperatorFunction<Cochl
     const now = { spikesIn: detector.inputSpikes, networkInputSpikes: detector.networkInputSpikes, networkTicks: detector.networkTicks, ...state.network.counts() };
     const was = state.reported;
     state.reported = now;
-    const events = state.found.filter((w) => w.label !== background).map(event);
+    const events = state.found.filter((w) => w.label !== background && drop?.(w) !== true).map(event);
     state.found.length = 0;
     return {
       endSample: state.endSample,

@@ -14,7 +14,8 @@
 import { pipe, type OperatorFunction } from 'rxjs';
 import type { SampleChunk } from '../core/chunks.ts';
 import type { AudioFrame } from '../core/events.ts';
-import { DEFAULT_MEMBRANE_UNIT, wordTimingTicks, type WordDetectorOptions, type WordTimingMs } from '../detect/wordDetector.ts';
+import { ValidationError } from '../core/errors.ts';
+import { DEFAULT_MEMBRANE_UNIT, wordTimingTicks, type WordDetection, type WordDetectorOptions, type WordTimingMs } from '../detect/wordDetector.ts';
 import { designChannels } from '../filterbank/frontEnd.ts';
 import { antiAlias } from '../operators/antiAlias.ts';
 import { cochleaSpikes } from '../operators/cochleaSpikes.ts';
@@ -24,6 +25,7 @@ import { createLifEngine } from '../snn/lifEngine.ts';
 import { createSpikeEvents } from '../snn/lifNetwork.ts';
 import type { NetworkSpec } from '../snn/network.ts';
 import type { AudioModel } from './audioModel.ts';
+import { bundledWordGate, gateDrops, gatedWordNetwork, gateFits, type WordGate } from './wordGate.ts';
 
 /** Options of `audioPipeline`: the word detector's, each with its default. */
 export interface AudioPipelineOptions extends WordTimingMs {
@@ -34,20 +36,43 @@ export interface AudioPipelineOptions extends WordTimingMs {
   /** @default `lowBandInputs(model)`; 0 turns the speech-band test off */
   readonly lowBandInputs?: number;
   readonly speechShareDivisor?: number;
+  /**
+   * The word gate run beside the model on each segment (`pipeline/wordGate.ts`); null for none.
+   * @default the bundled gate when it has the model's front end, else none
+   */
+  readonly gate?: WordGate | null;
+}
+
+/** The gate `audioPipeline` runs for `model`: the one given (null: none), else the bundled one if it fits. */
+export function pipelineGate(model: AudioModel, gate: WordGate | null | undefined): WordGate | undefined {
+  if (gate === null) return undefined;
+  if (gate !== undefined) {
+    if (!gateFits(gate, model)) throw new ValidationError('the word gate was trained on another front end than the model: it cannot judge its spikes');
+    return gate;
+  }
+  const bundled = bundledWordGate();
+  return gateFits(bundled, model) ? bundled : undefined;
+}
+
+/** Synapses the stream runs a word through: the model's, and its word gate's when there is one (the dense equivalent's weights). */
+export function pipelineWeights(model: AudioModel, gate?: WordGate | null): number {
+  return model.network.synapses.length + (pipelineGate(model, gate)?.model.network.synapses.length ?? 0);
 }
 
 /**
  * The word detector's options for a model: its input and class counts, timing converted to
  * its ticks, U = the threshold of its first spiking neuron (the unit its readouts were
  * trained in; 2^15 for digits), or `DEFAULT_MEMBRANE_UNIT` when it has none, and L = the
- * inputs below the speech band (`lowBandInputs`).
+ * inputs below the speech band (`lowBandInputs`). With a word gate, the readouts are the
+ * model's classes followed by the gate's two; the label is chosen from the model's.
  */
-export function wordDetectorOptions(model: AudioModel, options: AudioPipelineOptions = {}): WordDetectorOptions {
+export function wordDetectorOptions(model: AudioModel, options: AudioPipelineOptions = {}, gate?: WordGate): WordDetectorOptions {
   const spiking = model.network.neurons.find((n) => !n.nonSpiking);
-  const { hangMs, minWordMs, maxWordMs, preRollMs, ...rest } = options;
+  const { hangMs, minWordMs, maxWordMs, preRollMs, gate: _gate, ...rest } = options; // the gate is not a detector option
   return {
     inputs: model.network.inputs.length,
-    classes: model.classes.length,
+    classes: model.classes.length + (gate === undefined ? 0 : gate.model.classes.length),
+    labelClasses: model.classes.length,
     membraneUnit: spiking?.threshold ?? DEFAULT_MEMBRANE_UNIT,
     lowBandInputs: lowBandInputs(model),
     ...wordTimingTicks(model.tickSeconds, { hangMs, minWordMs, maxWordMs, preRollMs }),
@@ -134,13 +159,19 @@ export function toFrontEndRate(sampleRateHz: number): OperatorFunction<SampleChu
  */
 export function audioPipeline(model: AudioModel, options: AudioPipelineOptions = {}): OperatorFunction<SampleChunk, AudioFrame> {
   const { frontEnd } = model;
-  const detector = wordDetectorOptions(model, options);
+  const gate = pipelineGate(model, options.gate);
+  const detector = wordDetectorOptions(model, options, gate);
+  const C = model.classes.length;
   return pipe(
     toFrontEndRate(frontEnd.sampleRateHz),
     cochleaSpikes(frontEnd),
     detectWords({
       detector,
-      network: () => lifWordNetwork(model.network),
+      network: () =>
+        gate === undefined
+          ? lifWordNetwork(model.network)
+          : gatedWordNetwork(lifWordNetwork(model.network), C, lifWordNetwork(gate.model.network), gate.model.classes.length),
+      ...(gate === undefined ? {} : { drop: (w: WordDetection) => gateDrops(w, gate, C) }),
       classes: model.classes,
       tickSamples: frontEnd.tickSamples,
       sampleRateHz: frontEnd.sampleRateHz,

@@ -22,7 +22,8 @@ import { createLifEngine } from '../snn/lifEngine.ts';
 import { createSpikeEvents } from '../snn/lifNetwork.ts';
 import type { OpenedAnyRecord } from '../sources/openRecord.ts';
 import type { AudioModel } from './audioModel.ts';
-import { wordDetectorOptions } from './audioPipeline.ts';
+import { lifWordNetwork, pipelineGate, wordDetectorOptions } from './audioPipeline.ts';
+import { gateDrops, gatedWordNetwork } from './wordGate.ts';
 import type { AudioTrace, NeuronSpike, TraceWindow } from '../core/traces.ts';
 import { readTraceWindow } from './traceWindow.ts';
 
@@ -82,8 +83,14 @@ export async function traceAudio(model: AudioModel, record: OpenedAnyRecord, win
       }
     },
   };
-  const options = wordDetectorOptions(model);
-  const wordDetector = createWordDetector(options, network);
+  // The word gate too, as the stream runs it (`audioPipeline`): a segment it drops is no detection.
+  const gate = pipelineGate(model, undefined);
+  const options = wordDetectorOptions(model, {}, gate);
+  const noCounts = { hiddenSpikes: 0, synapticOps: 0, neuronUpdates: 0 };
+  const wordDetector = createWordDetector(
+    options,
+    gate === undefined ? network : gatedWordNetwork({ ...network, counts: () => noCounts }, classes, lifWordNetwork(gate.model.network), gate.model.classes.length),
+  );
   current.detector = wordDetector;
   const words: WordDetection[] = [];
   const cochlea: Uint8Array[] = [];
@@ -111,7 +118,7 @@ export async function traceAudio(model: AudioModel, record: OpenedAnyRecord, win
   // A segment labelled as the background class ("not a word") is no detection, as in the stream.
   const background = backgroundIndex(model.classes);
   const detections = words
-    .filter((w) => w.label !== background)
+    .filter((w) => w.label !== background && !(gate !== undefined && gateDrops(w, gate, classes)))
     .map((w) => ({ t: seconds(w.startTick), end: seconds(w.endTick), label: model.classes[w.label] ?? String(w.label), score: w.score }))
     .filter((d) => d.end > window.fromSeconds && d.t < window.toSeconds);
   return {

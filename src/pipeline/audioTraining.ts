@@ -46,6 +46,12 @@ export interface AudioTrainingOptions extends Omit<TrainerOptions, 'tickMs' | 'a
    * class has training files, each with `variants` variants. @default false
    */
   readonly background?: boolean;
+  /**
+   * Give every word clip this one label (the FSDD split and the background class as before):
+   * a network that tells any word from the background, such as the word gate
+   * (`pipeline/wordGate.ts`). @default each clip's own label
+   */
+  readonly oneClass?: string;
 }
 
 /** Where `trainAudioModel` reports: log lines, and progress bars (total units → a bar). */
@@ -149,7 +155,9 @@ export async function trainAudioModel(options: AudioTrainingOptions, workers: Gr
   const tickMs = (1000 * frontEnd.tickSamples) / frontEnd.sampleRateHz;
 
   // Files, labels, split.
-  const files = await labelledFiles(options.data, options.limit, log);
+  const listed = await labelledFiles(options.data, options.limit, log);
+  const { oneClass } = options;
+  const files = oneClass === undefined ? listed : listed.map((f) => (f.label === BACKGROUND_CLASS ? f : { ...f, label: oneClass }));
   const wordClasses = [...new Set(files.map((f) => f.label))].filter((c) => c !== BACKGROUND_CLASS);
   const classNames = wordClasses.sort((a, b) => (/^\d+$/.test(a) && /^\d+$/.test(b) ? Number(a) - Number(b) : a.localeCompare(b)));
   // The background class, when trained or given as a label, is the last readout.

@@ -16,6 +16,7 @@ import { encodeWav } from '../../src/formats/wav.ts';
 import { classifyWavFile, createAudioClassifier } from '../../src/pipeline/audioClassify.ts';
 import { listFilesWithLabels, readAudio } from '../../src/pipeline/audioDataset.ts';
 import { loadAudioModel } from '../../src/pipeline/audioModel.ts';
+import { bundledWordGate } from '../../src/pipeline/wordGate.ts';
 import { createRng, nextNormal } from '../../src/synth/random.ts';
 import { hasStackTrace, linesOf, runCli, type CliResult, expectOneLineError, failureLine } from '../helpers/cli.ts';
 import { PROJECT_ROOT } from '../helpers/datasets.ts';
@@ -130,7 +131,8 @@ describe('replay stream-3-1-4.wav --task digits --format jsonl --speed max', () 
     for (const v of [c.inputSpikes, c.hiddenSpikes, c.synapticOps, c.neuronUpdates, c.networkTicks, c.weights]) expect(v).toBeGreaterThan(0);
     for (const v of Object.values(c.perSecond)) expect(v).toBeGreaterThan(0);
     for (const v of Object.values(c.perDetection)) expect(v).toBeGreaterThan(0);
-    expect(c.weights).toBe(model.network.synapses.length);
+    // The dense equivalent runs every weight a word goes through: the model's and the word gate's.
+    expect(c.weights).toBe(model.network.synapses.length + bundledWordGate().model.network.synapses.length);
     expect(c.energy.snnNanojoulePerDetection).toBeGreaterThan(0);
     expect(c.energy.denseNanojoulePerDetection).toBeGreaterThan(0);
     expect(c.energy.ratio).toBeGreaterThan(1);

@@ -101,6 +101,7 @@ describe('train: smoke run on the espeak-ng digit fixtures', () => {
       ['--augment-snr', '10', '--augment-snr must be two numbers A,B with -20 <= A <= B <= 120 (got "10")'],
       ['--augment-speed', '0,1.1', '--augment-speed must be two numbers A,B with 0.25 <= A <= B <= 4 (got "0,1.1")'],
       ['--noise-probability', '1.5', '--noise-probability must be a number in [0, 1] (got "1.5")'],
+      ['--one-class', '_background_', '--one-class needs a label name other than _background_ (got "_background_")'],
     ] as const) {
       const r = await runCli(['train', '--data', FIXTURES, '--out', join(dir, 'x.json'), `${option}=${value}`]);
       expect(r.code).not.toBe(0);

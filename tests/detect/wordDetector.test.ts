@@ -278,6 +278,17 @@ describe('the decision', () => {
     expect(calls.filter((c) => c === 'reset')).toHaveLength(2);
   });
 
+  it('labelClasses K: the label and probabilities from the first K readouts; the sums of all of them', () => {
+    // Readouts 100×, 50× and 300× the count: the third (a gate's, say) is largest but not a class.
+    const { network } = standIn(1, [100, 50, 300]);
+    const [w] = detect(plain({ classes: 3, labelClasses: 2 }), network, rowsOf([0, 1, 5, 3, 0, 0, 0]));
+    expect(w?.label).toBe(0);
+    expect(Array.from(w?.sums ?? [])).toEqual([900, 450, 2700]);
+    // m = [900, 450] / (3 · 100)
+    expect(Array.from(w?.probabilities ?? [])).toHaveLength(2);
+    softmax([3, 1.5]).forEach((p, k) => expect(w?.probabilities[k]).toBeCloseTo(p, 12));
+  });
+
   it('a tie goes to the first class', () => {
     const { network } = standIn(1, [7, 7, 7]);
     const [w] = detect(plain({ classes: 3 }), network, rowsOf([0, 5, 5, 0, 0]));
@@ -348,6 +359,7 @@ describe('options', () => {
     [{ onSpikesPerTick: 0.5 }, '"offSpikesPerTick" must be > 0 and "onSpikesPerTick" at least as large (got 1 and 0.5)'],
     [{ membraneUnit: 0 }, '"membraneUnit" must be a number > 0 (got 0)'],
     [{ lowBandInputs: 1 }, '"lowBandInputs" must be an integer in [0, 0] (got 1)'],
+    [{ labelClasses: 3 }, '"labelClasses" must be an integer in [1, 2] (got 3)'],
     [{ inputs: 4, lowBandInputs: 2, speechShareDivisor: 0 }, '"speechShareDivisor" must be an integer in [1, 1048576] (got 0)'],
   ])('rejects %j', (overrides, message) => {
     const create = (): unknown => createWordDetector(plain(overrides), standIn(1, [1, 1]).network);

@@ -7,6 +7,7 @@ import { from, lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import type { CochleaChunk } from '../../src/core/chunks.ts';
 import type { AudioFrame } from '../../src/core/events.ts';
+import type { WordDetection } from '../../src/detect/wordDetector.ts';
 import { detectWords, type CountedWordNetwork } from '../../src/operators/detectWords.ts';
 
 /** Two inputs; readout k at a tick = 100 × the tick's count on input k (a word on input 1 is class 1). */
@@ -46,13 +47,14 @@ function chunks(): CochleaChunk[] {
   }));
 }
 
-async function run(classes: readonly string[]): Promise<AudioFrame[]> {
+async function run(classes: readonly string[], drop?: (w: WordDetection) => boolean): Promise<AudioFrame[]> {
   return lastValueFrom(
     from(chunks()).pipe(
       detectWords({
         detector: { inputs: 2, classes: 2, leakShift: 0, backgroundShift: 0, onSpikesPerTick: 4, offSpikesPerTick: 1, hangTicks: 2, minTicks: 2, maxTicks: 100, preRollTicks: 1, membraneUnit: 100 },
         network: standIn,
         classes,
+        ...(drop === undefined ? {} : { drop }),
         tickSamples: 1,
         sampleRateHz: 1,
       }),
@@ -78,5 +80,25 @@ describe('detectWords and the background class', () => {
     expect(total(frames, 'networkTicks')).toBe(total(plain, 'networkTicks'));
     expect(total(frames, 'synapticOps')).toBe(total(plain, 'synapticOps'));
     expect(frames.length).toBe(plain.length);
+  });
+});
+
+describe('detectWords with a drop rule (a word gate)', () => {
+  it('drops the segments the rule names, after the label is read, and still counts their work', async () => {
+    const plain = await run(['a', 'b']);
+    // The rule sees each decided segment: drop the one whose readout 1 sum is the larger.
+    const seen: number[][] = [];
+    const frames = await run(['a', 'b'], (w) => {
+      seen.push(Array.from(w.sums));
+      return (w.sums[1] as number) > (w.sums[0] as number);
+    });
+    // Word 1 (input 0, 4 ticks of 5 and a silent pre-roll): S = [2000, 0]; word 2: [0, 2000].
+    expect(seen).toEqual([
+      [2000, 0],
+      [0, 2000],
+    ]);
+    expect(frames.flatMap((f) => f.events).map((e) => [e.label, e.t, e.end])).toEqual([['a', 5, 9]]);
+    const total = (fs: AudioFrame[]): number => fs.reduce((n, f) => n + f.synapticOps, 0);
+    expect(total(frames)).toBe(total(plain));
   });
 });

@@ -101,6 +101,16 @@ describe('trainAudioModel', () => {
     }
   });
 
+  it('oneClass: every word clip gets that label (the split as before), the background class stays last', async () => {
+    const lines: string[] = [];
+    const { report } = await trainAudioModel({ ...options, epochs: 1, qatEpochs: 0, oneClass: 'word' }, inProcessWorkers(2), {
+      log: (l) => lines.push(l),
+      progress: () => ({ update: () => {}, done: () => {} }),
+    });
+    expect(lines[1]).toBe('train: 30 files, 1 classes (word), 20 training / 10 test');
+    expect(report).toMatchObject({ classes: ['word'], trainFiles: 20, testFiles: 10, shape: { classes: 1 } });
+  });
+
   it('with background and no noise recordings: a ValidationError naming --noise', async () => {
     await expect(trainAudioModel({ ...options, background: true }, inProcessWorkers(1), { log: () => {}, progress: () => ({ update: () => {}, done: () => {} }) })).rejects.toThrow(/--noise/);
   });

@@ -90,7 +90,10 @@ describe('traceAudio', () => {
     const model = loadAudioModel();
     const frames = await lastValueFrom(recordSource(await openRecord(STREAM)).pipe(audioPipeline(model), toArray()));
     const words = frames.flatMap((f) => f.events).filter((e): e is DetectionEvent => e.type === 'detection');
-    const hidden = frames.reduce((n, f) => n + f.hiddenSpikes, 0);
+    // The plot draws the classifying network's hidden layer: its spikes without the word gate's
+    // (the gate drops none of these three words, so the same segments run either way).
+    const ungated = await lastValueFrom(recordSource(await openRecord(STREAM)).pipe(audioPipeline(model, { gate: null }), toArray()));
+    const hidden = ungated.reduce((n, f) => n + f.hiddenSpikes, 0);
     const networkTicks = frames.reduce((n, f) => n + f.networkTicks, 0);
     const trace = await traceAudio(model, await openRecord(STREAM), { fromSeconds: 0, toSeconds: 10 });
     expect(trace.detections.map((d) => [d.t, d.end, d.label])).toEqual(words.map((w) => [w.t, w.end, w.label]));

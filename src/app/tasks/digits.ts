@@ -1,6 +1,6 @@
 /** The `digits` task: spoken words on a continuous audio stream, with the network's cost. */
 import type { AudioFrame, AudioSummaryEvent } from '../../core/events.ts';
-import { audioPipeline } from '../../pipeline/audioPipeline.ts';
+import { audioPipeline, pipelineWeights } from '../../pipeline/audioPipeline.ts';
 import { loadAudioModel, type AudioModel } from '../../pipeline/audioModel.ts';
 import { addAudioFrame, audioSummaryEvent, createAudioTotals, startAudioStream } from '../../pipeline/audioSummary.ts';
 import { createDetectionTextView } from '../../sinks/detectionTextView.ts';
@@ -22,7 +22,7 @@ export const digitsTask: SignalTask<AudioModel, AudioFrame, AudioSummaryEvent> =
           record: c.record,
           task: c.taskName,
           model: model.network.name,
-          weights: model.network.synapses.length,
+          weights: pipelineWeights(model),
           tickSeconds: model.tickSeconds,
           processingSeconds: c.processingSeconds,
           device: c.device,
