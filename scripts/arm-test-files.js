@@ -45,6 +45,7 @@ const DATASET_SCALE = new Map([
   ['tests/pipeline/audioTraining.test.ts', 'a whole training in float, a development tool'],
   ['tests/pipeline/trainWorkerPool.test.ts', 'training on worker threads, a development tool'],
   ['tests/pipeline/audioAugment.test.ts', "the training data's spike-level augmentation, a development tool"],
+  ['tests/pipeline/audioBackground.test.ts', "the training data's background clips (18 s under qemu), a development tool (the word detector's own tests run)"],
   ['tests/snn/train/rsnn.test.ts', "the trainer's float model, a development tool"],
   ['tests/snn/train/rsnnEngine.test.ts', "the trainer's float model against the engine (the engine's own tests run)"],
   ['tests/snn/train/trainer.test.ts', 'the trainer, a development tool'],
