@@ -7,21 +7,15 @@
  * all channels; ⌊x / 2^s⌋ is the shift x >> s without its 32-bit limit):
  *
  *   A[t]  = A[t−1] − ⌊A[t−1] / 2^k⌋ + n[t] · 2^8                       A[−1] = 0
- *   outside words (else both held), with m = the ticks outside words so far, m ≤ 2^kb:
- *     while m < 2^kb:  Σ_B[t] = Σ_B[t−1] + A[t],  m += 1             Σ_B[−1] = 0, m = 0
- *     then:            Σ_B[t] = Σ_B[t−1] − ⌊Σ_B[t−1] / 2^kb⌋ + A[t]
- *   B[t]  = ⌊Σ_B[t−1] / m⌋ while m < 2^kb (0 while m = 0), then ⌊Σ_B[t−1] / 2^kb⌋   (0 when kb = 0: no background)
+ *   Σ_B[t] = Σ_B[t−1] − ⌊Σ_B[t−1] / 2^kb⌋ + A[t]   outside words (else held), Σ_B[−1] = 0
+ *   B[t]  = ⌊Σ_B[t−1] / 2^kb⌋                          (0 when kb = 0: no background)
  *   loud[t]  = A[t] ≥ θ_off + B[t] + ⌊B[t] / 2⌋,       θ_off = round(r_off · 2^(k+8))
  *   onset[t] = A[t] ≥ θ_on + 2 · B[t],                 θ_on  = round(r_on  · 2^(k+8))
  *
  * A is a leaky count of spikes (8 fraction bits keep the shift's dead zone below one spike); a
  * steady rate of r spikes a tick holds it at r · 2^(k+8), so the thresholds are rates. B is A's
  * slow average outside words: a noise that still makes spikes raises both thresholds, so the
- * detector listens for changes above the noise instead of sticking "on". Until it has heard
- * 2^kb ticks outside words, B is the plain mean of what it has heard (at m = 2^kb the sum of
- * 2^kb values goes on as the exponential sum): an average started at zero would claim silence,
- * and a stream that starts in clatter would take its first clatter for a word (the FSDD kitchen
- * stream lost its first two words that way: a segment from 0.06 s ran into each).
+ * detector listens for changes above the noise instead of sticking "on".
  *
  * Why onset and offset follow the background level: with an AGC front end (the digits front
  * end, `filterbank/levelAgc.ts`) the spikes themselves are already relative to each band's
@@ -234,10 +228,8 @@ export interface WordDetector {
   readonly network: WordNetwork;
   /** A: the activity integrator. */
   activity: number;
-  /** Σ_B = B · 2^kb (B · m while m < 2^kb): the background sum. */
+  /** Σ_B = B · 2^kb: the background sum. */
   backgroundSum: number;
-  /** m: ticks heard outside words, up to 2^kb. */
-  backgroundTicks: number;
   /** The next tick's index. */
   tick: number;
   phase: 'quiet' | 'word' | 'cooldown';
@@ -331,7 +323,6 @@ export function createWordDetector(options: WordDetectorOptions, network: WordNe
     network,
     activity: 0,
     backgroundSum: 0,
-    backgroundTicks: 0,
     tick: 0,
     phase: 'quiet',
     ringRows: new Uint8Array(ringTicks * options.inputs),
@@ -464,17 +455,9 @@ export function processWordDetector(d: WordDetector, rows: Uint8Array, ticks: nu
     d.inputSpikes += n;
     const a = d.activity - Math.floor(d.activity / leakDivisor) + n * 2 ** ACTIVITY_FRACTION_BITS;
     d.activity = a;
-    // Until m = 2^kb ticks outside words: B is their plain mean (see the module comment).
-    const m = d.backgroundTicks;
-    const warming = m < backgroundDivisor;
-    const b = d.backgroundShift === 0 || m === 0 ? 0 : Math.floor(d.backgroundSum / (warming ? m : backgroundDivisor));
+    const b = d.backgroundShift === 0 ? 0 : Math.floor(d.backgroundSum / backgroundDivisor);
     const loud = a >= offThreshold + b + Math.floor(b / 2);
-    if (d.backgroundShift > 0 && d.phase !== 'word') {
-      if (warming) {
-        d.backgroundSum += a;
-        d.backgroundTicks = m + 1;
-      } else d.backgroundSum += a - b;
-    }
+    if (d.backgroundShift > 0 && d.phase !== 'word') d.backgroundSum += a - b;
     const tick = d.tick;
     if (d.phase === 'quiet') {
       if (a >= onThreshold + 2 * b) {

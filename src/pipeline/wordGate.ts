@@ -18,11 +18,10 @@
  * G is the difference of the two mean readouts in threshold units, so G > g is the softmax
  * p_background > 1 / (1 + e^−g): with g = 4, the gate must be 98.2 % sure. Measured with the
  * bundled gate (32 hidden neurons) on the 250 FSDD test clips joined as a stream at −30 dB with
- * kitchen noise (doing_the_dishes) at 10 dB SNR: 249 of 250 words in order and 3 extra (249
- * and 33 without the gate); on the kitchen recording's unheard last quarter, 243 and 4 (245 and
- * 14). g from 0 (argmax) to 8: 239–249 words and 1–23 extra there, 237–245 and 0–11 on the
- * unheard quarter, more words and more clatter as g grows (g = 3: 249 and 2, 240 and 1). g = 4
- * was set before that sweep and kept. Quiet, white- and pink-noise streams lose no word to it.
+ * kitchen noise (doing_the_dishes) at 10 dB SNR: 247 of 250 words in order and 3 extra (249
+ * and 33 without the gate); on the kitchen recording's unheard last quarter, 242 and 3 (246 and
+ * 14). g from 2 to 8: 246–249 words and 2–23 extra there, more words and more clatter as g
+ * grows. Quiet, white- and pink-noise streams lose no word to it.
  */
 import { fileURLToPath } from 'node:url';
 import { ValidationError } from '../core/errors.ts';
