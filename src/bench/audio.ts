@@ -10,8 +10,9 @@
  * would feed them; the network is not reset between clips. Each stage is timed alone (on the
  * previous stage's output, computed once beforehand) and the whole chain is timed as it
  * streams: with the network always on, and as `replay --task digits` runs it (`audioPipeline`:
- * the word detector, and the networks on its words only). Each figure is the best of `repeat` passes after a warm-up, in CPU seconds; the
- * network runs on the delivery `createLifEngine` picks and on its slowest, `saturating` (one
+ * the word detector, and the networks on its words only). Each figure is the best of `repeat`
+ * passes after a warm-up, in CPU seconds; the network runs on the delivery `createLifEngine`
+ * picks and on its slowest, `saturating` (one
  * clamp per synaptic add, the plain layout), in the same run, whose ratio is the engine speedup
  * (and whose final states must be identical).
  */
